@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// One idempotent setup for a fresh clone: checks the toolchain, installs npm packages,
+// lays out the JVM artifacts, builds FerretDB, extracts Spark Connect's protos and
+// generates TypeScript from them. Plain Node (no dependencies): it runs before `npm ci`.
+// Every step leaves a stamp in the state dir; a step whose inputs did not change is skipped.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const stateDir = resolve(root, process.env.STREAMLINE_STATE_DIR ?? '.streamline');
+const ferretdbVersion = 'v1.24.2';
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const quiet = args.includes('--quiet');
+
+const started = Date.now();
+const log = (msg) => { if (!quiet) process.stdout.write(`[setup] ${msg}\n`); };
+class SetupError extends Error {}
+const fail = (msg) => { throw new SetupError(msg); };
+
+function sha(...parts) {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex').slice(0, 16);
+}
+const stampPath = (name) => join(stateDir, 'stamps', `${name}.stamp`);
+const isFresh = (name, key) => existsSync(stampPath(name)) && readFileSync(stampPath(name), 'utf8') === key;
+function stamp(name, key) {
+  mkdirSync(join(stateDir, 'stamps'), { recursive: true });
+  writeFileSync(stampPath(name), key);
+}
+
+function versionOf(cmd, args, pattern) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) return undefined;
+  const m = `${r.stdout}\n${r.stderr}`.match(pattern);
+  return m ? m.slice(1).map(Number) : [0];
+}
+const atLeast = (have, want) => {
+  for (let i = 0; i < want.length; i++) {
+    if ((have[i] ?? 0) !== want[i]) return (have[i] ?? 0) > want[i];
+  }
+  return true;
+};
+
+function checkTools() {
+  const tools = [
+    { name: 'node', have: process.versions.node.split('.').map(Number), want: [20, 19], hint: 'install Node.js 20.19+ (https://nodejs.org or your package manager)' },
+    { name: 'java', have: versionOf('java', ['-version'], /version "(\d+)(?:\.(\d+))?/), want: [17], hint: 'install a JDK 17+ (e.g. Temurin 17) and put `java` on PATH' },
+    { name: 'mvn', have: versionOf('mvn', ['-v'], /Apache Maven (\d+)\.(\d+)/), want: [3, 6], hint: 'install Apache Maven 3.6+ and put `mvn` on PATH' },
+    { name: 'go', have: versionOf('go', ['version'], /go(\d+)\.(\d+)/), want: [1, 22], hint: 'install Go 1.22+ (FerretDB is built from source) and put `go` on PATH' },
+  ];
+  const problems = [];
+  for (const t of tools) {
+    if (!t.have) problems.push(`  - ${t.name}: not found; ${t.hint}`);
+    else if (!atLeast(t.have, t.want)) problems.push(`  - ${t.name}: version ${t.have.join('.')} is too old, need ${t.want.join('.')}+; ${t.hint}`);
+  }
+  if (problems.length) fail(`missing or too old tools:\n${problems.join('\n')}`);
+  log(`tools ok: node ${process.versions.node}, java ${tools[1].have.join('.')}, maven ${tools[2].have.join('.')}, go ${tools[3].have.join('.')}`);
+}
+
+/** Runs a command, streaming a one-line progress counter instead of its full output. */
+function run(cmd, cmdArgs, { cwd = root, env = {}, label, countPattern } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, cmdArgs, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail = [];
+    let count = 0;
+    let lastPrint = 0;
+    const onData = (chunk) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        if (countPattern?.test(line)) {
+          count++;
+          if (!quiet && Date.now() - lastPrint > 2000) {
+            lastPrint = Date.now();
+            log(`${label}: ${count} downloaded...`);
+          }
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (e) => reject(new SetupError(`${label}: could not run ${cmd}: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise(count);
+      else reject(new SetupError(`${label}: \`${cmd} ${cmdArgs.join(' ')}\` exited with ${code}; last output:\n${tail.join('\n')}`));
+    });
+  });
+}
+
+async function npmPackages() {
+  const lock = readFileSync(join(root, 'package-lock.json'));
+  const key = sha(lock, process.versions.node);
+  const installedLock = join(root, 'node_modules', '.package-lock.json');
+  if (isFresh('npm', key) && existsSync(installedLock)) return log('npm packages: up to date');
+  log('npm packages: installing (npm ci)...');
+  await run('npm', ['ci', '--no-audit', '--no-fund'], { label: 'npm ci' });
+  stamp('npm', key);
+  log('npm packages: installed');
+}
+
+const mavenLayouts = [
+  { profile: 'kafka', dir: 'kafka/libs', what: 'Kafka broker' },
+  { profile: 'spark', dir: 'spark/jars', what: 'Spark + Connect + Kafka source + MongoDB connector' },
+  { profile: 'protos', dir: 'spark/protos-jar', what: 'Spark Connect protos' },
+];
+
+async function jvmArtifacts() {
+  const pom = readFileSync(join(root, 'runtime', 'pom.xml'));
+  const settings = process.env.STREAMLINE_MAVEN_SETTINGS ?? join(root, 'runtime', 'maven-settings.xml');
+  for (const layout of mavenLayouts) {
+    const key = sha(pom, layout.profile);
+    const target = join(stateDir, layout.dir);
+    if (isFresh(`maven-${layout.profile}`, key) && existsSync(target)) {
+      log(`jvm ${layout.profile}: up to date (${readdirSync(target).length} jars in ${target})`);
+      continue;
+    }
+    log(`jvm ${layout.profile}: resolving ${layout.what} from Maven Central (first run downloads several hundred MB)...`);
+    const tmp = `${target}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    const downloaded = await run('mvn', [
+      '-B', '-s', settings, '-f', join(root, 'runtime', 'pom.xml'), '-P', layout.profile,
+      'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`, '-DincludeScope=runtime',
+    ], { label: `jvm ${layout.profile}`, countPattern: /^\[INFO\] Downloaded from/ });
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(tmp, target);
+    stamp(`maven-${layout.profile}`, key);
+    log(`jvm ${layout.profile}: ${readdirSync(target).length} jars in ${target} (${downloaded} files downloaded)`);
+  }
+}
+
+async function ferretdb() {
+  const moduleDir = join(root, 'runtime', 'ferretdb');
+  const key = sha(readFileSync(join(moduleDir, 'go.mod')), readFileSync(join(moduleDir, 'go.sum')));
+  const binary = join(stateDir, 'bin', 'ferretdb');
+  if (isFresh('ferretdb', key) && existsSync(binary)) return log(`ferretdb ${ferretdbVersion}: up to date (${binary})`);
+  log(`ferretdb ${ferretdbVersion}: building from the Go module proxy (a few minutes on first run)...`);
+  await run('go', ['install', 'github.com/FerretDB/FerretDB/cmd/ferretdb'], {
+    cwd: moduleDir,
+    env: { GOBIN: join(stateDir, 'bin'), GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+    label: 'ferretdb',
+  });
+  stamp('ferretdb', key);
+  log(`ferretdb ${ferretdbVersion}: built (${binary})`);
+}
+
+async function sparkProtos() {
+  const jarDir = join(stateDir, 'spark', 'protos-jar');
+  const jar = readdirSync(jarDir).find((f) => f.startsWith('spark-connect-common_'));
+  if (!jar) fail(`no spark-connect-common jar in ${jarDir}; delete ${join(stateDir, 'stamps')} and run setup again`);
+  const genDir = join(root, 'src', 'spark', 'gen');
+  const key = sha(jar, readFileSync(join(root, 'buf.gen.yaml')), readFileSync(join(root, 'package-lock.json')));
+  if (isFresh('codegen', key) && existsSync(join(genDir, 'spark', 'connect', 'base_pb.ts'))) {
+    return log(`spark connect protos: up to date (from ${jar})`);
+  }
+  log(`spark connect protos: extracting from ${jar} and generating TypeScript...`);
+  const protoDir = join(stateDir, 'spark', 'protos');
+  rmSync(protoDir, { recursive: true, force: true });
+  mkdirSync(protoDir, { recursive: true });
+  await run('jar', ['xf', join(jarDir, jar), 'spark/connect'], { cwd: protoDir, label: 'extract protos' });
+  rmSync(genDir, { recursive: true, force: true });
+  await run(join(root, 'node_modules', '.bin', 'buf'), ['generate', protoDir, '--template', join(root, 'buf.gen.yaml')], {
+    label: 'buf generate',
+  });
+  stamp('codegen', key);
+  log(`spark connect protos: generated ${readdirSync(join(genDir, 'spark', 'connect')).length} modules in src/spark/gen`);
+}
+
+const steps = { tools: checkTools, npm: npmPackages, jvm: jvmArtifacts, ferretdb, codegen: sparkProtos };
+
+try {
+  for (const [name, step] of Object.entries(steps)) {
+    if (only && name !== only && name !== 'tools') continue;
+    await step();
+  }
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state dir: ${stateDir})`);
+} catch (e) {
+  if (e instanceof SetupError) {
+    process.stderr.write(`[setup] error: ${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}

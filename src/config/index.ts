@@ -1,0 +1,2 @@
+export { configSchema, DEFAULT_TOPICS, type StreamlineConfig } from './schema.js';
+export { ConfigError, defaultConfig, describeConfig, loadConfig, type LoadOptions } from './load.js';

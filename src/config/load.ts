@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_TOPICS, configSchema, type StreamlineConfig } from './schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+type Tree = { [k: string]: Json | undefined };
+
+export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
+  return {
+    stateDir: resolve(cwd, '.streamline'),
+    kafka: { host: '127.0.0.1', port: 9092, controllerPort: 9093, heap: '512m', partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+    spark: { host: '127.0.0.1', port: 15002, master: 'local[*]', driverMemory: '2g', uiPort: 4040, sessionTimeout: '24h' },
+    mongo: { host: '127.0.0.1', port: 27017, database: 'streamline' },
+    api: { host: '127.0.0.1', port: 3001 },
+    topics: [...DEFAULT_TOPICS],
+  };
+}
+
+const isObject = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge where later layers win; arrays are replaced, not concatenated. */
+export function mergeLayers(...layers: Tree[]): Tree {
+  const out: Tree = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      const prev = out[k];
+      out[k] = isObject(prev) && isObject(v) ? (mergeLayers(prev, v) as Json) : v;
+    }
+  }
+  return out;
+}
+
+const toEnvName = (path: string[]) =>
+  'STREAMLINE_' + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+
+/** Each known key can be set as STREAMLINE_<PATH>, e.g. STREAMLINE_KAFKA_PORT=19092, STREAMLINE_TOPICS=a,b. */
+export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defaultConfig()): Tree {
+  const optionalLeaves: Record<string, string[]> = {
+    kafka: ['bootstrapServers'],
+    spark: ['remote'],
+    mongo: ['uri'],
+    api: ['url'],
+  };
+  const walk = (node: Tree, path: string[]): Tree => {
+    const out: Tree = {};
+    const keys = new Set([...Object.keys(node), ...(optionalLeaves[path.join('.')] ?? [])]);
+    for (const key of keys) {
+      const value = node[key];
+      const here = [...path, key];
+      if (isObject(value)) {
+        const sub = walk(value, here);
+        if (Object.keys(sub).length) out[key] = sub as Json;
+        continue;
+      }
+      const raw = env[toEnvName(here)];
+      if (raw === undefined || raw === '') continue;
+      if (Array.isArray(value)) out[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      else if (typeof value === 'number') out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+      else out[key] = raw;
+    }
+    return out;
+  };
+  return walk(shape as unknown as Tree, []);
+}
+
+export function fileLayer(path: string | undefined, cwd = process.cwd()): Tree {
+  const candidate = path ?? resolve(cwd, 'streamline.config.json');
+  if (!existsSync(candidate)) {
+    if (path) throw new ConfigError(`config file ${path}: not found`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(candidate, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file ${candidate}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(parsed)) throw new ConfigError(`config file ${candidate}: expected a JSON object at the top level`);
+  return parsed;
+}
+
+export function formatIssues(error: z.ZodError, origin: string): string {
+  const lines = error.issues.map((i) => {
+    const key = i.path.length ? i.path.join('.') : '(root)';
+    return `  - ${key}: ${i.message}`;
+  });
+  return `invalid configuration (${origin}):\n${lines.join('\n')}`;
+}
+
+export interface LoadOptions {
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** CLI flags already shaped like the config (e.g. { kafka: { port: 1 } }). */
+  overrides?: Tree;
+  cwd?: string;
+}
+
+/** defaults < config file < environment < CLI flags, validated once. */
+export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const defaults = defaultConfig(cwd);
+  const merged = mergeLayers(
+    defaults as unknown as Tree,
+    fileLayer(opts.configFile, cwd),
+    envLayer(opts.env ?? process.env, defaults),
+    opts.overrides ?? {},
+  );
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new ConfigError(formatIssues(result.error, 'defaults < config file < STREAMLINE_* env < flags'));
+  const config = result.data;
+  config.stateDir = resolve(cwd, config.stateDir);
+  return config;
+}
+
+/** The value printed by `--print-config`; no secrets live in the config (credentials come from env). */
+export function describeConfig(config: StreamlineConfig): string {
+  return JSON.stringify(config, null, 2);
+}

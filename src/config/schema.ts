@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Port numbers: 1..65535. */
+const port = z.number().int().min(1).max(65535);
+const host = z.string().min(1);
+/** JVM-style memory sizes: 512m, 1g, 2048m. */
+const memory = z.string().regex(/^\d+[mMgG]$/, 'expected a JVM memory size like 512m or 2g');
+
+export const DEFAULT_TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'] as const;
+
+export const configSchema = z
+  .object({
+    /** Where services keep data, logs, pid files, checkpoints; git-ignored. */
+    stateDir: z.string().min(1),
+    kafka: z
+      .object({
+        host,
+        port,
+        controllerPort: port,
+        heap: memory,
+        /** Partitions for topics we create. */
+        partitions: z.number().int().min(1),
+        replicationFactor: z.number().int().min(1),
+        minInsyncReplicas: z.number().int().min(1),
+        /** Set to use an external cluster (host:port,host:port); embedded broker is not started then. */
+        bootstrapServers: z.string().optional(),
+      })
+      .strict(),
+    spark: z
+      .object({
+        host,
+        port,
+        /** `local[*]` or `spark://host:port`, passed through to the Connect server. */
+        master: z.string().regex(/^(local(\[(\*|\d+)\])?|spark:\/\/.+)$/, 'expected local[*], local[N] or spark://host:port'),
+        driverMemory: memory,
+        uiPort: port,
+        /** Server-side idle timeout for Connect sessions; long so detached queries survive (SPARK-44432). */
+        sessionTimeout: z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration like 30s, 10m or 24h'),
+        /** Set to use an external Spark Connect server (sc://host:port); embedded server is not started then. */
+        remote: z.string().regex(/^sc:\/\/.+/, 'expected sc://host:port').optional(),
+      })
+      .strict(),
+    mongo: z
+      .object({
+        host,
+        port,
+        database: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a MongoDB database name'),
+        /** Set to use an external MongoDB (mongodb://...); embedded FerretDB is not started then. */
+        uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').optional(),
+      })
+      .strict(),
+    api: z
+      .object({
+        host,
+        port,
+        /** Where the producer fetches users; defaults to our local randomuser-compatible server. */
+        url: z.string().url().optional(),
+      })
+      .strict(),
+    topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),
+  })
+  .strict();
+
+export type StreamlineConfig = z.infer<typeof configSchema>;
