@@ -51,7 +51,7 @@ function checkTools() {
     { name: 'node', have: process.versions.node.split('.').map(Number), want: [20, 19], hint: 'install Node.js 20.19+ (https://nodejs.org or your package manager)' },
     { name: 'java', have: versionOf('java', ['-version'], /version "(\d+)(?:\.(\d+))?/), want: [17], hint: 'install a JDK 17+ (e.g. Temurin 17) and put `java` on PATH' },
     { name: 'mvn', have: versionOf('mvn', ['-v'], /Apache Maven (\d+)\.(\d+)/), want: [3, 6], hint: 'install Apache Maven 3.6+ and put `mvn` on PATH' },
-    { name: 'go', have: versionOf('go', ['version'], /go(\d+)\.(\d+)/), want: [1, 22], hint: 'install Go 1.22+ (FerretDB is built from source) and put `go` on PATH' },
+    { name: 'go', have: versionOf('go', ['version'], /go(\d+)\.(\d+)/), want: [1, 24], hint: 'install Go 1.24+ (FerretDB is built from source) and put `go` on PATH' },
   ];
   const problems = [];
   for (const t of tools) {
@@ -137,15 +137,33 @@ async function jvmArtifacts() {
 
 async function ferretdb() {
   const moduleDir = join(root, 'runtime', 'ferretdb');
-  const key = sha(readFileSync(join(moduleDir, 'go.mod')), readFileSync(join(moduleDir, 'go.sum')));
+  const goMod = readFileSync(join(moduleDir, 'go.mod'));
+  const goSum = readFileSync(join(moduleDir, 'go.sum'));
+  const key = sha(goMod, goSum, 'vendored-build-v2');
   const binary = join(stateDir, 'bin', 'ferretdb');
   if (isFresh('ferretdb', key) && existsSync(binary)) return log(`ferretdb ${ferretdbVersion}: up to date (${binary})`);
-  log(`ferretdb ${ferretdbVersion}: building from the Go module proxy (a few minutes on first run)...`);
-  await run('go', ['install', 'github.com/FerretDB/FerretDB/cmd/ferretdb'], {
-    cwd: moduleDir,
-    env: { GOBIN: join(stateDir, 'bin'), GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-    label: 'ferretdb',
+  log(`ferretdb ${ferretdbVersion}: building from the Go module proxy (a minute or two on first run)...`);
+  // FerretDB's main refuses to start unless build/version/version.txt (generated in its own repo,
+  // absent from the module zip) names the version. The module cache is read-only, so we build from
+  // a vendored copy in the state dir and write that one file there.
+  const buildDir = join(stateDir, 'build', 'ferretdb');
+  rmSync(buildDir, { recursive: true, force: true });
+  mkdirSync(buildDir, { recursive: true });
+  writeFileSync(join(buildDir, 'go.mod'), goMod);
+  writeFileSync(join(buildDir, 'go.sum'), goSum);
+  const goEnv = { CGO_ENABLED: '0', GOFLAGS: '' };
+  await run('go', ['mod', 'vendor'], { cwd: buildDir, env: goEnv, label: 'ferretdb (go mod vendor)' });
+  writeFileSync(join(buildDir, 'vendor', 'github.com', 'FerretDB', 'FerretDB', 'build', 'version', 'version.txt'), `${ferretdbVersion}\n`);
+  await run('go', ['build', '-mod=vendor', '-trimpath', '-o', binary, 'github.com/FerretDB/FerretDB/cmd/ferretdb'], {
+    cwd: buildDir,
+    env: goEnv,
+    label: 'ferretdb (go build)',
   });
+  rmSync(buildDir, { recursive: true, force: true });
+  const check = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+  if (check.status !== 0 || !check.stdout.includes(ferretdbVersion)) {
+    fail(`ferretdb: the built binary does not run (${binary} --version):\n${check.stdout}${check.stderr}`);
+  }
   stamp('ferretdb', key);
   log(`ferretdb ${ferretdbVersion}: built (${binary})`);
 }
