@@ -42,6 +42,7 @@ const toEnvName = (path: string[]) =>
 /** Each known key can be set as STREAMLINE_<PATH>, e.g. STREAMLINE_KAFKA_PORT=19092, STREAMLINE_TOPICS=a,b. */
 export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defaultConfig()): Tree {
   const optionalLeaves: Record<string, string[]> = {
+    '': ['artifactsDir'],
     kafka: ['bootstrapServers'],
     spark: ['remote'],
     mongo: ['uri'],
@@ -85,10 +86,15 @@ export function fileLayer(path: string | undefined, cwd = process.cwd()): Tree {
   return parsed;
 }
 
-export function formatIssues(error: z.ZodError, origin: string): string {
+export function formatIssues(error: z.ZodError, origin: string, input?: Tree): string {
   const lines = error.issues.map((i) => {
-    const key = i.path.length ? i.path.join('.') : '(root)';
-    return `  - ${key}: ${i.message}`;
+    const path = i.path.map(String);
+    const key = path.length ? path.join('.') : '(root)';
+    const env = path.length ? ` (env ${toEnvName(path)})` : '';
+    let value: unknown = input;
+    for (const p of path) value = isObject(value) ? value[p] : Array.isArray(value) ? value[Number(p)] : undefined;
+    const got = value === undefined || isObject(value) ? '' : `; got ${JSON.stringify(value)}`;
+    return `  - ${key}${env}: ${i.message}${got}`;
   });
   return `invalid configuration (${origin}):\n${lines.join('\n')}`;
 }
@@ -112,9 +118,10 @@ export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
     opts.overrides ?? {},
   );
   const result = configSchema.safeParse(merged);
-  if (!result.success) throw new ConfigError(formatIssues(result.error, 'defaults < config file < STREAMLINE_* env < flags'));
+  if (!result.success) throw new ConfigError(formatIssues(result.error, 'defaults < config file < STREAMLINE_* env < flags', merged));
   const config = result.data;
   config.stateDir = resolve(cwd, config.stateDir);
+  config.artifactsDir = resolve(cwd, config.artifactsDir ?? config.stateDir);
   return config;
 }
 

@@ -12,6 +12,8 @@ export const configSchema = z
   .object({
     /** Where services keep data, logs, pid files, checkpoints; git-ignored. */
     stateDir: z.string().min(1),
+    /** Where setup put the jars and binaries (kafka/libs, spark/jars, bin/ferretdb); defaults to stateDir. */
+    artifactsDir: z.string().min(1).optional(),
     kafka: z
       .object({
         host,

@@ -1,0 +1,49 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeConfig, loadConfig, type StreamlineConfig } from '../config/index.js';
+
+/** Exit codes that mean something to scripts and to Airflow. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+
+export interface GlobalOptions {
+  config?: string;
+  stateDir?: string;
+  printConfig?: boolean;
+}
+
+/** Options every command accepts. */
+export function addGlobalOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-c, --config <file>', 'configuration file (JSON); default ./streamline.config.json if present'))
+    .addOption(new Option('--state-dir <dir>', 'where services keep data, logs and pids (env STREAMLINE_STATE_DIR)'))
+    .addOption(new Option('--print-config', 'print the effective configuration and exit'));
+}
+
+type Overrides = Record<string, Record<string, unknown> | unknown>;
+
+/** Builds the one typed config: defaults < file < env < these flag overrides. */
+export function resolveConfig(opts: GlobalOptions, overrides: Overrides = {}): StreamlineConfig {
+  const flagLayer: Overrides = { ...overrides };
+  if (opts.stateDir) flagLayer.stateDir = opts.stateDir;
+  return loadConfig({ configFile: opts.config, overrides: flagLayer as never });
+}
+
+/** Handles --print-config: returns true if the command should stop here. */
+export function maybePrintConfig(opts: GlobalOptions, config: StreamlineConfig): boolean {
+  if (!opts.printConfig) return false;
+  process.stdout.write(describeConfig(config) + '\n');
+  return true;
+}
+
+/** Parses a port flag with an error naming the flag. */
+export function portFlag(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`expected a port number 1-65535, got "${value}"`);
+    return n;
+  };
+}

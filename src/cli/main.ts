@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/index.js';
+import { RuntimeError } from '../runtime/index.js';
+import { ExitCode } from './context.js';
+import { runtimeCommands } from './commands/runtime.js';
+
+const program = new Command('streamline')
+  .description('Random User API -> Kafka -> Spark Structured Streaming -> MongoDB, typed end to end.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+runtimeCommands(program);
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  if (error instanceof ConfigError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return ExitCode.usage;
+  }
+  if (error instanceof RuntimeError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.details) process.stderr.write(`${error.details.replace(/^/gm, '  | ')}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return ExitCode.failure;
+  }
+  const e = error as Error;
+  process.stderr.write(`error: ${e?.message ?? String(error)}\n`);
+  if (process.env.STREAMLINE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+  return ExitCode.failure;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}

@@ -1,0 +1,4 @@
+export { RuntimeError } from './errors.js';
+export { down, status, up, readRecord, type DownResult, type Health, type RuntimeEvent, type ServiceRecord, type ServiceStatus, type UpOptions, type UpResult } from './supervisor.js';
+export { localServices, type ServiceName, type ServiceSpec } from './services.js';
+export { isRunning, pidAlive } from './process.js';

@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import { loadConfig, type StreamlineConfig } from '../../src/config/index.js';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * A configuration for a test runtime: its own state dir and ports (so it never collides with a
+ * developer's `streamline up`), sharing the jars and binaries that setup put in .streamline.
+ */
+export function testRuntimeConfig(name: string, portOffset: number): StreamlineConfig {
+  const artifactsDir = process.env.STREAMLINE_STATE_DIR ?? resolve(repoRoot, '.streamline');
+  return loadConfig({
+    env: {},
+    cwd: repoRoot,
+    overrides: {
+      stateDir: resolve(artifactsDir, 'test', name),
+      artifactsDir,
+      kafka: { port: 19092 + portOffset, controllerPort: 19093 + portOffset, heap: '512m' },
+      spark: { port: 25002 + portOffset, uiPort: 24040 + portOffset, driverMemory: '1536m', master: 'local[2]' },
+      mongo: { port: 37017 + portOffset },
+      api: { port: 13001 + portOffset },
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'streamline-config-'));
+
+describe('loadConfig', () => {
+  it('applies defaults < file < env < flags', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'streamline.config.json'), JSON.stringify({ kafka: { port: 1111, heap: '1g' }, spark: { port: 2222 } }));
+    const config = loadConfig({
+      cwd: dir,
+      env: { STREAMLINE_KAFKA_PORT: '3333', STREAMLINE_TOPICS: 'a, b', STREAMLINE_SPARK_DRIVER_MEMORY: '3g' },
+      overrides: { kafka: { port: 4444 } },
+    });
+    expect(config.kafka.port).toBe(4444);
+    expect(config.kafka.heap).toBe('1g');
+    expect(config.spark.port).toBe(2222);
+    expect(config.spark.driverMemory).toBe('3g');
+    expect(config.topics).toEqual(['a', 'b']);
+    expect(config.mongo.port).toBe(27017);
+    expect(config.stateDir).toBe(join(dir, '.streamline'));
+    expect(config.artifactsDir).toBe(config.stateDir);
+  });
+
+  it('reads optional external endpoints from env', () => {
+    const config = loadConfig({ cwd: scratch(), env: { STREAMLINE_MONGO_URI: 'mongodb://db:27017', STREAMLINE_SPARK_REMOTE: 'sc://spark:15002' } });
+    expect(config.mongo.uri).toBe('mongodb://db:27017');
+    expect(config.spark.remote).toBe('sc://spark:15002');
+  });
+
+  it('names the offending key, its env variable and the value', () => {
+    expect(() => loadConfig({ cwd: scratch(), env: { STREAMLINE_KAFKA_PORT: 'abc' } })).toThrowError(
+      /kafka\.port \(env STREAMLINE_KAFKA_PORT\).*got "abc"/,
+    );
+    expect(() => loadConfig({ cwd: scratch(), env: {}, overrides: { spark: { master: 'yarn' } } })).toThrowError(/spark\.master.*local\[\*\]/);
+  });
+
+  it('rejects unknown keys in the config file', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'streamline.config.json'), JSON.stringify({ kafka: { prot: 1 } }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrowError(ConfigError);
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrowError(/prot/);
+  });
+
+  it('explains a missing or broken config file', () => {
+    const dir = scratch();
+    expect(() => loadConfig({ cwd: dir, env: {}, configFile: join(dir, 'nope.json') })).toThrowError(/nope\.json: not found/);
+    writeFileSync(join(dir, 'bad.json'), '{ not json');
+    expect(() => loadConfig({ cwd: dir, env: {}, configFile: join(dir, 'bad.json') })).toThrowError(/not valid JSON/);
+  });
+});
