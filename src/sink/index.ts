@@ -1,0 +1,2 @@
+export { DEAD_LETTERS, collectionForTopic, indexesForTopic, type IndexPlan } from './collections.js';
+export { detectBackend, ensureCollections, pipelinePlan, type Backend, type CollectionPlan, type SetupReport } from './setup.js';
