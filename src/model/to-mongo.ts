@@ -1,10 +1,11 @@
 import { requiredKeys, type Field, type Fields } from './fields.js';
 import { ISO_UTC_INSTANT_PATTERN, type JsonSchema } from './to-json-schema.js';
 
-/** A MongoDB collection validator (`createCollection(name, { validator })` / `collMod`). */
-export interface MongoValidator {
-  readonly $jsonSchema: JsonSchema;
-}
+/**
+ * A MongoDB collection validator (`createCollection(name, { validator })` / `collMod`). A type alias, not an
+ * interface, so it is assignable to the driver's `Document` / `Record<string, unknown>`.
+ */
+export type MongoValidator = { readonly $jsonSchema: JsonSchema };
 
 function withNull(types: string | string[], nullable: boolean): string | string[] {
   const list = Array.isArray(types) ? types : [types];

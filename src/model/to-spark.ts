@@ -41,9 +41,13 @@ function sparkField(name: string, field: Field): SparkField {
   return field.kind === 'object' ? { ...base, fields: sparkFields(field.fields) } : base;
 }
 
-/** Backtick-quotes a name unless it is a plain identifier (Spark DDL escapes a backtick by doubling it). */
+/**
+ * Backtick-quotes a name, always: several of our names are SQL keywords (`offset` is reserved under
+ * spark.sql.ansi.enforceReservedKeywords, `date` is a type name), and quoting is always valid DDL.
+ * A backtick inside a name is escaped by doubling it.
+ */
 export function quoteSparkIdentifier(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `\`${name.replaceAll('`', '``')}\``;
+  return `\`${name.replaceAll('`', '``')}\``;
 }
 
 function typeDdl(field: SparkField): string {

@@ -1,0 +1,51 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { RandomSource } from './random.js';
+
+export interface RetryOptions {
+  /** Total attempts including the first; 1 disables retries. */
+  readonly maxAttempts: number;
+  /** Backoff ceiling for the first retry; doubles per attempt. */
+  readonly baseDelayMs: number;
+  /** Backoff ceiling never exceeds this. */
+  readonly maxDelayMs: number;
+  /**
+   * A server's Retry-After is honoured up to this bound (default 60 s), so a confused server asking for an
+   * hour cannot stall a producer run; beyond it we wait this long and try again.
+   */
+  readonly maxRetryAfterMs?: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. Injectable so tests never sleep. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined);
+
+/**
+ * "Full jitter" backoff: uniform in [0, min(maxDelay, base * 2^(retry-1))]. Spreads retries of many clients
+ * instead of having them hit a recovering server in lockstep. `retry` counts from 1.
+ */
+export function backoffDelayMs(retry: number, options: RetryOptions, random: RandomSource): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Retry-After as milliseconds from now: either delta-seconds ("120") or an HTTP date
+ * ("Wed, 21 Oct 2015 07:28:00 GMT"). Undefined when absent or unreadable; a date in the past gives 0.
+ */
+export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
+  if (header === null || header === undefined) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
+
+/** How long to wait before retry number `retry`: the server's Retry-After if it gave one, else backoff. */
+export function retryDelayMs(retry: number, retryAfterMs: number | undefined, options: RetryOptions, random: RandomSource): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, options.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs ?? 60_000);
+  return backoffDelayMs(retry, options, random);
+}
