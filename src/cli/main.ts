@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { ExitCode } from './context.js';
+import { apiCommand } from './commands/api.js';
 import { runtimeCommands } from './commands/runtime.js';
 
 const program = new Command('streamline')
@@ -11,6 +12,7 @@ const program = new Command('streamline')
   .exitOverride();
 
 runtimeCommands(program);
+apiCommand(program);
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -1,0 +1,70 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { faultsFromEnv, startApiServer, validateFaultOptions, type FaultOptions } from '../../source/index.js';
+import { addGlobalOptions, maybePrintConfig, portFlag, resolveConfig, type GlobalOptions } from '../context.js';
+
+interface ApiFlags extends GlobalOptions {
+  port?: number;
+  host?: string;
+  errorRate?: number;
+  malformedRate?: number;
+  truncatedRate?: number;
+  latency?: [number, number];
+  faultSeed?: string;
+}
+
+const rate = (flag: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${flag}: expected a fraction between 0 and 1, got "${value}"`);
+  return n;
+};
+
+const latencyRange = (value: string): [number, number] => {
+  const m = /^(\d+)(?:\.\.(\d+))?(?:ms)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`--latency: expected milliseconds like 50 or 20..200, got "${value}"`);
+  const min = Number(m[1]);
+  const max = m[2] === undefined ? min : Number(m[2]);
+  if (max < min) throw new InvalidArgumentError(`--latency: the upper bound ${max} is below the lower bound ${min}`);
+  return [min, max];
+};
+
+/** Fault flags win over STREAMLINE_API_* variables; none at all means a well-behaved server. */
+export function faultOptions(flags: ApiFlags): FaultOptions | undefined {
+  const fromFlags: { -readonly [K in keyof FaultOptions]: FaultOptions[K] } = {};
+  if (flags.errorRate !== undefined) fromFlags.errorRate = flags.errorRate;
+  if (flags.malformedRate !== undefined) fromFlags.malformedRate = flags.malformedRate;
+  if (flags.truncatedRate !== undefined) fromFlags.truncatedRate = flags.truncatedRate;
+  if (flags.latency) fromFlags.latencyMs = flags.latency;
+  if (flags.faultSeed !== undefined) fromFlags.seed = flags.faultSeed;
+  const merged = { ...(faultsFromEnv() ?? {}), ...fromFlags };
+  return Object.keys(merged).length ? validateFaultOptions(merged) : undefined;
+}
+
+export function apiCommand(program: Command): void {
+  addGlobalOptions(
+    program
+      .command('api')
+      .description('serve a randomuser.me-compatible API locally (the offline default source) until Ctrl-C')
+      .option('--port <port>', 'port to listen on (default: api.port, 3001)', portFlag('--port'))
+      .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+      .option('--error-rate <fraction>', 'fault injection: share of requests answered 5xx with {"error"}', rate('--error-rate'))
+      .option('--malformed-rate <fraction>', 'fault injection: share of responses with broken records', rate('--malformed-rate'))
+      .option('--truncated-rate <fraction>', 'fault injection: share of responses cut off mid-JSON', rate('--truncated-rate'))
+      .option('--latency <ms>', 'fault injection: added latency per request, e.g. 50 or 20..200', latencyRange)
+      .option('--fault-seed <seed>', 'make the fault sequence reproducible'),
+  ).action(async (flags: ApiFlags) => {
+    const config = resolveConfig(flags, { api: { port: flags.port, host: flags.host } });
+    if (maybePrintConfig(flags, config)) return;
+    const faults = faultOptions(flags);
+    const server = await startApiServer({ host: config.api.host, port: config.api.port, faults });
+    process.stdout.write(`Random User API (format 1.4) listening on ${server.url}\n`);
+    process.stdout.write(`  try: curl '${server.url}?results=2&seed=demo&nat=gb,ua'\n`);
+    if (faults) process.stdout.write(`  fault injection on: ${JSON.stringify(faults)}\n`);
+    process.stdout.write('Ctrl-C to stop.\n');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+    process.stdout.write(`stopped after ${server.requestCount()} requests.\n`);
+  });
+}
