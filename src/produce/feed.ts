@@ -1,0 +1,146 @@
+/** What the API client returns for one page: the valid users and how many records it rejected. */
+export interface FetchedBatch<U> {
+  users: U[];
+  invalid: number;
+}
+
+/**
+ * Fetches `count` users for a page. Deterministic for a given seed and page (the API is).
+ * `signal` aborts on Ctrl-C; honouring it is optional (it only makes Ctrl-C quicker).
+ */
+export type FetchBatch<U> = (count: number, position: { seed: string; page: number; signal?: AbortSignal }) => Promise<FetchedBatch<U>>;
+
+export interface FeedStats {
+  /** Valid users received, duplicates included. */
+  fetched: number;
+  invalid: number;
+  /** Users whose id was already in this run; dropped, never sent twice. */
+  duplicates: number;
+  fetchErrors: number;
+  /** Pages fetched successfully; the next request asks for page `pages + 1`. */
+  pages: number;
+  consecutiveFailures: number;
+  lastFetchError?: string;
+}
+
+export interface UserFeedOptions<U> {
+  fetchBatch: FetchBatch<U>;
+  userId: (user: U) => string;
+  batchSize: number;
+  seed: string;
+  /** The readers (lanes); each walks the whole sequence once. */
+  readers: readonly string[];
+  /** Distinct users the run needs at most (the count); stops fetching beyond it. */
+  limit?: number;
+  /** Passed to fetchBatch; a fetch that fails after it aborted is not counted as a fetch error. */
+  signal?: AbortSignal;
+  /** Called after every fetch, successful or not. */
+  onFetch?: (stats: Readonly<FeedStats>) => void;
+}
+
+/** A page that had no users at all, valid or invalid: counted as a failed fetch, not as progress. */
+export class EmptyPageError extends Error {
+  constructor(page: number) {
+    super(`the API returned no users for page ${page}`);
+    this.name = 'EmptyPageError';
+  }
+}
+
+/**
+ * The run's single sequence of distinct users, fetched page by page on demand and shared by every
+ * lane. Pages advance only on success (a failed page is asked for again, and the API returns the
+ * same users for the same seed and page), and a user id seen before is dropped, so no lane ever
+ * sees a user twice, even across retried fetches.
+ */
+export class UserFeed<U> {
+  readonly #options: UserFeedOptions<U>;
+  /** Users from index #offset on; earlier ones were read by every reader and released. */
+  #users: U[] = [];
+  #offset = 0;
+  readonly #cursors: Map<string, number>;
+  readonly #seen = new Set<string>();
+  #fetching: Promise<void> | undefined;
+  readonly #stats: FeedStats = { fetched: 0, invalid: 0, duplicates: 0, fetchErrors: 0, pages: 0, consecutiveFailures: 0 };
+
+  constructor(options: UserFeedOptions<U>) {
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batchSize must be a whole number >= 1, got ${options.batchSize}`);
+    if (options.readers.length === 0) throw new Error('a user feed needs at least one reader');
+    this.#options = options;
+    this.#cursors = new Map(options.readers.map((reader) => [reader, 0]));
+  }
+
+  stats(): Readonly<FeedStats> {
+    return { ...this.#stats };
+  }
+
+  /** Distinct users seen so far. */
+  get size(): number {
+    return this.#offset + this.#users.length;
+  }
+
+  /**
+   * The reader's next users, at most `max`. Fetches one page when the reader has read everything
+   * buffered (concurrent readers share that fetch). Returns [] when a page brought nothing new
+   * (all invalid or duplicates); throws the fetch error when the page failed.
+   */
+  async next(reader: string, max: number): Promise<U[]> {
+    const cursor = this.#cursors.get(reader);
+    if (cursor === undefined) throw new Error(`unknown feed reader ${reader}`);
+    if (cursor >= this.size) await this.#fetchPage(max);
+    const start = cursor - this.#offset;
+    const users = this.#users.slice(start, start + Math.max(0, max));
+    this.#cursors.set(reader, cursor + users.length);
+    this.#release();
+    return users;
+  }
+
+  #fetchPage(wanted: number): Promise<void> {
+    this.#fetching ??= this.#doFetchPage(wanted).finally(() => {
+      this.#fetching = undefined;
+    });
+    return this.#fetching;
+  }
+
+  async #doFetchPage(wanted: number): Promise<void> {
+    const { fetchBatch, userId, batchSize, seed, limit, onFetch, signal } = this.#options;
+    const page = this.#stats.pages + 1;
+    // Ask only for what the run still needs, so the last page of a counted run is not wasted
+    // (but at least what the reader wants, which exceeds that when it had to skip users).
+    const count = limit === undefined ? batchSize : Math.max(1, Math.min(batchSize, Math.max(wanted, limit - this.size)));
+    try {
+      const batch = await fetchBatch(count, signal ? { seed, page, signal } : { seed, page });
+      if (batch.users.length === 0 && batch.invalid === 0) throw new EmptyPageError(page);
+      this.#stats.pages = page;
+      this.#stats.fetched += batch.users.length;
+      this.#stats.invalid += batch.invalid;
+      this.#stats.consecutiveFailures = 0;
+      for (const user of batch.users) {
+        const id = userId(user);
+        if (this.#seen.has(id)) {
+          this.#stats.duplicates++;
+          continue;
+        }
+        this.#seen.add(id);
+        this.#users.push(user);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      this.#stats.fetchErrors++;
+      this.#stats.consecutiveFailures++;
+      this.#stats.lastFetchError = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      onFetch?.(this.stats());
+    }
+  }
+
+  /** Drops users every reader has passed, in chunks so long runs do not keep every user in memory. */
+  #release(): void {
+    const slowest = Math.min(...this.#cursors.values());
+    const releasable = slowest - this.#offset;
+    if (releasable >= 1024 || (releasable > 0 && releasable === this.#users.length)) {
+      this.#users.splice(0, releasable);
+      this.#offset = slowest;
+    }
+  }
+}

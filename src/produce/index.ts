@@ -1,0 +1,46 @@
+export { systemClock, VirtualClock, type Clock } from './clock.js';
+export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
+export {
+  bootstrapList,
+  createKafkaAdmin,
+  createKafkaProducer,
+  describeKafkaError,
+  ensureTopics,
+  KafkaProducer,
+  partitionForKey,
+  type Compression,
+  type EnsureTopicsOptions,
+  type EnsureTopicsReport,
+  type KafkaProducerOptions,
+  type ProduceClient,
+  type ProducerStats,
+  type TopicAdmin,
+  type TopicSettings,
+} from './kafka.js';
+export {
+  CONTENT_TYPE_HEADER,
+  createRouter,
+  JSON_CONTENT_TYPE,
+  jsonMessage,
+  SCHEMA_VERSION_HEADER,
+  type DeliveryReport,
+  type OutgoingMessage,
+  type TopicRoute,
+} from './message.js';
+export { describeInterval, intervalGenerator, RateLimiter, validateInterval, type IntervalSpec, type RateLimiterOptions } from './pacing.js';
+export { FlagValueError, formatDuration, parseDuration, parseInterval, parseMeanRate, parsePositiveInteger, parseRate } from './parse.js';
+export {
+  formatCount,
+  formatElapsed,
+  formatProgressLine,
+  formatSummary,
+  ratePerSec,
+  summaryHasFailures,
+  type ProduceSummary,
+  type ProgressState,
+  type StopReason,
+  type TopicProgress,
+} from './progress.js';
+export { deriveSeed, mulberry32, randomSeed, type Random } from './random.js';
+export { runProducer, type RunProducerDeps, type RunProducerOptions } from './run.js';
+export { planLanes, runLane, TOGETHER_LANE, type Lane, type LaneEnd, type PacingMode, type TickOutcome } from './scheduler.js';
