@@ -1,6 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeConfig, loadConfig, type StreamlineConfig } from '../config/index.js';
 
+/** A wrong combination of flags: printed as is, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 /** Exit codes that mean something to scripts and to Airflow. */
 export const ExitCode = {
   ok: 0,

@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { RuntimeError } from '../runtime/index.js';
-import { ExitCode } from './context.js';
+import { ExitCode, UsageError } from './context.js';
 import { apiCommand } from './commands/api.js';
+import { produceCommand } from './commands/produce.js';
 import { runtimeCommands } from './commands/runtime.js';
 
 const program = new Command('streamline')
@@ -13,10 +14,11 @@ const program = new Command('streamline')
 
 runtimeCommands(program);
 apiCommand(program);
+produceCommand(program);
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n`);
     return ExitCode.usage;
   }

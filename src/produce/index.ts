@@ -44,3 +44,4 @@ export {
 export { deriveSeed, mulberry32, randomSeed, type Random } from './random.js';
 export { runProducer, type RunProducerDeps, type RunProducerOptions } from './run.js';
 export { planLanes, runLane, TOGETHER_LANE, type Lane, type LaneEnd, type PacingMode, type TickOutcome } from './scheduler.js';
+export { produceUsers, userRoutes, type ProduceUsersOptions } from './users.js';

@@ -1,0 +1,122 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { apiUrl as configuredApiUrl, kafkaBootstrap } from '../../config/index.js';
+import { PII_POLICIES, type PiiPolicy } from '../../model/index.js';
+import {
+  formatProgressLine,
+  formatSummary,
+  parseDuration,
+  parseInterval,
+  parseMeanRate,
+  parsePositiveInteger,
+  parseRate,
+  produceUsers,
+  summaryHasFailures,
+  type IntervalSpec,
+  type PacingMode,
+} from '../../produce/index.js';
+import { startApiServer, type ApiServer } from '../../source/index.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
+
+interface ProduceFlags extends GlobalOptions {
+  apiUrl?: string;
+  topics?: string;
+  count?: number;
+  duration?: number;
+  rate?: number;
+  seed?: string;
+  interval?: IntervalSpec;
+  meanRate?: IntervalSpec;
+  pacing?: PacingMode;
+  pii?: PiiPolicy;
+  batchSize?: number;
+  nat?: string;
+  kafka?: string;
+}
+
+/** Commander parsers that turn a FlagValueError into commander's usage error (exit code 2). */
+const flag = <T>(parse: (text: string) => T) => (value: string): T => {
+  try {
+    return parse(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+export function produceCommand(program: Command): void {
+  addGlobalOptions(
+    program
+      .command('produce')
+      .description('fetch users from the Random User API and publish them to the Kafka topics at random intervals')
+      .option('--api-url <url>', 'Random User API to fetch from (default: our local server, started in-process); e.g. https://randomuser.me/api/')
+      .option('--topics <list>', 'comma-separated topics (default: config topics)')
+      .option('--count <n>', 'users to produce (one record per topic each)', flag((v) => parsePositiveInteger(v, '--count')))
+      .option('--duration <time>', 'stop after this long, e.g. 60s, 5m', flag((v) => parseDuration(v, '--duration')))
+      .option('--rate <n>', 'upper bound in users per second', flag((v) => parseRate(v, '--rate')))
+      .option('--seed <seed>', 'seed for API pages and pacing: same seed, same users in the same order')
+      .option('--interval <min..max>', 'uniform random gap between fetches, e.g. 50..150ms or 1s..3s', flag((v) => parseInterval(v, '--interval')))
+      .option('--mean-rate <n>', 'exponential gaps with this mean number of fetches per second', flag((v) => parseMeanRate(v, '--mean-rate')))
+      .addOption(new Option('--pacing <mode>', 'one schedule for all topics, or one per topic').choices(['together', 'independent']).default('together'))
+      .addOption(new Option('--pii <policy>', 'email and phone numbers: keep, mask or hash').choices([...PII_POLICIES]).default('keep'))
+      .option('--batch-size <n>', 'users per API request (1..5000)', flag((v) => parsePositiveInteger(v, '--batch-size')))
+      .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
+      .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)'),
+  ).action(async (flags: ProduceFlags) => {
+    const config = resolveConfig(flags, {
+      topics: flags.topics?.split(',').map((t) => t.trim()).filter(Boolean),
+      api: { url: flags.apiUrl },
+      kafka: { bootstrapServers: flags.kafka },
+    });
+    if (maybePrintConfig(flags, config)) return;
+    if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
+
+    const abort = new AbortController();
+    const onSignal = () => {
+      if (abort.signal.aborted) return;
+      process.stderr.write('\ninterrupted: finishing the records in flight (Ctrl-C again does not lose them either)...\n');
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    let localApi: ApiServer | undefined;
+    const apiUrl = config.api.url ?? (localApi = await startApiServer({ host: '127.0.0.1', port: 0 })).url;
+    const interactive = process.stdout.isTTY;
+    let lastLine = 0;
+    process.stdout.write(`producing to ${config.topics.join(', ')} on ${kafkaBootstrap(config)} from ${localApi ? `the local Random User API (${apiUrl})` : apiUrl}\n`);
+    try {
+      const summary = await produceUsers({
+        bootstrapServers: kafkaBootstrap(config),
+        apiUrl,
+        topics: config.topics,
+        topicSettings: { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, minInsyncReplicas: config.kafka.minInsyncReplicas },
+        count: flags.count,
+        durationMs: flags.duration,
+        rate: flags.rate,
+        seed: flags.seed,
+        interval: flags.interval ?? flags.meanRate,
+        pacing: flags.pacing,
+        pii: flags.pii,
+        batchSize: flags.batchSize,
+        nat: flags.nat,
+        signal: abort.signal,
+        onTopics: (r) => r.created.length && process.stdout.write(`created topics: ${r.created.join(', ')}\n`),
+        onWarning: (m) => process.stderr.write(`${interactive ? '\n' : ''}warning: ${m}\n`),
+        onProgress: (state) => {
+          if (interactive) process.stdout.write(`\r${formatProgressLine(state)}\x1b[K`);
+          else if (Date.now() - lastLine > 5_000) {
+            lastLine = Date.now();
+            process.stdout.write(`${formatProgressLine(state)}\n`);
+          }
+        },
+      });
+      if (interactive) process.stdout.write('\n');
+      process.stdout.write(`${formatSummary(summary)}\n`);
+      if (summary.aborted) process.exitCode = ExitCode.interrupted;
+      else if (summaryHasFailures(summary)) process.exitCode = ExitCode.failure;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await localApi?.close();
+    }
+  });
+}

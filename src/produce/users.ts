@@ -1,0 +1,101 @@
+import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, resolveTopics, type NormalizedUser, type PiiPolicy } from '../model/index.js';
+import { fetchUsers } from '../source/index.js';
+import { createKafkaAdmin, createKafkaProducer, ensureTopics, type EnsureTopicsReport } from './kafka.js';
+import { jsonMessage, createRouter, type TopicRoute } from './message.js';
+import type { IntervalSpec } from './pacing.js';
+import type { ProduceSummary, ProgressState } from './progress.js';
+import { runProducer } from './run.js';
+import type { PacingMode } from './scheduler.js';
+
+/** Everything `streamline produce`, the demo and the Airflow DAG need to publish users. */
+export interface ProduceUsersOptions {
+  bootstrapServers: string;
+  apiUrl: string;
+  topics: readonly string[];
+  topicSettings: { partitions: number; replicationFactor: number; minInsyncReplicas: number };
+  count?: number;
+  durationMs?: number;
+  rate?: number;
+  batchSize?: number;
+  seed?: string;
+  interval?: IntervalSpec;
+  pacing?: PacingMode;
+  pii?: PiiPolicy;
+  nat?: string;
+  signal?: AbortSignal;
+  onProgress?: (state: ProgressState) => void;
+  onWarning?: (message: string) => void;
+  onTopics?: (report: EnsureTopicsReport) => void;
+}
+
+/** Where a record came from, in the envelope: the API's host, so local and real runs are told apart. */
+const sourceName = (apiUrl: string): string => {
+  try {
+    return `randomuser:${new URL(apiUrl).host}`;
+  } catch {
+    return 'randomuser';
+  }
+};
+
+export function userRoutes(topics: readonly string[], apiUrl: string, fetchedAt: WeakMap<NormalizedUser, string>): TopicRoute<NormalizedUser>[] {
+  const source = sourceName(apiUrl);
+  return resolveTopics([...topics]).map((topic) => ({
+    topic,
+    toMessage: (user: NormalizedUser) =>
+      jsonMessage(
+        topic,
+        user.login.uuid,
+        buildEnvelope(topic, user, { source, fetchedAt: fetchedAt.get(user) ?? new Date().toISOString(), producedAt: new Date().toISOString() }),
+        ENVELOPE_SCHEMA_VERSION,
+      ),
+  }));
+}
+
+/**
+ * Creates the topics if missing, then fetches users page by page and publishes one record per topic
+ * per user, keyed by user id, until count, duration or abort; returns once every record is acknowledged
+ * or reported failed.
+ */
+export async function produceUsers(options: ProduceUsersOptions): Promise<ProduceSummary> {
+  const admin = createKafkaAdmin(options.bootstrapServers);
+  try {
+    const report = await ensureTopics(admin, [...options.topics], options.topicSettings);
+    options.onTopics?.(report);
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+
+  const fetchedAt = new WeakMap<NormalizedUser, string>();
+  const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt), options.topics);
+  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers });
+  try {
+    return await runProducer(
+      {
+        topics: options.topics,
+        count: options.count,
+        durationMs: options.durationMs,
+        rate: options.rate,
+        batchSize: options.batchSize ?? Math.min(500, options.count ?? 500),
+        pacing: { mode: options.pacing ?? 'together', interval: options.interval },
+        seed: options.seed,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        onWarning: options.onWarning,
+      },
+      {
+        fetchBatch: async (count, { seed, page, signal }) => {
+          const result = await fetchUsers({ apiUrl: options.apiUrl, results: count, seed, page, signal, pii: options.pii, nat: options.nat });
+          for (const user of result.users) fetchedAt.set(user, result.fetchedAt);
+          for (const bad of result.invalid) options.onWarning?.(`invalid record from ${result.url} (#${bad.index}): ${bad.reason}`);
+          return { users: result.users, invalid: result.invalid.length };
+        },
+        userId: (user) => user.login.uuid,
+        toMessages,
+        send: (message) => producer.send(message),
+        flush: () => producer.flush(),
+      },
+    );
+  } finally {
+    await producer.close();
+  }
+}
