@@ -48,7 +48,7 @@ export function maybePrintConfig(opts: GlobalOptions, config: StreamlineConfig):
 export function portFlag(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`expected a port number 1-65535, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`${flag}: expected a port number 1-65535, got "${value}"`);
     return n;
   };
 }

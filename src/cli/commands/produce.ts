@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { apiUrl as configuredApiUrl, kafkaBootstrap } from '../../config/index.js';
+import { kafkaBootstrap } from '../../config/index.js';
 import { PII_POLICIES, type PiiPolicy } from '../../model/index.js';
 import {
   formatProgressLine,
