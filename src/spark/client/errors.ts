@@ -172,7 +172,7 @@ export function fromGrpcError(err: unknown, address: string): unknown {
   const message = status?.message || details;
 
   if (err.code === GrpcStatus.UNAVAILABLE && !info) {
-    return new SparkUnavailableError(address, details, err);
+    return new SparkUnavailableError(address, details.replace(/\s*Resolution note:.*$/s, '').trim(), err);
   }
   if (err.code === GrpcStatus.DEADLINE_EXCEEDED && !info) {
     return new SparkTimeoutError({ message: `Spark Connect call to ${address} timed out: ${details}`, grpcCode: err.code, cause: err });

@@ -1,0 +1,213 @@
+/**
+ * Streaming query handles, driven by StreamingQueryCommand / StreamingQueryManagerCommand.
+ * Progress reports are Spark's JSON, parsed into objects.
+ */
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { SparkError } from '../client/errors.js';
+import type {
+  StreamingQueryCommandResult,
+  StreamingQueryCommandSchema,
+  StreamingQueryManagerCommandResult,
+  StreamingQueryManagerCommandSchema,
+} from '../gen/spark/connect/commands_pb.js';
+import { command, executeCommand, type SessionContext } from './context.js';
+
+/** A source entry of a progress report. */
+export interface SourceProgress {
+  description: string;
+  startOffset: unknown;
+  endOffset: unknown;
+  latestOffset?: unknown;
+  numInputRows: number;
+  inputRowsPerSecond?: number;
+  processedRowsPerSecond?: number;
+  metrics?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** Spark's StreamingQueryProgress JSON (the commonly used fields are typed). */
+export interface StreamingQueryProgress {
+  id: string;
+  runId: string;
+  name: string | null;
+  timestamp: string;
+  batchId: number;
+  batchDuration?: number;
+  numInputRows: number;
+  inputRowsPerSecond?: number;
+  processedRowsPerSecond?: number;
+  durationMs?: Record<string, number>;
+  eventTime?: Record<string, string>;
+  stateOperators?: unknown[];
+  sources: SourceProgress[];
+  sink: { description: string; numOutputRows?: number; [key: string]: unknown };
+  observedMetrics?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface StreamingQueryStatus {
+  message: string;
+  isDataAvailable: boolean;
+  isTriggerActive: boolean;
+  isActive: boolean;
+}
+
+export interface StreamingQueryException {
+  message: string;
+  errorClass: string | undefined;
+  stackTrace: string | undefined;
+}
+
+export interface StreamingQueryOptions {
+  /** Deadline of each control call (status, progress, stop), in ms. Default: the session's deadline. */
+  timeoutMs?: number;
+}
+
+/** Extra time given to the gRPC deadline of server-side waits beyond their own timeout. */
+const WAIT_MARGIN_MS = 30_000;
+
+/**
+ * Parses a progress JSON. Spark 4.0's JSON omits the top-level `numInputRows`, `inputRowsPerSecond`
+ * and `processedRowsPerSecond` (the Scala object derives them from its sources); they are filled in
+ * the same way here when missing.
+ */
+export function parseProgress(json: string): StreamingQueryProgress {
+  const p = JSON.parse(json) as StreamingQueryProgress;
+  const sources = Array.isArray(p.sources) ? p.sources : [];
+  const total = (key: 'numInputRows' | 'inputRowsPerSecond' | 'processedRowsPerSecond'): number =>
+    sources.reduce((acc, s) => acc + (typeof s[key] === 'number' && Number.isFinite(s[key]) ? (s[key] as number) : 0), 0);
+  if (typeof p.numInputRows !== 'number') p.numInputRows = total('numInputRows');
+  if (typeof p.inputRowsPerSecond !== 'number') p.inputRowsPerSecond = total('inputRowsPerSecond');
+  if (typeof p.processedRowsPerSecond !== 'number') p.processedRowsPerSecond = total('processedRowsPerSecond');
+  return p;
+}
+
+type QueryCommandInit = Omit<MessageInitShape<typeof StreamingQueryCommandSchema>, 'queryId'>['command'];
+
+export class StreamingQuery {
+  constructor(
+    private readonly ctx: SessionContext,
+    /** Stable id of the query (kept across restarts from the same checkpoint). */
+    readonly id: string,
+    /** Id of this run of the query. */
+    readonly runId: string,
+    /** queryName, or null when none was given. */
+    readonly name: string | null,
+  ) {}
+
+  private async run(cmd: QueryCommandInit, timeoutMs?: number): Promise<StreamingQueryCommandResult> {
+    const result = await executeCommand(
+      this.ctx,
+      command({ commandType: { case: 'streamingQueryCommand', value: { queryId: { id: this.id, runId: this.runId }, command: cmd } } }),
+      timeoutMs === undefined ? {} : { timeoutMs },
+    );
+    if (!result.streamingQueryCommandResult) throw new SparkError(`no result for streaming query command ${cmd?.case}`);
+    return result.streamingQueryCommandResult;
+  }
+
+  async status(): Promise<StreamingQueryStatus> {
+    const r = await this.run({ case: 'status', value: true });
+    if (r.resultType.case !== 'status') throw new SparkError('unexpected streaming query status result');
+    const s = r.resultType.value;
+    return { message: s.statusMessage, isDataAvailable: s.isDataAvailable, isTriggerActive: s.isTriggerActive, isActive: s.isActive };
+  }
+
+  async isActive(): Promise<boolean> {
+    return (await this.status()).isActive;
+  }
+
+  /** The most recent progress report, or null before the first one. */
+  async lastProgress(): Promise<StreamingQueryProgress | null> {
+    const r = await this.run({ case: 'lastProgress', value: true });
+    const list = r.resultType.case === 'recentProgress' ? r.resultType.value.recentProgressJson : [];
+    const last = list[list.length - 1];
+    return last === undefined ? null : parseProgress(last);
+  }
+
+  /** Recent progress reports, oldest first (as many as spark.sql.streaming.numRecentProgressUpdates). */
+  async recentProgress(): Promise<StreamingQueryProgress[]> {
+    const r = await this.run({ case: 'recentProgress', value: true });
+    const list = r.resultType.case === 'recentProgress' ? r.resultType.value.recentProgressJson : [];
+    return list.map(parseProgress);
+  }
+
+  /** The exception that terminated the query, or null. */
+  async exception(): Promise<StreamingQueryException | null> {
+    const r = await this.run({ case: 'exception', value: true });
+    if (r.resultType.case !== 'exception' || r.resultType.value.exceptionMessage === undefined) return null;
+    const e = r.resultType.value;
+    return { message: e.exceptionMessage ?? '', errorClass: e.errorClass, stackTrace: e.stackTrace };
+  }
+
+  async explain(extended = false): Promise<string> {
+    const r = await this.run({ case: 'explain', value: { extended } });
+    return r.resultType.case === 'explain' ? r.resultType.value.result : '';
+  }
+
+  /** Stops the query and waits until it has stopped. */
+  async stop(): Promise<void> {
+    await this.run({ case: 'stop', value: true });
+  }
+
+  /**
+   * Waits until the query terminates or `timeoutMs` passes; true when it terminated. Without a timeout
+   * it waits as long as the query runs. Throws SparkConnectError if the query failed.
+   */
+  async awaitTermination(timeoutMs?: number): Promise<boolean> {
+    const value = timeoutMs === undefined ? {} : { timeoutMs: BigInt(Math.max(0, Math.round(timeoutMs))) };
+    const r = await this.run({ case: 'awaitTermination', value }, timeoutMs === undefined ? undefined : timeoutMs + WAIT_MARGIN_MS);
+    return r.resultType.case === 'awaitTermination' ? r.resultType.value.terminated : false;
+  }
+
+  /** Blocks until all data available in the sources at call time has been processed (for tests). */
+  async processAllAvailable(timeoutMs?: number): Promise<void> {
+    await this.run({ case: 'processAllAvailable', value: true }, timeoutMs);
+  }
+
+  toString(): string {
+    return `StreamingQuery(id=${this.id}, runId=${this.runId}, name=${this.name ?? ''})`;
+  }
+}
+
+type ManagerCommandInit = MessageInitShape<typeof StreamingQueryManagerCommandSchema>['command'];
+
+/** `spark.streams`: the streaming queries of this session. */
+export class StreamingQueryManager {
+  constructor(private readonly ctx: SessionContext) {}
+
+  private async run(cmd: ManagerCommandInit, timeoutMs?: number): Promise<StreamingQueryManagerCommandResult> {
+    const result = await executeCommand(
+      this.ctx,
+      command({ commandType: { case: 'streamingQueryManagerCommand', value: { command: cmd } } }),
+      timeoutMs === undefined ? {} : { timeoutMs },
+    );
+    if (!result.streamingQueryManagerCommandResult) throw new SparkError(`no result for streaming query manager command ${cmd?.case}`);
+    return result.streamingQueryManagerCommandResult;
+  }
+
+  /** Active queries of this session. */
+  async active(): Promise<StreamingQuery[]> {
+    const r = await this.run({ case: 'active', value: true });
+    if (r.resultType.case !== 'active') return [];
+    return r.resultType.value.activeQueries.map((q) => new StreamingQuery(this.ctx, q.id?.id ?? '', q.id?.runId ?? '', q.name ?? null));
+  }
+
+  /** An active query of this session by id, or null. */
+  async get(id: string): Promise<StreamingQuery | null> {
+    const r = await this.run({ case: 'getQuery', value: id });
+    if (r.resultType.case !== 'query' || !r.resultType.value.id) return null;
+    const q = r.resultType.value;
+    return new StreamingQuery(this.ctx, q.id?.id ?? id, q.id?.runId ?? '', q.name ?? null);
+  }
+
+  /** Waits until any query of this session terminates (since the last resetTerminated). */
+  async awaitAnyTermination(timeoutMs?: number): Promise<boolean> {
+    const value = timeoutMs === undefined ? {} : { timeoutMs: BigInt(Math.max(0, Math.round(timeoutMs))) };
+    const r = await this.run({ case: 'awaitAnyTermination', value }, timeoutMs === undefined ? undefined : timeoutMs + WAIT_MARGIN_MS);
+    return r.resultType.case === 'awaitAnyTermination' ? r.resultType.value.terminated : false;
+  }
+
+  async resetTerminated(): Promise<void> {
+    await this.run({ case: 'resetTerminated', value: true });
+  }
+}

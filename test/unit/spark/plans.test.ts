@@ -1,0 +1,253 @@
+import { create } from '@bufbuild/protobuf';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CommandSchema } from '../../../src/spark/gen/spark/connect/commands_pb.js';
+import { ExpressionSchema } from '../../../src/spark/gen/spark/connect/expressions_pb.js';
+import { RelationSchema, type Relation } from '../../../src/spark/gen/spark/connect/relations_pb.js';
+import { DataTypeSchema } from '../../../src/spark/gen/spark/connect/types_pb.js';
+import { Column, SparkSession, T, functions as F } from '../../../src/spark/index.js';
+
+// Plan building never talks to the server: this session points at a closed port and makes no call.
+const spark = await SparkSession.builder().remote('sc://127.0.0.1:9').getOrCreate();
+afterAll(() => spark.close());
+
+const attr = (name: string) => ({ exprType: { case: 'unresolvedAttribute' as const, value: { unparsedIdentifier: name } } });
+const str = (value: string) => ({ exprType: { case: 'literal' as const, value: { literalType: { case: 'string' as const, value } } } });
+const int = (value: number) => ({ exprType: { case: 'literal' as const, value: { literalType: { case: 'integer' as const, value } } } });
+const fn = (functionName: string, ...args: object[]) => ({
+  exprType: { case: 'unresolvedFunction' as const, value: { functionName, arguments: args } },
+});
+const expr = (init: object) => create(ExpressionSchema, init);
+const base = (): Relation => create(RelationSchema, { relType: { case: 'sql', value: { query: 'SELECT * FROM t' } } });
+
+describe('session plans', () => {
+  it('sql() and range()', () => {
+    expect(spark.sql('SELECT 1 AS one').plan).toEqual(create(RelationSchema, { relType: { case: 'sql', value: { query: 'SELECT 1 AS one' } } }));
+    expect(spark.range(10).plan).toEqual(create(RelationSchema, { relType: { case: 'range', value: { start: 0n, end: 10n, step: 1n } } }));
+    expect(spark.range(5, 20, 3, 2).plan).toEqual(
+      create(RelationSchema, { relType: { case: 'range', value: { start: 5n, end: 20n, step: 3n, numPartitions: 2 } } }),
+    );
+    const withArgs = spark.sql('SELECT :x', { x: 7 }).plan.relType;
+    expect(withArgs.case === 'sql' && withArgs.value.namedArguments.x).toEqual(expr(int(7)));
+  });
+});
+
+describe('DataFrame plans', () => {
+  const df = spark.sql('SELECT * FROM t');
+
+  it('select with names, columns and star', () => {
+    expect(df.select('a', F.col('b').alias('bb'), '*', 'x.*').plan).toEqual(
+      create(RelationSchema, {
+        relType: {
+          case: 'project',
+          value: {
+            input: base(),
+            expressions: [
+              attr('a'),
+              { exprType: { case: 'alias', value: { expr: attr('b'), name: ['bb'] } } },
+              { exprType: { case: 'unresolvedStar', value: {} } },
+              { exprType: { case: 'unresolvedStar', value: { unparsedTarget: 'x.*' } } },
+            ],
+          },
+        },
+      }),
+    );
+  });
+
+  it('selectExpr and string filters become expression strings', () => {
+    const p = df.selectExpr('a + 1 AS b').filter('b > 2').plan;
+    expect(p).toEqual(
+      create(RelationSchema, {
+        relType: {
+          case: 'filter',
+          value: {
+            input: {
+              relType: {
+                case: 'project',
+                value: { input: base(), expressions: [{ exprType: { case: 'expressionString', value: { expression: 'a + 1 AS b' } } }] },
+              },
+            },
+            condition: { exprType: { case: 'expressionString', value: { expression: 'b > 2' } } },
+          },
+        },
+      }),
+    );
+  });
+
+  it('filter with column predicates and boolean ops', () => {
+    const cond = F.col('age').ge(18).and(F.col('name').isNotNull()).or(F.col('vip').eq(true).not());
+    expect(df.where(cond).plan).toEqual(
+      create(RelationSchema, {
+        relType: {
+          case: 'filter',
+          value: {
+            input: base(),
+            condition: fn(
+              'or',
+              fn('and', fn('>=', attr('age'), int(18)), fn('isnotnull', attr('name'))),
+              fn('not', fn('==', attr('vip'), { exprType: { case: 'literal', value: { literalType: { case: 'boolean', value: true } } } })),
+            ),
+          },
+        },
+      }),
+    );
+  });
+
+  it('withColumn / withColumns produce one WithColumns relation', () => {
+    expect(df.withColumn('n', F.length('s')).plan).toEqual(
+      create(RelationSchema, {
+        relType: { case: 'withColumns', value: { input: base(), aliases: [{ expr: fn('length', attr('s')), name: ['n'] }] } },
+      }),
+    );
+    const w = df.withColumns({ a: F.lit(1), b: F.current_timestamp() }).plan.relType;
+    expect(w.case === 'withColumns' && w.value.aliases.map((a) => a.name[0])).toEqual(['a', 'b']);
+  });
+
+  it('alias, limit, drop, withColumnRenamed, orderBy', () => {
+    expect(df.alias('x').plan.relType).toMatchObject({ case: 'subqueryAlias', value: { alias: 'x' } });
+    expect(df.limit(5).plan.relType).toMatchObject({ case: 'limit', value: { limit: 5 } });
+    expect(df.drop('a', F.col('b')).plan.relType).toMatchObject({ case: 'drop', value: { columnNames: ['a'], columns: [expr(attr('b'))] } });
+    expect(df.withColumnRenamed('a', 'b').plan.relType).toMatchObject({
+      case: 'withColumnsRenamed',
+      value: { renames: [{ colName: 'a', newColName: 'b' }] },
+    });
+    const sort = df.orderBy('a', F.col('b').desc()).plan.relType;
+    expect(sort.case === 'sort' && sort.value.order.map((o) => [o.direction, o.nullOrdering])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+
+  it('from_json with a StructType sends its DDL and the options as a map', () => {
+    const schema = T.struct(T.field('id', T.string, false), T.field('age', T.int));
+    expect(F.from_json(F.col('value').cast('string'), schema, { mode: 'PERMISSIVE' }).expr).toEqual(
+      expr(
+        fn(
+          'from_json',
+          { exprType: { case: 'cast', value: { expr: attr('value'), castToType: { case: 'typeStr', value: 'string' } } } },
+          str('`id` STRING NOT NULL, `age` INT'),
+          fn('map', str('mode'), str('PERMISSIVE')),
+        ),
+      ),
+    );
+    expect(F.from_json('v', 'a INT').expr).toEqual(expr(fn('from_json', attr('v'), str('a INT'))));
+  });
+
+  it('when / otherwise build one CASE WHEN call', () => {
+    const c = F.when(F.col('a').isNull(), 'none').when(F.col('a').gt(1), 'big').otherwise(F.lit('small'));
+    expect(c.expr).toEqual(
+      expr(fn('when', fn('isnull', attr('a')), str('none'), fn('>', attr('a'), int(1)), str('big'), str('small'))),
+    );
+    expect(() => F.col('a').otherwise(1)).toThrow(/when\(\)/);
+    expect(() => c.when(F.lit(true), 1)).toThrow(/otherwise/);
+  });
+
+  it('cast, getField, struct, to_json, concat_ws, coalesce, octet_length, arithmetic', () => {
+    expect(F.col('x').cast(T.long).expr).toEqual(
+      expr({ exprType: { case: 'cast', value: { expr: attr('x'), castToType: { case: 'type', value: create(DataTypeSchema, { kind: { case: 'long', value: {} } }) } } } }),
+    );
+    expect(F.col('s').getField('city').expr).toEqual(
+      expr({ exprType: { case: 'unresolvedExtractValue', value: { child: attr('s'), extraction: str('city') } } }),
+    );
+    expect(F.to_json(F.struct('a', F.col('b'))).expr).toEqual(expr(fn('to_json', fn('struct', attr('a'), attr('b')))));
+    expect(F.concat_ws('/', 'a', 'b').expr).toEqual(expr(fn('concat_ws', str('/'), attr('a'), attr('b'))));
+    expect(F.coalesce('a', 'b').expr).toEqual(expr(fn('coalesce', attr('a'), attr('b'))));
+    expect(F.octet_length('v').expr).toEqual(expr(fn('octet_length', attr('v'))));
+    expect(F.col('a').plus(1).multiply(F.col('b')).expr).toEqual(expr(fn('*', fn('+', attr('a'), int(1)), attr('b'))));
+    expect(F.named_struct({ k: F.col('a') }).expr).toEqual(expr(fn('named_struct', str('k'), attr('a'))));
+  });
+
+  it('literals map JS values to Spark types', () => {
+    const lit = (v: Parameters<typeof Column.lit>[0]) => Column.lit(v).expr.exprType;
+    expect(lit(1)).toMatchObject({ value: { literalType: { case: 'integer', value: 1 } } });
+    expect(lit(2 ** 40)).toMatchObject({ value: { literalType: { case: 'long', value: 2n ** 40n } } });
+    expect(lit(1.5)).toMatchObject({ value: { literalType: { case: 'double', value: 1.5 } } });
+    expect(lit(5n)).toMatchObject({ value: { literalType: { case: 'long', value: 5n } } });
+    expect(lit(new Date(1000))).toMatchObject({ value: { literalType: { case: 'timestamp', value: 1_000_000n } } });
+    expect(lit(null)).toMatchObject({ value: { literalType: { case: 'null' } } });
+  });
+});
+
+describe('streaming plans', () => {
+  it('readStream kafka with options and schema', () => {
+    const df = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', '127.0.0.1:9092')
+      .options({ subscribe: 'users', startingOffsets: 'earliest', maxOffsetsPerTrigger: 1000, failOnDataLoss: false })
+      .load();
+    expect(df.plan).toEqual(
+      create(RelationSchema, {
+        relType: {
+          case: 'read',
+          value: {
+            isStreaming: true,
+            readType: {
+              case: 'dataSource',
+              value: {
+                format: 'kafka',
+                options: {
+                  'kafka.bootstrap.servers': '127.0.0.1:9092',
+                  subscribe: 'users',
+                  startingOffsets: 'earliest',
+                  maxOffsetsPerTrigger: '1000',
+                  failOnDataLoss: 'false',
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    const withSchema = spark.readStream.format('json').schema(T.struct(T.field('a', T.int))).load('/in').plan.relType;
+    expect(withSchema).toMatchObject({ case: 'read', value: { readType: { value: { schema: '`a` INT', paths: ['/in'] } } } });
+  });
+
+  it('readers are immutable', () => {
+    const r = spark.readStream.format('rate');
+    r.option('rowsPerSecond', 5);
+    const p = r.load().plan.relType;
+    expect(p.case === 'read' && p.value.readType.case === 'dataSource' && p.value.readType.value.options).toEqual({});
+  });
+
+  it('writeStream with trigger, checkpoint, queryName and output mode', () => {
+    const df = spark.readStream.format('rate').load();
+    const cmd = df.writeStream
+      .format('memory')
+      .outputMode('append')
+      .trigger({ processingTime: '1 second' })
+      .queryName('q1')
+      .option('checkpointLocation', '/tmp/ck')
+      .toCommand();
+    expect(cmd).toEqual(
+      create(CommandSchema, {
+        commandType: {
+          case: 'writeStreamOperationStart',
+          value: {
+            input: df.plan,
+            format: 'memory',
+            options: { checkpointLocation: '/tmp/ck' },
+            trigger: { case: 'processingTimeInterval', value: '1 second' },
+            outputMode: 'append',
+            queryName: 'q1',
+          },
+        },
+      }),
+    );
+    const trig = (t: Parameters<typeof df.writeStream.trigger>[0]) => {
+      const c = df.writeStream.trigger(t).toCommand().commandType;
+      return c.case === 'writeStreamOperationStart' ? c.value.trigger : undefined;
+    };
+    expect(trig({ availableNow: true })).toEqual({ case: 'availableNow', value: true });
+    expect(trig({ once: true })).toEqual({ case: 'once', value: true });
+    expect(trig({ processingTime: 250 })).toEqual({ case: 'processingTimeInterval', value: '250 milliseconds' });
+    const toPath = df.writeStream.format('parquet').toCommand({ path: '/out' }).commandType;
+    expect(toPath.case === 'writeStreamOperationStart' && toPath.value.sinkDestination).toEqual({ case: 'path', value: '/out' });
+  });
+
+  it('batch write with mode and options', () => {
+    const cmd = spark.range(3).write.format('json').mode('overwrite').options({ compression: 'none' }).toCommand({ path: '/out' });
+    expect(cmd.commandType).toMatchObject({
+      case: 'writeOperation',
+      value: { source: 'json', mode: 2, options: { compression: 'none' }, saveType: { case: 'path', value: '/out' } },
+    });
+  });
+});
