@@ -1,4 +1,4 @@
-import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, resolveTopics, type NormalizedUser, type PiiPolicy } from '../model/index.js';
+import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
 import { fetchUsers } from '../source/index.js';
 import { createKafkaAdmin, createKafkaProducer, ensureTopics, type EnsureTopicsReport } from './kafka.js';
 import { jsonMessage, createRouter, type TopicRoute } from './message.js';
@@ -11,7 +11,14 @@ import type { PacingMode } from './scheduler.js';
 export interface ProduceUsersOptions {
   bootstrapServers: string;
   apiUrl: string;
+  /** Canonical topics (each has a projection): users.profile, users.location, users.contact, users.account. */
   topics: readonly string[];
+  /**
+   * The Kafka topic a canonical topic is published to, when it is not the canonical name (unique names
+   * in tests, per-environment names). The projection still follows the canonical topic; the summary
+   * and progress are keyed by the Kafka names.
+   */
+  topicNames?: Partial<Record<TopicName, string>>;
   topicSettings: { partitions: number; replicationFactor: number; minInsyncReplicas: number };
   count?: number;
   durationMs?: number;
@@ -37,13 +44,24 @@ const sourceName = (apiUrl: string): string => {
   }
 };
 
-export function userRoutes(topics: readonly string[], apiUrl: string, fetchedAt: WeakMap<NormalizedUser, string>): TopicRoute<NormalizedUser>[] {
+/** The Kafka topic of each canonical topic, in order; an unknown canonical name throws, duplicates are kept (and refused later). */
+function kafkaTopicNames(topics: readonly string[], topicNames: Partial<Record<TopicName, string>> = {}): string[] {
+  resolveTopics(topics);
+  return topics.map((topic) => (isTopicName(topic) ? topicNames[topic] : undefined) ?? topic);
+}
+
+export function userRoutes(
+  topics: readonly string[],
+  apiUrl: string,
+  fetchedAt: WeakMap<NormalizedUser, string>,
+  topicNames: Partial<Record<TopicName, string>> = {},
+): TopicRoute<NormalizedUser>[] {
   const source = sourceName(apiUrl);
   return resolveTopics([...topics]).map((topic) => ({
-    topic,
+    topic: topicNames[topic] ?? topic,
     toMessage: (user: NormalizedUser) =>
       jsonMessage(
-        topic,
+        topicNames[topic] ?? topic,
         user.login.uuid,
         buildEnvelope(topic, user, { source, fetchedAt: fetchedAt.get(user) ?? new Date().toISOString(), producedAt: new Date().toISOString() }),
         ENVELOPE_SCHEMA_VERSION,
@@ -57,21 +75,22 @@ export function userRoutes(topics: readonly string[], apiUrl: string, fetchedAt:
  * or reported failed.
  */
 export async function produceUsers(options: ProduceUsersOptions): Promise<ProduceSummary> {
+  const topics = kafkaTopicNames(options.topics, options.topicNames);
   const admin = createKafkaAdmin(options.bootstrapServers);
   try {
-    const report = await ensureTopics(admin, [...options.topics], options.topicSettings);
+    const report = await ensureTopics(admin, topics, options.topicSettings);
     options.onTopics?.(report);
   } finally {
     await admin.close().catch(() => undefined);
   }
 
   const fetchedAt = new WeakMap<NormalizedUser, string>();
-  const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt), options.topics);
+  const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt, options.topicNames), topics);
   const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers });
   try {
     return await runProducer(
       {
-        topics: options.topics,
+        topics,
         count: options.count,
         durationMs: options.durationMs,
         rate: options.rate,

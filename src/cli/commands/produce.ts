@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { kafkaBootstrap } from '../../config/index.js';
-import { PII_POLICIES, type PiiPolicy } from '../../model/index.js';
+import { isTopicName, PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
 import {
   formatProgressLine,
   formatSummary,
@@ -33,6 +33,30 @@ interface ProduceFlags extends GlobalOptions {
   kafka?: string;
 }
 
+/**
+ * `--topics users.profile,users.contact=contact_eu`: the canonical topics, each optionally published
+ * under another Kafka topic name.
+ */
+function parseTopics(text: string | undefined): { topics?: string[]; topicNames: Partial<Record<TopicName, string>> } {
+  const topicNames: Partial<Record<TopicName, string>> = {};
+  if (text === undefined) return { topicNames };
+  const topics = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const eq = entry.indexOf('=');
+      if (eq < 0) return entry;
+      const topic = entry.slice(0, eq).trim();
+      const kafkaName = entry.slice(eq + 1).trim();
+      if (!isTopicName(topic)) throw new UsageError(`--topics: ${JSON.stringify(topic)} is not a known topic, so it cannot be renamed`);
+      if (!/^[A-Za-z0-9._-]{1,249}$/.test(kafkaName)) throw new UsageError(`--topics: expected a Kafka topic name after ${topic}=, got ${JSON.stringify(kafkaName)}`);
+      topicNames[topic] = kafkaName;
+      return topic;
+    });
+  return { topics, topicNames };
+}
+
 /** Commander parsers that turn a FlagValueError into commander's usage error (exit code 2). */
 const flag = <T>(parse: (text: string) => T) => (value: string): T => {
   try {
@@ -48,7 +72,7 @@ export function produceCommand(program: Command): void {
       .command('produce')
       .description('fetch users from the Random User API and publish them to the Kafka topics at random intervals')
       .option('--api-url <url>', 'Random User API to fetch from (default: our local server, started in-process); e.g. https://randomuser.me/api/')
-      .option('--topics <list>', 'comma-separated topics (default: config topics)')
+      .option('--topics <list>', 'comma-separated topics, each optionally topic=kafka-topic to publish it under another name (default: config topics)')
       .option('--count <n>', 'users to produce (one record per topic each)', flag((v) => parsePositiveInteger(v, '--count')))
       .option('--duration <time>', 'stop after this long, e.g. 60s, 5m', flag((v) => parseDuration(v, '--duration')))
       .option('--rate <n>', 'upper bound in users per second', flag((v) => parseRate(v, '--rate')))
@@ -61,8 +85,9 @@ export function produceCommand(program: Command): void {
       .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
       .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)'),
   ).action(async (flags: ProduceFlags) => {
+    const { topics, topicNames } = parseTopics(flags.topics);
     const config = resolveConfig(flags, {
-      topics: flags.topics?.split(',').map((t) => t.trim()).filter(Boolean),
+      topics,
       api: { url: flags.apiUrl },
       kafka: { bootstrapServers: flags.kafka },
     });
@@ -82,12 +107,14 @@ export function produceCommand(program: Command): void {
     const apiUrl = config.api.url ?? (localApi = await startApiServer({ host: '127.0.0.1', port: 0 })).url;
     const interactive = process.stdout.isTTY;
     let lastLine = 0;
-    process.stdout.write(`producing to ${config.topics.join(', ')} on ${kafkaBootstrap(config)} from ${localApi ? `the local Random User API (${apiUrl})` : apiUrl}\n`);
+    const kafkaTopics = config.topics.map((topic) => (isTopicName(topic) ? topicNames[topic] : undefined) ?? topic);
+    process.stdout.write(`producing to ${kafkaTopics.join(', ')} on ${kafkaBootstrap(config)} from ${localApi ? `the local Random User API (${apiUrl})` : apiUrl}\n`);
     try {
       const summary = await produceUsers({
         bootstrapServers: kafkaBootstrap(config),
         apiUrl,
         topics: config.topics,
+        topicNames,
         topicSettings: { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, minInsyncReplicas: config.kafka.minInsyncReplicas },
         count: flags.count,
         durationMs: flags.duration,
