@@ -139,7 +139,8 @@ async function ferretdb() {
   const moduleDir = join(root, 'runtime', 'ferretdb');
   const goMod = readFileSync(join(moduleDir, 'go.mod'));
   const goSum = readFileSync(join(moduleDir, 'go.sum'));
-  const key = sha(goMod, goSum, 'vendored-build-v2');
+  const patchesFile = readFileSync(join(moduleDir, 'patches.json'));
+  const key = sha(goMod, goSum, patchesFile, 'vendored-build-v3');
   const binary = join(stateDir, 'bin', 'ferretdb');
   if (isFresh('ferretdb', key) && existsSync(binary)) return log(`ferretdb ${ferretdbVersion}: up to date (${binary})`);
   log(`ferretdb ${ferretdbVersion}: building from the Go module proxy (a minute or two on first run)...`);
@@ -153,7 +154,16 @@ async function ferretdb() {
   writeFileSync(join(buildDir, 'go.sum'), goSum);
   const goEnv = { CGO_ENABLED: '0', GOFLAGS: '' };
   await run('go', ['mod', 'vendor'], { cwd: buildDir, env: goEnv, label: 'ferretdb (go mod vendor)' });
-  writeFileSync(join(buildDir, 'vendor', 'github.com', 'FerretDB', 'FerretDB', 'build', 'version', 'version.txt'), `${ferretdbVersion}\n`);
+  const ferretSource = join(buildDir, 'vendor', 'github.com', 'FerretDB', 'FerretDB');
+  writeFileSync(join(ferretSource, 'build', 'version', 'version.txt'), `${ferretdbVersion}\n`);
+  // Documented fixes to FerretDB's source (runtime/ferretdb/patches.json, docs/decisions.md); each must
+  // apply exactly once, so an upgrade that changes the code stops here instead of building silently.
+  for (const patch of JSON.parse(patchesFile.toString())) {
+    const file = join(ferretSource, patch.file);
+    const text = readFileSync(file, 'utf8');
+    if (text.split(patch.find).length !== 2) fail(`ferretdb: patch for ${patch.file} does not apply (expected exactly one \`${patch.find}\`)`);
+    writeFileSync(file, text.replace(patch.find, patch.replace));
+  }
   await run('go', ['build', '-mod=vendor', '-trimpath', '-o', binary, 'github.com/FerretDB/FerretDB/cmd/ferretdb'], {
     cwd: buildDir,
     env: goEnv,

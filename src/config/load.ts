@@ -17,6 +17,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
     spark: { host: '127.0.0.1', port: 15002, master: 'local[*]', driverMemory: '2g', uiPort: 4040, sessionTimeout: '24h' },
     mongo: { host: '127.0.0.1', port: 27017, database: 'streamline' },
     api: { host: '127.0.0.1', port: 3001 },
+    stream: { trigger: '1 second', startingOffsets: 'earliest', maxOffsetsPerTrigger: 20_000 },
     topics: [...DEFAULT_TOPICS],
   };
 }
@@ -47,6 +48,7 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
     spark: ['remote'],
     mongo: ['uri'],
     api: ['url'],
+    stream: ['checkpointDir'],
   };
   const walk = (node: Tree, path: string[]): Tree => {
     const out: Tree = {};

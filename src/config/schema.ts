@@ -59,6 +59,18 @@ export const configSchema = z
         url: z.string().url().optional(),
       })
       .strict(),
+    stream: z
+      .object({
+        /** Micro-batch trigger interval, as Spark reads it: "1 second", "500 milliseconds". */
+        trigger: z.string().regex(/^\d+\s*(millisecond|milliseconds|ms|second|seconds|s|minute|minutes)$/, 'expected an interval like "1 second" or "500 milliseconds"'),
+        /** Where query checkpoints live; default <stateDir>/checkpoints. */
+        checkpointDir: z.string().min(1).optional(),
+        /** Where a query with no checkpoint starts reading. */
+        startingOffsets: z.enum(['earliest', 'latest']),
+        /** Upper bound of Kafka records per micro-batch and topic (keeps batches short). */
+        maxOffsetsPerTrigger: z.number().int().min(1),
+      })
+      .strict(),
     topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),
   })
   .strict();

@@ -1,5 +1,5 @@
 import type { Db, MongoClient, MongoServerError } from 'mongodb';
-import { DEAD_LETTERS, DEAD_LETTER_INDEXES, collectionForTopic, indexesForTopic, type IndexPlan } from './collections.js';
+import { DEAD_LETTERS, DEAD_LETTER_INDEXES, indexesForTopic, type IndexPlan } from './collections.js';
 
 export interface CollectionPlan {
   name: string;
@@ -30,10 +30,10 @@ export async function detectBackend(db: Db): Promise<Backend> {
     : { kind: 'mongodb', version: info.version ?? 'unknown' };
 }
 
-/** The plan for a pipeline: one collection per topic plus dead letters. */
-export function pipelinePlan(topics: string[], validatorFor: (topic: string) => Record<string, unknown> | undefined): CollectionPlan[] {
+/** The plan for a pipeline: one collection per topic (indexes chosen by its schema) plus dead letters. */
+export function pipelinePlan(collections: { name: string; schema: string; validator?: Record<string, unknown> }[]): CollectionPlan[] {
   return [
-    ...topics.map((topic) => ({ name: collectionForTopic(topic), validator: validatorFor(topic), indexes: indexesForTopic(topic) })),
+    ...collections.map((c) => ({ name: c.name, validator: c.validator, indexes: indexesForTopic(c.schema) })),
     { name: DEAD_LETTERS, indexes: DEAD_LETTER_INDEXES },
   ];
 }

@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { TOPIC_SCHEMAS } from '../model/index.js';
+import { createKafkaAdmin, ensureTopics } from '../produce/index.js';
+import { DEAD_LETTERS, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
+import { SparkSession, type StreamingQuery } from '../spark/index.js';
+import {
+  bindTopics,
+  clearPipelineSession,
+  loadPipelineSession,
+  pipelineQueries,
+  queryReport,
+  savePipelineSession,
+  startPipeline,
+  type PipelineSession,
+  type PipelineSpec,
+  type QueryReport,
+  type TopicBinding,
+} from '../stream/index.js';
+
+/** A pipeline is already running in the recorded Spark Connect session. */
+export class PipelineRunningError extends Error {
+  override name = 'PipelineRunningError';
+}
+
+export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[]): PipelineSpec {
+  return {
+    bindings,
+    source: { kafkaBootstrap: kafkaBootstrap(config), startingOffsets: config.stream.startingOffsets, maxOffsetsPerTrigger: config.stream.maxOffsetsPerTrigger },
+    mongo: { uri: mongoUri(config), database: config.mongo.database },
+    checkpointDir: config.stream.checkpointDir ?? join(config.stateDir, 'checkpoints'),
+    trigger: { processingTime: config.stream.trigger },
+  };
+}
+
+/** Topics (with the configured partitions/RF/min ISR) and collections (validators, indexes), idempotently. */
+export async function prepareStorage(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ createdTopics: string[]; storage: SetupReport }> {
+  const admin = createKafkaAdmin(kafkaBootstrap(config));
+  let createdTopics: string[];
+  try {
+    const { partitions, replicationFactor, minInsyncReplicas } = config.kafka;
+    createdTopics = (await ensureTopics(admin, bindings.map((b) => b.topic), { partitions, replicationFactor, minInsyncReplicas })).created;
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+  const mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: 10_000 });
+  try {
+    await mongo.connect();
+    const plan = pipelinePlan(bindings.map((b) => ({ name: b.collection, schema: b.schema, validator: { ...TOPIC_SCHEMAS[b.schema].mongoValidator } })));
+    const storage = await ensureCollections(mongo, config.mongo.database, plan);
+    return { createdTopics, storage };
+  } finally {
+    await mongo.close();
+  }
+}
+
+const connect = (config: StreamlineConfig, sessionId?: string) => {
+  const builder = SparkSession.builder().remote(sparkRemote(config));
+  return (sessionId ? builder.sessionId(sessionId) : builder).getOrCreate();
+};
+
+/** Reattaches to the recorded session; undefined when none is recorded or its queries are gone. */
+export async function attachPipeline(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ spark: SparkSession; queries: StreamingQuery[]; session: PipelineSession } | undefined> {
+  const session = loadPipelineSession(config.stateDir);
+  if (!session) return undefined;
+  const spark = await connect(config, session.sessionId);
+  try {
+    const queries = await pipelineQueries(spark, bindings);
+    if (queries.length === 0) {
+      spark.close();
+      return undefined;
+    }
+    return { spark, queries, session };
+  } catch (e) {
+    spark.close();
+    // The server no longer knows the session (restarted, or the session expired): nothing is running.
+    if ((e as { errorClass?: string }).errorClass?.startsWith('INVALID_HANDLE')) return undefined;
+    throw e;
+  }
+}
+
+export interface StartedPipeline {
+  spark: SparkSession;
+  queries: StreamingQuery[];
+  session: PipelineSession;
+  createdTopics: string[];
+  storage: SetupReport;
+}
+
+/**
+ * Creates topics and collections, then starts the queries in a new Spark Connect session whose id is
+ * recorded in the state dir. Checkpoints make a restart resume exactly where the last run committed.
+ */
+export async function startStreaming(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<StartedPipeline> {
+  const running = await attachPipeline(config, bindings);
+  if (running) {
+    running.spark.close();
+    throw new PipelineRunningError(`the pipeline is already running (Spark Connect session ${running.session.sessionId}, ${running.queries.length} queries); \`streamline stream stop\` stops it`);
+  }
+  clearPipelineSession(config.stateDir);
+  const { createdTopics, storage } = await prepareStorage(config, bindings);
+  const spark = await connect(config);
+  try {
+    const queries = await startPipeline(spark, pipelineSpec(config, bindings));
+    const session: PipelineSession = {
+      sessionId: spark.sessionId,
+      remote: sparkRemote(config),
+      startedAt: new Date().toISOString(),
+      queries: queries.map((q) => ({ name: q.name ?? q.id, id: q.id, runId: q.runId })),
+    };
+    savePipelineSession(config.stateDir, session);
+    return { spark, queries, session, createdTopics, storage };
+  } catch (e) {
+    await spark.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+export interface CollectionCount {
+  collection: string;
+  documents: number;
+}
+
+export async function collectionCounts(config: StreamlineConfig, bindings: TopicBinding[]): Promise<CollectionCount[]> {
+  const mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await mongo.connect();
+    const db = mongo.db(config.mongo.database);
+    const names = [...bindings.map((b) => b.collection), DEAD_LETTERS];
+    return await Promise.all(names.map(async (collection) => ({ collection, documents: await db.collection(collection).countDocuments() })));
+  } finally {
+    await mongo.close();
+  }
+}
+
+export interface PipelineStatus {
+  session?: PipelineSession;
+  queries: QueryReport[];
+  collections: CollectionCount[];
+}
+
+export async function streamingStatus(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<PipelineStatus> {
+  const attached = await attachPipeline(config, bindings);
+  try {
+    const queries = attached ? await Promise.all(attached.queries.map(queryReport)) : [];
+    return { session: attached?.session, queries, collections: await collectionCounts(config, bindings) };
+  } finally {
+    attached?.spark.close();
+  }
+}
+
+/** Stops the recorded pipeline's queries and releases its session; true if anything was running. */
+export async function stopStreaming(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<boolean> {
+  const attached = await attachPipeline(config, bindings);
+  clearPipelineSession(config.stateDir);
+  if (!attached) return false;
+  await Promise.all(attached.queries.map((q) => q.stop()));
+  await attached.spark.stop();
+  return true;
+}

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import type { SparkSession, StreamingQuery, Trigger } from '../spark/index.js';
+import { DEAD_LETTER_QUERY, ingestQueryName, type TopicBinding } from './bindings.js';
+import { reportFromProgress, type QueryReport } from './progress.js';
+import { deadLetterCollection, deadLetterFrame, ingestFrame, mongoSinkOptions, type MongoTarget, type SourceOptions } from './queries.js';
+
+/** Everything that defines the running pipeline; checkpoints make it resumable after any crash. */
+export interface PipelineSpec {
+  bindings: TopicBinding[];
+  source: SourceOptions;
+  mongo: MongoTarget;
+  checkpointDir: string;
+  trigger: Trigger;
+}
+
+export const checkpointFor = (spec: PipelineSpec, queryName: string) => join(spec.checkpointDir, queryName);
+
+/**
+ * Starts one ingest query per topic and one dead-letter query for all of them. On any failure the
+ * queries already started are stopped, so a half-started pipeline is never left behind.
+ */
+export async function startPipeline(spark: SparkSession, spec: PipelineSpec): Promise<StreamingQuery[]> {
+  const started: StreamingQuery[] = [];
+  const start = async (name: string, frame: ReturnType<typeof ingestFrame>, collection: string) => {
+    const query = await frame.writeStream
+      .format('mongodb')
+      .options(mongoSinkOptions(spec.mongo, collection))
+      .outputMode('append')
+      .trigger(spec.trigger)
+      .queryName(name)
+      .checkpointLocation(checkpointFor(spec, name))
+      .start();
+    started.push(query);
+  };
+  try {
+    for (const binding of spec.bindings) {
+      await start(ingestQueryName(binding), ingestFrame(spark, binding, spec.source), binding.collection);
+    }
+    await start(DEAD_LETTER_QUERY, deadLetterFrame(spark, spec.bindings, spec.source), deadLetterCollection);
+  } catch (e) {
+    await Promise.allSettled(started.map((q) => q.stop()));
+    throw e;
+  }
+  return started;
+}
+
+/** The session's queries that belong to this pipeline (by name). */
+export async function pipelineQueries(spark: SparkSession, bindings: TopicBinding[]): Promise<StreamingQuery[]> {
+  const names = new Set([...bindings.map(ingestQueryName), DEAD_LETTER_QUERY]);
+  return (await spark.streams.active()).filter((q) => q.name !== undefined && q.name !== null && names.has(q.name));
+}
+
+export async function queryReport(query: StreamingQuery): Promise<QueryReport> {
+  const [active, recent, exception] = await Promise.all([query.isActive(), query.recentProgress(), query.exception()]);
+  const report = reportFromProgress(query.name ?? query.id, query.id, active, recent);
+  report.rowsWritten = recent.reduce((sum, p) => sum + (p.sink?.numOutputRows ?? 0), 0);
+  if (exception) report.exception = exception.errorClass ? `${exception.errorClass}: ${exception.message}` : exception.message;
+  return report;
+}
+
+/** Stops queries and waits until each is inactive. */
+export async function stopQueries(queries: StreamingQuery[]): Promise<void> {
+  await Promise.all(queries.map((q) => q.stop()));
+}

@@ -1,0 +1,70 @@
+import type { StreamingQueryProgress } from '../spark/index.js';
+
+/** What `stream status` shows per query; derived from Spark's last progress report. */
+export interface QueryReport {
+  name: string;
+  id: string;
+  active: boolean;
+  batchId?: number;
+  numInputRows?: number;
+  inputRowsPerSecond?: number;
+  processedRowsPerSecond?: number;
+  batchDurationMs?: number;
+  /** Kafka records published but not yet read by this query (sum over partitions). */
+  offsetsBehind?: number;
+  /** Rows written by the sink since the query started (sum of numOutputRows over recent progress). */
+  rowsWritten?: number;
+  exception?: string;
+}
+
+type OffsetMap = Record<string, Record<string, number>>;
+
+function asOffsets(value: unknown): OffsetMap | undefined {
+  const parsed = typeof value === 'string' ? safeJson(value) : value;
+  return parsed && typeof parsed === 'object' ? (parsed as OffsetMap) : undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sum over topics and partitions of (latest offset in Kafka - offset this query has read up to). */
+export function offsetsBehind(progress: StreamingQueryProgress): number | undefined {
+  let behind = 0;
+  let known = false;
+  for (const source of progress.sources) {
+    const latest = asOffsets(source.latestOffset);
+    const end = asOffsets(source.endOffset);
+    if (!latest || !end) continue;
+    for (const [topic, partitions] of Object.entries(latest)) {
+      for (const [partition, offset] of Object.entries(partitions)) {
+        const read = end[topic]?.[partition];
+        if (typeof offset !== 'number' || typeof read !== 'number') continue;
+        behind += Math.max(0, offset - read);
+        known = true;
+      }
+    }
+  }
+  return known ? behind : undefined;
+}
+
+export function reportFromProgress(name: string, id: string, active: boolean, recent: StreamingQueryProgress[]): QueryReport {
+  const last = recent.at(-1);
+  // The last report is often an idle trigger (0 rows); rates are more useful from the last one with data.
+  const lastWithData = [...recent].reverse().find((p) => (p.numInputRows ?? 0) > 0);
+  return {
+    name,
+    id,
+    active,
+    batchId: last?.batchId,
+    numInputRows: last?.numInputRows,
+    inputRowsPerSecond: lastWithData?.inputRowsPerSecond ?? last?.inputRowsPerSecond,
+    processedRowsPerSecond: lastWithData?.processedRowsPerSecond ?? last?.processedRowsPerSecond,
+    batchDurationMs: lastWithData?.batchDuration ?? last?.batchDuration,
+    offsetsBehind: last ? offsetsBehind(last) : undefined,
+  };
+}

@@ -1,0 +1,30 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Which Spark Connect session runs the pipeline's queries, so `status` and `stop` can reattach to it. */
+export interface PipelineSession {
+  sessionId: string;
+  remote: string;
+  startedAt: string;
+  queries: { name: string; id: string; runId: string }[];
+}
+
+export const sessionFile = (stateDir: string) => join(stateDir, 'run', 'stream.json');
+
+export function savePipelineSession(stateDir: string, session: PipelineSession): void {
+  const file = sessionFile(stateDir);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(session, null, 2));
+}
+
+export function loadPipelineSession(stateDir: string): PipelineSession | undefined {
+  const file = sessionFile(stateDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PipelineSession;
+  } catch {
+    return undefined;
+  }
+}
+
+export const clearPipelineSession = (stateDir: string) => rmSync(sessionFile(stateDir), { force: true });
