@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from './context.js';
 import { apiCommand } from './commands/api.js';
 import { produceCommand } from './commands/produce.js';
 import { runtimeCommands } from './commands/runtime.js';
+import { streamCommands } from './commands/stream.js';
 
 const program = new Command('streamline')
   .description('Random User API -> Kafka -> Spark Structured Streaming -> MongoDB, typed end to end.')
@@ -15,6 +16,7 @@ const program = new Command('streamline')
 runtimeCommands(program);
 apiCommand(program);
 produceCommand(program);
+streamCommands(program);
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -71,12 +71,14 @@ export function ingestFrame(spark: SparkSession, binding: TopicBinding, source: 
  * topic/partition/offset, so a replayed batch overwrites instead of duplicating.
  */
 export function deadLetterFrame(spark: SparkSession, bindings: TopicBinding[], source: SourceOptions): DataFrame {
-  const reasonByTopic = bindings.map((b) => {
-    const ddl = TOPIC_SCHEMAS[b.schema].sparkDdl;
-    const checks = messageChecks(envelopeFields(TOPIC_FIELDS[b.schema]), { json: 'json', key: 'key', msg: `from_json(json, ${sqlString(ddl)})` });
+  // Parse each record once, with its own topic's schema (msg_0, msg_1, ... are null for other topics).
+  const parsed = bindings.map((b, i) => `CASE WHEN topic = ${sqlString(b.topic)} THEN from_json(json, ${sqlString(TOPIC_SCHEMAS[b.schema].sparkDdl)}) END AS msg_${i}`);
+  const reasonByTopic = bindings.map((b, i) => {
+    const checks = messageChecks(envelopeFields(TOPIC_FIELDS[b.schema]), { json: 'json', key: 'key', msg: `msg_${i}` });
     return `WHEN topic = ${sqlString(b.topic)} THEN ${reasonExpression(checks)}`;
   });
   return kafkaSource(spark, bindings.map((b) => b.topic), source)
+    .selectExpr('*', ...parsed)
     .selectExpr('*', `CASE ${reasonByTopic.join(' ')} ELSE 'no schema is bound to this topic' END AS reason`)
     .where('reason IS NOT NULL')
     .selectExpr(

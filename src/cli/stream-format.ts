@@ -1,0 +1,35 @@
+import type { PipelineStatus } from '../app/streaming.js';
+import type { QueryReport } from '../stream/index.js';
+import { table } from './format.js';
+
+const rate = (n: number | undefined) => (n === undefined ? '-' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const num = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US'));
+
+export function queriesTable(queries: QueryReport[]): string {
+  return table(
+    ['QUERY', 'STATE', 'BATCH', 'INPUT ROWS/S', 'PROCESSED ROWS/S', 'BATCH MS', 'BEHIND'],
+    queries.map((q) => [
+      q.name,
+      q.exception ? 'failed' : q.active ? 'active' : 'stopped',
+      num(q.batchId),
+      rate(q.inputRowsPerSecond),
+      rate(q.processedRowsPerSecond),
+      num(q.batchDurationMs),
+      num(q.offsetsBehind),
+    ]),
+  );
+}
+
+/** The whole `stream status` view: queries, then what has landed in MongoDB. */
+export function formatPipelineStatus(status: PipelineStatus): string {
+  const lines: string[] = [];
+  if (status.session) {
+    lines.push(`Spark Connect session ${status.session.sessionId} (started ${status.session.startedAt})`, '');
+    lines.push(queriesTable(status.queries));
+    for (const q of status.queries.filter((q) => q.exception)) lines.push(`  ${q.name}: ${q.exception}`);
+  } else {
+    lines.push('no streaming queries are running (`streamline stream start` starts them)');
+  }
+  lines.push('', table(['COLLECTION', 'DOCUMENTS'], status.collections.map((c) => [c.collection, c.documents])));
+  return lines.join('\n');
+}
