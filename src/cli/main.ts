@@ -3,6 +3,7 @@ import { ConfigError } from '../config/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { ExitCode, UsageError } from './context.js';
 import { apiCommand } from './commands/api.js';
+import { demoCommand } from './commands/demo.js';
 import { produceCommand } from './commands/produce.js';
 import { runtimeCommands } from './commands/runtime.js';
 import { streamCommands } from './commands/stream.js';
@@ -17,6 +18,7 @@ runtimeCommands(program);
 apiCommand(program);
 produceCommand(program);
 streamCommands(program);
+demoCommand(program);
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -151,9 +151,9 @@ export interface DownResult {
 }
 
 /** Stops exactly the processes `up` recorded, and verifies by pid that none is left. */
-export async function down(config: StreamlineConfig, opts: { onEvent?: (e: RuntimeEvent) => void } = {}): Promise<DownResult> {
+export async function down(config: StreamlineConfig, opts: { onEvent?: (e: RuntimeEvent) => void; only?: ServiceName[] } = {}): Promise<DownResult> {
   const emit = opts.onEvent ?? (() => undefined);
-  const names: ServiceName[] = ['spark', 'kafka', 'ferretdb'];
+  const names = (['spark', 'kafka', 'ferretdb'] as ServiceName[]).filter((n) => !opts.only || opts.only.includes(n));
   const records = names.map((n) => readRecord(config, n)).filter((r): r is ServiceRecord => r !== undefined);
   const stopped: ServiceRecord[] = [];
   const survivors: ServiceRecord[] = [];

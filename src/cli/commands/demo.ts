@@ -1,0 +1,94 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runDemo, type DemoProgress, type DemoResult } from '../../app/demo.js';
+import { mongoUri } from '../../config/index.js';
+import { parseDuration, parseInterval, parsePositiveInteger, parseRate } from '../../produce/index.js';
+import { formatDuration, table } from '../format.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
+import { describeEvent } from './runtime.js';
+
+interface DemoFlags extends GlobalOptions {
+  duration: number;
+  count?: number;
+  rate?: number;
+  seed?: string;
+  interval: ReturnType<typeof parseInterval>;
+}
+
+const flag = <T>(parse: (text: string) => T) => (value: string): T => {
+  try {
+    return parse(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function progressLine(view: DemoProgress): string {
+  const produced = Object.values(view.produced.topics)[0]?.produced ?? 0;
+  const processed = view.queries
+    .filter((q) => q.name.startsWith('ingest_'))
+    .map((q) => `${q.name.replace('ingest_users_', '').replace('ingest_', '')} ${Math.round(q.processedRowsPerSecond ?? 0)}/s`)
+    .join(' ');
+  const docs = Object.entries(view.documents)
+    .map(([c, d]) => `${c.replace('users_', '')} ${n(d)}`)
+    .join(' ');
+  return `[${formatDuration(view.produced.elapsedMs).padStart(6)}] produced ${n(produced)} users/topic | processed ${processed} | documents ${docs}`;
+}
+
+export function summaryText(result: DemoResult, uri: string, database: string): string {
+  const rows = result.rows.map((r) => [r.topic, r.collection, r.produced, r.documents, r.documents === r.produced ? 'yes' : 'NO']);
+  return [
+    table(['TOPIC', 'COLLECTION', 'PRODUCED', 'DOCUMENTS', 'MATCH'], rows),
+    '',
+    `dead letters this run: ${n(result.deadLetters)} · API records rejected: ${n(result.produce.invalid)} · fetch errors: ${n(result.produce.fetchErrors)} · elapsed ${formatDuration(result.elapsedMs)}`,
+    result.consistent
+      ? 'every produced user is in every collection, exactly once.'
+      : 'MISMATCH: some collections do not hold exactly the produced users (see `streamline stream status` and .streamline/logs/spark.log).',
+    '',
+    `Look at the data: \`npx streamline up\`, then any MongoDB client, e.g. \`mongosh ${uri}/${database}\` and \`db.users_profile.findOne()\`.`,
+  ].join('\n');
+}
+
+export function demoCommand(program: Command): void {
+  addGlobalOptions(
+    program
+      .command('demo')
+      .description('run the whole pipeline on the embedded services: API -> Kafka -> Spark -> MongoDB, then report and stop')
+      .option('--duration <time>', 'how long to produce, e.g. 60s, 5m', flag((v) => parseDuration(v, '--duration')), 60_000)
+      .option('--count <n>', 'stop after this many users instead', flag((v) => parsePositiveInteger(v, '--count')))
+      .option('--rate <n>', 'upper bound in users per second', flag((v) => parseRate(v, '--rate')))
+      .option('--seed <seed>', 'seed for reproducible users and pacing')
+      .option('--interval <min..max>', 'random gap between API fetches (25 users each)', flag((v) => parseInterval(v, '--interval')), parseInterval('200..600ms')),
+  ).action(async (flags: DemoFlags) => {
+    const config = resolveConfig(flags);
+    if (maybePrintConfig(flags, config)) return;
+    const abort = new AbortController();
+    const onSignal = () => {
+      if (!abort.signal.aborted) say('\ninterrupted: finishing the records in flight, then reporting and stopping...');
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const result = await runDemo(config, {
+        durationMs: flags.count ? undefined : flags.duration,
+        count: flags.count,
+        rate: flags.rate,
+        seed: flags.seed,
+        interval: flags.interval,
+        signal: abort.signal,
+        onRuntimeEvent: (e) => say(describeEvent(e)),
+        onStep: (m) => say(`==> ${m}`),
+        onWarning: (m) => say(`note: ${m}`),
+        onProgress: (view) => say(progressLine(view)),
+      });
+      say(`\n${summaryText(result, mongoUri(config), config.mongo.database)}`);
+      process.exitCode = result.interrupted ? ExitCode.interrupted : result.consistent ? ExitCode.ok : ExitCode.failure;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+}
