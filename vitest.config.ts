@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // by topic, database and checkpoint names).
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
     projects: [
       {
         test: {
