@@ -23,6 +23,8 @@ export interface DemoOptions {
 }
 
 export interface DemoProgress {
+  /** Since the demo started (the producer's own clock stops when it is done). */
+  elapsedMs: number;
   produced: ProgressState;
   queries: QueryReport[];
   documents: Record<string, number>;
@@ -102,7 +104,7 @@ export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}):
       refreshing = true;
       try {
         const [queries, documents] = await Promise.all([Promise.all(started.queries.map(queryReport)), documentsThisRun()]);
-        opts.onProgress?.({ produced: latest, queries, documents });
+        opts.onProgress?.({ elapsedMs: Date.now() - t0, produced: latest, queries, documents });
       } catch (e) {
         opts.onWarning?.(`progress: ${(e as Error).message}`);
       } finally {

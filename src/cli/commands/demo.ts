@@ -34,7 +34,7 @@ export function progressLine(view: DemoProgress): string {
   const docs = Object.entries(view.documents)
     .map(([c, d]) => `${c.replace('users_', '')} ${n(d)}`)
     .join(' ');
-  return `[${formatDuration(view.produced.elapsedMs).padStart(6)}] produced ${n(produced)} users/topic | processed ${processed} | documents ${docs}`;
+  return `[${formatDuration(view.elapsedMs).padStart(6)}] produced ${n(produced)} users/topic | processed ${processed} | documents ${docs}`;
 }
 
 export function summaryText(result: DemoResult, uri: string, database: string): string {

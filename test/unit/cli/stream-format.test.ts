@@ -40,11 +40,13 @@ describe('demo output', () => {
 
   it('summarises progress on one line', () => {
     const line = progressLine({
+      elapsedMs: 15_000,
       produced: { elapsedMs: 12_000, fetched: 100, invalid: 0, duplicates: 0, fetchErrors: 0, topics: { 'users.profile': { produced: 100, failed: 0, inFlight: 0, ratePerSec: 10 } } as never },
       queries: [{ name: 'ingest_users_profile', id: 'q', active: true, processedRowsPerSecond: 42.4 }],
       documents: { users_profile: 90, dead_letters: 0 },
     });
     expect(line).toContain('produced 100 users/topic');
+    expect(line).toContain('[   15s]');
     expect(line).toContain('profile 42/s');
     expect(line).toContain('profile 90');
   });
