@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { down, pidAlive } from '../../../src/runtime/index.js';
+import { testRuntimeConfig } from '../../support/runtime.js';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+
+// `npx streamline up && npx streamline status && npx streamline down`, as a newcomer types it, on ports
+// of its own (not the shared test runtime's).
+describe('streamline up / status / down from a shell', () => {
+  const config = testRuntimeConfig('cli', 500);
+  const env = {
+    ...process.env,
+    STREAMLINE_STATE_DIR: config.stateDir,
+    STREAMLINE_ARTIFACTS_DIR: config.artifactsDir,
+    STREAMLINE_KAFKA_PORT: String(config.kafka.port),
+    STREAMLINE_KAFKA_CONTROLLER_PORT: String(config.kafka.controllerPort),
+    STREAMLINE_SPARK_PORT: String(config.spark.port),
+    STREAMLINE_SPARK_UI_PORT: String(config.spark.uiPort),
+    STREAMLINE_SPARK_DRIVER_MEMORY: '1g',
+    STREAMLINE_MONGO_PORT: String(config.mongo.port),
+  };
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((done) => {
+      const child = spawn(process.execPath, [resolve(repoRoot, 'bin', 'streamline.js'), ...args], { cwd: repoRoot, env });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('close', (code) => done({ code, out }));
+    });
+
+  afterAll(async () => {
+    await down(config);
+  });
+
+  it('starts, reports and stops the services with meaningful exit codes', async () => {
+    rmSync(config.stateDir, { recursive: true, force: true });
+    const upRun = await cli('up');
+    expect(upRun.code, upRun.out).toBe(0);
+    expect(upRun.out).toMatch(/all services ready/);
+
+    const statusRun = await cli('status');
+    expect(statusRun.code, statusRun.out).toBe(0);
+    const [header, , ...rows] = statusRun.out.trim().split('\n');
+    expect(header?.split(/\s+/)).toEqual(['SERVICE', 'ADDRESS', 'PID', 'UPTIME', 'HEALTH']);
+    const services = rows.map((r) => r.split(/\s+/));
+    expect(services.map((s) => s[0]).sort()).toEqual(['ferretdb', 'kafka', 'spark']);
+    for (const s of services) expect(s[4]).toBe('healthy');
+    const pids = services.map((s) => Number(s[2]));
+
+    const again = await cli('up');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('already running');
+
+    const downRun = await cli('down');
+    expect(downRun.code, downRun.out).toBe(0);
+    expect(downRun.out).toContain('all stopped.');
+    for (const pid of pids) expect(pidAlive(pid)).toBe(false);
+
+    const after = await cli('status');
+    expect(after.out.match(/stopped/g)).toHaveLength(3);
+  });
+});
