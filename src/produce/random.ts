@@ -1,21 +1,13 @@
+import { seededRandom, type RandomSource } from '../source/random.js';
+
 /** A source of uniform numbers in [0, 1). */
-export type Random = () => number;
+export type Random = RandomSource;
 
 /**
- * mulberry32: a tiny 32-bit PRNG with good statistical quality for pacing (not for cryptography).
- * Written by hand because it is ten lines and its output is stable across platforms and versions,
+ * mulberry32 (shared with the API server's fault injection): stable output across platforms and versions,
  * which a reproducible `--seed` needs.
  */
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32: (seed: number) => Random = seededRandom;
 
 /**
  * Derives a 32-bit seed from a user seed and labels (FNV-1a, then murmur3's finaliser to spread
