@@ -97,9 +97,20 @@ export function deadLetterFrame(spark: SparkSession, bindings: TopicBinding[], s
     );
 }
 
+/**
+ * Operations per bulk write. FerretDB 1.24 (SQLite) keeps a pooled connection per *matched* update
+ * of a bulk request until the whole request ends, and its pool has 100 connections per database: a
+ * replayed micro-batch (restart after a stop or crash) rewrites existing documents, and with the
+ * connector's default of 512 the write waits for a connection forever (reproduced: one bulk of 101
+ * matched replace-upserts hangs). 16 keeps even six concurrent writer tasks under the limit; MongoDB
+ * does not care.
+ */
+export const MONGO_MAX_BATCH_SIZE = 16;
+
 /** MongoDB Spark Connector options for an idempotent upsert by `_id`. */
 export function mongoSinkOptions(target: MongoTarget, collection: string): Record<string, string> {
   return {
+    'spark.mongodb.maxBatchSize': String(MONGO_MAX_BATCH_SIZE),
     'spark.mongodb.connection.uri': target.uri,
     'spark.mongodb.database': target.database,
     'spark.mongodb.collection': collection,

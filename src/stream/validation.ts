@@ -46,11 +46,13 @@ function fieldChecks(field: Field, column: string, label: string): Check[] {
         checks.push({ condition: present(`${column} NOT IN (${field.enum.join(', ')})`), reason: `not one of ${field.enum.join(', ')}: ${label}` });
       }
       break;
-    case 'object':
-      for (const [name, child] of Object.entries(field.fields)) {
-        checks.push(...fieldChecks(child, `${column}.${quotePath([name])}`, `${label}.${name}`));
-      }
+    case 'object': {
+      const children = Object.entries(field.fields).flatMap(([name, child]) => fieldChecks(child, `${column}.${quotePath([name])}`, `${label}.${name}`));
+      // The children of an object that may be absent or null are only checked when it is there.
+      const guarded = field.nullable || field.optional ? children.map((c) => ({ ...c, condition: present(`(${c.condition})`) })) : children;
+      checks.push(...guarded);
       break;
+    }
     case 'boolean':
       break;
   }
@@ -65,6 +67,8 @@ export function messageChecks(envelope: Fields, cols: { json: string; key: strin
   const { json, key, msg } = cols;
   const structural: Check[] = [
     { condition: `${json} IS NULL`, reason: 'empty value (tombstone)' },
+    // JSON is UTF-8; from_json would read invalid bytes as U+FFFD and let a mangled record through.
+    { condition: `NOT is_valid_utf8(${json})`, reason: 'value is not valid UTF-8' },
     { condition: `from_json(${json}, 'MAP<STRING,STRING>') IS NULL`, reason: 'value is not a JSON object' },
   ];
   const fields = Object.entries(envelope).flatMap(([name, field]) => fieldChecks(field, `${msg}.${quotePath([name])}`, name));
