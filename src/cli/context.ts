@@ -44,6 +44,17 @@ export function maybePrintConfig(opts: GlobalOptions, config: StreamlineConfig):
   return true;
 }
 
+/** Wraps a parser that throws (e.g. FlagValueError) so commander reports it as a usage error (exit code 2). */
+export const flagParser =
+  <T>(parse: (text: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+
 /** Parses a port flag with an error naming the flag. */
 export function portFlag(flag: string) {
   return (value: string): number => {

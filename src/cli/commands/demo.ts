@@ -1,9 +1,9 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { runDemo, type DemoProgress, type DemoResult } from '../../app/demo.js';
 import { mongoUri } from '../../config/index.js';
 import { parseDuration, parseInterval, parsePositiveInteger, parseRate } from '../../produce/index.js';
 import { formatDuration, table } from '../format.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, flagParser, ExitCode, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
 import { describeEvent } from './runtime.js';
 
 interface DemoFlags extends GlobalOptions {
@@ -14,13 +14,6 @@ interface DemoFlags extends GlobalOptions {
   interval: ReturnType<typeof parseInterval>;
 }
 
-const flag = <T>(parse: (text: string) => T) => (value: string): T => {
-  try {
-    return parse(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-};
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const n = (x: number) => x.toLocaleString('en-US');
@@ -56,11 +49,11 @@ export function demoCommand(program: Command): void {
     program
       .command('demo')
       .description('run the whole pipeline on the embedded services: API -> Kafka -> Spark -> MongoDB, then report and stop')
-      .option('--duration <time>', 'how long to produce, e.g. 60s, 5m', flag((v) => parseDuration(v, '--duration')), 60_000)
-      .option('--count <n>', 'stop after this many users instead', flag((v) => parsePositiveInteger(v, '--count')))
-      .option('--rate <n>', 'upper bound in users per second', flag((v) => parseRate(v, '--rate')))
+      .option('--duration <time>', 'how long to produce, e.g. 60s, 5m', flagParser((v) => parseDuration(v, '--duration')), 60_000)
+      .option('--count <n>', 'stop after this many users instead', flagParser((v) => parsePositiveInteger(v, '--count')))
+      .option('--rate <n>', 'upper bound in users per second', flagParser((v) => parseRate(v, '--rate')))
       .option('--seed <seed>', 'seed for reproducible users and pacing')
-      .option('--interval <min..max>', 'random gap between API fetches (25 users each)', flag((v) => parseInterval(v, '--interval')), parseInterval('200..600ms')),
+      .option('--interval <min..max>', 'random gap between API fetches (25 users each)', flagParser((v) => parseInterval(v, '--interval')), parseInterval('200..600ms')),
   ).action(async (flags: DemoFlags) => {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { kafkaBootstrap } from '../../config/index.js';
 import { isTopicName, PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
 import {
@@ -15,7 +15,7 @@ import {
   type PacingMode,
 } from '../../produce/index.js';
 import { startApiServer, type ApiServer } from '../../source/index.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, flagParser, ExitCode, maybePrintConfig, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
 
 interface ProduceFlags extends GlobalOptions {
   apiUrl?: string;
@@ -57,14 +57,6 @@ function parseTopics(text: string | undefined): { topics?: string[]; topicNames:
   return { topics, topicNames };
 }
 
-/** Commander parsers that turn a FlagValueError into commander's usage error (exit code 2). */
-const flag = <T>(parse: (text: string) => T) => (value: string): T => {
-  try {
-    return parse(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-};
 
 export function produceCommand(program: Command): void {
   addGlobalOptions(
@@ -73,15 +65,15 @@ export function produceCommand(program: Command): void {
       .description('fetch users from the Random User API and publish them to the Kafka topics at random intervals')
       .option('--api-url <url>', 'Random User API to fetch from (default: our local server, started in-process); e.g. https://randomuser.me/api/')
       .option('--topics <list>', 'comma-separated topics, each optionally topic=kafka-topic to publish it under another name (default: config topics)')
-      .option('--count <n>', 'users to produce (one record per topic each)', flag((v) => parsePositiveInteger(v, '--count')))
-      .option('--duration <time>', 'stop after this long, e.g. 60s, 5m', flag((v) => parseDuration(v, '--duration')))
-      .option('--rate <n>', 'upper bound in users per second', flag((v) => parseRate(v, '--rate')))
+      .option('--count <n>', 'users to produce (one record per topic each)', flagParser((v) => parsePositiveInteger(v, '--count')))
+      .option('--duration <time>', 'stop after this long, e.g. 60s, 5m', flagParser((v) => parseDuration(v, '--duration')))
+      .option('--rate <n>', 'upper bound in users per second', flagParser((v) => parseRate(v, '--rate')))
       .option('--seed <seed>', 'seed for API pages and pacing: same seed, same users in the same order')
-      .option('--interval <min..max>', 'uniform random gap between fetches, e.g. 50..150ms or 1s..3s', flag((v) => parseInterval(v, '--interval')))
-      .option('--mean-rate <n>', 'exponential gaps with this mean number of fetches per second', flag((v) => parseMeanRate(v, '--mean-rate')))
+      .option('--interval <min..max>', 'uniform random gap between fetches, e.g. 50..150ms or 1s..3s', flagParser((v) => parseInterval(v, '--interval')))
+      .option('--mean-rate <n>', 'exponential gaps with this mean number of fetches per second', flagParser((v) => parseMeanRate(v, '--mean-rate')))
       .addOption(new Option('--pacing <mode>', 'one schedule for all topics, or one per topic').choices(['together', 'independent']).default('together'))
       .addOption(new Option('--pii <policy>', 'email and phone numbers: keep, mask or hash').choices([...PII_POLICIES]).default('keep'))
-      .option('--batch-size <n>', 'users per API request (1..5000)', flag((v) => parsePositiveInteger(v, '--batch-size')))
+      .option('--batch-size <n>', 'users per API request (1..5000)', flagParser((v) => parsePositiveInteger(v, '--batch-size')))
       .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
       .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)'),
   ).action(async (flags: ProduceFlags) => {
