@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../config/index.js';
-import { produceUsers, type IntervalSpec, type ProduceSummary, type ProgressState } from '../produce/index.js';
+import { produceUsers, systemClock, type IntervalSpec, type ProduceSummary, type ProgressState } from '../produce/index.js';
 import { down, up, type RuntimeEvent, type ServiceName } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import { startApiServer, type ApiServer } from '../source/index.js';
@@ -46,12 +46,6 @@ export interface DemoResult {
   interrupted: boolean;
   elapsedMs: number;
 }
-
-const delay = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  });
 
 async function startApi(config: StreamlineConfig): Promise<ApiServer> {
   try {
@@ -140,7 +134,7 @@ export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}):
     let documents = await documentsThisRun();
     while (Date.now() < deadline && !opts.signal?.aborted) {
       if (bindings.every((b) => (documents[b.collection] ?? 0) >= expected(b.topic))) break;
-      await delay(1_000, opts.signal);
+      await systemClock.sleep(1_000, opts.signal);
       await refresh();
       documents = await documentsThisRun();
     }

@@ -1,5 +1,6 @@
 import { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
+import { SparkSession } from '../spark/index.js';
 
 /** Readiness: the broker answers a metadata request listing at least one broker. */
 export async function probeKafka(bootstrap: string, timeoutMs: number): Promise<void> {
@@ -14,7 +15,6 @@ export async function probeKafka(bootstrap: string, timeoutMs: number): Promise<
 
 /** Readiness: the Connect server runs `SELECT 1` for us. */
 export async function probeSpark(remote: string, timeoutMs: number): Promise<void> {
-  const { SparkSession } = await import('../spark/index.js');
   const spark = await SparkSession.builder().remote(remote).deadlineMs(timeoutMs).getOrCreate();
   try {
     const rows = await spark.sql('SELECT 1 AS one').collect();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** What we remember about a process we started, so `down` can stop exactly it and nothing else. */
 export interface ProcessRecord {
@@ -98,7 +99,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

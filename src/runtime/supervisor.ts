@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StreamlineConfig } from '../config/index.js';
 import { RuntimeError } from './errors.js';
 import { portFree } from './ports.js';
@@ -49,7 +50,6 @@ function writeRecord(config: StreamlineConfig, record: ServiceRecord): void {
 
 const removeRecord = (config: StreamlineConfig, name: ServiceName) => rmSync(recordFile(config, name), { force: true });
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function checkPorts(spec: ServiceSpec): Promise<void> {
   for (const claim of spec.ports) {

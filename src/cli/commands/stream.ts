@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { PipelineRunningError, startStreaming, stopStreaming, streamingStatus } from '../../app/streaming.js';
 import { mongoUri, sparkRemote } from '../../config/index.js';
+import { systemClock } from '../../produce/index.js';
 import { bindTopics, queryReport } from '../../stream/index.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
 import { formatPipelineStatus, queriesTable } from '../stream-format.js';
@@ -63,10 +64,7 @@ export function streamCommands(program: Command): void {
     let failed = false;
     try {
       while (!abort.signal.aborted) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 5_000);
-          abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-        });
+        await systemClock.sleep(5_000, abort.signal);
         if (abort.signal.aborted) break;
         const reports = await Promise.all(started.queries.map(queryReport));
         say(`\n${new Date().toISOString()}\n${queriesTable(reports)}`);
