@@ -8,6 +8,8 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
  * developer's `streamline up`), sharing the jars and binaries that setup put in .streamline.
  */
 export function testRuntimeConfig(name: string, portOffset: number): StreamlineConfig {
+  // Lets two checkouts run their suites side by side on one machine (each with its own port block).
+  portOffset += Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0);
   const artifactsDir = process.env.STREAMLINE_STATE_DIR ?? resolve(repoRoot, '.streamline');
   return loadConfig({
     env: {},
