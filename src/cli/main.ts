@@ -4,6 +4,7 @@ import { RuntimeError } from '../runtime/index.js';
 import { ExitCode, UsageError } from './context.js';
 import { apiCommand } from './commands/api.js';
 import { demoCommand } from './commands/demo.js';
+import { deployCommands } from './commands/deploy.js';
 import { produceCommand } from './commands/produce.js';
 import { runtimeCommands } from './commands/runtime.js';
 import { streamCommands } from './commands/stream.js';
@@ -19,6 +20,7 @@ apiCommand(program);
 produceCommand(program);
 streamCommands(program);
 demoCommand(program);
+deployCommands(program);
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -1,0 +1,71 @@
+import { Argument, Command } from 'commander';
+import { apiUrl, kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
+import { prepareStorage } from '../../app/streaming.js';
+import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
+import { RuntimeError } from '../../runtime/index.js';
+import { parsePositiveInteger } from '../../produce/index.js';
+import { bindTopics } from '../../stream/index.js';
+import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
+
+// Commands for deployments where the services run elsewhere (deploy/compose.yaml): the one-shot
+// store setup job and the probes its health checks run.
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** mongodb://user:secret@host -> mongodb://user:***@host, so addresses can be printed. */
+export const withoutPassword = (uri: string): string => uri.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+
+const PROBES = {
+  kafka: { address: kafkaBootstrap, probe: probeKafka },
+  spark: { address: sparkRemote, probe: probeSpark },
+  mongo: { address: mongoUri, probe: probeFerretDb },
+  api: {
+    address: apiUrl,
+    probe: async (url: string, timeoutMs: number) => {
+      const response = await fetch(`${url}?results=1`, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    },
+  },
+} satisfies Record<string, { address: (c: StreamlineConfig) => string; probe: (address: string, timeoutMs: number) => Promise<void> }>;
+type ServiceName = keyof typeof PROBES;
+
+export function deployCommands(program: Command): void {
+  addGlobalOptions(
+    program
+      .command('setup-store')
+      .description('create the Kafka topics (partitions, replication, min ISR) and the MongoDB collections with their indexes and validators, then exit'),
+  ).action(async (flags: GlobalOptions) => {
+    const config = resolveConfig(flags);
+    if (maybePrintConfig(flags, config)) return;
+    say(`setting up ${kafkaBootstrap(config)} and ${withoutPassword(mongoUri(config))}/${config.mongo.database}`);
+    const { createdTopics, storage } = await prepareStorage(config, bindTopics(config.topics));
+    say(createdTopics.length ? `created topics: ${createdTopics.join(', ')}` : 'topics: all present');
+    say(storage.created.length ? `created collections: ${storage.created.join(', ')}` : 'collections: all present');
+    for (const warning of storage.warnings) say(`note: ${warning}`);
+  });
+
+  addGlobalOptions(
+    program
+      .command('ping')
+      .description('check that each named service answers a real request (for health checks); exit 1 if one does not')
+      .addArgument(new Argument('<service...>', 'services to check').choices(Object.keys(PROBES)))
+      .option('--timeout <ms>', 'per service', flagParser((v) => parsePositiveInteger(v, '--timeout')), 5_000),
+  ).action(async (services: ServiceName[], flags: GlobalOptions & { timeout: number }) => {
+    const config = resolveConfig(flags);
+    if (maybePrintConfig(flags, config)) return;
+    const failures: string[] = [];
+    for (const name of services) {
+      const address = PROBES[name].address(config);
+      try {
+        await PROBES[name].probe(address, flags.timeout);
+        say(`${name}: ok (${withoutPassword(address)})`);
+      } catch (e) {
+        failures.push(`${name} at ${withoutPassword(address)}: ${(e as Error).message}`);
+      }
+    }
+    if (failures.length) {
+      throw new RuntimeError(`not answering: ${failures.join('; ')}`, 'check that the service is running and that the address in the configuration is right');
+    }
+    process.exitCode = ExitCode.ok;
+  });
+}
