@@ -1,0 +1,197 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkAppEndpoints,
+  checkCredentials,
+  checkHealth,
+  checkImages,
+  checkServiceReferences,
+  dockerfileBases,
+  interpolatedVariables,
+  loadStack,
+  parseEnvFile,
+  pomProperty,
+  readText,
+  unpinned,
+  type ComposeModel,
+} from '../../support/compose-stack.js';
+
+// deploy/compose.yaml, parsed and validated by compose-go (the loader inside `docker compose`, built
+// by setup into <state>/bin/compose-validate) with deploy/.env.example, then cross-checked against
+// our configuration schema, runtime/pom.xml and the Dockerfiles. No Docker engine is involved.
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const stateDir = process.env.STREAMLINE_STATE_DIR ?? resolve(root, '.streamline');
+const validator = join(stateDir, 'bin', 'compose-validate');
+const hadolint = join(stateDir, 'venvs', 'deploy-lint', 'bin', 'hadolint');
+const composeFile = join(root, 'deploy', 'compose.yaml');
+const envExample = join(root, 'deploy', '.env.example');
+const composeText = readText(composeFile);
+const envEntries = parseEnvFile(readText(envExample));
+const pom = readText(join(root, 'runtime', 'pom.xml'));
+const dockerfiles = { app: join(root, 'deploy', 'Dockerfile'), spark: join(root, 'deploy', 'spark', 'Dockerfile') };
+
+/** The credentials .env must set: empty in the example, marked required. */
+const requiredSecrets = envEntries.filter((e) => e.value === '' && /\(required/.test(e.comment)).map((e) => e.name);
+/** Fresh values per run, standing in for a user's deploy/.env. */
+const secrets = Object.fromEntries(requiredSecrets.map((name) => [name, `s${randomBytes(12).toString('hex')}`]));
+
+/** Every cross-check on one model; an empty list means the stack agrees with the app. */
+const crossCheck = (model: ComposeModel) => [...checkAppEndpoints(model), ...checkServiceReferences(model), ...checkImages(model), ...checkHealth(model)];
+
+let scratch: string;
+let model: ComposeModel;
+
+/** A deliberately broken copy of compose.yaml, validated the same way (relative paths kept valid). */
+function brokenCopy(edit: (text: string) => string): ComposeModel {
+  const edited = edit(composeText);
+  expect(edited).not.toBe(composeText);
+  const file = join(scratch, 'deploy', 'compose.yaml');
+  writeFileSync(file, edited);
+  const result = loadStack(validator, file, [envExample], secrets);
+  if (!result.ok) throw new Error(`the broken copy did not load: ${result.error}`);
+  return result.model;
+}
+
+beforeAll(() => {
+  if (!existsSync(validator)) throw new Error(`${validator} is missing: run \`npm run setup\` (it builds deploy/validate)`);
+  scratch = mkdtempSync(join(tmpdir(), 'streamline-deploy-'));
+  mkdirSync(join(scratch, 'deploy'));
+  const result = loadStack(validator, composeFile, [envExample], secrets);
+  if (!result.ok) throw new Error(`compose-go rejected deploy/compose.yaml: ${result.error}`);
+  model = result.model;
+});
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('deploy/compose.yaml, as compose-go reads it', () => {
+  it('has the pipeline topology: 3 KRaft brokers (RF 3, min ISR 2), Spark master + scalable workers + Connect, MongoDB, Airflow, the app', () => {
+    const brokers = Object.entries(model.services).filter(([, s]) => s.image?.startsWith('apache/kafka:'));
+    expect(brokers.map(([n]) => n)).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
+    for (const [name, broker] of brokers) {
+      expect(broker.environment, name).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_DEFAULT_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+      expect(broker.volumes?.some((v) => v.type === 'volume' && v.target === broker.environment?.KAFKA_LOG_DIRS), `${name} keeps its log dir in a named volume`).toBe(true);
+    }
+    expect(model.services['streamline-stream']?.environment).toMatchObject({ STREAMLINE_KAFKA_REPLICATION_FACTOR: '3', STREAMLINE_KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    const worker = model.services['spark-worker']!;
+    expect(worker.ports ?? [], 'published host ports would collide under --scale').toEqual([]);
+    expect(worker.command).toContain('spark://spark-master:7077');
+    expect(model.services['spark-connect']?.command).toContain('spark://spark-master:7077');
+    expect(model.services.mongo?.image).toMatch(/^mongo:[78]\./);
+    expect(model.services['airflow-scheduler']?.image).toMatch(/^apache\/airflow:3\./);
+    expect(model.services['airflow-scheduler']?.volumes?.some((v) => v.type === 'bind' && v.source === join(root, 'dags') && v.target === '/opt/airflow/dags')).toBe(true);
+  });
+
+  it('agrees with the app configuration, pins every image, health-checks every long-running service', () => {
+    expect(crossCheck(model)).toEqual([]);
+  });
+
+  it('every published port binds to PUBLISH_ADDRESS (127.0.0.1 unless .env opens it)', () => {
+    const published = Object.entries(model.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name}:${p.host_ip}`));
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.filter((p) => !p.endsWith(':127.0.0.1'))).toEqual([]);
+  });
+
+  it('takes every credential from .env and refuses to start without it (no default passwords)', () => {
+    expect(requiredSecrets.length).toBeGreaterThanOrEqual(5);
+    expect(checkCredentials(model, new Set(Object.values(secrets)))).toEqual([]);
+    const withoutSecrets = loadStack(validator, composeFile, [envExample]);
+    expect(withoutSecrets.ok).toBe(false);
+    for (const name of requiredSecrets) expect(withoutSecrets.ok ? '' : withoutSecrets.error).toContain(`required variable ${name} is missing a value`);
+    expect(execFileSync('git', ['check-ignore', 'deploy/.env'], { cwd: root, encoding: 'utf8' }).trim()).toBe('deploy/.env');
+  });
+
+  it('.env.example lists every variable the stack reads, each with a comment', () => {
+    const listed = new Map(envEntries.map((e) => [e.name, e]));
+    const missing = interpolatedVariables(composeText).filter((name) => !listed.has(name));
+    expect(missing).toEqual([]);
+    expect(envEntries.filter((e) => e.comment === '').map((e) => e.name)).toEqual([]);
+  });
+});
+
+describe('the cross-check fails on a broken stack, naming exactly the problem', () => {
+  it('a renamed service: the app still points at spark-connect', () => {
+    const broken = brokenCopy((t) => t.replace(/^(\s+)spark-connect:/gm, '$1spark-driver:'));
+    const problems = crossCheck(broken);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['streamline-api', 'streamline-producer', 'streamline-setup', 'streamline-stream']);
+    for (const p of problems) expect(p).toMatch(/: spark\.remote sc:\/\/spark-connect:15002 names spark-connect:15002, but no service, hostname or alias "spark-connect" in the stack$/);
+  });
+
+  it('a renamed service the others reach by URL: spark://spark-master:7077', () => {
+    const problems = crossCheck(brokenCopy((t) => t.replace(/^(\s+)spark-master:/gm, '$1spark-leader:')));
+    expect(problems.sort()).toEqual([
+      'spark-connect: refers to spark-master:7077, but no service, hostname or alias "spark-master" in the stack',
+      'spark-worker: refers to spark-master:7077, but no service, hostname or alias "spark-master" in the stack',
+    ]);
+  });
+
+  it('a port changed on the app side only: kafka-3:19093', () => {
+    const problems = crossCheck(brokenCopy((t) => t.replace('kafka-2:19092,kafka-3:19092}', 'kafka-2:19092,kafka-3:19093}')));
+    expect(problems.length).toBe(4);
+    for (const p of problems) expect(p).toMatch(/^streamline-[a-z]+: kafka\.bootstrapServers kafka-1:19092,kafka-2:19092,kafka-3:19093 names kafka-3:19093, but kafka-3 listens on 19092, 9093, 9092, not 19093$/);
+  });
+
+  it('a port changed on the stack side only: mongo exposes 27018', () => {
+    const problems = crossCheck(brokenCopy((t) => t.replace('expose: ["27017"]', 'expose: ["27018"]').replace('}:27017"]', '}:27018"]')));
+    expect(problems.length).toBe(4);
+    for (const p of problems) expect(p).toMatch(/: mongo\.uri mongodb:\/\/streamline:\*\*\*@mongo:27017\/\?authSource=admin names mongo:27017, but mongo listens on 27018, 27018, not 27017$/);
+  });
+
+  it('an unpinned image, a dropped health check, a dependency that does not wait', () => {
+    expect(crossCheck(brokenCopy((t) => t.replace('image: mongo:8.0.12', 'image: mongo:latest')))).toEqual(['mongo: image mongo:latest is not pinned to a version tag']);
+    expect(crossCheck(brokenCopy((t) => t.replace(/(\n {2}spark-master:[\s\S]*?)\n {4}healthcheck:\n(?: {6}.*\n)+/, '$1\n'))).sort()).toEqual([
+      'spark-connect: waits for spark-master to be healthy, which has no health check',
+      'spark-master: long-running but has no health check',
+      'spark-worker: waits for spark-master to be healthy, which has no health check',
+    ]);
+    expect(crossCheck(brokenCopy((t) => t.replace('mongo: { condition: service_healthy }', 'mongo: { condition: service_started }')))).toEqual([
+      'streamline-setup: depends on mongo with service_started, expected service_healthy',
+    ]);
+  });
+
+  it('a default password: compose-go loads it, the credential check names it', () => {
+    const broken = brokenCopy((t) => t.replace('${AIRFLOW_DB_PASSWORD:?set AIRFLOW_DB_PASSWORD in deploy/.env}\n', 'airflow\n'));
+    expect(checkCredentials(broken, new Set(Object.values(secrets)))).toEqual(['airflow-postgres: POSTGRES_PASSWORD has a default password']);
+  });
+});
+
+describe('images and Dockerfiles', () => {
+  it('official images at the versions of runtime/pom.xml; Dockerfile bases pinned', () => {
+    const kafka = pomProperty(pom, 'kafka.version');
+    const spark = pomProperty(pom, 'spark.version');
+    const scala = pomProperty(pom, 'scala.binary.version');
+    for (const name of ['kafka-1', 'kafka-2', 'kafka-3']) expect(model.services[name]?.image).toBe(`apache/kafka:${kafka}`);
+    expect(model.services['spark-master']?.image).toBe(`apache/spark:${spark}-scala${scala}-java17-ubuntu`);
+    expect(dockerfileBases(readText(dockerfiles.spark))).toContain(`apache/spark:${spark}-scala${scala}-java17-ubuntu`);
+    const bases = Object.values(dockerfiles).flatMap((f) => dockerfileBases(readText(f)));
+    expect(bases.filter(unpinned)).toEqual([]);
+  });
+
+  it("the Spark image's extra jars are runtime/pom.xml's spark profile, as setup resolves it, with no version repeated", () => {
+    const dockerfile = readText(dockerfiles.spark);
+    expect(dockerfile).toMatch(/mvn .*-f runtime\/pom\.xml -P spark \\\n\s+dependency:copy-dependencies/);
+    const nonFrom = dockerfile.split('\n').filter((l) => !/^\s*(#|FROM\b)/.test(l));
+    expect(nonFrom.filter((l) => /\d+\.\d+\.\d+/.test(l))).toEqual([]);
+    // Setup ran the same Maven resolution for the local SPARK_HOME: those are the jars the image adds.
+    const jars = readdirSync(join(stateDir, 'spark', 'jars'));
+    const scala = pomProperty(pom, 'scala.binary.version');
+    expect(jars).toContain(`spark-sql-kafka-0-10_${scala}-${pomProperty(pom, 'spark.version')}.jar`);
+    expect(jars).toContain(`spark-connect_${scala}-${pomProperty(pom, 'spark.version')}.jar`);
+    expect(jars).toContain(`mongo-spark-connector_${scala}-${pomProperty(pom, 'mongo.spark.version')}.jar`);
+    expect(jars.filter((j) => j.startsWith('mongodb-driver-sync-')).length).toBe(1);
+  });
+
+  it('both Dockerfiles pass hadolint; the app image runs as a non-root user', () => {
+    const output = execFileSync(hadolint, ['--no-color', dockerfiles.app, dockerfiles.spark], { encoding: 'utf8' });
+    expect(output).toBe('');
+    const finalStage = readText(dockerfiles.app).split(/^FROM /m).at(-1)!;
+    expect(finalStage).toMatch(/^node:20\.[\d.]+-bookworm-slim/);
+    expect(finalStage).toMatch(/^USER [1-9]\d*$/m);
+  });
+});
