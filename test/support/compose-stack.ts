@@ -11,7 +11,7 @@ import { envLayer } from '../../src/config/load.js';
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; target?: string };
   command?: string[] | null;
   environment?: Record<string, string | null>;
   expose?: string[];

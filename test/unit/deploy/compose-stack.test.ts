@@ -46,6 +46,13 @@ const crossCheck = (model: ComposeModel) => [...checkAppEndpoints(model), ...che
 let scratch: string;
 let model: ComposeModel;
 
+/** The services whose environment sets `variable`, sorted: who must report a broken endpoint. */
+const servicesSetting = (variable: string) =>
+  Object.entries(model.services)
+    .filter(([, s]) => s.environment?.[variable])
+    .map(([name]) => name)
+    .sort();
+
 /** A deliberately broken copy of compose.yaml, validated the same way (relative paths kept valid). */
 function brokenCopy(edit: (text: string) => string): ComposeModel {
   const edited = edit(composeText);
@@ -84,7 +91,9 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
     expect(worker.command).toContain('spark://spark-master:7077');
     expect(model.services['spark-connect']?.command).toContain('spark://spark-master:7077');
     expect(model.services.mongo?.image).toMatch(/^mongo:[78]\./);
-    expect(model.services['airflow-scheduler']?.image).toMatch(/^apache\/airflow:3\./);
+    expect(model.services['airflow-scheduler']?.build?.target).toBe('airflow');
+    expect(dockerfileBases(readText(dockerfiles.app)).filter((b) => b.startsWith('apache/airflow:'))).toEqual([expect.stringMatching(/^apache\/airflow:3\.\d+\.\d+$/)]);
+    expect(model.services['airflow-scheduler']?.environment?.STREAMLINE_KAFKA_BOOTSTRAP_SERVERS, 'the DAG produces to the stack').toBe('kafka-1:19092,kafka-2:19092,kafka-3:19092');
     expect(model.services['airflow-scheduler']?.volumes?.some((v) => v.type === 'bind' && v.source === join(root, 'dags') && v.target === '/opt/airflow/dags')).toBe(true);
   });
 
@@ -119,7 +128,7 @@ describe('the cross-check fails on a broken stack, naming exactly the problem', 
   it('a renamed service: the app still points at spark-connect', () => {
     const broken = brokenCopy((t) => t.replace(/^(\s+)spark-connect:/gm, '$1spark-driver:'));
     const problems = crossCheck(broken);
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['streamline-api', 'streamline-producer', 'streamline-setup', 'streamline-stream']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(servicesSetting('STREAMLINE_SPARK_REMOTE'));
     for (const p of problems) expect(p).toMatch(/: spark\.remote sc:\/\/spark-connect:15002 names spark-connect:15002, but no service, hostname or alias "spark-connect" in the stack$/);
   });
 
@@ -133,13 +142,13 @@ describe('the cross-check fails on a broken stack, naming exactly the problem', 
 
   it('a port changed on the app side only: kafka-3:19093', () => {
     const problems = crossCheck(brokenCopy((t) => t.replace('kafka-2:19092,kafka-3:19092}', 'kafka-2:19092,kafka-3:19093}')));
-    expect(problems.length).toBe(4);
-    for (const p of problems) expect(p).toMatch(/^streamline-[a-z]+: kafka\.bootstrapServers kafka-1:19092,kafka-2:19092,kafka-3:19093 names kafka-3:19093, but kafka-3 listens on 19092, 9093, 9092, not 19093$/);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(servicesSetting('STREAMLINE_KAFKA_BOOTSTRAP_SERVERS'));
+    for (const p of problems) expect(p).toMatch(/^[a-z-]+: kafka\.bootstrapServers kafka-1:19092,kafka-2:19092,kafka-3:19093 names kafka-3:19093, but kafka-3 listens on 19092, 9093, 9092, not 19093$/);
   });
 
   it('a port changed on the stack side only: mongo exposes 27018', () => {
     const problems = crossCheck(brokenCopy((t) => t.replace('expose: ["27017"]', 'expose: ["27018"]').replace('}:27017"]', '}:27018"]')));
-    expect(problems.length).toBe(4);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(servicesSetting('STREAMLINE_MONGO_URI'));
     for (const p of problems) expect(p).toMatch(/: mongo\.uri mongodb:\/\/streamline:\*\*\*@mongo:27017\/\?authSource=admin names mongo:27017, but mongo listens on 27018, 27018, not 27017$/);
   });
 
@@ -190,8 +199,10 @@ describe('images and Dockerfiles', () => {
   it('both Dockerfiles pass hadolint; the app image runs as a non-root user', () => {
     const output = execFileSync(hadolint, ['--no-color', dockerfiles.app, dockerfiles.spark], { encoding: 'utf8' });
     expect(output).toBe('');
-    const finalStage = readText(dockerfiles.app).split(/^FROM /m).at(-1)!;
-    expect(finalStage).toMatch(/^node:20\.[\d.]+-bookworm-slim/);
-    expect(finalStage).toMatch(/^USER [1-9]\d*$/m);
+    const stages = readText(dockerfiles.app).split(/^FROM /m);
+    expect(stages.at(-1)?.trim(), 'the default target is the app').toBe('app');
+    const app = stages.find((s) => / AS app\n/.test(s))!;
+    expect(app).toMatch(/^node:20\.[\d.]+-bookworm-slim/);
+    expect(app).toMatch(/^USER [1-9]\d*$/m);
   });
 });
