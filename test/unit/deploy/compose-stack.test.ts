@@ -101,6 +101,14 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
     expect(crossCheck(model)).toEqual([]);
   });
 
+  it('without the airflow profile the rest of the stack stands on its own', () => {
+    const result = loadStack(validator, composeFile, [envExample], { ...secrets, COMPOSE_PROFILES: '' });
+    if (!result.ok) throw new Error(result.error);
+    expect(Object.keys(result.model.services).filter((n) => n.startsWith('airflow'))).toEqual([]);
+    expect(Object.keys(result.model.services).length).toBeGreaterThanOrEqual(12);
+    expect(crossCheck(result.model)).toEqual([]);
+  });
+
   it('every published port binds to PUBLISH_ADDRESS (127.0.0.1 unless .env opens it)', () => {
     const published = Object.entries(model.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name}:${p.host_ip}`));
     expect(published.length).toBeGreaterThan(0);
