@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { redactUri } from './endpoints.js';
 import { DEFAULT_TOPICS, configSchema, type StreamlineConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -127,7 +128,7 @@ export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
   return config;
 }
 
-/** The value printed by `--print-config`; no secrets live in the config (credentials come from env). */
+/** The value printed by `--print-config`; a password inside a URI (e.g. mongo.uri from env) is masked. */
 export function describeConfig(config: StreamlineConfig): string {
-  return JSON.stringify(config, null, 2);
+  return JSON.stringify(config, (key, value: unknown) => (key === 'uri' && typeof value === 'string' ? redactUri(value) : value), 2);
 }

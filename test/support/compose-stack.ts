@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiUrl, kafkaBootstrap, loadConfig, mongoUri, sparkRemote, type StreamlineConfig } from '../../src/config/index.js';
+import { apiUrl, kafkaBootstrap, loadConfig, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../src/config/index.js';
 import { envLayer } from '../../src/config/load.js';
-import { withoutPassword } from '../../src/cli/commands/deploy.js';
 
 // Cross-checks of deploy/compose.yaml against our configuration schema, on the model compose-go
 // (deploy/validate, built by setup) parsed and normalised. Each check is a pure function from the
@@ -105,7 +104,7 @@ const hostPort = (text: string, defaultPort: number) => {
 export function endpointsOf(config: StreamlineConfig): Endpoint[] {
   const viaUrl = (setting: string, address: string, defaultPort: number): Endpoint => {
     const url = new URL(address);
-    return { setting, address: withoutPassword(address), targets: [{ host: url.hostname, port: url.port ? Number(url.port) : defaultPort }] };
+    return { setting, address: redactUri(address), targets: [{ host: url.hostname, port: url.port ? Number(url.port) : defaultPort }] };
   };
   return [
     { setting: 'kafka.bootstrapServers', address: kafkaBootstrap(config), targets: kafkaBootstrap(config).split(',').map((s) => hostPort(s.trim(), 9092)) },

@@ -1,5 +1,5 @@
 import { Argument, Command } from 'commander';
-import { apiUrl, kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
+import { apiUrl, kafkaBootstrap, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
 import { prepareStorage } from '../../app/streaming.js';
 import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
 import { RuntimeError } from '../../runtime/index.js';
@@ -11,9 +11,6 @@ import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig
 // store setup job and the probes its health checks run.
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
-
-/** mongodb://user:secret@host -> mongodb://user:***@host, so addresses can be printed. */
-export const withoutPassword = (uri: string): string => uri.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 const PROBES = {
   kafka: { address: kafkaBootstrap, probe: probeKafka },
@@ -37,7 +34,7 @@ export function deployCommands(program: Command): void {
   ).action(async (flags: GlobalOptions) => {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;
-    say(`setting up ${kafkaBootstrap(config)} and ${withoutPassword(mongoUri(config))}/${config.mongo.database}`);
+    say(`setting up ${kafkaBootstrap(config)} and ${redactUri(mongoUri(config))}/${config.mongo.database}`);
     const { createdTopics, storage } = await prepareStorage(config, bindTopics(config.topics));
     say(createdTopics.length ? `created topics: ${createdTopics.join(', ')}` : 'topics: all present');
     say(storage.created.length ? `created collections: ${storage.created.join(', ')}` : 'collections: all present');
@@ -58,9 +55,9 @@ export function deployCommands(program: Command): void {
       const address = PROBES[name].address(config);
       try {
         await PROBES[name].probe(address, flags.timeout);
-        say(`${name}: ok (${withoutPassword(address)})`);
+        say(`${name}: ok (${redactUri(address)})`);
       } catch (e) {
-        failures.push(`${name} at ${withoutPassword(address)}: ${(e as Error).message}`);
+        failures.push(`${name} at ${redactUri(address)}: ${(e as Error).message}`);
       }
     }
     if (failures.length) {
