@@ -58,7 +58,7 @@ PARAMS = {
                        description="Exponential gaps with this mean number of fetches per second (alternative to interval)."),
     "api_url": Param(None, type=["null", "string"],
                      description="Random User API, e.g. https://randomuser.me/api/. Empty: the producer serves the offline-compatible API in-process."),
-    "seed": Param(None, type=["null", "string"], description="Same seed, same users in the same order. Empty: a random seed (logged in the summary)."),
+    "seed": Param(None, type=["null", "string", "integer"], description="Same seed, same users in the same order. Empty: a random seed (logged in the summary)."),
     "pii": Param("keep", type="string", enum=["keep", "mask", "hash"], description="Email and phone numbers: keep, mask or hash. Passwords and hashes are always dropped."),
     "kafka_bootstrap": Param(None, type=["null", "string"],
                              description="Kafka bootstrap servers, e.g. kafka-1:9092. Empty: the streamline_kafka_bootstrap Variable, then the CLI's config/env."),
@@ -117,17 +117,21 @@ def forwarding_sigterm(proc: subprocess.Popen):
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_cli(args: list[str]) -> int:
-    """Runs the CLI with its output in the task log; on timeout or kill, stops it gracefully first."""
+def run_cli(args: list[str]) -> tuple[int, list[str]]:
+    """Runs the CLI with its output in the task log; on timeout or kill, stops it gracefully first.
+    Returns the exit code and the CLI's error/hint lines, for the task's failure message."""
     command = streamline_command() + args
     log.info("running: %s", shlex.join(command))
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    problems: list[str] = []
     try:
         with forwarding_sigterm(proc):
             assert proc.stdout is not None
             for line in proc.stdout:
                 log.info("%s", line.rstrip())
-            return proc.wait()
+                if line.startswith(("error:", "hint:")):
+                    problems.append(line.strip())
+            return proc.wait(), problems
     finally:
         # Reached early on execution_timeout (AirflowTaskTimeout) or any other interruption.
         if proc.poll() is None:
@@ -140,11 +144,13 @@ def run_cli(args: list[str]) -> int:
                 proc.wait()
 
 
-def fail_on_exit_code(code: int, what: str) -> None:
+def fail_on_exit_code(result: tuple[int, list[str]], what: str) -> None:
+    code, problems = result
+    detail = " | ".join(problems) or "see the log above"
     if code == EXIT_USAGE:
-        raise AirflowFailException(f"{what}: the streamline CLI rejected its arguments or config (exit 2); see the log above. Retrying will not help.")
+        raise AirflowFailException(f"{what}: the streamline CLI rejected its arguments or config (exit 2; retrying will not help): {detail}")
     if code != 0:
-        raise RuntimeError(f"{what}: the streamline CLI exited with {code}; see the log above")
+        raise RuntimeError(f"{what} failed (streamline exit {code}): {detail}")
 
 
 RETRYING = {"retries": RETRIES, "retry_delay": timedelta(seconds=5), "retry_exponential_backoff": 2.0, "max_retry_delay": timedelta(minutes=2)}
@@ -164,11 +170,11 @@ def produce(topics: list[str]) -> dict:
     params = get_current_context()["params"]
     with tempfile.TemporaryDirectory(prefix="streamline-produce-") as tmp:
         summary_file = Path(tmp) / "summary.json"
-        code = run_cli(produce_args(params, str(summary_file)))
+        code, problems = run_cli(produce_args(params, str(summary_file)))
         if code == EXIT_INTERRUPTED:
             raise RuntimeError("the producer was interrupted (SIGTERM/SIGINT): it flushed the records in flight; see its summary above")
         if code not in (0, 1) or not summary_file.exists():
-            fail_on_exit_code(code or 1, "produce")
+            fail_on_exit_code((code or 1, problems), "produce")
         # Exit 1 with a summary: records failed; verify_summary reports which, without re-producing.
         return json.loads(summary_file.read_text())
 
@@ -195,8 +201,7 @@ def wait_for_catch_up() -> None:
     params = get_current_context()["params"]
     if not params["wait_for_catch_up"]:
         raise AirflowSkipException("wait_for_catch_up is off")
-    code = run_cli(["lag", "--wait", "--timeout", params["catch_up_timeout"]])
-    fail_on_exit_code(code, "wait for catch-up")
+    fail_on_exit_code(run_cli(["lag", "--wait", "--timeout", params["catch_up_timeout"]]), "wait for catch-up")
 
 
 @dag(
