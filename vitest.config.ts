@@ -34,7 +34,7 @@ export default defineConfig({
           include: ['test/airflow/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/airflow/global-setup.ts'],
-          testTimeout: 300_000,
+          testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,
           pool: 'forks',

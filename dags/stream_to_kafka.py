@@ -58,6 +58,8 @@ PARAMS = {
                        description="Exponential gaps with this mean number of fetches per second (alternative to interval)."),
     "api_url": Param(None, type=["null", "string"],
                      description="Random User API, e.g. https://randomuser.me/api/. Empty: the producer serves the offline-compatible API in-process."),
+    "batch_size": Param(None, type=["null", "integer"], minimum=1, maximum=5000,
+                        description="Users per API request (1..5000). Empty: min(count, 500)."),
     "seed": Param(None, type=["null", "string", "integer"], description="Same seed, same users in the same order. Empty: a random seed (logged in the summary)."),
     "pii": Param("keep", type="string", enum=["keep", "mask", "hash"], description="Email and phone numbers: keep, mask or hash. Passwords and hashes are always dropped."),
     "kafka_bootstrap": Param(None, type=["null", "string"],
@@ -89,7 +91,7 @@ def produce_args(params: dict, summary_file: str) -> list[str]:
     optional = {
         "--count": params["count"], "--duration": params["duration"], "--rate": params["rate"],
         "--interval": params["interval"], "--mean-rate": params["mean_rate"], "--api-url": params["api_url"],
-        "--seed": params["seed"],
+        "--seed": params["seed"], "--batch-size": params["batch_size"],
     }
     args = ["produce", "--topics", ",".join(renamed), "--pii", params["pii"], "--summary-file", summary_file]
     for flag, value in optional.items():

@@ -55,7 +55,8 @@ describe('stream_to_kafka on Airflow 3', () => {
     const server = await startApiServer({ host: '127.0.0.1', port: 0, faults: { errorRate: 0.3, seed: 'airflow' } });
     servers.push(server);
     const prefix = uniquePrefix('af5xx');
-    const run = await dagsTest({ count: 500, seed: 42, topic_prefix: prefix, api_url: server.url });
+    // 25 users per request: 20 good answers needed, so the 30% faults are hit (and retried) several times.
+    const run = await dagsTest({ count: 500, seed: 42, topic_prefix: prefix, api_url: server.url, batch_size: 25 });
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/state=success/);
     const fetchErrors = /fetch errors (\d+), seed 42/.exec(run.output);
@@ -66,7 +67,8 @@ describe('stream_to_kafka on Airflow 3', () => {
   it('Kafka down: the first task fails fast, naming the broker, and nothing else runs', async () => {
     const run = await dagsTest({ count: 10, topic_prefix: uniquePrefix('afdown'), kafka_bootstrap: '127.0.0.1:1' }, { STREAMLINE_AIRFLOW_RETRIES: '0' });
     expect(run.output).toMatch(/state=failed/);
-    expect(run.output).toContain('Kafka check failed (streamline exit 1): error: Kafka at 127.0.0.1:1 is not reachable');
+    expect(run.output).toContain('error: Kafka at 127.0.0.1:1 is not reachable');
+    expect(run.output).toMatch(/RuntimeError: .*Kafka check failed/);
     expect(run.output).toMatch(/hint: start it/);
     expect(run.output).not.toMatch(/running: .* produce /);
     // The check gives up after its own 20 s deadline, far inside the task's 2 min execution_timeout.

@@ -49,7 +49,7 @@ export function runToEnd(command: string, args: string[], env: Record<string, st
 }
 
 /** `airflow <args>` with the project's Airflow environment (plus `env`). */
-export function airflow(args: string[], { env = {}, timeoutMs = 240_000 }: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Finished> {
+export function airflow(args: string[], { env = {}, timeoutMs = 480_000 }: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Finished> {
   const tier = airflowTier();
   return runToEnd(tier.airflow, args, { ...tier.env, ...env }, timeoutMs);
 }
