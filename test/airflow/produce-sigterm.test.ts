@@ -1,14 +1,13 @@
 // Clean kill handling, which the DAG relies on: Airflow stops a task with SIGTERM (on execution_timeout
 // or a manual kill) and the DAG forwards it to `streamline produce`, which must then flush what is in
 // flight, write its summary and exit non-zero, leaving in Kafka exactly what the summary reports.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { SummaryJson } from '../../src/produce/index.js';
 import { eventually } from '../support/services.js';
-import { airflowTier, readCounts, repoRoot, uniquePrefix } from './support.js';
+import { airflowTier, readCounts, startCollecting, uniquePrefix } from './support.js';
 
 const TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'];
 
@@ -18,6 +17,10 @@ function produceArgs(prefix: string, summaryFile: string): string[] {
     '--duration', '120s', '--rate', '100', '--batch-size', '20', '--seed', 'sigterm', '--summary-file', summaryFile,
   ];
 }
+
+/** Progress lines (every 5 s off a terminal) read "<topic> <produced> @ <rate>/s". */
+const untilProducing = (output: () => string) =>
+  eventually(() => /users\.profile [1-9][\d,]* @/.test(output()), { timeoutMs: 120_000, intervalMs: 100, what: `records produced (output: ${output()})` });
 
 async function expectLogMatchesSummary(summaryFile: string, prefix: string): Promise<SummaryJson> {
   const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as SummaryJson;
@@ -35,17 +38,12 @@ async function expectLogMatchesSummary(summaryFile: string, prefix: string): Pro
 it('SIGTERM on `streamline produce`: flushes in-flight records, writes the summary, exits 130; Kafka holds exactly that', async () => {
   const prefix = uniquePrefix('sigterm');
   const summaryFile = join(mkdtempSync(join(tmpdir(), 'streamline-sigterm-')), 'summary.json');
-  const child = spawn(process.execPath, ['bin/streamline.js', ...produceArgs(prefix, summaryFile)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  // Progress lines (every 5 s off a terminal): "<topic> <produced> @ <rate>/s".
-  await eventually(() => /users\.profile [1-9][\d,]* @/.test(output), { timeoutMs: 60_000, intervalMs: 100, what: `records produced (output: ${output})` });
-  child.kill('SIGTERM');
-  expect(await exited, output).toBe(130);
-  expect(output).toContain('interrupted: finishing the records in flight');
-  expect(output).toMatch(/ · interrupted$/m);
+  const cli = startCollecting(process.execPath, ['bin/streamline.js', ...produceArgs(prefix, summaryFile)]);
+  await untilProducing(cli.output);
+  cli.child.kill('SIGTERM');
+  expect(await cli.exited, cli.output()).toBe(130);
+  expect(cli.output()).toContain('interrupted: finishing the records in flight');
+  expect(cli.output()).toMatch(/ · interrupted$/m);
   await expectLogMatchesSummary(summaryFile, prefix);
 });
 
@@ -63,19 +61,11 @@ it('the DAG forwards SIGTERM to the CLI it runs (run_cli), which then reports li
     'code, problems = dag.run_cli(json.loads(sys.argv[1]))',
     'print("RESULT", json.dumps({"code": code}), flush=True)',
   ].join('\n');
-  const python = spawn(join(dirname(tier.airflow), 'python'), ['-c', script, JSON.stringify(produceArgs(prefix, summaryFile))], {
-    cwd: repoRoot,
-    env: { ...process.env, ...tier.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  python.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  python.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((done) => python.on('close', (code) => done(code)));
-  await eventually(() => /users\.profile [1-9][\d,]* @/.test(output), { timeoutMs: 90_000, intervalMs: 100, what: `records produced (output: ${output})` });
-  python.kill('SIGTERM');
-  expect(await exited, output).toBe(0);
-  expect(output).toContain('asking the streamline CLI');
-  expect(output).toContain('RESULT {"code": 130}');
+  const python = startCollecting(join(dirname(tier.airflow), 'python'), ['-c', script, JSON.stringify(produceArgs(prefix, summaryFile))], tier.env);
+  await untilProducing(python.output);
+  python.child.kill('SIGTERM');
+  expect(await python.exited, python.output()).toBe(0);
+  expect(python.output()).toContain('asking the streamline CLI');
+  expect(python.output()).toContain('RESULT {"code": 130}');
   await expectLogMatchesSummary(summaryFile, prefix);
 });

@@ -30,22 +30,27 @@ export interface Finished {
   elapsedMs: number;
 }
 
-/** Runs a command to its end (or kills it at the deadline), collecting stdout and stderr together. */
-export function runToEnd(command: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<Finished> {
-  const t0 = Date.now();
-  return new Promise((done, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: string) => (output += chunk);
-    child.stdout.setEncoding('utf8').on('data', collect);
-    child.stderr.setEncoding('utf8').on('data', collect);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+/** A started command whose stdout and stderr are collected together. */
+export function startCollecting(command: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: string) => (output += chunk);
+  child.stdout.setEncoding('utf8').on('data', collect);
+  child.stderr.setEncoding('utf8').on('data', collect);
+  const exited = new Promise<number | null>((done, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, output, elapsedMs: Date.now() - t0 });
-    });
+    child.on('close', (code) => done(code));
   });
+  return { child, exited, output: () => output };
+}
+
+/** Runs a command to its end (or kills it at the deadline), collecting stdout and stderr together. */
+export async function runToEnd(command: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<Finished> {
+  const t0 = Date.now();
+  const run = startCollecting(command, args, env);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
+  const code = await run.exited.finally(() => clearTimeout(timer));
+  return { code, output: run.output(), elapsedMs: Date.now() - t0 };
 }
 
 /** `airflow <args>` with the project's Airflow environment (plus `env`). */
