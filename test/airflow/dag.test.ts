@@ -47,7 +47,8 @@ describe('stream_to_kafka on Airflow 3', () => {
     const run = await dagsTest({ count: 500, seed: 42, topic_prefix: prefix });
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/DagRun Finished: dag_id=stream_to_kafka.* state=success/);
-    expect(run.output).toContain(`${prefix}users.profile           produced      500  failed      0`);
+    // verify_summary's per-topic log line.
+    expect(run.output).toMatch(new RegExp(`${prefix.replaceAll('.', '\\.')}users\\.profile\\s+produced\\s+500\\s+failed\\s+0`));
     await expectCounts(prefix, 500);
   });
 
@@ -59,8 +60,8 @@ describe('stream_to_kafka on Airflow 3', () => {
     const run = await dagsTest({ count: 500, seed: 42, topic_prefix: prefix, api_url: server.url, batch_size: 25 });
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/state=success/);
-    const fetchErrors = /fetch errors (\d+), seed 42/.exec(run.output);
-    expect(Number(fetchErrors?.[1]), 'the faults were hit and retried').toBeGreaterThan(0);
+    // 20 pages were needed; every request beyond that was a 5xx answer that the producer retried.
+    expect(server.requestCount(), 'requests, faults included').toBeGreaterThan(20);
     await expectCounts(prefix, 500);
   });
 

@@ -31,8 +31,9 @@ export default async function setup(project: TestProject) {
   project.provide('airflow', {
     ...airflow,
     kafkaBootstrap: `${config.kafka.host}:${config.kafka.port}`,
-    // Airflow's own API server: 28080 in the test port block.
+    // Airflow's own API server and the scheduler's log server (default 8080, 8793), in the test port block.
     apiServerPort: 28080 + Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0),
+    logServerPort: 28793 + Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0),
   });
   return async () => {
     const result = await down(config);

@@ -14,6 +14,7 @@ export interface AirflowTier {
   env: Record<string, string>;
   kafkaBootstrap: string;
   apiServerPort: number;
+  logServerPort: number;
 }
 
 declare module 'vitest' {
@@ -80,7 +81,12 @@ export async function readCounts(topics: readonly string[]): Promise<Map<string,
     const inLog = new Map(topics.map((t) => [t, (ends.get(t) ?? []).reduce((sum, offset) => sum + Number(offset), 0)]));
     const total = [...inLog.values()].reduce((a, b) => a + b, 0);
     const seen = new Map<string, Message<string, string, string, string>>();
-    const stream = await consumer.consume({ topics: [...topics], mode: MessagesStreamModes.EARLIEST, autocommit: false });
+    // On a fresh broker the group coordinator needs a moment (JoinGroup fails until it is ready).
+    const stream = await eventually(() => consumer.consume({ topics: [...topics], mode: MessagesStreamModes.EARLIEST, autocommit: false }), {
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+      what: 'the consumer group to join',
+    });
     stream.on('data', (m: Message<string, string, string, string>) => seen.set(`${m.topic}/${m.partition}/${m.offset}`, m));
     await eventually(() => seen.size >= total, { timeoutMs: 60_000, what: `${total} records on ${topics.join(', ')} (have ${seen.size})` });
     await stream.close();
