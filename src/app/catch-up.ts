@@ -1,8 +1,8 @@
 import type { StreamlineConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../produce/index.js';
-import type { QueryReport } from '../stream/index.js';
+import { bindTopics, queryReport, type QueryReport } from '../stream/index.js';
 import { RuntimeError } from '../runtime/index.js';
-import { streamingStatus } from './streaming.js';
+import { attachPipeline } from './streaming.js';
 
 /** Records not yet read, per query; `undefined` where Spark has not reported offsets yet. */
 export type Lag = Array<{ query: string; behind: number | undefined; active: boolean; exception?: string }>;
@@ -15,11 +15,15 @@ export const caughtUp = (lag: Lag): boolean => lag.length > 0 && lag.every((q) =
 
 /** The running pipeline's lag; fails when no pipeline is running or a query has stopped. */
 export async function currentLag(config: StreamlineConfig): Promise<Lag> {
-  const status = await streamingStatus(config);
-  if (!status.session || status.queries.length === 0) {
+  // Only Spark is asked (not the store, as `stream status` does): lag is about Kafka offsets.
+  const attached = await attachPipeline(config, bindTopics(config.topics));
+  if (!attached || attached.queries.length === 0) {
+    attached?.spark.close();
     throw new RuntimeError('no streaming pipeline is running', 'start it with `streamline stream start --detach` (or `streamline demo`)');
   }
-  const lag = lagOf(status.queries);
+  const lag = await Promise.all(attached.queries.map(queryReport))
+    .then(lagOf)
+    .finally(() => attached.spark.close());
   const stopped = lag.filter((q) => !q.active);
   if (stopped.length) throw new RuntimeError(`streaming queries stopped: ${stopped.map((q) => `${q.query}${q.exception ? ` (${q.exception})` : ''}`).join(', ')}`);
   return lag;
