@@ -26,6 +26,21 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        // Real Apache Airflow 3 (pinned venv from scripts/airflow.mjs) running the DAG in dags/ against
+        // a Kafka broker of its own. A later group: it does not compete with the integration tier's JVMs.
+        test: {
+          name: 'airflow',
+          include: ['test/airflow/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/airflow/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+          pool: 'forks',
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -8,6 +8,8 @@ import { deployCommands } from './commands/deploy.js';
 import { produceCommand } from './commands/produce.js';
 import { runtimeCommands } from './commands/runtime.js';
 import { streamCommands } from './commands/stream.js';
+import { topicsCommands } from './commands/topics.js';
+import { lagCommand } from './commands/lag.js';
 
 const program = new Command('streamline')
   .description('Random User API -> Kafka -> Spark Structured Streaming -> MongoDB, typed end to end.')
@@ -19,6 +21,8 @@ runtimeCommands(program);
 apiCommand(program);
 produceCommand(program);
 streamCommands(program);
+topicsCommands(program);
+lagCommand(program);
 demoCommand(program);
 deployCommands(program);
 

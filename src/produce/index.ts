@@ -41,6 +41,7 @@ export {
   type StopReason,
   type TopicProgress,
 } from './progress.js';
+export { summaryJson, writeSummaryFile, type SummaryJson } from './summary-json.js';
 export { deriveSeed, mulberry32, randomSeed, type Random } from './random.js';
 export { runProducer, type RunProducerDeps, type RunProducerOptions } from './run.js';
 export { planLanes, runLane, TOGETHER_LANE, type Lane, type LaneEnd, type PacingMode, type TickOutcome } from './scheduler.js';

@@ -11,6 +11,7 @@ import {
   parseRate,
   produceUsers,
   summaryHasFailures,
+  writeSummaryFile,
   type IntervalSpec,
   type PacingMode,
 } from '../../produce/index.js';
@@ -31,6 +32,7 @@ interface ProduceFlags extends GlobalOptions {
   batchSize?: number;
   nat?: string;
   kafka?: string;
+  summaryFile?: string;
 }
 
 /**
@@ -75,7 +77,8 @@ export function produceCommand(program: Command): void {
       .addOption(new Option('--pii <policy>', 'email and phone numbers: keep, mask or hash').choices([...PII_POLICIES]).default('keep'))
       .option('--batch-size <n>', 'users per API request (1..5000)', flagParser((v) => parsePositiveInteger(v, '--batch-size')))
       .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
-      .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)'),
+      .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)')
+      .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow'),
   ).action(async (flags: ProduceFlags) => {
     const { topics, topicNames } = parseTopics(flags.topics);
     const config = resolveConfig(flags, {
@@ -130,6 +133,7 @@ export function produceCommand(program: Command): void {
       });
       if (interactive) process.stdout.write('\n');
       process.stdout.write(`${formatSummary(summary)}\n`);
+      if (flags.summaryFile) writeSummaryFile(flags.summaryFile, summary);
       if (summary.aborted) process.exitCode = ExitCode.interrupted;
       else if (summaryHasFailures(summary)) process.exitCode = ExitCode.failure;
     } finally {
