@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic, no services) and `integration` (real Kafka, Spark, FerretDB,
+// Three projects: `unit` (pure logic, no services), `integration` (real Kafka, Spark, FerretDB,
 // started once per run by test/global-setup.ts and shared by every file; tests isolate themselves
-// by topic, database and checkpoint names).
+// by topic, database and checkpoint names) and `browser` (the dashboard in headless Chromium, on
+// its own services started by test/browser/global-setup.ts).
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
@@ -24,6 +25,20 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           pool: 'forks',
+        },
+      },
+      {
+        test: {
+          // After the other tiers (groupOrder), with its own services: its test stops FerretDB.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          pool: 'forks',
+          sequence: { groupOrder: 1 },
         },
       },
     ],
