@@ -15,6 +15,8 @@ export interface CollectorOptions {
 }
 
 const PREVIEW_CHARS = 160;
+const SERVICE_PROBE_MS = 3_000;
+const LATEST_MIN_MS = 10_000;
 
 async function probeApi(url: string, timeoutMs: number): Promise<ServiceView> {
   const base = { name: 'api', title: 'Random User API (local)', address: url };
@@ -61,11 +63,14 @@ export class Collector {
     const every = config.dashboard.refreshMs;
     const deadline = Math.max(5_000, every * 4);
     this.pollers = {
-      services: new Poller('service status', () => this.services(), every, deadline),
+      // Health probes cost a Spark job (SELECT 1) each, so at most every 3 s; a stopped process still
+      // shows at once (its pid is checked first), well within 10 s.
+      services: new Poller('service status', () => this.services(), Math.max(every, SERVICE_PROBE_MS), deadline),
       topics: new Poller('Kafka topics', () => this.topics(), every, deadline),
       queries: new Poller('streaming queries', () => this.queries(), every, deadline),
       collections: new Poller('MongoDB collections', () => this.collections(), every, deadline),
-      latest: new Poller('latest documents', () => this.latest(), every, deadline),
+      // Sorted finds and a group over dead letters scan whole collections on FerretDB: less often.
+      latest: new Poller('latest documents', () => this.latest(), Math.max(every * 5, LATEST_MIN_MS), deadline),
     };
   }
 
@@ -111,7 +116,7 @@ export class Collector {
   }
 
   private async services(): Promise<ServiceView[]> {
-    const probeMs = Math.min(3_000, this.config.dashboard.refreshMs);
+    const probeMs = SERVICE_PROBE_MS;
     const [runtime, api] = await Promise.all([status(this.config, probeMs), this.apiUrl ? probeApi(this.apiUrl, probeMs) : undefined]);
     const views: ServiceView[] = runtime.map((s) => ({
       name: s.name,
@@ -172,20 +177,12 @@ export class Collector {
   private previousCounts?: { at: number; documents: Map<string, number> };
 
   private async collections(): Promise<CollectionView[]> {
-    const db = this.mongo.db(this.config.mongo.database);
-    const [counts, deadByTopic] = await Promise.all([
-      countCollections(db, this.bindings),
-      Promise.all(this.bindings.map(async (b) => [b.topic, await db.collection(DEAD_LETTERS).countDocuments({ topic: b.topic })] as const)),
-    ]);
+    const counts = await countCollections(this.mongo.db(this.config.mongo.database), this.bindings);
 
     const at = Date.now();
     const previous = this.previousCounts;
     this.previousCounts = { at, documents: new Map(counts.map((c) => [c.collection, c.documents])) };
-    return counts.map((c) => ({
-      ...c,
-      growthPerSecond: previous && perSecond(c.documents, previous.documents.get(c.collection), at - previous.at),
-      byTopic: c.collection === DEAD_LETTERS ? Object.fromEntries(deadByTopic) : undefined,
-    }));
+    return counts.map((c) => ({ ...c, growthPerSecond: previous && perSecond(c.documents, previous.documents.get(c.collection), at - previous.at) }));
   }
 
   private async latest(): Promise<LatestView> {
@@ -194,7 +191,9 @@ export class Collector {
       this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1 }).toArray())[0] ?? undefined })),
     );
     const dead = await db.collection(DEAD_LETTERS).find({}, { sort: { failed_at: -1 }, limit: 5 }).toArray();
+    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$topic', n: { $sum: 1 } } }]).toArray();
     return {
+      deadLettersByTopic: Object.fromEntries(byTopic.map((t) => [String(t._id), t.n])),
       documents,
       deadLetters: dead.map((d) => ({
         id: String(d._id),

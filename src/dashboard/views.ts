@@ -41,8 +41,6 @@ export interface CollectionView {
   collection: string;
   documents: number;
   growthPerSecond?: number;
-  /** Dead letters only: how many came from each topic. */
-  byTopic?: Record<string, number>;
 }
 
 export interface DeadLetterView {
@@ -57,6 +55,8 @@ export interface DeadLetterView {
 export interface LatestView {
   documents: { collection: string; document?: Record<string, unknown> }[];
   deadLetters: DeadLetterView[];
+  /** How many dead letters came from each topic. */
+  deadLettersByTopic: Record<string, number>;
 }
 
 export interface DashboardSnapshot {

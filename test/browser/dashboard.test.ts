@@ -7,7 +7,7 @@ import { Producer, ProduceAcks } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
 import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../../src/config/index.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/index.js';
@@ -95,6 +95,13 @@ describe('dashboard (issue 10)', () => {
     await page.goto(dashboard.url);
   });
 
+  // What the dashboard itself saw, when a check fails: the sections' errors and figures.
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail' || !dashboard) return;
+    const snapshot = (await (await fetch(`${dashboard.url}api/snapshot`)).json()) as Record<string, { error?: string; value?: unknown }>;
+    for (const key of ['services', 'topics', 'queries', 'collections'] as const) log(`snapshot ${key}: ${JSON.stringify(snapshot[key]).slice(0, 1500)}`);
+  });
+
   afterAll(async () => {
     abort.abort();
     await production?.catch(() => undefined);
@@ -110,7 +117,7 @@ describe('dashboard (issue 10)', () => {
     const first = await eventually(async () => {
       const counts = await pageCounts(page);
       return collections.every((c) => (counts[c] ?? 0) > 0) && counts;
-    }, { what: 'a non-zero count for every collection on the page', timeoutMs: 90_000 });
+    }, { what: 'a non-zero count for every collection on the page', timeoutMs: 150_000 });
     log(`first counts on the page: ${JSON.stringify(first)}`);
     const grown = await eventually(async () => {
       const counts = await pageCounts(page);
@@ -192,7 +199,7 @@ describe('dashboard (issue 10)', () => {
       const counts = await pageCounts(page);
       const stale = await page.textContent('#collections-error');
       return health === 'healthy' && metric === 1 && !stale && collections.every((c) => (counts[c] ?? 0) > 0);
-    }, { what: 'ferretdb healthy again and the collections back on the page', timeoutMs: 30_000 });
+    }, { what: 'ferretdb healthy again and the collections back on the page', timeoutMs: 60_000 });
     log(`recovered ${Date.now() - restartedAt} ms after the restart`);
   });
 

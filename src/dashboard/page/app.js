@@ -55,14 +55,15 @@
     showError('collections-error', section);
     fillBody('collections', (section.value || []).map((c) =>
       el('tr', { 'data-collection': c.collection, 'data-count': c.documents },
-        el('td', {}, c.collection, c.byTopic ? el('div', { class: 'muted' }, Object.entries(c.byTopic).map(([t, n]) => `${t}: ${fmt(n)}`).join(' · ')) : ''), el('td', { class: 'num' }, fmt(c.documents)), el('td', { class: 'num' }, fmt(c.growthPerSecond, 1)))));
+        el('td', {}, c.collection), el('td', { class: 'num' }, fmt(c.documents)), el('td', { class: 'num' }, fmt(c.growthPerSecond, 1)))));
   }
 
   function renderLatest(section) {
     showError('latest-error', section);
-    const latest = section.value || { documents: [], deadLetters: [] };
+    const latest = section.value || { documents: [], deadLetters: [], deadLettersByTopic: {} };
     $('latest').replaceChildren(...latest.documents.map((d) =>
       el('div', {}, el('h3', {}, d.collection), el('pre', {}, d.document ? JSON.stringify(d.document, null, 1) : '(empty)'))));
+    $('dead-letters-by-topic').textContent = Object.entries(latest.deadLettersByTopic || {}).map(([t, n]) => `${t}: ${fmt(n)}`).join(' · ') || 'none';
     fillBody('dead-letters', latest.deadLetters.map((d) =>
       el('tr', {}, el('td', {}, d.id), el('td', {}, d.reason), el('td', {}, d.failedAt), el('td', { class: 'preview' }, d.preview))));
   }
