@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { attachPipeline, countCollections } from '../app/streaming.js';
 import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../config/index.js';
 import { createKafkaAdmin } from '../produce/index.js';
-import { status } from '../runtime/index.js';
+import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import { bindTopics, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { Poller, withTimeout } from './poller.js';
@@ -15,7 +15,7 @@ export interface CollectorOptions {
 }
 
 const PREVIEW_CHARS = 160;
-const SERVICE_PROBE_MS = 3_000;
+const SERVICE_PROBE_MS = 5_000;
 const LATEST_MIN_MS = 10_000;
 
 async function probeApi(url: string, timeoutMs: number): Promise<ServiceView> {
@@ -43,6 +43,7 @@ export class Collector {
   private readonly history: HistoryPoint[] = [];
   private readonly pollers: {
     services: Poller<ServiceView[]>;
+    liveness: Poller<Record<string, boolean>>;
     topics: Poller<TopicView[]>;
     queries: Poller<QueryReport[]>;
     collections: Poller<CollectionView[]>;
@@ -63,9 +64,10 @@ export class Collector {
     const every = config.dashboard.refreshMs;
     const deadline = Math.max(5_000, every * 4);
     this.pollers = {
-      // Health probes cost a Spark job (SELECT 1) each, so at most every 3 s; a stopped process still
-      // shows at once (its pid is checked first), well within 10 s.
+      // Health probes cost a Spark job (SELECT 1) each, so at most every 5 s; a process that exited
+      // shows on the next refresh through the pid check of `liveness`.
       services: new Poller('service status', () => this.services(), Math.max(every, SERVICE_PROBE_MS), deadline),
+      liveness: new Poller('service processes', async () => this.liveness(), every, deadline),
       topics: new Poller('Kafka topics', () => this.topics(), every, deadline),
       queries: new Poller('streaming queries', () => this.queries(), every, deadline),
       collections: new Poller('MongoDB collections', () => this.collections(), every, deadline),
@@ -99,11 +101,12 @@ export class Collector {
   }
 
   snapshot(): DashboardSnapshot {
-    const { services, topics, queries, collections, latest } = this.pollers;
+    const { services, liveness, topics, queries, collections, latest } = this.pollers;
+    const alive = liveness.section.value ?? {};
     return {
       at: new Date().toISOString(),
       refreshMs: this.config.dashboard.refreshMs,
-      services: services.section,
+      services: { ...services.section, value: services.section.value?.map((s) => (alive[s.name] === false ? { ...s, health: 'stopped', up: false, uptimeMs: undefined, detail: 'process exited' } : s)) },
       topics: topics.section,
       queries: { ...queries.section, value: queries.section.value?.map((q) => withLag(q, topics.section.value)) },
       collections: collections.section,
@@ -129,6 +132,16 @@ export class Collector {
       detail: s.detail,
     }));
     return api ? [...views, api] : views;
+  }
+
+  /** Whether each supervised process is still there (a pid check, cheap enough for every refresh). */
+  private liveness(): Record<string, boolean> {
+    return Object.fromEntries(
+      localServices(this.config).map((spec) => {
+        const record = readRecord(this.config, spec.name);
+        return [spec.name, record !== undefined && isRunning(record)];
+      }),
+    );
   }
 
   private previousTopics?: { at: number; produced: Map<string, number> };

@@ -26,7 +26,7 @@
         el('span', { class: 'health' }, s.health),
         el('div', { class: 'name' }, s.name),
         el('div', { class: 'addr' }, s.address),
-        el('div', { class: 'meta' }, s.up ? `up ${duration(s.uptimeMs)}${s.pid ? ` · pid ${s.pid}` : ''}` : s.detail || 'not running')));
+        el('div', { class: 'meta' }, s.up ? (s.uptimeMs === undefined ? 'answering' : `up ${duration(s.uptimeMs)}${s.pid ? ` · pid ${s.pid}` : ''}`) : s.detail || 'not running')));
     $('services').replaceChildren(...cards);
   }
 
@@ -81,7 +81,7 @@
       const host = $(id);
       if (!charts[id]) {
         const width = Math.max(300, host.clientWidth || 360);
-        charts[id] = new uPlot({ width, height: 180, series: [{}, ...series.map(([label, , stroke]) => ({ label, stroke, width: 2, spanGaps: true }))], axes: [{}, { size: 60 }] }, data, host);
+        charts[id] = new uPlot({ width, height: 180, series: [{}, ...series.map(([label, , stroke]) => ({ label, stroke, width: 2, spanGaps: true }))], axes: [{}, { size: 60 }], legend: { live: false } }, data, host);
       } else charts[id].setData(data);
     }
   }
