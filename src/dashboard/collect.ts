@@ -60,7 +60,8 @@ export class Collector {
     this.apiUrl = opts.apiUrl;
     this.admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-dashboard');
     const timeoutMs = Math.max(1_000, Math.min(5_000, config.dashboard.refreshMs * 2));
-    this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+    // timeoutMS also bounds each operation on the server (maxTimeMS), so an abandoned count stops there.
+    this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, timeoutMS: Math.max(5_000, config.dashboard.refreshMs * 4) });
     const every = config.dashboard.refreshMs;
     const deadline = Math.max(5_000, every * 4);
     this.pollers = {

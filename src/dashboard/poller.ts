@@ -18,6 +18,7 @@ export class Poller<T> {
   section: Section<T> = {};
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
+  private inflight?: Promise<T>;
 
   constructor(
     private readonly what: string,
@@ -41,9 +42,18 @@ export class Poller<T> {
     return firstDone;
   }
 
+  /**
+   * One refresh. A call that outlived its timeout is waited for instead of starting another next to
+   * it: piling up counts on a struggling store is what would keep it struggling.
+   */
   async once(): Promise<void> {
+    if (!this.inflight) {
+      this.inflight = this.refresh().finally(() => (this.inflight = undefined));
+      // Its failure is reported by whichever refresh awaits it; never an unhandled rejection.
+      this.inflight.catch(() => undefined);
+    }
     try {
-      const value = await withTimeout(this.refresh(), this.timeoutMs, this.what);
+      const value = await withTimeout(this.inflight, this.timeoutMs, this.what);
       this.section = { value, updatedAt: new Date().toISOString() };
     } catch (e) {
       this.section = { ...this.section, error: (e as Error).message };
