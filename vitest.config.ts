@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic, no services) and `integration` (real Kafka, Spark, FerretDB,
-// started once per run by test/global-setup.ts and shared by every file; tests isolate themselves
-// by topic, database and checkpoint names).
+// Projects: `unit` (pure logic, no services), `integration` (real Kafka, Spark, FerretDB, started
+// once per run by test/global-setup.ts and shared by every file; tests isolate themselves by topic,
+// database and checkpoint names), then `airflow` (real Airflow 3 on a Kafka of its own) and
+// `browser` (the dashboard in headless Chromium, on its own services, which it stops and restarts),
+// each in a later group so their JVMs do not compete with the integration tier's.
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
@@ -39,6 +41,20 @@ export default defineConfig({
           fileParallelism: false,
           pool: 'forks',
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // After the other tiers (groupOrder), with its own services: its test stops FerretDB.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 420_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          pool: 'forks',
+          sequence: { groupOrder: 2 },
         },
       },
     ],

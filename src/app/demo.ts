@@ -20,6 +20,8 @@ export interface DemoOptions {
   onStep?: (message: string) => void;
   onProgress?: (view: DemoProgress) => void;
   onWarning?: (message: string) => void;
+  /** The local Random User API is serving at this URL. */
+  onApiReady?: (url: string) => void;
 }
 
 export interface DemoProgress {
@@ -75,6 +77,7 @@ export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}):
   try {
     api = await startApi(config);
     step(`local Random User API on ${api.url}`);
+    opts.onApiReady?.(api.url);
     step('creating topics and collections, starting the streaming queries...');
     const started = await startStreaming(config, bindings);
     streaming = true;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
 import { createKafkaAdmin, ensureTopics } from '../produce/index.js';
@@ -122,13 +122,17 @@ export interface CollectionCount {
   documents: number;
 }
 
+/** Document counts of the pipeline's collections and dead letters, on an open connection. */
+export async function countCollections(db: Db, bindings: TopicBinding[]): Promise<CollectionCount[]> {
+  const names = [...bindings.map((b) => b.collection), DEAD_LETTERS];
+  return Promise.all(names.map(async (collection) => ({ collection, documents: await db.collection(collection).countDocuments() })));
+}
+
 export async function collectionCounts(config: StreamlineConfig, bindings: TopicBinding[]): Promise<CollectionCount[]> {
   const mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: 5_000 });
   try {
     await mongo.connect();
-    const db = mongo.db(config.mongo.database);
-    const names = [...bindings.map((b) => b.collection), DEAD_LETTERS];
-    return await Promise.all(names.map(async (collection) => ({ collection, documents: await db.collection(collection).countDocuments() })));
+    return await countCollections(mongo.db(config.mongo.database), bindings);
   } finally {
     await mongo.close();
   }

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { ExitCode, UsageError } from './context.js';
 import { apiCommand } from './commands/api.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { deployCommands } from './commands/deploy.js';
 import { produceCommand } from './commands/produce.js';
@@ -25,6 +26,7 @@ topicsCommands(program);
 lagCommand(program);
 demoCommand(program);
 deployCommands(program);
+dashboardCommand(program);
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

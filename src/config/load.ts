@@ -19,6 +19,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
     mongo: { host: '127.0.0.1', port: 27017, database: 'streamline' },
     api: { host: '127.0.0.1', port: 3001 },
     stream: { trigger: '1 second', startingOffsets: 'earliest', maxOffsetsPerTrigger: 20_000 },
+    dashboard: { host: '127.0.0.1', port: 3000, refreshMs: 2_000, historyMinutes: 15 },
     topics: [...DEFAULT_TOPICS],
   };
 }
@@ -50,6 +51,7 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
     mongo: ['uri'],
     api: ['url'],
     stream: ['checkpointDir'],
+    dashboard: ['tokenFile'],
   };
   const walk = (node: Tree, path: string[]): Tree => {
     const out: Tree = {};

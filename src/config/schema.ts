@@ -71,6 +71,19 @@ export const configSchema = z
         maxOffsetsPerTrigger: z.number().int().min(1),
       })
       .strict(),
+    dashboard: z
+      .object({
+        /** Address the dashboard listens on; anything but loopback needs --host and an access token. */
+        host,
+        port,
+        /** How often each collector (services, Kafka, Spark, MongoDB) refreshes, in ms. */
+        refreshMs: z.number().int().min(250).max(60_000),
+        /** How much history the charts keep, in minutes. */
+        historyMinutes: z.number().int().min(1).max(240),
+        /** File holding the access token (the env STREAMLINE_DASHBOARD_TOKEN wins); never printed. */
+        tokenFile: z.string().min(1).optional(),
+      })
+      .strict(),
     topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),
   })
   .strict();

@@ -15,9 +15,13 @@ export interface QueryReport {
   /** Rows written by the sink since the query started (sum of numOutputRows over recent progress). */
   rowsWritten?: number;
   exception?: string;
+  /** Offsets this query has read up to in its latest progress: topic -> partition -> offset. */
+  readOffsets?: OffsetMap;
+  /** When Spark reported that progress (ISO-8601). */
+  progressAt?: string;
 }
 
-type OffsetMap = Record<string, Record<string, number>>;
+export type OffsetMap = Record<string, Record<string, number>>;
 
 function asOffsets(value: unknown): OffsetMap | undefined {
   const parsed = typeof value === 'string' ? safeJson(value) : value;
@@ -30,6 +34,15 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Offsets the query has read up to, merged over its sources (each source reads its own topics). */
+export function readOffsets(progress: StreamingQueryProgress): OffsetMap | undefined {
+  const merged: OffsetMap = {};
+  for (const source of progress.sources) {
+    for (const [topic, partitions] of Object.entries(asOffsets(source.endOffset) ?? {})) merged[topic] = { ...merged[topic], ...partitions };
+  }
+  return Object.keys(merged).length ? merged : undefined;
 }
 
 /** Sum over topics and partitions of (latest offset in Kafka - offset this query has read up to). */
@@ -66,5 +79,7 @@ export function reportFromProgress(name: string, id: string, active: boolean, re
     processedRowsPerSecond: lastWithData?.processedRowsPerSecond ?? last?.processedRowsPerSecond,
     batchDurationMs: lastWithData?.batchDuration ?? last?.batchDuration,
     offsetsBehind: last ? offsetsBehind(last) : undefined,
+    readOffsets: last ? readOffsets(last) : undefined,
+    progressAt: last?.timestamp,
   };
 }

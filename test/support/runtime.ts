@@ -21,6 +21,7 @@ export function testRuntimeConfig(name: string, portOffset: number): StreamlineC
       spark: { port: 25002 + portOffset, uiPort: 24040 + portOffset, driverMemory: '1536m', master: 'local[2]' },
       mongo: { port: 37017 + portOffset },
       api: { port: 13001 + portOffset },
+      dashboard: { port: 13000 + portOffset },
     },
   });
 }

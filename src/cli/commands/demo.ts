@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { runDemo, type DemoProgress, type DemoResult } from '../../app/demo.js';
-import { mongoUri } from '../../config/index.js';
+import { mongoUri, type StreamlineConfig } from '../../config/index.js';
 import { parseDuration, parseInterval, parsePositiveInteger, parseRate } from '../../produce/index.js';
 import { formatDuration, table } from '../format.js';
 import { addGlobalOptions, flagParser, ExitCode, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
+import { openDashboard } from './dashboard.js';
 import { describeEvent } from './runtime.js';
 
 interface DemoFlags extends GlobalOptions {
@@ -12,6 +13,7 @@ interface DemoFlags extends GlobalOptions {
   rate?: number;
   seed?: string;
   interval: ReturnType<typeof parseInterval>;
+  dashboard: boolean;
 }
 
 
@@ -44,6 +46,17 @@ export function summaryText(result: DemoResult, uri: string, database: string): 
   ].join('\n');
 }
 
+/** The demo's dashboard: on the configured port, or any free one when that is taken (the demo matters more). */
+async function openDemoDashboard(config: StreamlineConfig) {
+  try {
+    return await openDashboard(config);
+  } catch (e) {
+    if (!((e as Error).cause && ((e as Error).cause as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw e;
+    say(`note: dashboard port ${config.dashboard.port} is taken; using a free one`);
+    return openDashboard({ ...config, dashboard: { ...config.dashboard, port: 0 } });
+  }
+}
+
 export function demoCommand(program: Command): void {
   addGlobalOptions(
     program
@@ -53,7 +66,8 @@ export function demoCommand(program: Command): void {
       .option('--count <n>', 'stop after this many users instead', flagParser((v) => parsePositiveInteger(v, '--count')))
       .option('--rate <n>', 'upper bound in users per second', flagParser((v) => parseRate(v, '--rate')))
       .option('--seed <seed>', 'seed for reproducible users and pacing')
-      .option('--interval <min..max>', 'random gap between API fetches (25 users each)', flagParser((v) => parseInterval(v, '--interval')), parseInterval('200..600ms')),
+      .option('--interval <min..max>', 'random gap between API fetches (25 users each)', flagParser((v) => parseInterval(v, '--interval')), parseInterval('200..600ms'))
+      .option('--no-dashboard', 'do not serve the live dashboard during the demo'),
   ).action(async (flags: DemoFlags) => {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;
@@ -64,6 +78,8 @@ export function demoCommand(program: Command): void {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    const dashboard = flags.dashboard ? await openDemoDashboard(config) : undefined;
+    if (dashboard) say(`==> live dashboard on ${dashboard.url} (Prometheus metrics at ${dashboard.url}metrics)`);
     try {
       const result = await runDemo(config, {
         durationMs: flags.count ? undefined : flags.duration,
@@ -76,10 +92,12 @@ export function demoCommand(program: Command): void {
         onStep: (m) => say(`==> ${m}`),
         onWarning: (m) => say(`note: ${m}`),
         onProgress: (view) => say(progressLine(view)),
+        onApiReady: (url) => dashboard?.collector.showApi(url),
       });
       say(`\n${summaryText(result, mongoUri(config), config.mongo.database)}`);
       process.exitCode = result.interrupted ? ExitCode.interrupted : result.consistent ? ExitCode.ok : ExitCode.failure;
     } finally {
+      await dashboard?.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

@@ -81,6 +81,8 @@ describe('reportFromProgress', () => {
       processedRowsPerSecond: undefined,
       batchDurationMs: undefined,
       offsetsBehind: undefined,
+      readOffsets: undefined,
+      progressAt: undefined,
     });
   });
 
@@ -104,6 +106,8 @@ describe('reportFromProgress', () => {
       processedRowsPerSecond: 1200,
       batchDurationMs: 416,
       offsetsBehind: 20,
+      readOffsets: { t: { '0': 500 } },
+      progressAt: '2025-01-01T00:00:00.000Z',
     });
   });
 

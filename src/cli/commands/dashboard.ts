@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { DashboardBindError, dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
+import type { StreamlineConfig } from '../../config/index.js';
+import { parsePositiveInteger } from '../../produce/index.js';
+import { addGlobalOptions, flagParser, maybePrintConfig, portFlag, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
+
+interface DashboardFlags extends GlobalOptions {
+  host?: string;
+  port?: number;
+  refresh?: number;
+}
+
+/** Starts the dashboard; a refused binding is a usage error (exit 2) naming what to do. */
+export async function openDashboard(config: StreamlineConfig, opts: Omit<DashboardOptions, 'token'> = {}): Promise<Dashboard> {
+  try {
+    return await startDashboard(config, { ...opts, token: dashboardToken(config) });
+  } catch (e) {
+    if (e instanceof DashboardBindError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export function dashboardCommand(program: Command): void {
+  addGlobalOptions(
+    program
+      .command('dashboard')
+      .description('serve the live pipeline page and Prometheus /metrics for the running services until Ctrl-C')
+      .option('--host <address>', 'address to listen on (default 127.0.0.1; any other needs STREAMLINE_DASHBOARD_TOKEN or dashboard.tokenFile)')
+      .option('--port <port>', 'port to listen on (default: dashboard.port, 3000)', portFlag('--port'))
+      .option('--refresh <ms>', 'how often the collectors refresh, in ms (default 2000)', flagParser((v) => parsePositiveInteger(v, '--refresh'))),
+  ).action(async (flags: DashboardFlags) => {
+    const config = resolveConfig(flags, { dashboard: { host: flags.host, port: flags.port, refreshMs: flags.refresh } });
+    if (maybePrintConfig(flags, config)) return;
+    const dashboard = await openDashboard(config, { explicitHost: flags.host !== undefined });
+    process.stdout.write(`dashboard on ${dashboard.url} (metrics at ${dashboard.url}metrics); Ctrl-C to stop.\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await dashboard.close();
+  });
+}

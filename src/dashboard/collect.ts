@@ -1,0 +1,221 @@
+import type { Admin } from '@platformatic/kafka';
+import { MongoClient } from 'mongodb';
+import { attachPipeline, countCollections } from '../app/streaming.js';
+import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../config/index.js';
+import { createKafkaAdmin } from '../produce/index.js';
+import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
+import { DEAD_LETTERS } from '../sink/index.js';
+import { bindTopics, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { Poller, withTimeout } from './poller.js';
+import { historyPoint, perSecond, withLag, type CollectionView, type DashboardSnapshot, type HistoryPoint, type LatestView, type ServiceView, type TopicView } from './views.js';
+
+export interface CollectorOptions {
+  /** The local Random User API, shown as a service when the caller runs one (demo). */
+  apiUrl?: string;
+}
+
+const PREVIEW_CHARS = 160;
+const SERVICE_PROBE_MS = 5_000;
+const LATEST_MIN_MS = 10_000;
+
+async function probeApi(url: string, timeoutMs: number): Promise<ServiceView> {
+  const base = { name: 'api', title: 'Random User API (local)', address: url };
+  try {
+    const response = await fetch(`${url}?results=1`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return { ...base, health: 'unhealthy', up: false, detail: `HTTP ${response.status}` };
+    return { ...base, health: 'healthy', up: true };
+  } catch (e) {
+    return { ...base, health: 'stopped', up: false, detail: (e as Error).message };
+  }
+}
+
+type Attached = NonNullable<Awaited<ReturnType<typeof attachPipeline>>>;
+
+/**
+ * Reads the pipeline through the same modules as the CLI (runtime status, Kafka admin, the stream
+ * query reports, collection counts), each on its own refresh loop, and keeps a short history.
+ */
+export class Collector {
+  private readonly bindings: TopicBinding[];
+  private readonly admin: Admin;
+  private readonly mongo: MongoClient;
+  private attached?: Attached;
+  private readonly history: HistoryPoint[] = [];
+  private readonly pollers: {
+    services: Poller<ServiceView[]>;
+    liveness: Poller<Record<string, boolean>>;
+    topics: Poller<TopicView[]>;
+    queries: Poller<QueryReport[]>;
+    collections: Poller<CollectionView[]>;
+    latest: Poller<LatestView>;
+  };
+  private historyTimer?: NodeJS.Timeout;
+  private apiUrl?: string;
+
+  constructor(
+    private readonly config: StreamlineConfig,
+    opts: CollectorOptions = {},
+  ) {
+    this.bindings = bindTopics(config.topics);
+    this.apiUrl = opts.apiUrl;
+    this.admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-dashboard');
+    const timeoutMs = Math.max(1_000, Math.min(5_000, config.dashboard.refreshMs * 2));
+    // timeoutMS also bounds each operation on the server (maxTimeMS), so an abandoned count stops there.
+    this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, timeoutMS: Math.max(5_000, config.dashboard.refreshMs * 4) });
+    const every = config.dashboard.refreshMs;
+    const deadline = Math.max(5_000, every * 4);
+    this.pollers = {
+      // Health probes cost a Spark job (SELECT 1) each, so at most every 5 s; a process that exited
+      // shows on the next refresh through the pid check of `liveness`.
+      services: new Poller('service status', () => this.services(), Math.max(every, SERVICE_PROBE_MS), deadline),
+      liveness: new Poller('service processes', async () => this.liveness(), every, deadline),
+      topics: new Poller('Kafka topics', () => this.topics(), every, deadline),
+      queries: new Poller('streaming queries', () => this.queries(), every, deadline),
+      collections: new Poller('MongoDB collections', () => this.collections(), every, deadline),
+      // Sorted finds and a group over dead letters scan whole collections on FerretDB: less often.
+      latest: new Poller('latest documents', () => this.latest(), Math.max(every * 5, LATEST_MIN_MS), deadline),
+    };
+  }
+
+  /** Starts every collector; the page is served at once and fills in as each first refresh lands. */
+  start(): void {
+    for (const poller of Object.values(this.pollers)) void poller.start();
+    const keep = Math.ceil((this.config.dashboard.historyMinutes * 60_000) / this.config.dashboard.refreshMs);
+    const sample = () => {
+      this.history.push(historyPoint(this.snapshot()));
+      if (this.history.length > keep) this.history.splice(0, this.history.length - keep);
+    };
+    this.historyTimer = setInterval(sample, this.config.dashboard.refreshMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.historyTimer);
+    await Promise.all(Object.values(this.pollers).map((p) => p.stop()));
+    this.attached?.spark.close();
+    // A client whose server is gone may never finish closing; the process must still get on.
+    await withTimeout(Promise.allSettled([this.admin.close(), this.mongo.close()]), 5_000, 'closing the dashboard clients').catch(() => undefined);
+  }
+
+  /** Adds the local Random User API to the services once the caller has started it. */
+  showApi(url: string): void {
+    this.apiUrl = url;
+  }
+
+  snapshot(): DashboardSnapshot {
+    const { services, liveness, topics, queries, collections, latest } = this.pollers;
+    const alive = liveness.section.value ?? {};
+    return {
+      at: new Date().toISOString(),
+      refreshMs: this.config.dashboard.refreshMs,
+      services: { ...services.section, value: services.section.value?.map((s) => (alive[s.name] === false ? { ...s, health: 'stopped', up: false, uptimeMs: undefined, detail: 'process exited' } : s)) },
+      topics: topics.section,
+      queries: { ...queries.section, value: queries.section.value?.map((q) => withLag(q, topics.section.value)) },
+      collections: collections.section,
+      latest: latest.section,
+    };
+  }
+
+  historyPoints(): HistoryPoint[] {
+    return [...this.history];
+  }
+
+  private async services(): Promise<ServiceView[]> {
+    const probeMs = SERVICE_PROBE_MS;
+    const [runtime, api] = await Promise.all([status(this.config, probeMs), this.apiUrl ? probeApi(this.apiUrl, probeMs) : undefined]);
+    const views: ServiceView[] = runtime.map((s) => ({
+      name: s.name,
+      title: s.title,
+      address: s.address,
+      health: s.health,
+      up: s.health === 'healthy' || s.health === 'external',
+      pid: s.pid,
+      uptimeMs: s.uptimeMs,
+      detail: s.detail,
+    }));
+    return api ? [...views, api] : views;
+  }
+
+  /** Whether each supervised process is still there (a pid check, cheap enough for every refresh). */
+  private liveness(): Record<string, boolean> {
+    return Object.fromEntries(
+      localServices(this.config).map((spec) => {
+        const record = readRecord(this.config, spec.name);
+        return [spec.name, record !== undefined && isRunning(record)];
+      }),
+    );
+  }
+
+  private previousTopics?: { at: number; produced: Map<string, number> };
+
+  private async topics(): Promise<TopicView[]> {
+    const names = this.bindings.map((b) => b.topic);
+    const existing = new Set(await this.admin.listTopics());
+    const present = names.filter((t) => existing.has(t));
+    if (present.length === 0) return [];
+    const metadata = await this.admin.metadata({ topics: present, forceUpdate: true });
+    const offsets = await this.admin.listOffsets({
+      topics: present.map((name) => ({ name, partitions: [...Array(metadata.topics.get(name)?.partitionsCount ?? 0).keys()].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
+    });
+    const at = Date.now();
+    const previous = this.previousTopics;
+    const views = present.map((topic): TopicView => {
+      const listed = offsets.find((o) => o.name === topic)?.partitions ?? [];
+      const endOffsets = Object.fromEntries(listed.map((p) => [String(p.partitionIndex), Number(p.offset)]));
+      const produced = Object.values(endOffsets).reduce((a, b) => a + b, 0);
+      return { topic, partitions: metadata.topics.get(topic)?.partitionsCount ?? listed.length, endOffsets, produced, producedPerSecond: previous && perSecond(produced, previous.produced.get(topic), at - previous.at) };
+    });
+    this.previousTopics = { at, produced: new Map(views.map((v) => [v.topic, v.produced])) };
+    return views;
+  }
+
+  /** Reuses one reattached Spark Connect session while the recorded pipeline session stays the same. */
+  private async queries(): Promise<QueryReport[]> {
+    const session = loadPipelineSession(this.config.stateDir);
+    if (this.attached && this.attached.session.sessionId !== session?.sessionId) this.detach();
+    if (!session) return [];
+    this.attached ??= await attachPipeline(this.config, this.bindings);
+    if (!this.attached) return [];
+    try {
+      return await Promise.all(this.attached.queries.map(queryReport));
+    } catch (e) {
+      this.detach();
+      throw e;
+    }
+  }
+
+  private detach(): void {
+    this.attached?.spark.close();
+    this.attached = undefined;
+  }
+
+  private previousCounts?: { at: number; documents: Map<string, number> };
+
+  private async collections(): Promise<CollectionView[]> {
+    const counts = await countCollections(this.mongo.db(this.config.mongo.database), this.bindings);
+
+    const at = Date.now();
+    const previous = this.previousCounts;
+    this.previousCounts = { at, documents: new Map(counts.map((c) => [c.collection, c.documents])) };
+    return counts.map((c) => ({ ...c, growthPerSecond: previous && perSecond(c.documents, previous.documents.get(c.collection), at - previous.at) }));
+  }
+
+  private async latest(): Promise<LatestView> {
+    const db = this.mongo.db(this.config.mongo.database);
+    const documents = await Promise.all(
+      this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1 }).toArray())[0] ?? undefined })),
+    );
+    const dead = await db.collection(DEAD_LETTERS).find({}, { sort: { failed_at: -1 }, limit: 5 }).toArray();
+    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$topic', n: { $sum: 1 } } }]).toArray();
+    return {
+      deadLettersByTopic: Object.fromEntries(byTopic.map((t) => [String(t._id), t.n])),
+      documents,
+      deadLetters: dead.map((d) => ({
+        id: String(d._id),
+        topic: d.topic as string | undefined,
+        reason: d.reason as string | undefined,
+        failedAt: d.failed_at instanceof Date ? d.failed_at.toISOString() : undefined,
+        preview: typeof d.value === 'string' ? d.value.slice(0, PREVIEW_CHARS) : typeof d.value_base64 === 'string' ? `(base64) ${d.value_base64.slice(0, PREVIEW_CHARS)}` : undefined,
+      })),
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import type { Health } from '../runtime/index.js';
+import type { OffsetMap, QueryReport } from '../stream/index.js';
+
+/** One collector's latest result; a failed refresh keeps the last value and says why it is stale. */
+export interface Section<T> {
+  value?: T;
+  error?: string;
+  updatedAt?: string;
+}
+
+export interface ServiceView {
+  name: string;
+  title: string;
+  address: string;
+  health: Health;
+  up: boolean;
+  pid?: number;
+  uptimeMs?: number;
+  detail?: string;
+}
+
+export interface TopicView {
+  topic: string;
+  partitions: number;
+  /** partition -> next offset to be written. */
+  endOffsets: Record<string, number>;
+  /** Sum of end offsets: records ever produced to the topic. */
+  produced: number;
+  producedPerSecond?: number;
+}
+
+export interface QueryView extends QueryReport {
+  /** Kafka end offsets minus the offsets in the query's latest progress, per topic. */
+  lagByTopic?: Record<string, number>;
+  lag?: number;
+  /** Sum of the offsets the query has read (records it has consumed). */
+  recordsRead?: number;
+}
+
+export interface CollectionView {
+  collection: string;
+  documents: number;
+  growthPerSecond?: number;
+}
+
+export interface DeadLetterView {
+  id: string;
+  topic?: string;
+  reason?: string;
+  failedAt?: string;
+  /** The raw value, cut to a preview. */
+  preview?: string;
+}
+
+export interface LatestView {
+  documents: { collection: string; document?: Record<string, unknown> }[];
+  deadLetters: DeadLetterView[];
+  /** How many dead letters came from each topic. */
+  deadLettersByTopic: Record<string, number>;
+}
+
+export interface DashboardSnapshot {
+  at: string;
+  refreshMs: number;
+  services: Section<ServiceView[]>;
+  topics: Section<TopicView[]>;
+  queries: Section<QueryView[]>;
+  collections: Section<CollectionView[]>;
+  latest: Section<LatestView>;
+}
+
+export interface HistoryPoint {
+  /** Seconds since the epoch (uPlot's x axis). */
+  t: number;
+  producedPerSecond: number | null;
+  writtenPerSecond: number | null;
+  processedPerSecond: number | null;
+  lag: number | null;
+  batchDurationMs: number | null;
+}
+
+/** Per topic: Kafka end offset minus the query's read offset, over the partitions of that topic. */
+export function lagByTopic(read: OffsetMap | undefined, topics: TopicView[]): Record<string, number> | undefined {
+  if (!read) return undefined;
+  const lag: Record<string, number> = {};
+  for (const [topic, partitions] of Object.entries(read)) {
+    const view = topics.find((t) => t.topic === topic);
+    if (!view) continue;
+    lag[topic] = Object.entries(view.endOffsets).reduce((sum, [p, end]) => sum + Math.max(0, end - (partitions[p] ?? 0)), 0);
+  }
+  return Object.keys(lag).length ? lag : undefined;
+}
+
+export function withLag(query: QueryReport, topics: TopicView[] | undefined): QueryView {
+  const byTopic = topics ? lagByTopic(query.readOffsets, topics) : undefined;
+  const recordsRead = query.readOffsets
+    ? Object.values(query.readOffsets).reduce((sum, partitions) => sum + Object.values(partitions).reduce((a, b) => a + b, 0), 0)
+    : undefined;
+  return { ...query, lagByTopic: byTopic, lag: byTopic ? Object.values(byTopic).reduce((a, b) => a + b, 0) : undefined, recordsRead };
+}
+
+/** (current - previous) / elapsed seconds; undefined without a previous sample or a real interval. */
+export function perSecond(current: number, previous: number | undefined, elapsedMs: number): number | undefined {
+  if (previous === undefined || elapsedMs <= 0) return undefined;
+  return Math.max(0, ((current - previous) * 1000) / elapsedMs);
+}
+
+const sum = (values: (number | undefined)[]): number | null => {
+  const known = values.filter((v): v is number => typeof v === 'number');
+  return known.length ? known.reduce((a, b) => a + b, 0) : null;
+};
+
+/** One chart point from a snapshot: end-to-end throughput, total lag, slowest batch. */
+export function historyPoint(s: DashboardSnapshot): HistoryPoint {
+  const queries = s.queries.value ?? [];
+  const durations = queries.map((q) => q.batchDurationMs).filter((v): v is number => typeof v === 'number');
+  return {
+    t: Math.round(Date.parse(s.at) / 1000),
+    producedPerSecond: sum((s.topics.value ?? []).map((t) => t.producedPerSecond)),
+    writtenPerSecond: sum((s.collections.value ?? []).map((c) => c.growthPerSecond)),
+    processedPerSecond: sum(queries.filter((q) => q.active).map((q) => q.processedRowsPerSecond)),
+    lag: sum(queries.map((q) => q.lag)),
+    batchDurationMs: durations.length ? Math.max(...durations) : null,
+  };
+}
