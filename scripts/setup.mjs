@@ -182,7 +182,7 @@ async function sparkProtos() {
   const jarDir = join(stateDir, 'spark', 'protos-jar');
   const jar = readdirSync(jarDir).find((f) => f.startsWith('spark-connect-common_'));
   if (!jar) fail(`no spark-connect-common jar in ${jarDir}; delete ${join(stateDir, 'stamps')} and run setup again`);
-  const genDir = join(root, 'src', 'spark', 'gen');
+  const genDir = join(root, 'packages', 'spark-connect', 'src', 'gen');
   const key = sha(jar, readFileSync(join(root, 'buf.gen.yaml')), readFileSync(join(root, 'package-lock.json')));
   if (isFresh('codegen', key) && existsSync(join(genDir, 'spark', 'connect', 'base_pb.ts'))) {
     return log(`spark connect protos: up to date (from ${jar})`);
@@ -197,7 +197,7 @@ async function sparkProtos() {
     label: 'buf generate',
   });
   stamp('codegen', key);
-  log(`spark connect protos: generated ${readdirSync(join(genDir, 'spark', 'connect')).length} modules in src/spark/gen`);
+  log(`spark connect protos: generated ${readdirSync(join(genDir, 'spark', 'connect')).length} modules in packages/spark-connect/src/gen`);
 }
 
 const steps = { tools: checkTools, npm: npmPackages, jvm: jvmArtifacts, ferretdb, codegen: sparkProtos };

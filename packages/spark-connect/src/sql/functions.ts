@@ -91,6 +91,8 @@ export const format_string = (format: string, ...cols: ColumnOrName[]): Column =
 export const decode = (x: ColumnOrName, charset: string): Column => Column.fn('decode', c(x), Column.lit(charset));
 export const encode = (x: ColumnOrName, charset: string): Column => Column.fn('encode', c(x), Column.lit(charset));
 export const base64 = (x: ColumnOrName): Column => Column.fn('base64', c(x));
+/** True when a string or binary holds valid UTF-8. */
+export const is_valid_utf8 = (x: ColumnOrName): Column => Column.fn('is_valid_utf8', c(x));
 export const sha2 = (x: ColumnOrName, numBits: 224 | 256 | 384 | 512 = 256): Column => Column.fn('sha2', c(x), Column.lit(numBits));
 export const md5 = (x: ColumnOrName): Column => Column.fn('md5', c(x));
 export const hash = (...cols: ColumnOrName[]): Column => Column.fn('hash', ...cols.map(c));

@@ -1,8 +1,8 @@
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { decodeRpcStatus, fromGrpcError } from '../../../src/spark/client/errors.js';
-import { SparkConnectError, SparkTimeoutError, SparkUnavailableError } from '../../../src/spark/index.js';
+import { decodeRpcStatus, fromGrpcError } from '../../src/client/errors.js';
+import { SparkConnectError, SparkTimeoutError, SparkUnavailableError } from '../../src/index.js';
 
 /** Encodes google.rpc.Status { code, message, details: [Any(ErrorInfo)] } as Spark sends it. */
 function statusDetails(code: number, message: string, reason: string, metadata: Record<string, string>): Uint8Array {

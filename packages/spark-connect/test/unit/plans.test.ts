@@ -1,10 +1,10 @@
 import { create } from '@bufbuild/protobuf';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CommandSchema } from '../../../src/spark/gen/spark/connect/commands_pb.js';
-import { ExpressionSchema } from '../../../src/spark/gen/spark/connect/expressions_pb.js';
-import { RelationSchema, type Relation } from '../../../src/spark/gen/spark/connect/relations_pb.js';
-import { DataTypeSchema } from '../../../src/spark/gen/spark/connect/types_pb.js';
-import { Column, SparkSession, T, functions as F } from '../../../src/spark/index.js';
+import { CommandSchema } from '../../src/gen/spark/connect/commands_pb.js';
+import { ExpressionSchema } from '../../src/gen/spark/connect/expressions_pb.js';
+import { RelationSchema, type Relation } from '../../src/gen/spark/connect/relations_pb.js';
+import { DataTypeSchema } from '../../src/gen/spark/connect/types_pb.js';
+import { Column, SparkSession, T, functions as F } from '../../src/index.js';
 
 // Plan building never talks to the server: this session points at a closed port and makes no call.
 const spark = await SparkSession.builder().remote('sc://127.0.0.1:9').getOrCreate();

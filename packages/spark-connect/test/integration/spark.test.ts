@@ -1,14 +1,16 @@
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SparkConnectError, SparkSession, SparkUnavailableError, T, functions as F, type StreamingQuery } from '../../../src/spark/index.js';
-import { createKafkaAdmin, ensureTopics } from '../../../src/produce/kafka.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inject } from 'vitest';
+import { SparkConnectError, SparkSession, SparkUnavailableError, T, functions as F, type StreamingQuery } from '../../src/index.js';
+
+const remote = inject('sparkRemote');
+const uniqueName = (prefix: string): string => `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 
 let spark: SparkSession;
 
 beforeAll(async () => {
-  spark = await SparkSession.builder().remote(testServices().sparkRemote).getOrCreate();
+  spark = await SparkSession.builder().remote(remote).getOrCreate();
 });
 
 afterAll(async () => {
@@ -100,12 +102,12 @@ describe('Spark Connect batch', () => {
   });
 
   it('reports an unreachable server as SparkUnavailableError', async () => {
-    const remote = new URL(testServices().sparkRemote.replace(/^sc:/, 'http:'));
-    const bad = await SparkSession.builder().remote(`sc://${remote.hostname}:1`).retries(0).getOrCreate();
+    const { hostname } = new URL(remote.replace(/^sc:/, 'http:'));
+    const bad = await SparkSession.builder().remote(`sc://${hostname}:1`).retries(0).getOrCreate();
     try {
       const err = await bad.sql('SELECT 1').collect().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SparkUnavailableError);
-      expect((err as Error).message).toContain(`${remote.hostname}:1`);
+      expect((err as Error).message).toContain(`${hostname}:1`);
     } finally {
       await bad.stop();
     }
@@ -137,19 +139,20 @@ describe('Spark Connect streaming', () => {
     expect(query.runId).toMatch(/^[0-9a-f-]{36}$/);
     const q = query;
 
-    await eventually(
+    await vi.waitFor(
       async () => {
         const [row] = await spark.sql(`SELECT count(*) AS n FROM ${name}`).collect<{ n: number }>();
-        return (row?.n ?? 0) > 0;
+        expect(row?.n, `rows in memory table ${name}`).toBeGreaterThan(0);
       },
-      { what: `rows in memory table ${name}` },
+      { timeout: 60_000, interval: 250 },
     );
-    const progress = await eventually(
+    const progress = await vi.waitFor(
       async () => {
         const p = await q.lastProgress();
-        return p && p.numInputRows > 0 ? p : undefined;
+        if (!p || p.numInputRows === 0) throw new Error('no progress report with input rows yet');
+        return p;
       },
-      { what: 'a progress report with input rows' },
+      { timeout: 60_000, interval: 250 },
     );
     expect(progress).toMatchObject({ id: q.id, runId: q.runId, name });
     expect(progress.sources[0]?.description).toMatch(/Rate/i);
@@ -169,12 +172,12 @@ describe('Spark Connect streaming', () => {
   });
 
   it('keeps queries on the server-side session when another client reattaches by session id', async () => {
-    const owner = await SparkSession.builder().remote(testServices().sparkRemote).getOrCreate();
+    const owner = await SparkSession.builder().remote(remote).getOrCreate();
     const name = uniqueName('keeper');
     const started = await owner.readStream.format('rate').load().writeStream.format('noop').queryName(name).start();
     owner.close(); // channel closed, session kept
 
-    const keeper = await SparkSession.builder().remote(testServices().sparkRemote).sessionId(owner.sessionId).getOrCreate();
+    const keeper = await SparkSession.builder().remote(remote).sessionId(owner.sessionId).getOrCreate();
     try {
       const found = await keeper.streams.get(started.id);
       expect(found?.name).toBe(name);
@@ -183,50 +186,5 @@ describe('Spark Connect streaming', () => {
     } finally {
       await keeper.stop();
     }
-  });
-});
-
-describe('Spark Connect with Kafka', () => {
-  it('writes JSON to a topic in batch, then streams it back with from_json (availableNow)', async () => {
-    const bootstrap = testServices().kafkaBootstrap;
-    const topic = uniqueName('spark_kafka_it');
-    const admin = createKafkaAdmin(bootstrap);
-    try {
-      await ensureTopics(admin, [topic], { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 });
-    } finally {
-      await admin.close();
-    }
-
-    await spark
-      .range(5)
-      .select(
-        F.col('id').cast('string').alias('key'),
-        F.to_json(F.named_struct({ id: F.col('id'), name: F.concat_ws('-', F.lit('user'), F.col('id').cast('string')) })).alias('value'),
-      )
-      .write.format('kafka')
-      .option('kafka.bootstrap.servers', bootstrap)
-      .option('topic', topic)
-      .save();
-
-    const name = uniqueName('kafka_to_memory');
-    const schema = T.struct(T.field('id', T.long), T.field('name', T.string));
-    const query = await spark.readStream
-      .format('kafka')
-      .options({ 'kafka.bootstrap.servers': bootstrap, subscribe: topic, startingOffsets: 'earliest' })
-      .load()
-      .select(F.from_json(F.col('value').cast('string'), schema).alias('u'), 'topic', 'partition', 'offset')
-      .select('u.*', 'topic', 'partition', 'offset')
-      .writeStream.format('memory')
-      .queryName(name)
-      .trigger({ availableNow: true })
-      .option('checkpointLocation', path.join(os.tmpdir(), 'streamline-spark-it', name))
-      .start();
-    expect(await query.awaitTermination(120_000)).toBe(true);
-    expect(await query.exception()).toBeNull();
-
-    const rows = await spark.sql(`SELECT id, name, topic FROM ${name} ORDER BY id`).collect();
-    expect(rows).toEqual([0, 1, 2, 3, 4].map((id) => ({ id, name: `user-${id}`, topic })));
-    const progress = await query.recentProgress();
-    expect(progress.reduce((n, p) => n + p.numInputRows, 0)).toBe(5);
   });
 });

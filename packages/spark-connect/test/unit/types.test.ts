@@ -1,8 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import { DataTypeSchema } from '../../../src/spark/gen/spark/connect/types_pb.js';
-import { fromProtoDataType } from '../../../src/spark/sql/types.js';
-import { ArrayType, DecimalType, MapType, StructType, T, UnparsedType, parseDataType } from '../../../src/spark/index.js';
+import { DataTypeSchema } from '../../src/gen/spark/connect/types_pb.js';
+import { fromProtoDataType } from '../../src/sql/types.js';
+import { ArrayType, DecimalType, MapType, StructType, T, UnparsedType, parseDataType } from '../../src/index.js';
 
 const user = T.struct(
   T.field('id', T.string, false),

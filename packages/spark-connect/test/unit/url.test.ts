@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSparkUrlError, parseSparkConnectUrl } from '../../../src/spark/index.js';
+import { InvalidSparkUrlError, parseSparkConnectUrl } from '../../src/index.js';
 
 describe('parseSparkConnectUrl', () => {
   it('parses host and port', () => {

@@ -1,6 +1,6 @@
 import { tableFromArrays, tableToIPC, vectorFromArray, Table, Int64, Utf8, List, Field, Struct, Int32, Bool } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { decodeArrowBatches, formatDecimal, toSafeNumber } from '../../../src/spark/arrow/decode.js';
+import { decodeArrowBatches, formatDecimal, toSafeNumber } from '../../src/arrow/decode.js';
 
 describe('Arrow decoding', () => {
   it('decodes IPC batches into rows with bigint -> number when safe', () => {

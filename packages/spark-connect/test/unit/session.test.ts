@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_TYPE, InvalidSparkUrlError, SparkError, SparkSession } from '../../../src/spark/index.js';
+import { CLIENT_TYPE, InvalidSparkUrlError, SparkError, SparkSession } from '../../src/index.js';
 
 describe('SparkSession builder', () => {
   it('creates a session without contacting the server, with a fresh UUID session id', async () => {
