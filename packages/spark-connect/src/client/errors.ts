@@ -1,5 +1,8 @@
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { fromBinary } from '@bufbuild/protobuf';
+import { anyIs, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { ErrorInfoSchema, type ErrorInfo } from '../gen/google/rpc/error_details_pb.js';
+import { StatusSchema } from '../gen/google/rpc/status_pb.js';
 
 /** Base class of every error raised by the Spark Connect client. */
 export class SparkError extends Error {
@@ -67,67 +70,19 @@ export class SparkTimeoutError extends SparkConnectError {
   override name = 'SparkTimeoutError';
 }
 
-/** google.rpc.ErrorInfo, decoded from grpc-status-details-bin. */
-export interface ErrorInfo {
-  reason: string;
-  domain: string;
-  metadata: Record<string, string>;
-}
-
+/** google.rpc.Status (the `grpc-status-details-bin` trailer) with its first ErrorInfo detail, if any. */
 export interface RpcStatus {
   code: number;
   message: string;
   errorInfo?: ErrorInfo;
 }
 
-const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
-
-function decodeErrorInfo(bytes: Uint8Array): ErrorInfo {
-  const r = new BinaryReader(bytes);
-  const info: ErrorInfo = { reason: '', domain: '', metadata: {} };
-  while (r.pos < r.len) {
-    const [field, wt] = r.tag();
-    if (field === 1 && wt === WireType.LengthDelimited) info.reason = r.string();
-    else if (field === 2 && wt === WireType.LengthDelimited) info.domain = r.string();
-    else if (field === 3 && wt === WireType.LengthDelimited) {
-      const entry = new BinaryReader(r.bytes());
-      let key = '';
-      let value = '';
-      while (entry.pos < entry.len) {
-        const [f, w] = entry.tag();
-        if (f === 1 && w === WireType.LengthDelimited) key = entry.string();
-        else if (f === 2 && w === WireType.LengthDelimited) value = entry.string();
-        else entry.skip(w, f);
-      }
-      info.metadata[key] = value;
-    } else r.skip(wt, field);
-  }
-  return info;
-}
-
 /** Decodes a google.rpc.Status (the payload of the `grpc-status-details-bin` trailer). */
 export function decodeRpcStatus(bytes: Uint8Array): RpcStatus {
-  const r = new BinaryReader(bytes);
-  const status: RpcStatus = { code: 0, message: '' };
-  while (r.pos < r.len) {
-    const [field, wt] = r.tag();
-    if (field === 1 && wt === WireType.Varint) status.code = r.int32();
-    else if (field === 2 && wt === WireType.LengthDelimited) status.message = r.string();
-    else if (field === 3 && wt === WireType.LengthDelimited) {
-      // google.protobuf.Any { string type_url = 1; bytes value = 2; }
-      const any = new BinaryReader(r.bytes());
-      let typeUrl = '';
-      let value: Uint8Array = new Uint8Array();
-      while (any.pos < any.len) {
-        const [f, w] = any.tag();
-        if (f === 1 && w === WireType.LengthDelimited) typeUrl = any.string();
-        else if (f === 2 && w === WireType.LengthDelimited) value = any.bytes();
-        else any.skip(w, f);
-      }
-      if (typeUrl === ERROR_INFO_TYPE && status.errorInfo === undefined) status.errorInfo = decodeErrorInfo(value);
-    } else r.skip(wt, field);
-  }
-  return status;
+  const status = fromBinary(StatusSchema, bytes);
+  const detail = status.details.find((any) => anyIs(any, ErrorInfoSchema));
+  const errorInfo = detail && anyUnpack(detail, ErrorInfoSchema);
+  return { code: status.code, message: status.message, ...(errorInfo ? { errorInfo } : {}) };
 }
 
 function isServiceError(e: unknown): e is ServiceError {

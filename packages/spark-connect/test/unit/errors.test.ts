@@ -1,18 +1,17 @@
-import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { anyPack } from '@bufbuild/protobuf/wkt';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { decodeRpcStatus, fromGrpcError } from '../../src/client/errors.js';
+import { ErrorInfoSchema, RetryInfoSchema } from '../../src/gen/google/rpc/error_details_pb.js';
+import { StatusSchema } from '../../src/gen/google/rpc/status_pb.js';
 import { SparkConnectError, SparkTimeoutError, SparkUnavailableError } from '../../src/index.js';
 
-/** Encodes google.rpc.Status { code, message, details: [Any(ErrorInfo)] } as Spark sends it. */
+/** google.rpc.Status { code, message, details: [RetryInfo, ErrorInfo] } as Spark sends it. */
 function statusDetails(code: number, message: string, reason: string, metadata: Record<string, string>): Uint8Array {
-  const info = new BinaryWriter().tag(1, 2).string(reason).tag(2, 2).string('org.apache.spark');
-  for (const [k, v] of Object.entries(metadata)) {
-    info.tag(3, 2).bytes(new BinaryWriter().tag(1, 2).string(k).tag(2, 2).string(v).finish());
-  }
-  const any = new BinaryWriter().tag(1, 2).string('type.googleapis.com/google.rpc.ErrorInfo').tag(2, 2).bytes(info.finish()).finish();
-  const other = new BinaryWriter().tag(1, 2).string('type.googleapis.com/google.rpc.RetryInfo').tag(2, 2).bytes(new Uint8Array()).finish();
-  return new BinaryWriter().tag(1, 0).int32(code).tag(2, 2).string(message).tag(3, 2).bytes(other).tag(3, 2).bytes(any).finish();
+  const info = create(ErrorInfoSchema, { reason, domain: 'org.apache.spark', metadata });
+  const details = [anyPack(RetryInfoSchema, create(RetryInfoSchema)), anyPack(ErrorInfoSchema, info)];
+  return toBinary(StatusSchema, create(StatusSchema, { code, message, details }));
 }
 
 function serviceError(code: number, details: string, bin?: Uint8Array): ServiceError {
@@ -26,7 +25,7 @@ describe('error mapping', () => {
 
   it('decodes google.rpc.Status with ErrorInfo', () => {
     const s = decodeRpcStatus(statusDetails(13, message, 'org.apache.spark.sql.AnalysisException', { errorClass: 'X' }));
-    expect(s).toEqual({
+    expect(s).toMatchObject({
       code: 13,
       message,
       errorInfo: { reason: 'org.apache.spark.sql.AnalysisException', domain: 'org.apache.spark', metadata: { errorClass: 'X' } },
