@@ -7,11 +7,11 @@
  *   await spark.stop();
  */
 export { SparkSession, SparkSessionBuilder, RuntimeConfig, newSessionId } from './sql/session.js';
-export { DataFrame, GroupedData, type Row } from './sql/dataframe.js';
+export { DataFrame, type Row } from './sql/dataframe.js';
 export { Column, type ColumnOrName, type ColumnOrValue, type LiteralValue } from './sql/column.js';
 export * as functions from './sql/functions.js';
-export { DataFrameReader, DataStreamReader } from './sql/reader.js';
-export { DataFrameWriter, DataStreamWriter, type OutputMode, type SaveMode, type Trigger, type OptionValue } from './sql/writer.js';
+export { DataStreamReader } from './sql/reader.js';
+export { DataFrameWriter, DataStreamWriter, type OutputMode, type Trigger, type OptionValue } from './sql/writer.js';
 export {
   StreamingQuery,
   StreamingQueryManager,
@@ -44,8 +44,6 @@ export {
   StructField,
   StructType,
   T,
-  parseDataType,
-  quoteIdentifier,
 } from './sql/types.js';
 export { SparkError, SparkConnectError, SparkUnavailableError, SparkTimeoutError } from './client/errors.js';
 export { parseSparkConnectUrl, InvalidSparkUrlError, DEFAULT_SPARK_CONNECT_PORT, type SparkConnectUrl } from './client/url.js';

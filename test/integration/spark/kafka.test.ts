@@ -30,8 +30,8 @@ describe('Spark Connect with Kafka', () => {
     await spark
       .range(5)
       .select(
-        F.col('id').cast('string').alias('key'),
-        F.to_json(F.named_struct({ id: F.col('id'), name: F.concat_ws('-', F.lit('user'), F.col('id').cast('string')) })).alias('value'),
+        F.col('id').cast(T.string).alias('key'),
+        F.to_json(F.named_struct({ id: F.col('id'), name: F.concat_ws('-', F.lit('user'), F.col('id').cast(T.string)) })).alias('value'),
       )
       .write.format('kafka')
       .option('kafka.bootstrap.servers', bootstrap)
@@ -44,7 +44,7 @@ describe('Spark Connect with Kafka', () => {
       .format('kafka')
       .options({ 'kafka.bootstrap.servers': bootstrap, subscribe: topic, startingOffsets: 'earliest' })
       .load()
-      .select(F.from_json(F.col('value').cast('string'), schema).alias('u'), 'topic', 'partition', 'offset')
+      .select(F.from_json(F.col('value').cast(T.string), schema).alias('u'), 'topic', 'partition', 'offset')
       .select('u.*', 'topic', 'partition', 'offset')
       .writeStream.format('memory')
       .queryName(name)

@@ -4,7 +4,6 @@
 import { create } from '@bufbuild/protobuf';
 import {
   ExpressionSchema,
-  Expression_Cast_EvalMode,
   Expression_SortOrder_NullOrdering,
   Expression_SortOrder_SortDirection,
   type Expression,
@@ -65,11 +64,6 @@ export class Column {
     return new Column(expression({ exprType: { case: 'literal', value: { literalType: literalProto(value) } } }));
   }
 
-  /** A SQL expression string parsed by the server, e.g. `expr("a + 1")`. */
-  static expr(sql: string): Column {
-    return new Column(expression({ exprType: { case: 'expressionString', value: { expression: sql } } }));
-  }
-
   /** A call of a Spark SQL function by name. */
   static fn(name: string, ...args: ColumnOrValue[]): Column {
     return new Column(
@@ -98,30 +92,9 @@ export class Column {
     return new Column(expression({ exprType: { case: 'alias', value: { expr: this.expr, name: names } } }));
   }
 
-  as(name: string): Column {
-    return this.alias(name);
-  }
-
-  name(name: string): Column {
-    return this.alias(name);
-  }
-
-  /** CAST to a DataType or a type string such as `'string'`, `'decimal(10,2)'`. */
-  cast(type: DataType | string): Column {
-    const castTo = typeof type === 'string' ? ({ case: 'typeStr', value: type } as const) : ({ case: 'type', value: type.toProto() } as const);
-    return new Column(expression({ exprType: { case: 'cast', value: { expr: this.expr, castToType: castTo } } }));
-  }
-
-  /** TRY_CAST: NULL instead of an error when the value cannot be converted. */
-  tryCast(type: DataType | string): Column {
-    const castTo = typeof type === 'string' ? ({ case: 'typeStr', value: type } as const) : ({ case: 'type', value: type.toProto() } as const);
-    return new Column(
-      expression({ exprType: { case: 'cast', value: { expr: this.expr, castToType: castTo, evalMode: Expression_Cast_EvalMode.TRY } } }),
-    );
-  }
-
-  astype(type: DataType | string): Column {
-    return this.cast(type);
+  /** CAST to a DataType (`T.string`, `T.long`, ...). */
+  cast(type: DataType): Column {
+    return new Column(expression({ exprType: { case: 'cast', value: { expr: this.expr, castToType: { case: 'type', value: type.toProto() } } } }));
   }
 
   // ---- comparison and logic -----------------------------------------------------------------
@@ -137,10 +110,6 @@ export class Column {
   neq(other: ColumnOrValue): Column {
     return this.eq(other).not();
   }
-  /** Null-safe equality `<=>`. */
-  eqNullSafe(other: ColumnOrValue): Column {
-    return this.bin('<=>', other);
-  }
   gt(other: ColumnOrValue): Column {
     return this.bin('>', other);
   }
@@ -149,9 +118,6 @@ export class Column {
   }
   lt(other: ColumnOrValue): Column {
     return this.bin('<', other);
-  }
-  le(other: ColumnOrValue): Column {
-    return this.bin('<=', other);
   }
   and(other: ColumnOrValue): Column {
     return this.bin('and', other);
@@ -171,46 +137,14 @@ export class Column {
   isin(...values: ColumnOrValue[]): Column {
     return Column.fn('in', this, ...values);
   }
-  between(lower: ColumnOrValue, upper: ColumnOrValue): Column {
-    return this.ge(lower).and(this.le(upper));
-  }
-  like(pattern: string): Column {
-    return this.bin('like', pattern);
-  }
   rlike(pattern: string): Column {
     return this.bin('rlike', pattern);
   }
-  startsWith(prefix: ColumnOrValue): Column {
-    return this.bin('startswith', prefix);
-  }
-  endsWith(suffix: ColumnOrValue): Column {
-    return this.bin('endswith', suffix);
-  }
-  contains(other: ColumnOrValue): Column {
-    return this.bin('contains', other);
-  }
-
   // ---- arithmetic ---------------------------------------------------------------------------
 
-  plus(other: ColumnOrValue): Column {
-    return this.bin('+', other);
-  }
-  minus(other: ColumnOrValue): Column {
-    return this.bin('-', other);
-  }
   multiply(other: ColumnOrValue): Column {
     return this.bin('*', other);
   }
-  divide(other: ColumnOrValue): Column {
-    return this.bin('/', other);
-  }
-  mod(other: ColumnOrValue): Column {
-    return this.bin('%', other);
-  }
-  negate(): Column {
-    return Column.fn('negative', this);
-  }
-
   // ---- nested data --------------------------------------------------------------------------
 
   /** Field of a struct column. */
@@ -220,29 +154,6 @@ export class Column {
     );
   }
 
-  /** Element of an array (0-based) or value of a map by key. */
-  getItem(key: ColumnOrValue): Column {
-    return new Column(
-      expression({ exprType: { case: 'unresolvedExtractValue', value: { child: this.expr, extraction: Column.of(key).expr } } }),
-    );
-  }
-
-  /** Sets (or adds) a field of a struct column. */
-  withField(name: string, value: ColumnOrValue): Column {
-    return new Column(
-      expression({
-        exprType: { case: 'updateFields', value: { structExpression: this.expr, fieldName: name, valueExpression: Column.of(value).expr } },
-      }),
-    );
-  }
-
-  /** Drops fields of a struct column. */
-  dropFields(...names: string[]): Column {
-    let e = this.expr;
-    for (const fieldName of names) e = expression({ exprType: { case: 'updateFields', value: { structExpression: e, fieldName } } });
-    return new Column(e);
-  }
-
   // ---- ordering -----------------------------------------------------------------------------
 
   private sortOrder(direction: Expression_SortOrder_SortDirection, nulls: Expression_SortOrder_NullOrdering): Column {
@@ -250,15 +161,6 @@ export class Column {
   }
   asc(): Column {
     return this.sortOrder(Expression_SortOrder_SortDirection.ASCENDING, Expression_SortOrder_NullOrdering.SORT_NULLS_FIRST);
-  }
-  desc(): Column {
-    return this.sortOrder(Expression_SortOrder_SortDirection.DESCENDING, Expression_SortOrder_NullOrdering.SORT_NULLS_LAST);
-  }
-  ascNullsLast(): Column {
-    return this.sortOrder(Expression_SortOrder_SortDirection.ASCENDING, Expression_SortOrder_NullOrdering.SORT_NULLS_LAST);
-  }
-  descNullsFirst(): Column {
-    return this.sortOrder(Expression_SortOrder_SortDirection.DESCENDING, Expression_SortOrder_NullOrdering.SORT_NULLS_FIRST);
   }
 
   // ---- CASE WHEN (on a when() column) -------------------------------------------------------

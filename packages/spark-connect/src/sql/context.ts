@@ -56,11 +56,3 @@ export async function analyzeSchema(ctx: SessionContext, rel: Relation): Promise
   if (!(t instanceof StructType)) throw new SparkError(`expected a struct schema, got ${t.toDDL()}`);
   return t;
 }
-
-export async function analyzeIsStreaming(ctx: SessionContext, rel: Relation): Promise<boolean> {
-  const response = await ctx.client.analyze(
-    { case: 'isStreaming', value: { plan: { opType: { case: 'root', value: rel } } } },
-    ctx.deadlineMs === undefined ? {} : { timeoutMs: ctx.deadlineMs },
-  );
-  return response.result.case === 'isStreaming' && response.result.value.isStreaming;
-}

@@ -9,7 +9,7 @@ import { isUuid, parseSparkConnectUrl } from '../client/url.js';
 import { Column, type LiteralValue } from './column.js';
 import { relation, type SessionContext } from './context.js';
 import { DataFrame } from './dataframe.js';
-import { DataFrameReader, DataStreamReader } from './reader.js';
+import { DataStreamReader } from './reader.js';
 import { StreamingQueryManager } from './streaming.js';
 
 /** `spark.conf`: runtime SQL configuration of the session. */
@@ -22,11 +22,6 @@ export class RuntimeConfig {
 
   async set(key: string, value: string | number | boolean): Promise<void> {
     await this.ctx.client.config({ opType: { case: 'set', value: { pairs: [{ key, value: String(value) }] } } }, this.opts());
-  }
-
-  async setAll(values: Record<string, string | number | boolean>): Promise<void> {
-    const pairs = Object.entries(values).map(([key, value]) => ({ key, value: String(value) }));
-    await this.ctx.client.config({ opType: { case: 'set', value: { pairs } } }, this.opts());
   }
 
   /** The value of `key`; `defaultValue` when unset (without one, an unset key without default throws). */
@@ -44,15 +39,6 @@ export class RuntimeConfig {
     const r = await this.ctx.client.config({ opType: { case: 'getOption', value: { keys: [key] } } }, this.opts());
     return r.pairs[0]?.value;
   }
-
-  async getAll(prefix?: string): Promise<Record<string, string>> {
-    const r = await this.ctx.client.config({ opType: { case: 'getAll', value: prefix === undefined ? {} : { prefix } } }, this.opts());
-    return Object.fromEntries(r.pairs.map((p) => [p.key, p.value ?? '']));
-  }
-
-  async unset(...keys: string[]): Promise<void> {
-    await this.ctx.client.config({ opType: { case: 'unset', value: { keys } } }, this.opts());
-  }
 }
 
 export class SparkSessionBuilder {
@@ -61,7 +47,6 @@ export class SparkSessionBuilder {
   private user: string | undefined;
   private deadline: number | undefined;
   private retryPolicy: Partial<RetryPolicy> | undefined;
-  private readonly confs: Record<string, string> = {};
 
   /** `sc://host:port[/;user_id=..;session_id=..;token=..;use_ssl=..]`. Default: $SPARK_REMOTE or sc://localhost. */
   remote(url: string): this {
@@ -94,13 +79,7 @@ export class SparkSessionBuilder {
     return this;
   }
 
-  /** Session SQL config set when the session is created. */
-  config(key: string, value: string | number | boolean): this {
-    this.confs[key] = String(value);
-    return this;
-  }
-
-  /** Creates the session (no RPC unless configs were given; the first call connects). */
+  /** Creates the session (no RPC: the first call connects). */
   async getOrCreate(): Promise<SparkSession> {
     const url = this.url ?? process.env.SPARK_REMOTE ?? 'sc://localhost';
     const client = new SparkConnectClient({
@@ -110,20 +89,7 @@ export class SparkSessionBuilder {
       ...(this.retryPolicy !== undefined ? { retry: this.retryPolicy } : {}),
       ...(this.deadline !== undefined ? { unaryTimeoutMs: this.deadline } : {}),
     });
-    const session = new SparkSession(client, this.deadline);
-    if (Object.keys(this.confs).length > 0) {
-      try {
-        await session.conf.setAll(this.confs);
-      } catch (e) {
-        client.close();
-        throw e;
-      }
-    }
-    return session;
-  }
-
-  create(): Promise<SparkSession> {
-    return this.getOrCreate();
+    return new SparkSession(client, this.deadline);
   }
 }
 
@@ -182,15 +148,6 @@ export class SparkSession {
     );
   }
 
-  /** A table or view by name. */
-  table(name: string): DataFrame {
-    return this.read.table(name);
-  }
-
-  get read(): DataFrameReader {
-    return new DataFrameReader(this.ctx);
-  }
-
   get readStream(): DataStreamReader {
     return new DataStreamReader(this.ctx);
   }
@@ -199,11 +156,6 @@ export class SparkSession {
   async version(): Promise<string> {
     const r = await this.ctx.client.analyze({ case: 'sparkVersion', value: {} }, this.ctx.deadlineMs === undefined ? {} : { timeoutMs: this.ctx.deadlineMs });
     return r.result.case === 'sparkVersion' ? r.result.value.version : '';
-  }
-
-  /** Interrupts all running operations of this session; returns their ids. */
-  async interruptAll(): Promise<string[]> {
-    return this.ctx.client.interrupt({ all: true });
   }
 
   /**

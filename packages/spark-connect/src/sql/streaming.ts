@@ -139,11 +139,6 @@ export class StreamingQuery {
     return { message: e.exceptionMessage ?? '', errorClass: e.errorClass, stackTrace: e.stackTrace };
   }
 
-  async explain(extended = false): Promise<string> {
-    const r = await this.run({ case: 'explain', value: { extended } });
-    return r.resultType.case === 'explain' ? r.resultType.value.result : '';
-  }
-
   /** Stops the query and waits until it has stopped. */
   async stop(): Promise<void> {
     await this.run({ case: 'stop', value: true });
@@ -157,11 +152,6 @@ export class StreamingQuery {
     const value = timeoutMs === undefined ? {} : { timeoutMs: BigInt(Math.max(0, Math.round(timeoutMs))) };
     const r = await this.run({ case: 'awaitTermination', value }, timeoutMs === undefined ? undefined : timeoutMs + WAIT_MARGIN_MS);
     return r.resultType.case === 'awaitTermination' ? r.resultType.value.terminated : false;
-  }
-
-  /** Blocks until all data available in the sources at call time has been processed (for tests). */
-  async processAllAvailable(timeoutMs?: number): Promise<void> {
-    await this.run({ case: 'processAllAvailable', value: true }, timeoutMs);
   }
 
   toString(): string {
@@ -198,16 +188,5 @@ export class StreamingQueryManager {
     if (r.resultType.case !== 'query' || !r.resultType.value.id) return null;
     const q = r.resultType.value;
     return new StreamingQuery(this.ctx, q.id?.id ?? id, q.id?.runId ?? '', q.name ?? null);
-  }
-
-  /** Waits until any query of this session terminates (since the last resetTerminated). */
-  async awaitAnyTermination(timeoutMs?: number): Promise<boolean> {
-    const value = timeoutMs === undefined ? {} : { timeoutMs: BigInt(Math.max(0, Math.round(timeoutMs))) };
-    const r = await this.run({ case: 'awaitAnyTermination', value }, timeoutMs === undefined ? undefined : timeoutMs + WAIT_MARGIN_MS);
-    return r.resultType.case === 'awaitAnyTermination' ? r.resultType.value.terminated : false;
-  }
-
-  async resetTerminated(): Promise<void> {
-    await this.run({ case: 'resetTerminated', value: true });
   }
 }

@@ -247,14 +247,9 @@ export class StructType extends DataType {
     this.fields = Object.freeze([...fields]);
   }
 
-  /** Adds a field: `add('age', new IntegerType())`, `add('name', 'string', false)` or `add(field)`. */
-  add(field: StructField): StructType;
-  add(name: string, type: DataType | string, nullable?: boolean, metadata?: Record<string, unknown>): StructType;
-  add(nameOrField: string | StructField, type?: DataType | string, nullable = true, metadata: Record<string, unknown> = {}): StructType {
-    if (nameOrField instanceof StructField) return new StructType([...this.fields, nameOrField]);
-    if (type === undefined) throw new Error(`StructType.add('${nameOrField}') needs a type`);
-    const dataType = typeof type === 'string' ? parseDataType(type) : type;
-    return new StructType([...this.fields, new StructField(nameOrField, dataType, nullable, metadata)]);
+  /** Adds a field: `add('age', T.int)`, `add('name', T.string, false)`. */
+  add(name: string, type: DataType, nullable = true, metadata: Record<string, unknown> = {}): StructType {
+    return new StructType([...this.fields, new StructField(name, type, nullable, metadata)]);
   }
 
   get fieldNames(): string[] {
@@ -306,158 +301,9 @@ export const T = {
   decimal: (precision = 10, scale = 0) => new DecimalType(precision, scale),
   array: (element: DataType, containsNull = true) => new ArrayType(element, containsNull),
   map: (key: DataType, value: DataType, valueContainsNull = true) => new MapType(key, value, valueContainsNull),
-  field: (name: string, type: DataType | string, nullable = true, metadata: Record<string, unknown> = {}) =>
-    new StructField(name, typeof type === 'string' ? parseDataType(type) : type, nullable, metadata),
+  field: (name: string, type: DataType, nullable = true, metadata: Record<string, unknown> = {}) => new StructField(name, type, nullable, metadata),
   struct: (...fields: StructField[]) => new StructType(fields),
 } as const;
-
-const ATOMIC_NAMES: Record<string, () => DataType> = {
-  void: () => T.null,
-  null: () => T.null,
-  binary: () => T.binary,
-  boolean: () => T.boolean,
-  bool: () => T.boolean,
-  tinyint: () => T.byte,
-  byte: () => T.byte,
-  smallint: () => T.short,
-  short: () => T.short,
-  int: () => T.int,
-  integer: () => T.int,
-  bigint: () => T.long,
-  long: () => T.long,
-  float: () => T.float,
-  real: () => T.float,
-  double: () => T.double,
-  string: () => T.string,
-  date: () => T.date,
-  timestamp: () => T.timestamp,
-  timestamp_ltz: () => T.timestamp,
-  timestamp_ntz: () => T.timestampNtz,
-  decimal: () => new DecimalType(10, 0),
-  dec: () => new DecimalType(10, 0),
-  numeric: () => new DecimalType(10, 0),
-  variant: () => new VariantType(),
-};
-
-/**
- * Parses a type name: atomic names (`string`, `bigint`, `decimal(10,2)`, ...), `array<...>`,
- * `map<k, v>` and `struct<a: int, b: string>`. Anything else becomes an UnparsedType the server parses.
- */
-export function parseDataType(text: string): DataType {
-  const p = new TypeParser(text);
-  try {
-    const t = p.type();
-    p.skipWs();
-    if (!p.done()) throw new Error('trailing text');
-    return t;
-  } catch {
-    return new UnparsedType(text.trim());
-  }
-}
-
-class TypeParser {
-  private pos = 0;
-  constructor(private readonly s: string) {}
-  done(): boolean {
-    return this.pos >= this.s.length;
-  }
-  skipWs(): void {
-    while (!this.done() && /\s/.test(this.s[this.pos] ?? '')) this.pos++;
-  }
-  private expect(ch: string): void {
-    this.skipWs();
-    if (this.s[this.pos] !== ch) throw new Error(`expected ${ch}`);
-    this.pos++;
-  }
-  private peek(): string | undefined {
-    this.skipWs();
-    return this.s[this.pos];
-  }
-  private ident(): string {
-    this.skipWs();
-    if (this.s[this.pos] === '`') {
-      let out = '';
-      this.pos++;
-      for (;;) {
-        if (this.done()) throw new Error('unterminated identifier');
-        const c = this.s[this.pos++];
-        if (c === '`') {
-          if (this.s[this.pos] === '`') {
-            out += '`';
-            this.pos++;
-          } else return out;
-        } else out += c;
-      }
-    }
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.pos));
-    if (!m) throw new Error('expected identifier');
-    this.pos += m[0].length;
-    return m[0];
-  }
-  private int(): number {
-    this.skipWs();
-    const m = /^\d+/.exec(this.s.slice(this.pos));
-    if (!m) throw new Error('expected number');
-    this.pos += m[0].length;
-    return Number(m[0]);
-  }
-  type(): DataType {
-    const name = this.ident().toLowerCase();
-    if (name === 'array') {
-      this.expect('<');
-      const e = this.type();
-      this.expect('>');
-      return new ArrayType(e);
-    }
-    if (name === 'map') {
-      this.expect('<');
-      const k = this.type();
-      this.expect(',');
-      const v = this.type();
-      this.expect('>');
-      return new MapType(k, v);
-    }
-    if (name === 'struct') {
-      this.expect('<');
-      const fields: StructField[] = [];
-      if (this.peek() !== '>') {
-        for (;;) {
-          const fname = this.ident();
-          if (this.peek() === ':') this.expect(':');
-          const ftype = this.type();
-          let nullable = true;
-          if (this.peek()?.toLowerCase() === 'n') {
-            const save = this.pos;
-            if (this.ident().toLowerCase() === 'not' && this.ident().toLowerCase() === 'null') nullable = false;
-            else this.pos = save;
-          }
-          fields.push(new StructField(fname, ftype, nullable));
-          if (this.peek() === ',') {
-            this.expect(',');
-            continue;
-          }
-          break;
-        }
-      }
-      this.expect('>');
-      return new StructType(fields);
-    }
-    if ((name === 'decimal' || name === 'dec' || name === 'numeric') && this.peek() === '(') {
-      this.expect('(');
-      const precision = this.int();
-      let scale = 0;
-      if (this.peek() === ',') {
-        this.expect(',');
-        scale = this.int();
-      }
-      this.expect(')');
-      return new DecimalType(precision, scale);
-    }
-    const atomic = ATOMIC_NAMES[name];
-    if (!atomic) throw new Error(`unknown type ${name}`);
-    return atomic();
-  }
-}
 
 /** Converts a Spark Connect protobuf DataType to the model (unknown kinds become UnparsedType). */
 export function fromProtoDataType(proto: ProtoDataType): DataType {

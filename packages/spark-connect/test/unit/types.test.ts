@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { DataTypeSchema } from '../../src/gen/spark/connect/types_pb.js';
 import { fromProtoDataType } from '../../src/sql/types.js';
-import { ArrayType, DecimalType, MapType, StructType, T, UnparsedType, parseDataType } from '../../src/index.js';
+import { StructType, T, UnparsedType } from '../../src/index.js';
 
 const user = T.struct(
   T.field('id', T.string, false),
@@ -26,7 +26,7 @@ describe('StructType', () => {
   });
 
   it('is immutable: add() returns a new StructType', () => {
-    const a = new StructType().add('a', 'int');
+    const a = new StructType().add('a', T.int);
     const b = a.add('b', T.string, false);
     expect(a.fieldNames).toEqual(['a']);
     expect(b.fieldNames).toEqual(['a', 'b']);
@@ -73,17 +73,9 @@ describe('StructType', () => {
   });
 });
 
-describe('parseDataType', () => {
-  it('parses atomic and nested type names', () => {
-    expect(parseDataType('bigint')).toBe(T.long);
-    expect(parseDataType('decimal(10, 2)')).toEqual(new DecimalType(10, 2));
-    expect(parseDataType('array<string>')).toEqual(new ArrayType(T.string));
-    expect(parseDataType('map<string, array<int>>')).toEqual(new MapType(T.string, new ArrayType(T.int)));
-    expect(parseDataType('struct<a: int, `b c`: string not null>').toDDL()).toBe('`a` INT, `b c` STRING NOT NULL');
-  });
-
-  it('leaves unknown types to the server', () => {
-    expect(parseDataType('interval day to second')).toEqual(new UnparsedType('interval day to second'));
+describe('UnparsedType', () => {
+  it('carries a type the model does not know as the server wrote it', () => {
     expect(new UnparsedType('CHAR(3)').toProto()).toEqual(create(DataTypeSchema, { kind: { case: 'unparsed', value: { dataTypeString: 'CHAR(3)' } } }));
+    expect(fromProtoDataType(create(DataTypeSchema, { kind: { case: 'unparsed', value: { dataTypeString: 'CHAR(3)' } } }))).toEqual(new UnparsedType('CHAR(3)'));
   });
 });
