@@ -20,6 +20,7 @@ export {
   type StreamingQueryException,
   type SourceProgress,
 } from './sql/streaming.js';
+export { type StreamingQueryEvent } from './sql/listener.js';
 export {
   DataType,
   NullType,

@@ -4,7 +4,8 @@
  * Knows about requests and responses (protobuf), nothing about DataFrames. Every RPC goes through
  * `call()`/`stream()`, which add the session id, user context, client type and request headers,
  * apply the per-call deadline, retry UNAVAILABLE before anything was received, and map gRPC errors
- * to SparkConnectError.
+ * to SparkConnectError. Over 300 lines: it is the one place that speaks gRPC (the RPCs of the
+ * SparkConnectService share the session fields, retry and error mapping defined here).
  */
 import { randomUUID } from 'node:crypto';
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';

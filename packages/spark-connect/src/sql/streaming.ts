@@ -11,39 +11,10 @@ import type {
   StreamingQueryManagerCommandSchema,
 } from '../gen/spark/connect/commands_pb.js';
 import { command, executeCommand, type SessionContext } from './context.js';
+import { listenerEvents, type StreamingQueryEvent } from './listener.js';
+import { parseProgress, type StreamingQueryProgress } from './progress.js';
 
-/** A source entry of a progress report. */
-export interface SourceProgress {
-  description: string;
-  startOffset: unknown;
-  endOffset: unknown;
-  latestOffset?: unknown;
-  numInputRows: number;
-  inputRowsPerSecond?: number;
-  processedRowsPerSecond?: number;
-  metrics?: Record<string, string>;
-  [key: string]: unknown;
-}
-
-/** Spark's StreamingQueryProgress JSON (the commonly used fields are typed). */
-export interface StreamingQueryProgress {
-  id: string;
-  runId: string;
-  name: string | null;
-  timestamp: string;
-  batchId: number;
-  batchDuration?: number;
-  numInputRows: number;
-  inputRowsPerSecond?: number;
-  processedRowsPerSecond?: number;
-  durationMs?: Record<string, number>;
-  eventTime?: Record<string, string>;
-  stateOperators?: unknown[];
-  sources: SourceProgress[];
-  sink: { description: string; numOutputRows?: number; [key: string]: unknown };
-  observedMetrics?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+export type { SourceProgress, StreamingQueryProgress } from './progress.js';
 
 export interface StreamingQueryStatus {
   message: string;
@@ -65,22 +36,6 @@ export interface StreamingQueryOptions {
 
 /** Extra time given to the gRPC deadline of server-side waits beyond their own timeout. */
 const WAIT_MARGIN_MS = 30_000;
-
-/**
- * Parses a progress JSON. Spark 4.0's JSON omits the top-level `numInputRows`, `inputRowsPerSecond`
- * and `processedRowsPerSecond` (the Scala object derives them from its sources); they are filled in
- * the same way here when missing.
- */
-export function parseProgress(json: string): StreamingQueryProgress {
-  const p = JSON.parse(json) as StreamingQueryProgress;
-  const sources = Array.isArray(p.sources) ? p.sources : [];
-  const total = (key: 'numInputRows' | 'inputRowsPerSecond' | 'processedRowsPerSecond'): number =>
-    sources.reduce((acc, s) => acc + (typeof s[key] === 'number' && Number.isFinite(s[key]) ? (s[key] as number) : 0), 0);
-  if (typeof p.numInputRows !== 'number') p.numInputRows = total('numInputRows');
-  if (typeof p.inputRowsPerSecond !== 'number') p.inputRowsPerSecond = total('inputRowsPerSecond');
-  if (typeof p.processedRowsPerSecond !== 'number') p.processedRowsPerSecond = total('processedRowsPerSecond');
-  return p;
-}
 
 type QueryCommandInit = Omit<MessageInitShape<typeof StreamingQueryCommandSchema>, 'queryId'>['command'];
 
@@ -173,6 +128,14 @@ export class StreamingQueryManager {
     );
     if (!result.streamingQueryManagerCommandResult) throw new SparkError(`no result for streaming query manager command ${cmd?.case}`);
     return result.streamingQueryManagerCommandResult;
+  }
+
+  /**
+   * Progress, termination and idle events of this session's queries, pushed by the server (the
+   * streaming query listener bus): `for await (const e of spark.streams.events(signal)) ...`.
+   */
+  events(signal?: AbortSignal): AsyncGenerator<StreamingQueryEvent> {
+    return listenerEvents(this.ctx, signal);
   }
 
   /** Active queries of this session. */

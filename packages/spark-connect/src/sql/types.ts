@@ -1,6 +1,7 @@
 /**
  * Spark SQL data types: a small, immutable model with DDL rendering and conversion to and from the
- * Spark Connect `DataType` protobuf.
+ * Spark Connect `DataType` protobuf. Over 300 lines on purpose: one class per Spark type, and each
+ * type's DDL and proto forms must change together, so they stay in one file.
  */
 import { create } from '@bufbuild/protobuf';
 import { DataTypeSchema, type DataType as ProtoDataType } from '../gen/spark/connect/types_pb.js';

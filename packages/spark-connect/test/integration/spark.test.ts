@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
-import { SparkConnectError, SparkSession, SparkUnavailableError, T, functions as F, type StreamingQuery } from '../../src/index.js';
+import { SparkConnectError, SparkSession, SparkUnavailableError, T, functions as F, type StreamingQuery, type StreamingQueryEvent } from '../../src/index.js';
 
 const remote = inject('sparkRemote');
 const uniqueName = (prefix: string): string => `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
@@ -187,4 +187,29 @@ describe('Spark Connect streaming', () => {
       await keeper.stop();
     }
   });
+
+  it('pushes progress and termination events of the session\'s queries (listener bus)', async () => {
+    const session = await SparkSession.builder().remote(remote).getOrCreate();
+    const events = session.streams.events();
+    try {
+      const first = events.next(); // registers the server-side listener
+      const name = uniqueName('listened');
+      const q = await session.readStream.format('rate').load().writeStream.format('noop').queryName(name).trigger({ processingTime: 200 }).start();
+      const until = async (match: (e: StreamingQueryEvent) => boolean, pending = events.next()): Promise<StreamingQueryEvent> => {
+        for (let r = await pending; ; r = await events.next()) {
+          if (r.done) throw new Error('the event stream ended');
+          if (match(r.value)) return r.value;
+        }
+      };
+      const progress = await until((e) => e.type === 'progress' && e.progress.id === q.id, first);
+      expect(progress).toMatchObject({ type: 'progress', progress: { id: q.id, runId: q.runId, name } });
+      await q.stop();
+      const terminated = await until((e) => e.type === 'terminated' && e.id === q.id);
+      expect(terminated).toEqual({ type: 'terminated', id: q.id, runId: q.runId, exception: null, errorClass: null });
+    } finally {
+      await events.return(undefined);
+      await session.stop();
+    }
+  });
 });
+
