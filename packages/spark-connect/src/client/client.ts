@@ -13,7 +13,8 @@ import * as grpc from '@grpc/grpc-js';
 import {
   AnalyzePlanRequestSchema,
   ConfigRequestSchema,
-  InterruptRequest_InterruptType,
+  ReattachExecuteRequestSchema,
+  ReleaseExecuteRequestSchema,
   ReleaseSessionRequestSchema,
   SparkConnectService,
   type ConfigRequest_OperationSchema,
@@ -23,9 +24,7 @@ import {
   type AnalyzePlanResponse,
   type ConfigRequest_Operation,
   type ConfigResponse,
-  type ExecutePlanRequest,
   type ExecutePlanResponse,
-  type InterruptResponse,
   type Plan,
 } from '../gen/spark/connect/base_pb.js';
 import type { DataType } from '../gen/spark/connect/types_pb.js';
@@ -220,53 +219,89 @@ export class SparkConnectClient {
     }
   }
 
+  /** One server-streaming call (ExecutePlan or ReattachExecute), cancelled when `signal` aborts. */
+  private serverStream<I extends DescMessage>(
+    method: { name: string; input: I },
+    request: MessageShape<I>,
+    options: CallOptions,
+  ): { responses: AsyncIterable<ExecutePlanResponse>; cancel: () => void } {
+    const callOptions: grpc.CallOptions = {};
+    if (options.timeoutMs !== undefined) callOptions.deadline = Date.now() + options.timeoutMs;
+    const call = this.grpcClient.makeServerStreamRequest<MessageShape<I>, ExecutePlanResponse>(
+      `/${SparkConnectService.typeName}/${method.name}`,
+      (m) => Buffer.from(toBinary(method.input, m)),
+      (b) => fromBinary(SparkConnectService.method.executePlan.output, b),
+      request,
+      this.metadata(),
+      callOptions,
+    );
+    const onAbort = () => call.cancel();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    return {
+      responses: call as AsyncIterable<ExecutePlanResponse>,
+      cancel: () => {
+        options.signal?.removeEventListener('abort', onAbort);
+        call.cancel();
+      },
+    };
+  }
+
   /**
-   * ExecutePlan as an async stream of responses. Retries UNAVAILABLE only while nothing has been
-   * received (same operation id, so the server never runs it twice).
+   * ExecutePlan as an async stream of responses, reattachable: the server keeps the operation's
+   * responses until released, so when the stream drops (UNAVAILABLE) or ends before ResultComplete
+   * (the server caps a stream's duration), ReattachExecute resumes after the last response received.
+   * Retries back off and give up after `retry.maxRetries` consecutive failures; responses that
+   * arrive reset the count. The operation is released once the caller is done with it.
    */
   async *execute(plan: PlanInit, options: ExecuteOptions = {}): AsyncGenerator<ExecutePlanResponse> {
     this.ensureOpen();
-    const method = SparkConnectService.method.executePlan;
-    const path = `/${SparkConnectService.typeName}/${method.name}`;
     const operationId = options.operationId ?? randomUUID();
-    for (let attempt = 0; ; attempt++) {
-      const request: ExecutePlanRequest = create(method.input, {
-        ...this.commonFields(),
-        operationId,
-        plan,
-        tags: options.tags ?? [],
-      });
-      const callOptions: grpc.CallOptions = {};
-      if (options.timeoutMs !== undefined) callOptions.deadline = Date.now() + options.timeoutMs;
-      const call = this.grpcClient.makeServerStreamRequest<ExecutePlanRequest, ExecutePlanResponse>(
-        path,
-        (m) => Buffer.from(toBinary(method.input, m)),
-        (b) => fromBinary(method.output, b),
-        request,
-        this.metadata(),
-        callOptions,
-      );
-      const onAbort = () => call.cancel();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      let received = false;
-      try {
-        for await (const response of call as AsyncIterable<ExecutePlanResponse>) {
-          received = true;
-          this.observe(response.serverSideSessionId);
-          yield response;
+    const executeRequest = create(SparkConnectService.method.executePlan.input, {
+      ...this.commonFields(),
+      operationId,
+      plan,
+      tags: options.tags ?? [],
+      requestOptions: [{ requestOption: { case: 'reattachOptions', value: { reattachable: true } } }],
+    });
+    let lastResponseId: string | undefined;
+    let complete = false;
+    try {
+      for (let failures = 0; !complete; ) {
+        const call =
+          lastResponseId === undefined
+            ? this.serverStream(SparkConnectService.method.executePlan, executeRequest, options)
+            : this.serverStream(SparkConnectService.method.reattachExecute, create(ReattachExecuteRequestSchema, { ...this.commonFields(), operationId, lastResponseId }), options);
+        try {
+          let received = false;
+          for await (const response of call.responses) {
+            if (!received) failures = 0;
+            received = true;
+            this.observe(response.serverSideSessionId);
+            lastResponseId = response.responseId;
+            if (response.responseType.case === 'resultComplete') complete = true;
+            yield response;
+          }
+          if (!complete && !received) {
+            if (failures >= this.retry.maxRetries) throw new SparkError(`operation ${operationId}: the server ended its result stream without completing it`);
+            await sleep(this.backoff(failures++));
+          }
+        } catch (err) {
+          if (err instanceof SparkError) throw err;
+          if (failures >= this.retry.maxRetries || !SparkConnectClient.retryable(err) || options.signal?.aborted) throw fromGrpcError(err, this.address);
+          await sleep(this.backoff(failures++));
+        } finally {
+          call.cancel();
         }
-        return;
-      } catch (err) {
-        if (!received && attempt < this.retry.maxRetries && SparkConnectClient.retryable(err) && !options.signal?.aborted) {
-          await sleep(this.backoff(attempt));
-          continue;
-        }
-        throw fromGrpcError(err, this.address);
-      } finally {
-        options.signal?.removeEventListener('abort', onAbort);
-        call.cancel();
       }
+    } finally {
+      if (lastResponseId !== undefined && !this.closed) void this.releaseExecute(operationId).catch(() => undefined);
     }
+  }
+
+  /** Tells the server it may drop an operation and the responses it keeps for reattaching. */
+  async releaseExecute(operationId: string, options: CallOptions = {}): Promise<void> {
+    const request = create(ReleaseExecuteRequestSchema, { ...this.commonFields(), operationId, release: { case: 'releaseAll', value: {} } });
+    await this.unary(SparkConnectService.method.releaseExecute, request, options);
   }
 
   /** Runs a plan to completion and gathers its results. */
@@ -324,19 +359,6 @@ export class SparkConnectClient {
     const response = await this.unary(SparkConnectService.method.config, request, options);
     this.observe(response.serverSideSessionId);
     return response;
-  }
-
-  /** Interrupts all running executions of this session, or those with a tag, or one operation. */
-  async interrupt(target: { all: true } | { tag: string } | { operationId: string } = { all: true }, options: CallOptions = {}): Promise<string[]> {
-    const fields =
-      'tag' in target
-        ? { interruptType: InterruptRequest_InterruptType.TAG, interrupt: { case: 'operationTag' as const, value: target.tag } }
-        : 'operationId' in target
-          ? { interruptType: InterruptRequest_InterruptType.OPERATION_ID, interrupt: { case: 'operationId' as const, value: target.operationId } }
-          : { interruptType: InterruptRequest_InterruptType.ALL };
-    const request = create(SparkConnectService.method.interrupt.input, { ...this.commonFields(), ...fields });
-    const response: InterruptResponse = await this.unary(SparkConnectService.method.interrupt, request, options);
-    return response.interruptedIds;
   }
 
   /** Releases the server-side session (stops its streaming queries, drops its temp views). */

@@ -211,5 +211,39 @@ describe('Spark Connect streaming', () => {
       await session.stop();
     }
   });
+
+  it('reports a failed query with Spark\'s error class: exception(), awaitTermination() and the terminated event', async () => {
+    const session = await SparkSession.builder().remote(remote).getOrCreate();
+    const events = session.streams.events();
+    try {
+      const registered = events.next();
+      // Under ANSI mode (Spark 4's default) 'x0', 'x1', ... cannot be cast to INT: the first batch fails.
+      const q = await session.readStream
+        .format('rate')
+        .load()
+        .select(F.concat_ws('', F.lit('x'), F.col('value').cast(T.string)).cast(T.int).alias('bad'))
+        .writeStream.format('noop')
+        .queryName(uniqueName('failing'))
+        .start();
+      const failure = await q.awaitTermination(120_000).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(SparkConnectError);
+      expect((failure as SparkConnectError).errorClass).toBeTruthy();
+      const exception = await q.exception();
+      expect(exception?.message).toContain('CAST_INVALID_INPUT');
+      expect(exception?.errorClass).toBe('STREAM_FAILED');
+      for (let r = await registered; ; r = await events.next()) {
+        if (r.done) throw new Error('the event stream ended');
+        if (r.value.type === 'terminated' && r.value.id === q.id) {
+          expect(r.value.exception).toContain('CAST_INVALID_INPUT');
+          // The listener sees the error class of the cause, as PySpark's QueryTerminatedEvent.errorClassOnException.
+          expect(r.value.errorClass).toBe('CAST_INVALID_INPUT');
+          break;
+        }
+      }
+    } finally {
+      await events.return(undefined);
+      await session.stop();
+    }
+  });
 });
 
