@@ -294,7 +294,8 @@ export class SparkConnectClient {
         }
       }
     } finally {
-      if (lastResponseId !== undefined && !this.closed) void this.releaseExecute(operationId).catch(() => undefined);
+      // Awaited, so a session stopped right after its last call is not released before its operations.
+      if (lastResponseId !== undefined && !this.closed) await this.releaseExecute(operationId, { timeoutMs: 10_000 }).catch(() => undefined);
     }
   }
 
