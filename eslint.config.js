@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.streamline/', 'src/spark/gen/', 'dist/', 'coverage/', 'scratch/'] },
+  { ignores: ['node_modules/', '.streamline/', 'packages/spark-connect/src/gen/', 'dist/', 'coverage/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

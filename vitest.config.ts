@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // database and checkpoint names), then `airflow` (real Airflow 3 on a Kafka of its own) and
 // `browser` (the dashboard in headless Chromium, on its own services, which it stops and restarts),
 // each in a later group so their JVMs do not compete with the integration tier's.
+// Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
+// tests share the one Spark server (test/global-setup.ts provides `sparkRemote` for them).
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
@@ -12,14 +14,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts'],
           environment: 'node',
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 300_000,

@@ -107,7 +107,7 @@ async function npmPackages() {
 const mavenLayouts = [
   { profile: 'kafka', dir: 'kafka/libs', what: 'Kafka broker' },
   { profile: 'spark', dir: 'spark/jars', what: 'Spark + Connect + Kafka source + MongoDB connector' },
-  { profile: 'protos', dir: 'spark/protos-jar', what: 'Spark Connect protos' },
+  { profile: 'protos', dir: 'spark/protos-jar', what: 'Spark Connect and google.rpc protos' },
 ];
 
 async function jvmArtifacts() {
@@ -180,24 +180,28 @@ async function ferretdb() {
 
 async function sparkProtos() {
   const jarDir = join(stateDir, 'spark', 'protos-jar');
-  const jar = readdirSync(jarDir).find((f) => f.startsWith('spark-connect-common_'));
-  if (!jar) fail(`no spark-connect-common jar in ${jarDir}; delete ${join(stateDir, 'stamps')} and run setup again`);
-  const genDir = join(root, 'src', 'spark', 'gen');
-  const key = sha(jar, readFileSync(join(root, 'buf.gen.yaml')), readFileSync(join(root, 'package-lock.json')));
-  if (isFresh('codegen', key) && existsSync(join(genDir, 'spark', 'connect', 'base_pb.ts'))) {
-    return log(`spark connect protos: up to date (from ${jar})`);
+  const jars = readdirSync(jarDir);
+  const sparkJar = jars.find((f) => f.startsWith('spark-connect-common_'));
+  const rpcJar = jars.find((f) => f.startsWith('proto-google-common-protos-'));
+  if (!sparkJar || !rpcJar) fail(`spark-connect-common or proto-google-common-protos missing in ${jarDir}; delete ${join(stateDir, 'stamps')} and run setup again`);
+  const genDir = join(root, 'packages', 'spark-connect', 'src', 'gen');
+  const key = sha(sparkJar, rpcJar, readFileSync(join(root, 'buf.gen.yaml')), readFileSync(join(root, 'package-lock.json')));
+  if (isFresh('codegen', key) && existsSync(join(genDir, 'spark', 'connect', 'base_pb.ts')) && existsSync(join(genDir, 'google', 'rpc', 'status_pb.ts'))) {
+    return log(`spark connect protos: up to date (from ${sparkJar}, ${rpcJar})`);
   }
-  log(`spark connect protos: extracting from ${jar} and generating TypeScript...`);
+  log(`spark connect protos: extracting from ${sparkJar} and ${rpcJar} and generating TypeScript...`);
   const protoDir = join(stateDir, 'spark', 'protos');
   rmSync(protoDir, { recursive: true, force: true });
   mkdirSync(protoDir, { recursive: true });
-  await run('jar', ['xf', join(jarDir, jar), 'spark/connect'], { cwd: protoDir, label: 'extract protos' });
+  await run('jar', ['xf', join(jarDir, sparkJar), 'spark/connect'], { cwd: protoDir, label: 'extract protos' });
+  // Only what decoding grpc-status-details-bin needs (google.rpc.Status and its detail messages).
+  await run('jar', ['xf', join(jarDir, rpcJar), 'google/rpc/status.proto', 'google/rpc/error_details.proto'], { cwd: protoDir, label: 'extract protos' });
   rmSync(genDir, { recursive: true, force: true });
   await run(join(root, 'node_modules', '.bin', 'buf'), ['generate', protoDir, '--template', join(root, 'buf.gen.yaml')], {
     label: 'buf generate',
   });
   stamp('codegen', key);
-  log(`spark connect protos: generated ${readdirSync(join(genDir, 'spark', 'connect')).length} modules in src/spark/gen`);
+  log(`spark connect protos: generated ${readdirSync(join(genDir, 'spark', 'connect')).length + readdirSync(join(genDir, 'google', 'rpc')).length} modules in packages/spark-connect/src/gen`);
 }
 
 /** deploy/validate: compose-go (the loader inside `docker compose`) as a small binary for the deploy checks. */

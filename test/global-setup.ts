@@ -16,6 +16,8 @@ export default async function setup(project: TestProject) {
   process.stdout.write('[global-setup] starting Kafka, Spark Connect and FerretDB for the integration tests...\n');
   await up(config, { onEvent: (e) => e.type === 'ready' && process.stdout.write(`[global-setup] ${e.service} ready after ${e.elapsedMs} ms\n`) });
   process.stdout.write(`[global-setup] services ready in ${Date.now() - t0} ms\n`);
+  // The Spark Connect client package's integration tests (packages/spark-connect) share this server.
+  project.provide('sparkRemote', `sc://${config.spark.host}:${config.spark.port}`);
   project.provide('services', {
     kafkaBootstrap: `${config.kafka.host}:${config.kafka.port}`,
     sparkRemote: `sc://${config.spark.host}:${config.spark.port}`,

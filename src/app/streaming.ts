@@ -4,7 +4,7 @@ import { kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '..
 import { TOPIC_SCHEMAS } from '../model/index.js';
 import { createKafkaAdmin, ensureTopics } from '../produce/index.js';
 import { DEAD_LETTERS, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
-import { SparkSession, type StreamingQuery } from '../spark/index.js';
+import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import {
   bindTopics,
   clearPipelineSession,

@@ -2,7 +2,6 @@ export * from './fields.js';
 export * from './to-zod.js';
 export * from './to-json-schema.js';
 export * from './to-mongo.js';
-export * from './to-spark.js';
 export * from './raw.js';
 export * from './pii.js';
 export * from './user.js';

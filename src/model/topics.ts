@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { string, type Fields, type InferFields } from './fields.js';
 import { jsonSchemaDocument, type JsonSchema } from './to-json-schema.js';
 import { storedDocumentValidator, type MongoValidator } from './to-mongo.js';
-import { sparkDdl, sparkFields, type SparkField } from './to-spark.js';
 import { fieldsToZod } from './to-zod.js';
 import { datedFields, genderField, locationFields, nameFields, natField, pictureFields, type NormalizedUser } from './user.js';
 import { envelopeFields } from './wire.js';
@@ -71,16 +70,12 @@ export interface TopicSchema<N extends TopicName = TopicName> {
   readonly envelopeJsonSchema: JsonSchema;
   /** Validator for the topic's MongoDB collection (stored document, not the message). */
   readonly mongoValidator: MongoValidator;
-  /** Spark schema of the whole message value, for `from_json`: structured and as DDL. */
-  readonly sparkSchema: readonly SparkField[];
-  readonly sparkDdl: string;
   readonly project: (user: NormalizedUser) => TopicData<N>;
 }
 
 function deriveTopicSchema<N extends TopicName>(topic: N): TopicSchema<N> {
   const fields = TOPIC_FIELDS[topic];
   const envelope = envelopeFields(fields);
-  const spark = sparkFields(envelope);
   return {
     topic,
     fields,
@@ -93,8 +88,6 @@ function deriveTopicSchema<N extends TopicName>(topic: N): TopicSchema<N> {
       description: 'Kafka message value: envelope around the topic projection of one user',
     }),
     mongoValidator: storedDocumentValidator(fields, { title: `${topic} stored document` }),
-    sparkSchema: spark,
-    sparkDdl: sparkDdl(spark),
     project: PROJECTIONS[topic],
   };
 }

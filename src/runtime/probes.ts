@@ -1,6 +1,6 @@
 import { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
-import { SparkSession } from '../spark/index.js';
+import { SparkSession } from '@streamline/spark-connect';
 
 /** Readiness: the broker answers a metadata request listing at least one broker. */
 export async function probeKafka(bootstrap: string, timeoutMs: number): Promise<void> {

@@ -3,4 +3,5 @@ export { checkpointFor, pipelineQueries, queryReport, startPipeline, stopQueries
 export { offsetsBehind, readOffsets, reportFromProgress, type OffsetMap, type QueryReport } from './progress.js';
 export { deadLetterFrame, ingestFrame, kafkaSource, mongoSinkOptions, type MongoTarget, type SourceOptions } from './queries.js';
 export { clearPipelineSession, loadPipelineSession, savePipelineSession, type PipelineSession } from './session-file.js';
-export { messageChecks, reasonExpression, type Check } from './validation.js';
+export { messageChecks, reasonColumn, type Check } from './validation.js';
+export { sparkSchema } from './spark-schema.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SparkSession, StreamingQuery, Trigger } from '../spark/index.js';
+import type { SparkSession, StreamingQuery, Trigger } from '@streamline/spark-connect';
 import { DEAD_LETTER_QUERY, ingestQueryName, type TopicBinding } from './bindings.js';
 import { reportFromProgress, type QueryReport } from './progress.js';
 import { deadLetterCollection, deadLetterFrame, ingestFrame, mongoSinkOptions, type MongoTarget, type SourceOptions } from './queries.js';

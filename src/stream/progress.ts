@@ -1,4 +1,4 @@
-import type { StreamingQueryProgress } from '../spark/index.js';
+import type { StreamingQueryProgress } from '@streamline/spark-connect';
 
 /** What `stream status` shows per query; derived from Spark's last progress report. */
 export interface QueryReport {

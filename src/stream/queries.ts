@@ -1,8 +1,9 @@
-import { envelopeFields, TOPIC_FIELDS, TOPIC_SCHEMAS } from '../model/index.js';
+import { functions as F, T, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
+import { envelopeFields, TOPIC_FIELDS, type TopicName } from '../model/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
-import type { DataFrame, SparkSession } from '../spark/index.js';
 import type { TopicBinding } from './bindings.js';
-import { messageChecks, reasonExpression, sqlString } from './validation.js';
+import { sparkSchema } from './spark-schema.js';
+import { messageChecks, reasonColumn } from './validation.js';
 
 export interface SourceOptions {
   kafkaBootstrap: string;
@@ -14,6 +15,18 @@ export interface MongoTarget {
   uri: string;
   database: string;
 }
+
+/** Columns of kafkaSource(): the Kafka coordinates, the key as a string, the value as bytes and as a string. */
+const source = {
+  key: F.col('key'),
+  raw: F.col('raw'),
+  json: F.col('json'),
+  topic: F.col('topic'),
+  partition: F.col('partition'),
+  offset: F.col('offset'),
+  timestamp: F.col('timestamp'),
+};
+const reason = F.col('reason');
 
 /** The Kafka source for some topics, with key/value as strings and Kafka coordinates kept. */
 export function kafkaSource(spark: SparkSession, topics: string[], opts: SourceOptions): DataFrame {
@@ -28,41 +41,42 @@ export function kafkaSource(spark: SparkSession, topics: string[], opts: SourceO
       failOnDataLoss: true,
     })
     .load()
-    .selectExpr(
-      'CAST(key AS STRING) AS key',
-      'value AS raw',
-      'CAST(value AS STRING) AS json',
-      'topic',
-      'partition',
-      'offset',
-      'timestamp',
+    .select(
+      F.col('key').cast(T.string).alias('key'),
+      F.col('value').alias('raw'),
+      F.col('value').cast(T.string).alias('json'),
+      source.topic,
+      source.partition,
+      source.offset,
+      source.timestamp,
     );
 }
 
-/** Parsed struct plus the reason it is invalid (null when valid), for one binding's schema. */
-function withValidation(frame: DataFrame, binding: TopicBinding): DataFrame {
-  const ddl = TOPIC_SCHEMAS[binding.schema].sparkDdl;
-  const checks = messageChecks(envelopeFields(TOPIC_FIELDS[binding.schema]), { json: 'json', key: 'key', msg: 'msg' });
-  return frame.selectExpr('*', `from_json(json, ${sqlString(ddl)}) AS msg`).selectExpr('*', `${reasonExpression(checks)} AS reason`);
-}
+/** A topic's message value parsed with its canonical schema (null when it is not JSON). */
+const parsedMessage = (schema: TopicName): Column => F.from_json(source.json, sparkSchema(envelopeFields(TOPIC_FIELDS[schema])));
+
+/** Why a record of this schema is invalid (null when it is valid), reading the parsed struct `msg`. */
+const invalidReason = (schema: TopicName, msg: Column): Column =>
+  reasonColumn(messageChecks(envelopeFields(TOPIC_FIELDS[schema]), { json: source.json, key: source.key, msg }));
 
 /**
  * Valid records of one topic as the documents stored in its collection: `_id` = user id, the topic's
  * fields at the top level, where it was read from, and when. Replaying a batch rewrites the same `_id`s.
  */
-export function ingestFrame(spark: SparkSession, binding: TopicBinding, source: SourceOptions): DataFrame {
-  const dataFields = Object.keys(TOPIC_FIELDS[binding.schema]).map((f) => `msg.data.\`${f}\` AS \`${f}\``);
-  return withValidation(kafkaSource(spark, [binding.topic], source), binding)
-    .where('reason IS NULL')
-    .selectExpr(
-      'msg.id AS _id',
+export function ingestFrame(spark: SparkSession, binding: TopicBinding, options: SourceOptions): DataFrame {
+  const msg = F.col('msg');
+  const data = msg.getField('data');
+  const dataFields = Object.keys(TOPIC_FIELDS[binding.schema]).map((f) => data.getField(f).alias(f));
+  return kafkaSource(spark, [binding.topic], options)
+    .withColumn('msg', parsedMessage(binding.schema))
+    .withColumn('reason', invalidReason(binding.schema, msg))
+    .where(reason.isNull())
+    .select(
+      msg.getField('id').alias('_id'),
       ...dataFields,
-      "named_struct('topic', topic, 'partition', partition, 'offset', offset, 'timestamp', timestamp) AS kafka",
-      'current_timestamp() AS ingested_at',
-      'msg.fetched_at AS fetched_at',
-      'msg.produced_at AS produced_at',
-      'msg.schema_version AS schema_version',
-      'msg.source AS source',
+      F.named_struct({ topic: source.topic, partition: source.partition, offset: source.offset, timestamp: source.timestamp }).alias('kafka'),
+      F.current_timestamp().alias('ingested_at'),
+      ...['fetched_at', 'produced_at', 'schema_version', 'source'].map((f) => msg.getField(f).alias(f)),
     );
 }
 
@@ -70,30 +84,30 @@ export function ingestFrame(spark: SparkSession, binding: TopicBinding, source: 
  * Invalid records of all topics, each with its topic's own checks, as dead letters whose `_id` is
  * topic/partition/offset, so a replayed batch overwrites instead of duplicating.
  */
-export function deadLetterFrame(spark: SparkSession, bindings: TopicBinding[], source: SourceOptions): DataFrame {
+export function deadLetterFrame(spark: SparkSession, bindings: TopicBinding[], options: SourceOptions): DataFrame {
   // Parse each record once, with its own topic's schema (msg_0, msg_1, ... are null for other topics).
-  const parsed = bindings.map((b, i) => `CASE WHEN topic = ${sqlString(b.topic)} THEN from_json(json, ${sqlString(TOPIC_SCHEMAS[b.schema].sparkDdl)}) END AS msg_${i}`);
-  const reasonByTopic = bindings.map((b, i) => {
-    const checks = messageChecks(envelopeFields(TOPIC_FIELDS[b.schema]), { json: 'json', key: 'key', msg: `msg_${i}` });
-    return `WHEN topic = ${sqlString(b.topic)} THEN ${reasonExpression(checks)}`;
-  });
-  return kafkaSource(spark, bindings.map((b) => b.topic), source)
-    .selectExpr('*', ...parsed)
-    .selectExpr('*', `CASE ${reasonByTopic.join(' ')} ELSE 'no schema is bound to this topic' END AS reason`)
-    .where('reason IS NOT NULL')
-    .selectExpr(
-      "concat_ws('/', topic, CAST(partition AS STRING), CAST(offset AS STRING)) AS _id",
-      'topic',
-      'partition',
-      'offset',
-      'timestamp AS kafka_timestamp',
-      'key',
-      'json AS value',
+  const parsed = Object.fromEntries(bindings.map((b, i) => [`msg_${i}`, F.when(source.topic.eq(b.topic), parsedMessage(b.schema))]));
+  const reasonByTopic = reasonColumn(
+    bindings.map((b, i) => ({ condition: source.topic.eq(b.topic), reason: invalidReason(b.schema, F.col(`msg_${i}`)) })),
+    'no schema is bound to this topic',
+  );
+  return kafkaSource(spark, bindings.map((b) => b.topic), options)
+    .withColumns(parsed)
+    .withColumn('reason', reasonByTopic)
+    .where(reason.isNotNull())
+    .select(
+      F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string)).alias('_id'),
+      source.topic,
+      source.partition,
+      source.offset,
+      source.timestamp.alias('kafka_timestamp'),
+      source.key,
+      source.json.alias('value'),
       // Bytes that are not UTF-8 would be mangled by the string copy: keep them exactly, base64-encoded.
-      'CASE WHEN raw IS NULL OR is_valid_utf8(raw) THEN NULL ELSE base64(raw) END AS value_base64',
-      'octet_length(raw) AS value_bytes',
-      'reason',
-      'current_timestamp() AS failed_at',
+      F.when(source.raw.isNotNull().and(F.is_valid_utf8(source.raw).not()), F.base64(source.raw)).alias('value_base64'),
+      F.octet_length(source.raw).alias('value_bytes'),
+      reason,
+      F.current_timestamp().alias('failed_at'),
     );
 }
 

@@ -4,7 +4,7 @@ import { Admin, Consumer, MessagesStreamModes, Producer, stringDeserializers, st
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { down, pidAlive, RuntimeError, status, up, type ServiceRecord } from '../../../src/runtime/index.js';
-import { SparkSession } from '../../../src/spark/index.js';
+import { SparkSession } from '@streamline/spark-connect';
 import { testRuntimeConfig } from '../../support/runtime.js';
 import { eventually, uniqueName } from '../../support/services.js';
 

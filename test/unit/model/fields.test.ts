@@ -11,8 +11,6 @@ import {
   object,
   optional,
   requiredKeys,
-  sparkDdl,
-  sparkFields,
   string,
   timestamp,
   type InferFields,
@@ -129,31 +127,5 @@ describe('field DSL -> MongoDB $jsonSchema', () => {
     expect(properties.seen_at?.bsonType).toEqual(['string', 'date']);
     expect(properties.inner).toMatchObject({ bsonType: 'object', required: ['level'], additionalProperties: false });
     expect(bson.required).not.toContain('nickname');
-  });
-});
-
-describe('field DSL -> Spark schema', () => {
-  const spark = sparkFields(sample);
-
-  it('maps kinds to Spark types; optional or nullable fields are nullable', () => {
-    const byName = Object.fromEntries(spark.map((field) => [field.name, field]));
-    expect(byName.count).toEqual({ name: 'count', type: 'INT', nullable: false });
-    expect(byName.total?.type).toBe('BIGINT');
-    expect(byName.ratio?.type).toBe('DOUBLE');
-    expect(byName.active?.type).toBe('BOOLEAN');
-    expect(byName.seen_at?.type).toBe('STRING');
-    expect(byName.note?.nullable).toBe(true);
-    expect(byName.nickname?.nullable).toBe(true);
-    expect(byName.inner?.fields).toEqual([
-      { name: 'level', type: 'INT', nullable: false },
-      { name: 'tag', type: 'STRING', nullable: true },
-    ]);
-  });
-
-  it('renders quoted DDL with nested STRUCT types', () => {
-    const ddl = sparkDdl(spark);
-    expect(ddl.startsWith('`id` STRING, `kind` STRING, `count` INT, `total` BIGINT, `ratio` DOUBLE, `active` BOOLEAN')).toBe(true);
-    expect(ddl).toContain('`inner` STRUCT<`level`: INT, `tag`: STRING>');
-    expect(sparkDdl([{ name: 'we`ird', type: 'STRING', nullable: true }])).toBe('`we``ird` STRING');
   });
 });

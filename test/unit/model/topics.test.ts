@@ -137,28 +137,4 @@ describe('derived schemas', () => {
     const profile = TOPIC_SCHEMAS['users.profile'].mongoValidator.$jsonSchema as { properties: { dob: { properties: { date: Record<string, unknown> } } } };
     expect(profile.properties.dob.properties.date).toMatchObject({ bsonType: ['string', 'date'], pattern: expect.any(String) });
   });
-
-  it('Spark DDL covers the whole message value', () => {
-    expect(location.sparkDdl).toBe(
-      '`schema_version` INT, `source` STRING, `fetched_at` STRING, `produced_at` STRING, `id` STRING, `data` STRUCT<' +
-        '`street`: STRUCT<`number`: INT, `name`: STRING>, `city`: STRING, `state`: STRING, `country`: STRING, `postcode`: STRING, ' +
-        '`coordinates`: STRUCT<`latitude`: DOUBLE, `longitude`: DOUBLE>, `timezone`: STRUCT<`offset`: STRING, `description`: STRING>>',
-    );
-    expect(TOPIC_SCHEMAS['users.profile'].sparkDdl).toContain('`dob`: STRUCT<`date`: STRING, `age`: INT>');
-  });
-
-  it('structured Spark schema mirrors the DDL', () => {
-    const data = location.sparkSchema.find((field) => field.name === 'data');
-    expect(location.sparkSchema.map((field) => field.name)).toEqual(['schema_version', 'source', 'fetched_at', 'produced_at', 'id', 'data']);
-    expect(data?.type).toBe('STRUCT');
-    expect(data?.fields?.find((field) => field.name === 'coordinates')).toEqual({
-      name: 'coordinates',
-      type: 'STRUCT',
-      nullable: false,
-      fields: [
-        { name: 'latitude', type: 'DOUBLE', nullable: false },
-        { name: 'longitude', type: 'DOUBLE', nullable: false },
-      ],
-    });
-  });
 });

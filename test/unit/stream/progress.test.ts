@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SourceProgress, StreamingQueryProgress } from '../../../src/spark/index.js';
+import type { SourceProgress, StreamingQueryProgress } from '@streamline/spark-connect';
 import { offsetsBehind, reportFromProgress } from '../../../src/stream/progress.js';
 
 const source = (overrides: Partial<SourceProgress> = {}): SourceProgress => ({

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { boolean, envelopeFields, integer, nullable, number, object, optional, string, timestamp, TOPIC_FIELDS, TOPIC_NAMES, type Field, type Fields } from '../../../src/model/index.js';
-import { messageChecks, reasonExpression, sqlString, type Check } from '../../../src/stream/validation.js';
+import { functions as F, T, type Column } from '@streamline/spark-connect';
+import { boolean, envelopeFields, ISO_UTC_INSTANT_PATTERN, integer, nullable, number, object, optional, string, timestamp, TOPIC_FIELDS, TOPIC_NAMES, type Field, type Fields } from '../../../src/model/index.js';
+import { messageChecks, reasonColumn, UUID_PATTERN, type Check } from '../../../src/stream/validation.js';
 
-const cols = { json: 'json', key: 'key', msg: 'msg' };
+// The checks are Spark plans (Columns); these tests compare them with the plan the typed API builds
+// for the intended condition. What the conditions do on real records is tested in
+// test/integration/stream (poison.test.ts).
+const cols = { json: F.col('json'), key: F.col('key'), msg: F.col('msg') };
+const msg = F.col('msg');
+const data = msg.getField('data');
 const reasons = (checks: Check[]) => checks.map((c) => c.reason);
 const byReason = (checks: Check[], reason: string): Check => {
   const found = checks.filter((c) => c.reason === reason);
   expect(found, `exactly one check "${reason}" in ${JSON.stringify(reasons(checks))}`).toHaveLength(1);
   return found[0] as Check;
 };
+const expectPlan = (actual: Column, expected: Column) => expect(actual.expr).toEqual(expected.expr);
+const present = (c: Column, cond: Column) => c.isNotNull().and(cond);
 
 /** Dotted paths of every required (non-null, non-optional) field under required objects, depth first. */
 function requiredPaths(fields: Fields, prefix = ''): string[] {
@@ -19,45 +27,38 @@ function requiredPaths(fields: Fields, prefix = ''): string[] {
   });
 }
 
-describe('sqlString', () => {
-  it.each([
-    ['plain', "'plain'"],
-    ["it's", "'it\\'s'"],
-    ['a\\d', "'a\\\\d'"],
-    ["\\'", "'\\\\\\''"],
-    ['', "''"],
-  ])('%j -> %s', (text, literal) => {
-    expect(sqlString(text)).toBe(literal);
+describe('reasonColumn', () => {
+  it('is when(...) with one branch per check in order, null when none fires', () => {
+    const a = F.col('a').isNull();
+    const b = F.col('b').eq('x');
+    expectPlan(reasonColumn([{ condition: a, reason: 'no a' }, { condition: b, reason: "b's value" }]), F.when(a, 'no a').when(b, "b's value"));
   });
-});
 
-describe('reasonExpression', () => {
-  it('is a CASE with one WHEN per check in order, the reasons quoted, NULL when none fires', () => {
-    const expr = reasonExpression([
-      { condition: 'a IS NULL', reason: 'no a' },
-      { condition: "b = 'x'", reason: "b's value" },
-    ]);
-    expect(expr).toBe("CASE WHEN a IS NULL THEN 'no a' WHEN b = 'x' THEN 'b\\'s value' ELSE NULL END");
+  it('ends in the fallback when one is given, and is the fallback alone without branches', () => {
+    const a = F.col('a').isNull();
+    expectPlan(reasonColumn([{ condition: a, reason: F.col('why') }], 'other'), F.when(a, F.col('why')).otherwise('other'));
+    expectPlan(reasonColumn([], 'other'), F.lit('other'));
+    expectPlan(reasonColumn([]), F.lit(null));
   });
 });
 
 describe('messageChecks', () => {
   it('puts the structural checks first and the identity checks last', () => {
     const checks = messageChecks(envelopeFields({ name: string() }), cols);
-    expect(checks.slice(0, 3)).toEqual([
-      { condition: 'json IS NULL', reason: 'empty value (tombstone)' },
-      { condition: 'NOT is_valid_utf8(json)', reason: 'value is not valid UTF-8' },
-      { condition: "from_json(json, 'MAP<STRING,STRING>') IS NULL", reason: 'value is not a JSON object' },
-    ]);
+    expect(reasons(checks).slice(0, 3)).toEqual(['empty value (tombstone)', 'value is not valid UTF-8', 'value is not a JSON object']);
+    expectPlan(checks[0]!.condition, F.col('json').isNull());
+    expectPlan(checks[1]!.condition, F.is_valid_utf8(F.col('json')).not());
+    expectPlan(checks[2]!.condition, F.from_json(F.col('json'), T.map(T.string, T.string)).isNull());
     expect(reasons(checks).slice(-2)).toEqual(['unsupported schema_version (expected 1)', 'message key does not match id']);
-    expect(checks.at(-1)?.condition).toBe('key IS NULL OR key <> msg.id');
+    expectPlan(checks.at(-1)!.condition, F.col('key').isNull().or(F.col('key').neq(msg.getField('id'))));
   });
 
-  it('uses the given column expressions (the dead-letter query passes a from_json call as msg)', () => {
-    const checks = messageChecks(envelopeFields({ n: integer() }), { json: 'v', key: 'k', msg: "from_json(v, 'x INT')" });
-    expect(checks[0]?.condition).toBe('v IS NULL');
-    expect(byReason(checks, 'missing or invalid field: data.n').condition).toBe("from_json(v, 'x INT').`data`.`n` IS NULL");
-    expect(checks.at(-1)?.condition).toBe("k IS NULL OR k <> from_json(v, 'x INT').id");
+  it('uses the given columns (the dead-letter query passes one parsed column per topic)', () => {
+    const parsed = F.col('msg_3');
+    const checks = messageChecks(envelopeFields({ n: integer() }), { json: F.col('v'), key: F.col('k'), msg: parsed });
+    expectPlan(checks[0]!.condition, F.col('v').isNull());
+    expectPlan(byReason(checks, 'missing or invalid field: data.n').condition, parsed.getField('data').getField('n').isNull());
+    expectPlan(checks.at(-1)!.condition, F.col('k').isNull().or(F.col('k').neq(parsed.getField('id'))));
   });
 
   it.each(TOPIC_NAMES)('%s: a null check for every required field of the envelope and data, nested ones included', (topic) => {
@@ -73,14 +74,18 @@ describe('messageChecks', () => {
 
   it('the envelope: UUID id, ISO instants, schema version 1, non-empty source', () => {
     const checks = messageChecks(envelopeFields({}), cols);
-    expect(byReason(checks, 'not a UUID: id').condition).toMatch(/^\(msg\.`id` IS NOT NULL AND NOT msg\.`id` RLIKE '\^\[0-9a-fA-F\]\{8\}-/);
-    expect(byReason(checks, 'not an ISO-8601 UTC timestamp: fetched_at').condition).toContain("RLIKE '^\\\\d{4}-");
-    expect(byReason(checks, 'not an ISO-8601 UTC timestamp: produced_at').condition).toContain('msg.`produced_at` IS NOT NULL AND');
-    expect(byReason(checks, 'not one of 1: schema_version').condition).toBe('(msg.`schema_version` IS NOT NULL AND msg.`schema_version` NOT IN (1))');
-    expect(byReason(checks, 'too short: source').condition).toBe('(msg.`source` IS NOT NULL AND length(msg.`source`) < 1)');
+    const id = msg.getField('id');
+    expectPlan(byReason(checks, 'not a UUID: id').condition, present(id, id.rlike(UUID_PATTERN).not()));
+    const version = msg.getField('schema_version');
+    expectPlan(byReason(checks, 'not one of 1: schema_version').condition, present(version, version.isin(1).not()));
+    const source = msg.getField('source');
+    expectPlan(byReason(checks, 'too short: source').condition, present(source, F.length(source).lt(1)));
+    const fetched = msg.getField('fetched_at');
+    expectPlan(byReason(checks, 'not an ISO-8601 UTC timestamp: fetched_at').condition, present(fetched, fetched.rlike(ISO_UTC_INSTANT_PATTERN).not()));
+    expect(reasons(checks)).toContain('not an ISO-8601 UTC timestamp: produced_at');
   });
 
-  it('derives range, enum, pattern and length checks from the descriptors, guarded by IS NOT NULL', () => {
+  it('derives range, enum, pattern and length checks from the descriptors, guarded by a not-null test', () => {
     const checks = messageChecks(
       envelopeFields({
         lat: number({ minimum: -90, maximum: 90 }),
@@ -93,15 +98,16 @@ describe('messageChecks', () => {
       }),
       cols,
     );
-    expect(byReason(checks, 'below -90: data.lat').condition).toBe('(msg.`data`.`lat` IS NOT NULL AND msg.`data`.`lat` < -90)');
-    expect(byReason(checks, 'above 90: data.lat').condition).toBe('(msg.`data`.`lat` IS NOT NULL AND msg.`data`.`lat` > 90)');
-    expect(byReason(checks, 'below 0: data.age').condition).toBe('(msg.`data`.`age` IS NOT NULL AND msg.`data`.`age` < 0)');
+    const f = (name: string) => data.getField(name);
+    expectPlan(byReason(checks, 'below -90: data.lat').condition, present(f('lat'), f('lat').lt(-90)));
+    expectPlan(byReason(checks, 'above 90: data.lat').condition, present(f('lat'), f('lat').gt(90)));
+    expectPlan(byReason(checks, 'below 0: data.age').condition, present(f('age'), f('age').lt(0)));
     expect(reasons(checks)).not.toContain('above undefined: data.age');
-    expect(byReason(checks, 'not one of 1, 2, 3: data.level').condition).toBe('(msg.`data`.`level` IS NOT NULL AND msg.`data`.`level` NOT IN (1, 2, 3))');
-    expect(byReason(checks, 'not one of male, female: data.gender').condition).toBe("(msg.`data`.`gender` IS NOT NULL AND msg.`data`.`gender` NOT IN ('male', 'female'))");
-    expect(byReason(checks, 'does not match the expected pattern: data.nat').condition).toBe("(msg.`data`.`nat` IS NOT NULL AND NOT msg.`data`.`nat` RLIKE '^[A-Z]{2}$')");
-    expect(byReason(checks, 'too short: data.email').condition).toBe('(msg.`data`.`email` IS NOT NULL AND length(msg.`data`.`email`) < 1)');
-    expect(byReason(checks, 'not an ISO-8601 UTC timestamp: data.at').condition).toContain('msg.`data`.`at` IS NOT NULL AND NOT msg.`data`.`at` RLIKE');
+    expectPlan(byReason(checks, 'not one of 1, 2, 3: data.level').condition, present(f('level'), f('level').isin(1, 2, 3).not()));
+    expectPlan(byReason(checks, 'not one of male, female: data.gender').condition, present(f('gender'), f('gender').isin('male', 'female').not()));
+    expectPlan(byReason(checks, 'does not match the expected pattern: data.nat').condition, present(f('nat'), f('nat').rlike('^[A-Z]{2}$').not()));
+    expectPlan(byReason(checks, 'too short: data.email').condition, present(f('email'), F.length(f('email')).lt(1)));
+    expect(reasons(checks)).toContain('not an ISO-8601 UTC timestamp: data.at');
   });
 
   it('no null check for nullable or optional fields, but their other checks still apply', () => {
@@ -113,21 +119,23 @@ describe('messageChecks', () => {
     expect(reasons(checks)).toContain('below 5: data.absent');
   });
 
-  it('quotes every path segment, escaping backticks, and labels nested fields with their dotted path', () => {
-    const checks = messageChecks(envelopeFields({ 'odd`name': object({ 'inner field': string() }) }), cols);
-    expect(byReason(checks, 'missing or invalid field: data.odd`name').condition).toBe('msg.`data`.`odd``name` IS NULL');
-    expect(byReason(checks, 'missing or invalid field: data.odd`name.inner field').condition).toBe('msg.`data`.`odd``name`.`inner field` IS NULL');
+  it('reaches nested fields by name, whatever characters the name has, and labels them with their dotted path', () => {
+    const checks = messageChecks(envelopeFields({ 'odd`name.x': object({ 'inner field': string() }) }), cols);
+    const odd = data.getField('odd`name.x');
+    expectPlan(byReason(checks, 'missing or invalid field: data.odd`name.x').condition, odd.isNull());
+    expectPlan(byReason(checks, 'missing or invalid field: data.odd`name.x.inner field').condition, odd.getField('inner field').isNull());
   });
 
   it('the children of an optional or nullable object are checked only when the object is there', () => {
     const checks = messageChecks(envelopeFields({ extra: optional(object({ x: integer({ maximum: 9 }) })), id2: nullable(object({ v: string() })) }), cols);
     expect(reasons(checks)).not.toContain('missing or invalid field: data.extra');
     expect(reasons(checks)).not.toContain('missing or invalid field: data.id2');
-    expect(byReason(checks, 'missing or invalid field: data.extra.x').condition).toBe('(msg.`data`.`extra` IS NOT NULL AND (msg.`data`.`extra`.`x` IS NULL))');
-    expect(byReason(checks, 'above 9: data.extra.x').condition).toBe(
-      '(msg.`data`.`extra` IS NOT NULL AND ((msg.`data`.`extra`.`x` IS NOT NULL AND msg.`data`.`extra`.`x` > 9)))',
-    );
-    expect(byReason(checks, 'missing or invalid field: data.id2.v').condition).toBe('(msg.`data`.`id2` IS NOT NULL AND (msg.`data`.`id2`.`v` IS NULL))');
+    const extra = data.getField('extra');
+    const x = extra.getField('x');
+    expectPlan(byReason(checks, 'missing or invalid field: data.extra.x').condition, present(extra, x.isNull()));
+    expectPlan(byReason(checks, 'above 9: data.extra.x').condition, present(extra, present(x, x.gt(9))));
+    const id2 = data.getField('id2');
+    expectPlan(byReason(checks, 'missing or invalid field: data.id2.v').condition, present(id2, id2.getField('v').isNull()));
   });
 
   it('the children of a required object need no guard: a null parent already fails its own check first', () => {
@@ -135,6 +143,6 @@ describe('messageChecks', () => {
     const i = reasons(checks).indexOf('missing or invalid field: data.req');
     expect(i).toBeGreaterThan(-1);
     expect(reasons(checks)[i + 1]).toBe('missing or invalid field: data.req.y');
-    expect(checks[i + 1]?.condition).toBe('msg.`data`.`req`.`y` IS NULL');
+    expectPlan(checks[i + 1]!.condition, data.getField('req').getField('y').isNull());
   });
 });

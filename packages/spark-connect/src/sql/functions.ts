@@ -1,0 +1,43 @@
+/**
+ * Spark SQL functions as Column builders: the ones the streamline pipeline and this package's tests
+ * run against a real server. Names follow PySpark's `pyspark.sql.functions` (snake_case).
+ */
+import { Column, type ColumnOrName, type ColumnOrValue, type LiteralValue } from './column.js';
+import type { DataType } from './types.js';
+
+const c = Column.ofName;
+
+/** A column by name; `*` and `a.*` expand, a dotted name reaches into structs. */
+export const col = (name: string): Column => Column.col(name);
+export const lit = (value: LiteralValue): Column => Column.lit(value);
+
+// ---- conditionals -----------------------------------------------------------------------------
+
+/** `when(cond, value).when(cond2, value2).otherwise(other)` (CASE WHEN); without otherwise, null. */
+export const when = (condition: Column, value: ColumnOrValue): Column => Column.fn('when', condition, value);
+
+// ---- JSON and structs -------------------------------------------------------------------------
+
+/**
+ * Parses a JSON string column with a schema (a StructType, or a MapType/ArrayType); JSON that does
+ * not fit gives NULL (PERMISSIVE mode). The schema travels as Spark's DDL, rendered by the DataType.
+ */
+export const from_json = (x: ColumnOrName, schema: DataType): Column => Column.fn('from_json', c(x), Column.lit(schema.toDDL()));
+export const to_json = (x: ColumnOrName): Column => Column.fn('to_json', c(x));
+/** `named_struct('a', colA, 'b', colB)` from an object of fields. */
+export const named_struct = (fields: Record<string, ColumnOrValue>): Column =>
+  Column.fn('named_struct', ...Object.entries(fields).flatMap(([k, v]) => [Column.lit(k), Column.of(v)]));
+
+// ---- strings and binary -----------------------------------------------------------------------
+
+export const concat_ws = (sep: string, ...cols: ColumnOrName[]): Column => Column.fn('concat_ws', Column.lit(sep), ...cols.map(c));
+/** Characters of a string, bytes of a binary. */
+export const length = (x: ColumnOrName): Column => Column.fn('length', c(x));
+export const octet_length = (x: ColumnOrName): Column => Column.fn('octet_length', c(x));
+export const base64 = (x: ColumnOrName): Column => Column.fn('base64', c(x));
+/** True when a string or binary holds valid UTF-8. */
+export const is_valid_utf8 = (x: ColumnOrName): Column => Column.fn('is_valid_utf8', c(x));
+
+// ---- dates and times --------------------------------------------------------------------------
+
+export const current_timestamp = (): Column => Column.fn('current_timestamp');

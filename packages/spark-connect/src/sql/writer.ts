@@ -1,0 +1,144 @@
+/**
+ * Batch (`df.write`) and streaming (`df.writeStream`) writers: immutable builders producing
+ * WriteOperation and WriteStreamOperationStart commands.
+ */
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { SparkError } from '../client/errors.js';
+import { WriteOperation_SaveMode, type WriteStreamOperationStartSchema } from '../gen/spark/connect/commands_pb.js';
+import type { Relation } from '../gen/spark/connect/relations_pb.js';
+import { command, executeCommand, type SessionContext } from './context.js';
+import { StreamingQuery } from './streaming.js';
+
+export type OptionValue = string | number | boolean;
+
+interface WriterState {
+  source?: string;
+  options: Record<string, string>;
+}
+
+/** Option values as Spark takes them (strings). */
+const withOptions = (current: Record<string, string>, added: Record<string, OptionValue>): Record<string, string> => ({
+  ...current,
+  ...Object.fromEntries(Object.entries(added).map(([k, v]) => [k, String(v)])),
+});
+
+export class DataFrameWriter {
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly input: Relation,
+    private readonly state: WriterState = { options: {} },
+  ) {}
+
+  private with(patch: Partial<WriterState>): DataFrameWriter {
+    return new DataFrameWriter(this.ctx, this.input, { ...this.state, ...patch });
+  }
+
+  format(source: string): DataFrameWriter {
+    return this.with({ source });
+  }
+  option(key: string, value: OptionValue): DataFrameWriter {
+    return this.options({ [key]: value });
+  }
+  options(options: Record<string, OptionValue>): DataFrameWriter {
+    return this.with({ options: withOptions(this.state.options, options) });
+  }
+
+  /** The WriteOperation command (for tests and inspection). */
+  toCommand() {
+    return command({
+      commandType: {
+        case: 'writeOperation',
+        value: {
+          input: this.input,
+          ...(this.state.source !== undefined ? { source: this.state.source } : {}),
+          mode: WriteOperation_SaveMode.UNSPECIFIED,
+          options: this.state.options,
+        },
+      },
+    });
+  }
+
+  /** Writes with the configured format and options. */
+  async save(): Promise<void> {
+    await executeCommand(this.ctx, this.toCommand());
+  }
+}
+
+/** When micro-batches run. */
+export type Trigger = { processingTime: string | number } | { availableNow: true };
+
+export type OutputMode = 'append' | 'complete' | 'update';
+
+interface StreamWriterState {
+  format?: string;
+  outputMode?: OutputMode;
+  trigger?: Trigger;
+  queryName?: string;
+  options: Record<string, string>;
+}
+
+const interval = (v: string | number): string => (typeof v === 'number' ? `${v} milliseconds` : v);
+
+export class DataStreamWriter {
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly input: Relation,
+    private readonly state: StreamWriterState = { options: {} },
+  ) {}
+
+  private with(patch: Partial<StreamWriterState>): DataStreamWriter {
+    return new DataStreamWriter(this.ctx, this.input, { ...this.state, ...patch });
+  }
+
+  format(source: string): DataStreamWriter {
+    return this.with({ format: source });
+  }
+  outputMode(mode: OutputMode): DataStreamWriter {
+    return this.with({ outputMode: mode });
+  }
+  /** `{ processingTime: '1 second' }` (or ms), `{ availableNow: true }`. */
+  trigger(trigger: Trigger): DataStreamWriter {
+    return this.with({ trigger });
+  }
+  queryName(name: string): DataStreamWriter {
+    return this.with({ queryName: name });
+  }
+  option(key: string, value: OptionValue): DataStreamWriter {
+    return this.options({ [key]: value });
+  }
+  options(options: Record<string, OptionValue>): DataStreamWriter {
+    return this.with({ options: withOptions(this.state.options, options) });
+  }
+  /** Shorthand for `.option('checkpointLocation', dir)`. */
+  checkpointLocation(dir: string): DataStreamWriter {
+    return this.option('checkpointLocation', dir);
+  }
+  /** The WriteStreamOperationStart command (for tests and inspection). */
+  toCommand() {
+    const t = this.state.trigger;
+    let trigger: MessageInitShape<typeof WriteStreamOperationStartSchema>['trigger'] = { case: undefined };
+    if (t && 'processingTime' in t) trigger = { case: 'processingTimeInterval', value: interval(t.processingTime) };
+    else if (t && 'availableNow' in t) trigger = { case: 'availableNow', value: true };
+    return command({
+      commandType: {
+        case: 'writeStreamOperationStart',
+        value: {
+          input: this.input,
+          format: this.state.format ?? '',
+          options: this.state.options,
+          trigger,
+          outputMode: this.state.outputMode ?? '',
+          queryName: this.state.queryName ?? '',
+        },
+      },
+    });
+  }
+
+  /** Starts the streaming query and returns its handle. */
+  async start(): Promise<StreamingQuery> {
+    const result = await executeCommand(this.ctx, this.toCommand());
+    const r = result.writeStreamOperationStartResult;
+    if (!r?.queryId) throw new SparkError('WriteStreamOperationStart returned no query id');
+    return new StreamingQuery(this.ctx, r.queryId.id, r.queryId.runId, r.name || null);
+  }
+}
