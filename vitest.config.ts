@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic, no services) and `integration` (real Kafka, Spark, FerretDB,
+// Projects: `unit` (pure logic, no services) and `integration` (real Kafka, Spark, FerretDB,
 // started once per run by test/global-setup.ts and shared by every file; tests isolate themselves
 // by topic, database and checkpoint names).
 export default defineConfig({
@@ -24,6 +24,21 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           pool: 'forks',
+        },
+      },
+      {
+        // Cluster mode (3 brokers, Spark master + 2 workers), started once by its own global setup; runs
+        // after the other projects so its producer and fault run do not compete with them for the 2 cores.
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/cluster-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 400_000,
+          fileParallelism: false,
+          pool: 'forks',
+          sequence: { groupOrder: 1 },
         },
       },
     ],
