@@ -47,7 +47,8 @@ export function sparkService(config: StreamlineConfig): ServiceSpec {
     title: config.spark.master.startsWith('spark://') ? `Spark Connect server (driver, master ${config.spark.master})` : 'Spark Connect server',
     address: `sc://${host}:${port}`,
     ports: [{ host, port, purpose: 'Spark Connect gRPC', configKey: 'spark.port' }],
-    startTimeoutMs: 120_000,
+    // As driver of a standalone cluster it also waits for its executors to launch on the workers.
+    startTimeoutMs: config.spark.master.startsWith('spark://') ? 300_000 : 120_000,
     checkArtifacts: () => requireJars(jars, 'Spark'),
     async prepare() {
       mkdirSync(join(dir, 'tmp'), { recursive: true });

@@ -89,7 +89,7 @@ async function awaitReady(spec: ServiceSpec, record: ServiceRecord): Promise<voi
       throw new RuntimeError(`${spec.name}: the process exited during start`, `see ${record.logFile}`, tailFile(record.logFile));
     }
     try {
-      await spec.probe(Math.min(5_000, Math.max(1_000, deadline - Date.now())));
+      await spec.probe(Math.min(15_000, Math.max(1_000, deadline - Date.now())));
       return;
     } catch (e) {
       lastError = (e as Error).message;
