@@ -21,9 +21,9 @@ export interface KafkaClusterView {
 export async function kafkaClusterView(config: StreamlineConfig, timeoutMs = 3_000): Promise<KafkaClusterView> {
   const admin = new Admin({ clientId: 'streamline-status', bootstrapBrokers: kafkaBootstrap(config).split(','), timeout: timeoutMs, retries: 0 });
   try {
-    const all = await admin.metadata({ topics: [] });
-    const existing = config.topics.filter((t) => all.topics.has(t));
-    const metadata = existing.length ? await admin.metadata({ topics: existing, forceUpdate: true }) : all;
+    const listed = new Set(await admin.listTopics());
+    const existing = config.topics.filter((t) => listed.has(t));
+    const metadata = await admin.metadata({ topics: existing, forceUpdate: true });
     const topics = existing.map((topic): TopicIsr => {
       const partitions = (metadata.topics.get(topic)?.partitions ?? []).map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr }));
       return { topic, partitions, underReplicated: partitions.filter((p) => p.isr.length < p.replicas.length).length };
