@@ -216,7 +216,7 @@ export interface ServiceStatus {
 }
 
 /** One line per local service: address, pid, uptime and a live health probe. */
-export async function status(config: StreamlineConfig, probeTimeoutMs = 3_000): Promise<ServiceStatus[]> {
+export async function status(config: StreamlineConfig, probeTimeoutMs = 10_000): Promise<ServiceStatus[]> {
   return Promise.all(
     localServices(config).map(async (spec): Promise<ServiceStatus> => {
       const base = { name: spec.name, role: spec.role, title: spec.title, address: spec.address, logFile: logFileOf(config, spec.name) };
