@@ -34,7 +34,7 @@ export default defineConfig({
           include: ['test/cluster/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/cluster-setup.ts'],
-          testTimeout: 600_000,
+          testTimeout: 1_500_000,
           hookTimeout: 400_000,
           fileParallelism: false,
           pool: 'forks',

@@ -114,7 +114,7 @@ describe('cluster mode', () => {
     await eventually(async () => {
       const counts = await collectionCounts(config, bindings);
       return bindings.every((b) => counts.find((c) => c.collection === b.collection)?.documents === USERS) ? counts : undefined;
-    }, { timeoutMs: 360_000, intervalMs: 2_000, what: `${USERS} documents in every collection` });
+    }, { timeoutMs: Math.max(360_000, USERS * 100), intervalMs: 2_000, what: `${USERS} documents in every collection` });
     const counts = await collectionCounts(config, bindings);
     expect(counts.filter((c) => c.collection !== 'dead_letters')).toEqual(expected);
 
