@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeConfig, loadConfig, type StreamlineConfig } from '../config/index.js';
+import { recordedNodes } from '../runtime/index.js';
 
 /** A wrong combination of flags: printed as is, exit code 2. */
 export class UsageError extends Error {
@@ -18,6 +19,7 @@ export interface GlobalOptions {
   config?: string;
   stateDir?: string;
   printConfig?: boolean;
+  cluster?: boolean;
 }
 
 /** Options every command accepts. */
@@ -25,6 +27,7 @@ export function addGlobalOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-c, --config <file>', 'configuration file (JSON); default ./streamline.config.json if present'))
     .addOption(new Option('--state-dir <dir>', 'where services keep data, logs and pids (env STREAMLINE_STATE_DIR)'))
+    .addOption(new Option('--cluster', 'cluster mode: N Kafka brokers, Spark master + workers (cluster.enabled; implied when the state dir holds a running cluster)'))
     .addOption(new Option('--print-config', 'print the effective configuration and exit'));
 }
 
@@ -34,7 +37,13 @@ type Overrides = Record<string, Record<string, unknown> | unknown>;
 export function resolveConfig(opts: GlobalOptions, overrides: Overrides = {}): StreamlineConfig {
   const flagLayer: Overrides = { ...overrides };
   if (opts.stateDir) flagLayer.stateDir = opts.stateDir;
-  return loadConfig({ configFile: opts.config, overrides: flagLayer as never });
+  const withCluster = (layer: Overrides) => ({ ...layer, cluster: { ...(layer.cluster as object | undefined), enabled: true } });
+  const config = loadConfig({ configFile: opts.config, overrides: (opts.cluster ? withCluster(flagLayer) : flagLayer) as never });
+  // After `up --cluster`, every command in that state dir talks to the cluster without repeating the flag.
+  if (!config.cluster.enabled && recordedNodes(config).some((n) => n === 'kafka-1' || n === 'spark-master')) {
+    return loadConfig({ configFile: opts.config, overrides: withCluster(flagLayer) as never });
+  }
+  return config;
 }
 
 /** Handles --print-config: returns true if the command should stop here. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { redactUri } from './endpoints.js';
+import { applyClusterMode, clusterIssues } from './cluster.js';
 import { DEFAULT_TOPICS, configSchema, type StreamlineConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -20,6 +21,19 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
     api: { host: '127.0.0.1', port: 3001 },
     stream: { trigger: '1 second', startingOffsets: 'earliest', maxOffsetsPerTrigger: 20_000 },
     dashboard: { host: '127.0.0.1', port: 3000, refreshMs: 2_000, historyMinutes: 15 },
+    cluster: {
+      enabled: false,
+      kafkaBrokers: 3,
+      sparkWorkers: 2,
+      workerCores: 1,
+      workerMemory: '512m',
+      daemonHeap: '128m',
+      masterPort: 7077,
+      masterUiPort: 8080,
+      workerPort: 7078,
+      workerUiPort: 8081,
+      portStep: 2,
+    },
     topics: [...DEFAULT_TOPICS],
   };
 }
@@ -67,6 +81,7 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
       const raw = env[toEnvName(here)];
       if (raw === undefined || raw === '') continue;
       if (Array.isArray(value)) out[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      else if (typeof value === 'boolean') out[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
       else if (typeof value === 'number') out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
       else out[key] = raw;
     }
@@ -116,15 +131,18 @@ export interface LoadOptions {
 export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
   const cwd = opts.cwd ?? process.cwd();
   const defaults = defaultConfig(cwd);
-  const merged = mergeLayers(
-    defaults as unknown as Tree,
-    fileLayer(opts.configFile, cwd),
-    envLayer(opts.env ?? process.env, defaults),
-    opts.overrides ?? {},
-  );
+  const explicit = mergeLayers(fileLayer(opts.configFile, cwd), envLayer(opts.env ?? process.env, defaults), opts.overrides ?? {});
+  const merged = mergeLayers(defaults as unknown as Tree, explicit);
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(formatIssues(result.error, 'defaults < config file < STREAMLINE_* env < flags', merged));
-  const config = result.data;
+  const given = (section: string, key: string) => isObject(explicit[section]) && (explicit[section] as Tree)[key] !== undefined;
+  const config = applyClusterMode(result.data, {
+    replicationFactor: given('kafka', 'replicationFactor'),
+    minInsyncReplicas: given('kafka', 'minInsyncReplicas'),
+    sparkMaster: given('spark', 'master'),
+  });
+  const issues = clusterIssues(config);
+  if (issues.length) throw new ConfigError(`invalid configuration:\n${issues.map((i) => `  - ${i.key} (env ${toEnvName(i.key.split('.'))}): ${i.message}`).join('\n')}`);
   config.stateDir = resolve(cwd, config.stateDir);
   config.artifactsDir = resolve(cwd, config.artifactsDir ?? config.stateDir);
   return config;

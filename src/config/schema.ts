@@ -84,6 +84,30 @@ export const configSchema = z
         tokenFile: z.string().min(1).optional(),
       })
       .strict(),
+    /**
+     * Cluster mode: N KRaft brokers and a Spark standalone master with N workers, all local processes.
+     * Node i (1-based) of a kind takes its base port + (i - 1) * portStep, see src/config/cluster.ts.
+     */
+    cluster: z
+      .object({
+        enabled: z.boolean(),
+        kafkaBrokers: z.number().int().min(1).max(9),
+        sparkWorkers: z.number().int().min(1).max(8),
+        /** Cores each worker offers (and each executor takes). */
+        workerCores: z.number().int().min(1),
+        /** Memory each worker offers; its one executor gets all of it as heap. */
+        workerMemory: memory,
+        /** Heap of the master and worker daemons (they only schedule; executors do the work). */
+        daemonHeap: memory,
+        masterPort: port,
+        masterUiPort: port,
+        /** Worker i: RPC workerPort + (i-1)*portStep, web UI workerUiPort + (i-1)*portStep. */
+        workerPort: port,
+        workerUiPort: port,
+        /** Distance between the ports of consecutive nodes of one kind (brokers: kafka.port, kafka.controllerPort). */
+        portStep: z.number().int().min(1).max(100),
+      })
+      .strict(),
     topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),
   })
   .strict();

@@ -2,12 +2,16 @@ import { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
 
-/** Readiness: the broker answers a metadata request listing at least one broker. */
-export async function probeKafka(bootstrap: string, timeoutMs: number): Promise<void> {
+/**
+ * Readiness: the broker answers a metadata request listing at least one broker (with `nodeId`: listing
+ * that node, i.e. it registered with the controller quorum and serves as a broker).
+ */
+export async function probeKafka(bootstrap: string, timeoutMs: number, nodeId?: number): Promise<void> {
   const admin = new Admin({ clientId: 'streamline-probe', bootstrapBrokers: bootstrap.split(','), timeout: timeoutMs, retries: 0 });
   try {
     const metadata = await admin.metadata({ topics: [] });
     if (metadata.brokers.size === 0) throw new Error('metadata lists no broker yet');
+    if (nodeId !== undefined && !metadata.brokers.has(nodeId)) throw new Error(`cluster metadata does not list broker ${nodeId}`);
   } finally {
     await admin.close().catch(() => undefined);
   }

@@ -1,151 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StreamlineConfig } from '../config/index.js';
-import { probeFerretDb, probeKafka, probeSpark } from './probes.js';
+import { runsLocalSparkCluster, type StreamlineConfig } from '../config/index.js';
+import { probeFerretDb, probeSpark } from './probes.js';
 import { RuntimeError } from './errors.js';
+import { executorConf, kafkaClusterServices, sparkClusterServices } from './cluster-services.js';
+import { kafkaNodeService } from './kafka-node.js';
+import { artifactsOf, log4jConfig, requireJars, serviceDir, SPARK_JAVA_OPTIONS, type ServiceSpec } from './spec.js';
 
-export type ServiceName = 'kafka' | 'spark' | 'ferretdb';
-
-export interface PortClaim {
-  host: string;
-  port: number;
-  /** What the port is for, e.g. "Kafka broker listener". */
-  purpose: string;
-  /** The config key that moves it, for the error message. */
-  configKey: string;
-}
-
-export interface LaunchSpec {
-  command: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-/** Everything the supervisor needs to start, probe and describe one local service. */
-export interface ServiceSpec {
-  name: ServiceName;
-  title: string;
-  address: string;
-  ports: PortClaim[];
-  /** Throws a RuntimeError naming what is missing (jars, binary) and how to get it. */
-  checkArtifacts(): void;
-  /** Writes config files, formats storage; idempotent. */
-  prepare(): Promise<void>;
-  launch(): LaunchSpec;
-  /** Resolves when the service answers a real request; rejects otherwise. */
-  probe(timeoutMs: number): Promise<void>;
-  startTimeoutMs: number;
-}
-
-const artifacts = (config: StreamlineConfig) => config.artifactsDir ?? config.stateDir;
-export const serviceDir = (config: StreamlineConfig, name: ServiceName) => join(config.stateDir, name);
-export const logFileOf = (config: StreamlineConfig, name: ServiceName) => join(config.stateDir, 'logs', `${name}.log`);
-
-// Spark's launcher scripts add these for Java 17+ (JavaModuleOptions); we start the JVM ourselves.
-const SPARK_JAVA_OPTIONS = [
-  '-XX:+IgnoreUnrecognizedVMOptions',
-  '--add-modules=jdk.incubator.vector',
-  ...[
-    'java.lang', 'java.lang.invoke', 'java.lang.reflect', 'java.io', 'java.net', 'java.nio', 'java.util',
-    'java.util.concurrent', 'java.util.concurrent.atomic', 'jdk.internal.ref', 'sun.nio.ch', 'sun.nio.cs',
-    'sun.security.action', 'sun.util.calendar',
-  ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`),
-  '-Djdk.reflect.useDirectMethodHandle=false',
-  '-Dio.netty.tryReflectionSetAccessible=true',
-];
-
-function requireJars(dir: string, what: string): void {
-  if (!existsSync(dir) || readdirSync(dir).filter((f) => f.endsWith('.jar')).length === 0) {
-    throw new RuntimeError(`missing artifact: no ${what} jars in ${dir}`, 'run `npm run setup` (it downloads them from Maven Central)');
-  }
-}
-
-const log4jConfig = (rootLevel: string, loggers: Record<string, string>) =>
-  [
-    'status = warn',
-    'appender.console.type = Console',
-    'appender.console.name = console',
-    'appender.console.target = SYSTEM_OUT',
-    'appender.console.layout.type = PatternLayout',
-    'appender.console.layout.pattern = %d{ISO8601} %-5p [%c{1}] %m%n',
-    `rootLogger.level = ${rootLevel}`,
-    'rootLogger.appenderRef.console.ref = console',
-    ...Object.entries(loggers).flatMap(([name, level], i) => [
-      `logger.l${i}.name = ${name}`,
-      `logger.l${i}.level = ${level}`,
-    ]),
-  ].join('\n') + '\n';
+export { logFileOf, serviceDir, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './spec.js';
 
 export function kafkaService(config: StreamlineConfig): ServiceSpec {
   const dir = serviceDir(config, 'kafka');
-  const libs = join(artifacts(config), 'kafka', 'libs');
-  const dataDir = join(dir, 'data');
-  const propsFile = join(dir, 'server.properties');
-  const log4jFile = join(dir, 'log4j2.properties');
   const { host, port, controllerPort } = config.kafka;
-  const classpath = `${libs}/*`;
-  return {
-    name: 'kafka',
-    title: 'Kafka broker + KRaft controller',
-    address: `${host}:${port}`,
-    ports: [
-      { host, port, purpose: 'Kafka broker listener', configKey: 'kafka.port' },
-      { host, port: controllerPort, purpose: 'Kafka KRaft controller listener', configKey: 'kafka.controllerPort' },
-    ],
-    startTimeoutMs: 90_000,
-    checkArtifacts: () => requireJars(libs, 'Kafka'),
-    async prepare() {
-      mkdirSync(dataDir, { recursive: true });
-      const props = {
-        'process.roles': 'broker,controller',
-        'node.id': '1',
-        'controller.quorum.voters': `1@${host}:${controllerPort}`,
-        listeners: `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-        'advertised.listeners': `PLAINTEXT://${host}:${port}`,
-        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-        'controller.listener.names': 'CONTROLLER',
-        'inter.broker.listener.name': 'PLAINTEXT',
-        'log.dirs': dataDir,
-        'num.partitions': String(config.kafka.partitions),
-        // Topics are created explicitly by the producer with the configured settings; a typo must not create one.
-        'auto.create.topics.enable': 'false',
-        'offsets.topic.replication.factor': '1',
-        'transaction.state.log.replication.factor': '1',
-        'transaction.state.log.min.isr': '1',
-        'group.initial.rebalance.delay.ms': '0',
-        'message.max.bytes': String(2 * 1024 * 1024),
-      };
-      writeFileSync(propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-      writeFileSync(log4jFile, log4jConfig('INFO', { 'state.change.logger': 'WARN', 'kafka.request.logger': 'WARN', 'org.apache.kafka.controller': 'WARN' }));
-      if (existsSync(join(dataDir, 'meta.properties'))) return;
-      const clusterIdFile = join(dir, 'cluster-id');
-      if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
-      const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
-      const { runToCompletion } = await import('./exec.js');
-      await runToCompletion('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jFile}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {
-        what: 'format Kafka storage',
-        logFile: logFileOf(config, 'kafka'),
-      });
-    },
-    launch: () => ({
-      command: 'java',
-      args: [`-Xmx${config.kafka.heap}`, `-Xms${config.kafka.heap}`, `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath, 'kafka.Kafka', propsFile],
-      env: process.env,
-      cwd: dir,
-    }),
-    probe: (timeoutMs) => probeKafka(`${host}:${port}`, timeoutMs),
-  };
+  return kafkaNodeService(config, { name: 'kafka', id: 1, port, controllerPort, voters: `1@${host}:${controllerPort}`, brokers: 1, clusterIdFile: join(dir, 'cluster-id') });
 }
 
 export function sparkService(config: StreamlineConfig): ServiceSpec {
   const dir = serviceDir(config, 'spark');
-  const sparkHome = join(artifacts(config), 'spark');
+  const sparkHome = join(artifactsOf(config), 'spark');
   const jars = join(sparkHome, 'jars');
   const log4jFile = join(dir, 'log4j2.properties');
   const { host, port, uiPort, master, driverMemory, sessionTimeout } = config.spark;
   const conf: Record<string, string> = {
+    ...executorConf(config),
     'spark.master': master,
     'spark.app.name': 'streamline-connect',
     'spark.driver.memory': driverMemory,
@@ -162,12 +39,16 @@ export function sparkService(config: StreamlineConfig): ServiceSpec {
     'spark.sql.shuffle.partitions': '4',
     'spark.sql.streaming.stopGracefullyOnShutdown': 'true',
   };
+  if (config.spark.master.startsWith('spark://')) conf['spark.executor.extraJavaOptions'] = `-Dlog4j2.configurationFile=${log4jFile}`;
   return {
     name: 'spark',
-    title: 'Spark Connect server',
+    role: 'spark-driver',
+    phase: 2,
+    title: config.spark.master.startsWith('spark://') ? `Spark Connect server (driver, master ${config.spark.master})` : 'Spark Connect server',
     address: `sc://${host}:${port}`,
     ports: [{ host, port, purpose: 'Spark Connect gRPC', configKey: 'spark.port' }],
-    startTimeoutMs: 120_000,
+    // As driver of a standalone cluster it also waits for its executors to launch on the workers.
+    startTimeoutMs: config.spark.master.startsWith('spark://') ? 300_000 : 120_000,
     checkArtifacts: () => requireJars(jars, 'Spark'),
     async prepare() {
       mkdirSync(join(dir, 'tmp'), { recursive: true });
@@ -198,11 +79,13 @@ export function sparkService(config: StreamlineConfig): ServiceSpec {
 
 export function ferretDbService(config: StreamlineConfig): ServiceSpec {
   const dir = serviceDir(config, 'ferretdb');
-  const binary = join(artifacts(config), 'bin', 'ferretdb');
+  const binary = join(artifactsOf(config), 'bin', 'ferretdb');
   const dataDir = join(dir, 'data');
   const { host, port } = config.mongo;
   return {
     name: 'ferretdb',
+    role: 'mongo',
+    phase: 0,
     title: 'FerretDB (MongoDB wire protocol, SQLite)',
     address: `mongodb://${host}:${port}`,
     ports: [{ host, port, purpose: 'MongoDB wire protocol', configKey: 'mongo.port' }],
@@ -235,7 +118,10 @@ export function ferretDbService(config: StreamlineConfig): ServiceSpec {
 export function localServices(config: StreamlineConfig): ServiceSpec[] {
   const specs: ServiceSpec[] = [];
   if (!config.mongo.uri) specs.push(ferretDbService(config));
-  if (!config.kafka.bootstrapServers) specs.push(kafkaService(config));
-  if (!config.spark.remote) specs.push(sparkService(config));
+  if (!config.kafka.bootstrapServers) specs.push(...(config.cluster.enabled ? kafkaClusterServices(config) : [kafkaService(config)]));
+  if (!config.spark.remote) {
+    if (runsLocalSparkCluster(config)) specs.push(...sparkClusterServices(config));
+    specs.push(sparkService(config));
+  }
   return specs;
 }

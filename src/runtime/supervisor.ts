@@ -1,14 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StreamlineConfig } from '../config/index.js';
 import { RuntimeError } from './errors.js';
 import { portFree } from './ports.js';
 import { isRunning, startProcess, stopProcess, tailFile, type ProcessRecord } from './process.js';
-import { localServices, logFileOf, type ServiceName, type ServiceSpec } from './services.js';
+import { checkMemoryBudget } from './budget.js';
+import { localServices, logFileOf, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './services.js';
 
 export interface ServiceRecord extends ProcessRecord {
   name: ServiceName;
+  /** Absent in records written before cluster mode (single-node services). */
+  role?: ServiceRole;
   address: string;
 }
 
@@ -50,6 +53,21 @@ function writeRecord(config: StreamlineConfig, record: ServiceRecord): void {
 
 const removeRecord = (config: StreamlineConfig, name: ServiceName) => rmSync(recordFile(config, name), { force: true });
 
+/** Every process record in the state dir, whatever config wrote it (so `down` also stops a cluster started with other flags). */
+function allRecords(config: StreamlineConfig): ServiceRecord[] {
+  if (!existsSync(runDir(config))) return [];
+  return readdirSync(runDir(config))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => readRecord(config, f.slice(0, -'.json'.length)))
+    .filter((r): r is ServiceRecord => r !== undefined);
+}
+
+/** Names of the nodes recorded in the state dir (e.g. to tell that a cluster was started there). */
+export const recordedNodes = (config: StreamlineConfig): ServiceName[] => allRecords(config).map((r) => r.name);
+
+const LEGACY_ROLES: Record<string, ServiceRole> = { spark: 'spark-driver', kafka: 'kafka-broker', ferretdb: 'mongo' };
+const stopRank = (r: ServiceRecord) => STOP_ORDER.indexOf(r.role ?? LEGACY_ROLES[r.name] ?? 'mongo');
+
 
 async function checkPorts(spec: ServiceSpec): Promise<void> {
   for (const claim of spec.ports) {
@@ -71,7 +89,7 @@ async function awaitReady(spec: ServiceSpec, record: ServiceRecord): Promise<voi
       throw new RuntimeError(`${spec.name}: the process exited during start`, `see ${record.logFile}`, tailFile(record.logFile));
     }
     try {
-      await spec.probe(Math.min(5_000, Math.max(1_000, deadline - Date.now())));
+      await spec.probe(Math.min(15_000, Math.max(1_000, deadline - Date.now())));
       return;
     } catch (e) {
       lastError = (e as Error).message;
@@ -112,17 +130,20 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
     spec.checkArtifacts();
     await checkPorts(spec);
   }
+  checkMemoryBudget(config, toStart.map((s) => s.name));
 
   const started: ServiceRecord[] = [];
+  const phases = [...new Set(toStart.map((s) => s.phase))].sort((a, b) => a - b);
   try {
-    await Promise.all(
-      toStart.map(async (spec) => {
+    for (const phase of phases) await Promise.all(
+      toStart.filter((s) => s.phase === phase).map(async (spec) => {
         const t0 = Date.now();
         emit({ type: 'starting', service: spec.name, title: spec.title, address: spec.address });
         await spec.prepare();
         const launch = spec.launch();
         const record: ServiceRecord = {
           name: spec.name,
+          role: spec.role,
           address: spec.address,
           ...startProcess({ ...launch, logFile: logFileOf(config, spec.name) }),
         };
@@ -153,25 +174,28 @@ export interface DownResult {
 /** Stops exactly the processes `up` recorded, and verifies by pid that none is left. */
 export async function down(config: StreamlineConfig, opts: { onEvent?: (e: RuntimeEvent) => void; only?: ServiceName[] } = {}): Promise<DownResult> {
   const emit = opts.onEvent ?? (() => undefined);
-  const names = (['spark', 'kafka', 'ferretdb'] as ServiceName[]).filter((n) => !opts.only || opts.only.includes(n));
-  const records = names.map((n) => readRecord(config, n)).filter((r): r is ServiceRecord => r !== undefined);
+  const records = allRecords(config).filter((r) => !opts.only || opts.only.includes(r.name));
   const stopped: ServiceRecord[] = [];
   const survivors: ServiceRecord[] = [];
-  // Spark first: its queries write to Kafka and Mongo and should not see them vanish first.
-  for (const record of records) {
-    if (!isRunning(record)) {
-      removeRecord(config, record.name);
-      continue;
-    }
-    emit({ type: 'stopping', service: record.name, pid: record.pid });
-    const gone = await stopProcess(record);
-    if (gone) {
-      stopped.push(record);
-      removeRecord(config, record.name);
-      emit({ type: 'stopped', service: record.name, pid: record.pid });
-    } else {
-      survivors.push(record);
-    }
+  // Spark driver first (its queries write to Kafka and Mongo and should not see them vanish first), then
+  // workers, master, brokers, store. Nodes of one role stop together: brokers keep their quorum meanwhile.
+  for (const rank of [...new Set(records.map(stopRank))].sort((a, b) => a - b)) {
+    await Promise.all(
+      records.filter((r) => stopRank(r) === rank).map(async (record) => {
+        if (!isRunning(record)) {
+          removeRecord(config, record.name);
+          return;
+        }
+        emit({ type: 'stopping', service: record.name, pid: record.pid });
+        if (await stopProcess(record)) {
+          stopped.push(record);
+          removeRecord(config, record.name);
+          emit({ type: 'stopped', service: record.name, pid: record.pid });
+        } else {
+          survivors.push(record);
+        }
+      }),
+    );
   }
   return { stopped, survivors };
 }
@@ -180,6 +204,7 @@ export type Health = 'healthy' | 'unhealthy' | 'stopped' | 'external';
 
 export interface ServiceStatus {
   name: ServiceName;
+  role: ServiceRole;
   title: string;
   address: string;
   pid?: number;
@@ -191,10 +216,10 @@ export interface ServiceStatus {
 }
 
 /** One line per local service: address, pid, uptime and a live health probe. */
-export async function status(config: StreamlineConfig, probeTimeoutMs = 3_000): Promise<ServiceStatus[]> {
+export async function status(config: StreamlineConfig, probeTimeoutMs = 10_000): Promise<ServiceStatus[]> {
   return Promise.all(
     localServices(config).map(async (spec): Promise<ServiceStatus> => {
-      const base = { name: spec.name, title: spec.title, address: spec.address, logFile: logFileOf(config, spec.name) };
+      const base = { name: spec.name, role: spec.role, title: spec.title, address: spec.address, logFile: logFileOf(config, spec.name) };
       const record = readRecord(config, spec.name);
       if (!record || !isRunning(record)) return { ...base, health: 'stopped', detail: record ? 'process exited; see its log' : undefined };
       const running = { ...base, pid: record.pid, startedAt: record.startedAt, uptimeMs: Date.now() - Date.parse(record.startedAt) };

@@ -22,7 +22,7 @@ function installAirflow(): Promise<{ airflow: string; env: Record<string, string
  * own (the DAG needs nothing else), on ports apart from the integration tier's services.
  */
 export default async function setup(project: TestProject) {
-  const config = testRuntimeConfig('airflow', 200);
+  const config = testRuntimeConfig('airflow', 300);
   await down(config);
   const t0 = Date.now();
   process.stdout.write('[airflow-setup] Airflow virtualenv and a Kafka broker for the DAG tests...\n');

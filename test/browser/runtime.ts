@@ -3,5 +3,5 @@ import { testRuntimeConfig } from '../support/runtime.js';
 
 export const BROWSER_RUNTIME = 'browser';
 
-/** Ports 500 above the integration tier's, inside this checkout's block (STREAMLINE_TEST_PORT_OFFSET). */
-export const browserRuntimeConfig = (): StreamlineConfig => testRuntimeConfig(BROWSER_RUNTIME, 500);
+/** Ports 600 above the integration tier's, inside this checkout's block (STREAMLINE_TEST_PORT_OFFSET). */
+export const browserRuntimeConfig = (): StreamlineConfig => testRuntimeConfig(BROWSER_RUNTIME, 600);

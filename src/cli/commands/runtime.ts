@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { down, status, up, type RuntimeEvent } from '../../runtime/index.js';
 import { formatDuration, table } from '../format.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, portFlag, resolveConfig, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, portFlag, resolveConfig, type GlobalOptions } from '../context.js';
+import { parsePositiveInteger } from '../../produce/index.js';
+import { printClusterDetails } from '../cluster-format.js';
+
+const countFlag = (flag: string) => flagParser((v) => parsePositiveInteger(v, flag));
 
 interface UpFlags extends GlobalOptions {
   kafkaPort?: number;
@@ -10,6 +14,8 @@ interface UpFlags extends GlobalOptions {
   sparkMaster?: string;
   driverMemory?: string;
   kafkaHeap?: string;
+  kafkaBrokers?: number;
+  sparkWorkers?: number;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -17,15 +23,15 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 export function describeEvent(e: RuntimeEvent): string {
   switch (e.type) {
     case 'starting':
-      return `  starting ${e.service.padEnd(8)} ${e.title} on ${e.address} ...`;
+      return `  starting ${e.service.padEnd(14)} ${e.title} on ${e.address} ...`;
     case 'ready':
-      return `  ready    ${e.service.padEnd(8)} in ${formatDuration(e.elapsedMs)}`;
+      return `  ready    ${e.service.padEnd(14)} in ${formatDuration(e.elapsedMs)}`;
     case 'already-running':
-      return `  running  ${e.service.padEnd(8)} already (pid ${e.pid})`;
+      return `  running  ${e.service.padEnd(14)} already (pid ${e.pid})`;
     case 'stopping':
-      return `  stopping ${e.service.padEnd(8)} (pid ${e.pid}) ...`;
+      return `  stopping ${e.service.padEnd(14)} (pid ${e.pid}) ...`;
     case 'stopped':
-      return `  stopped  ${e.service.padEnd(8)} (pid ${e.pid})`;
+      return `  stopped  ${e.service.padEnd(14)} (pid ${e.pid})`;
   }
 }
 
@@ -34,14 +40,15 @@ function runtimeOverrides(flags: UpFlags) {
     kafka: { port: flags.kafkaPort, heap: flags.kafkaHeap },
     spark: { port: flags.sparkPort, master: flags.sparkMaster, driverMemory: flags.driverMemory },
     mongo: { port: flags.mongoPort },
+    cluster: { kafkaBrokers: flags.kafkaBrokers, sparkWorkers: flags.sparkWorkers },
   };
 }
 
 function printStatusTable(rows: Awaited<ReturnType<typeof status>>): void {
   say(
     table(
-      ['SERVICE', 'ADDRESS', 'PID', 'UPTIME', 'HEALTH'],
-      rows.map((r) => [r.name, r.address, r.pid ? String(r.pid) : '-', r.uptimeMs !== undefined ? formatDuration(r.uptimeMs) : '-', r.health + (r.detail ? ` (${r.detail})` : '')]),
+      ['SERVICE', 'ROLE', 'ADDRESS', 'PID', 'UPTIME', 'HEALTH'],
+      rows.map((r) => [r.name, r.role, r.address, r.pid ? String(r.pid) : '-', r.uptimeMs !== undefined ? formatDuration(r.uptimeMs) : '-', r.health + (r.detail ? ` (${r.detail})` : '')]),
     ),
   );
 }
@@ -50,13 +57,15 @@ export function runtimeCommands(program: Command): void {
   addGlobalOptions(
     program
       .command('up')
-      .description('start the local services (Kafka, Spark Connect, FerretDB) in the background and wait until each answers')
+      .description('start the local services (Kafka, Spark Connect, FerretDB; with --cluster N brokers, a Spark master and workers) in the background and wait until each answers; nodes already running are left alone')
       .option('--kafka-port <port>', 'Kafka broker port (default 9092)', portFlag('--kafka-port'))
       .option('--spark-port <port>', 'Spark Connect port (default 15002)', portFlag('--spark-port'))
       .option('--mongo-port <port>', 'FerretDB (MongoDB wire) port (default 27017)', portFlag('--mongo-port'))
       .option('--spark-master <url>', 'Spark master: local[*] (default) or spark://host:port')
       .option('--driver-memory <size>', 'Spark driver memory, e.g. 2g')
-      .option('--kafka-heap <size>', 'Kafka broker heap, e.g. 512m'),
+      .option('--kafka-heap <size>', 'Kafka broker heap, e.g. 512m')
+      .option('--kafka-brokers <n>', 'with --cluster: Kafka brokers (default 3)', countFlag('--kafka-brokers'))
+      .option('--spark-workers <n>', 'with --cluster: Spark workers (default 2)', countFlag('--spark-workers')),
   ).action(async (flags: UpFlags) => {
     const config = resolveConfig(flags, runtimeOverrides(flags));
     if (maybePrintConfig(flags, config)) return;
@@ -73,7 +82,8 @@ export function runtimeCommands(program: Command): void {
       if (maybePrintConfig(flags, config)) return;
       const rows = await status(config);
       printStatusTable(rows);
-      if (rows.some((r) => r.health === 'unhealthy')) process.exitCode = ExitCode.failure;
+      if (config.cluster.enabled) say(await printClusterDetails(config));
+      if (rows.some((r) => r.health === 'unhealthy' || (config.cluster.enabled && r.health === 'stopped'))) process.exitCode = ExitCode.failure;
     },
   );
 

@@ -44,11 +44,12 @@ describe('streamline up / status / down from a shell', () => {
     const statusRun = await cli('status');
     expect(statusRun.code, statusRun.out).toBe(0);
     const [header, , ...rows] = statusRun.out.trim().split('\n');
-    expect(header?.split(/\s+/)).toEqual(['SERVICE', 'ADDRESS', 'PID', 'UPTIME', 'HEALTH']);
+    expect(header?.split(/\s+/)).toEqual(['SERVICE', 'ROLE', 'ADDRESS', 'PID', 'UPTIME', 'HEALTH']);
     const services = rows.map((r) => r.split(/\s+/));
     expect(services.map((s) => s[0]).sort()).toEqual(['ferretdb', 'kafka', 'spark']);
-    for (const s of services) expect(s[4]).toBe('healthy');
-    const pids = services.map((s) => Number(s[2]));
+    // Health is the last column (an uptime like "1m 8s" has a space in it).
+    for (const s of services) expect(s.at(-1)).toBe('healthy');
+    const pids = services.map((s) => Number(s[3]));
 
     const again = await cli('up');
     expect(again.code).toBe(0);
