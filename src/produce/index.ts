@@ -1,22 +1,8 @@
 export { systemClock, VirtualClock, type Clock } from './clock.js';
 export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
-export {
-  bootstrapList,
-  createKafkaAdmin,
-  createKafkaProducer,
-  describeKafkaError,
-  ensureTopics,
-  KafkaProducer,
-  partitionForKey,
-  type Compression,
-  type EnsureTopicsOptions,
-  type EnsureTopicsReport,
-  type KafkaProducerOptions,
-  type ProduceClient,
-  type ProducerStats,
-  type TopicAdmin,
-  type TopicSettings,
-} from './kafka.js';
+export { bootstrapList, describeKafkaError, isKafkaUnreachable, partitionForKey } from './kafka-common.js';
+export { createKafkaAdmin, ensureTopics, waitForLeaders, type EnsureTopicsOptions, type EnsureTopicsReport, type TopicAdmin, type TopicSettings } from './kafka-admin.js';
+export { createKafkaProducer, KafkaProducer, type Compression, type KafkaProducerOptions, type ProduceClient, type ProducerStats } from './kafka-producer.js';
 export {
   CONTENT_TYPE_HEADER,
   createRouter,

@@ -1,6 +1,7 @@
 import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
 import { fetchUsers } from '../source/index.js';
-import { createKafkaAdmin, createKafkaProducer, ensureTopics, type EnsureTopicsReport } from './kafka.js';
+import { createKafkaAdmin, ensureTopics, type EnsureTopicsReport } from './kafka-admin.js';
+import { createKafkaProducer } from './kafka-producer.js';
 import { jsonMessage, createRouter, type TopicRoute } from './message.js';
 import type { IntervalSpec } from './pacing.js';
 import type { ProduceSummary, ProgressState } from './progress.js';

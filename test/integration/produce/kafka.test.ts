@@ -1,6 +1,6 @@
 import { Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaAdmin, createKafkaProducer, ensureTopics, partitionForKey } from '../../../src/produce/kafka.js';
+import { createKafkaAdmin, createKafkaProducer, ensureTopics, partitionForKey } from '../../../src/produce/index.js';
 import { jsonMessage, type OutgoingMessage } from '../../../src/produce/message.js';
 import { runProducer } from '../../../src/produce/run.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkConnectError, SparkSession, SparkUnavailableError, T, functions as F, type StreamingQuery } from '../../../src/spark/index.js';
-import { createKafkaAdmin, ensureTopics } from '../../../src/produce/kafka.js';
+import { createKafkaAdmin, ensureTopics } from '../../../src/produce/index.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
 
 let spark: SparkSession;
