@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { runDemo, type DemoProgress, type DemoResult } from '../../app/demo.js';
 import { mongoUri } from '../../config/index.js';
-import { parseDuration, parseInterval, parsePositiveInteger, parseRate } from '../../produce/index.js';
+import type { IntervalSpec } from '../../produce/index.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { flags as parse, parseInterval } from '../flags.js';
 import { formatDuration, table } from '../format.js';
-import { addGlobalOptions, flagParser, ExitCode, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
 import { describeEvent } from './runtime.js';
 
 interface DemoFlags extends GlobalOptions {
@@ -11,11 +12,9 @@ interface DemoFlags extends GlobalOptions {
   count?: number;
   rate?: number;
   seed?: string;
-  interval: ReturnType<typeof parseInterval>;
+  interval: IntervalSpec;
 }
 
-
-const say = (text: string) => process.stdout.write(`${text}\n`);
 const n = (x: number) => x.toLocaleString('en-US');
 
 export function progressLine(view: DemoProgress): string {
@@ -49,39 +48,29 @@ export function demoCommand(program: Command): void {
     program
       .command('demo')
       .description('run the whole pipeline on the embedded services: API -> Kafka -> Spark -> MongoDB, then report and stop')
-      .option('--duration <time>', 'how long to produce, e.g. 60s, 5m', flagParser((v) => parseDuration(v, '--duration')), 60_000)
-      .option('--count <n>', 'stop after this many users instead', flagParser((v) => parsePositiveInteger(v, '--count')))
-      .option('--rate <n>', 'upper bound in users per second', flagParser((v) => parseRate(v, '--rate')))
+      .option('--duration <time>', 'how long to produce, e.g. 60s, 5m', parse.duration, 60_000)
+      .option('--count <n>', 'stop after this many users instead', parse.count)
+      .option('--rate <n>', 'upper bound in users per second', parse.rate)
       .option('--seed <seed>', 'seed for reproducible users and pacing')
-      .option('--interval <min..max>', 'random gap between API fetches (25 users each)', flagParser((v) => parseInterval(v, '--interval')), parseInterval('200..600ms')),
+      .option('--interval <min..max>', 'random gap between API fetches (25 users each); 0ms..0ms for none', parse.interval, parseInterval('200..600ms')),
   ).action(async (flags: DemoFlags) => {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;
-    const abort = new AbortController();
-    const onSignal = () => {
-      if (!abort.signal.aborted) say('\ninterrupted: finishing the records in flight, then reporting and stopping...');
-      abort.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      const result = await runDemo(config, {
+    const result = await withInterrupt('interrupted: finishing the records in flight, then reporting and stopping...', (signal) =>
+      runDemo(config, {
         durationMs: flags.count ? undefined : flags.duration,
         count: flags.count,
         rate: flags.rate,
         seed: flags.seed,
         interval: flags.interval,
-        signal: abort.signal,
+        signal,
         onRuntimeEvent: (e) => say(describeEvent(e)),
         onStep: (m) => say(`==> ${m}`),
         onWarning: (m) => say(`note: ${m}`),
         onProgress: (view) => say(progressLine(view)),
-      });
-      say(`\n${summaryText(result, mongoUri(config), config.mongo.database)}`);
-      process.exitCode = result.interrupted ? ExitCode.interrupted : result.consistent ? ExitCode.ok : ExitCode.failure;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+      }),
+    );
+    say(`\n${summaryText(result, mongoUri(config), config.mongo.database)}`);
+    process.exitCode = result.interrupted ? ExitCode.interrupted : result.consistent ? ExitCode.ok : ExitCode.failure;
   });
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { down, status, up, type RuntimeEvent } from '../../runtime/index.js';
 import { formatDuration, table } from '../format.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, portFlag, resolveConfig, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, portFlag, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 interface UpFlags extends GlobalOptions {
   kafkaPort?: number;
@@ -11,8 +11,6 @@ interface UpFlags extends GlobalOptions {
   driverMemory?: string;
   kafkaHeap?: string;
 }
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export function describeEvent(e: RuntimeEvent): string {
   switch (e.type) {

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { Consumer, MessagesStreamModes, stringDeserializers, type Message } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVELOPE_SCHEMA_VERSION, parseEnvelope, TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
-import { CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE, parseInterval, produceUsers, SCHEMA_VERSION_HEADER, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
+import { parseInterval } from '../../../src/cli/flags.js';
+import { CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE, produceUsers, SCHEMA_VERSION_HEADER, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
 import { FaultInjector, startApiServer, type ApiServer, type FaultKind, type FaultOptions } from '../../../src/source/index.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
 

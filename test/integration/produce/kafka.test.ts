@@ -90,7 +90,7 @@ describe('Kafka producer against a real broker', () => {
 
     const count = 250;
     const summary = await runProducer<{ id: string }>(
-      { topics, count, batchSize: 40, seed: '7', pacing: { mode: 'together', interval: { kind: 'uniform', minMs: 5, maxMs: 15 } } },
+      { topics, count, batchSize: 40, seed: '7', pacing: 'together', interval: { kind: 'uniform', minMs: 5, maxMs: 15 } },
       {
         fetchBatch: async (n, { seed, page }) => ({ users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 }),
         userId: (user) => user.id,
@@ -124,7 +124,7 @@ describe('Kafka producer against a real broker', () => {
 
     const controller = new AbortController();
     const summary = await runProducer<{ id: string }>(
-      { topics: [topic], batchSize: 25, seed: 'abort', signal: controller.signal, pacing: { mode: 'together', interval: { kind: 'uniform', minMs: 10, maxMs: 20 } } },
+      { topics: [topic], batchSize: 25, seed: 'abort', signal: controller.signal, pacing: 'together', interval: { kind: 'uniform', minMs: 10, maxMs: 20 } },
       {
         fetchBatch: async (n, { seed, page }) => {
           if (page === 6) controller.abort();
