@@ -5,6 +5,7 @@
 // ports where nothing listens: no service is needed and nothing waits long. One case also runs as a
 // child process, for the exit code and output a shell sees.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +109,20 @@ describe.concurrent('a command that needs a service that does not run', () => {
     },
     TIMEOUT,
   );
+});
+
+describe('odd inputs', () => {
+  it('api on a port that is taken names the port and how to choose another', async () => {
+    const holder = createServer();
+    await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', listening));
+    const { port } = holder.address() as { port: number };
+    try {
+      const run = await streamline(['api', '--port', String(port)]);
+      expectClearFailure(run, new RegExp(`error: port ${port} on 127\\.0\\.0\\.1 is already in use\\n`), /hint: .*--port \(config api\.port, env STREAMLINE_API_PORT\)/);
+    } finally {
+      holder.close();
+    }
+  });
 });
 
 describe.concurrent('intervals', () => {
