@@ -20,6 +20,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests make many HTTP round trips to an in-process server (API client, fault
+          // injection); 5 s was not enough on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

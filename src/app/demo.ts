@@ -1,25 +1,21 @@
-import { MongoClient } from 'mongodb';
-import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../config/index.js';
-import { produceUsers, systemClock, type IntervalSpec, type ProduceSummary, type ProgressState } from '../produce/index.js';
+import type { MongoClient } from 'mongodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StreamlineConfig } from '../config/index.js';
+import type { ProduceRunOptions, ProduceSummary, ProgressState } from '../produce/index.js';
 import { down, up, type RuntimeEvent, type ServiceName } from '../runtime/index.js';
-import { DEAD_LETTERS } from '../sink/index.js';
-import { startApiServer, type ApiServer } from '../source/index.js';
-import { bindTopics, queryReport, type QueryReport } from '../stream/index.js';
-import { startStreaming, stopStreaming } from './streaming.js';
+import { countDocuments, DEAD_LETTERS } from '../sink/index.js';
+import type { StreamingQuery } from '@streamline/spark-connect';
+import { bindTopics, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { produce } from './produce.js';
+import { connectMongo, startStreaming, stopStreaming } from './streaming.js';
 
-export interface DemoOptions {
-  durationMs?: number;
-  count?: number;
-  rate?: number;
-  seed?: string;
-  interval?: IntervalSpec;
+/** The producer's options (count, duration, pace...) plus what the demo adds around them. */
+export interface DemoOptions extends Omit<ProduceRunOptions, 'onProgress'> {
   /** How long to wait for the collections to catch up after the last record was produced. */
   catchUpTimeoutMs?: number;
-  signal?: AbortSignal;
   onRuntimeEvent?: (e: RuntimeEvent) => void;
   onStep?: (message: string) => void;
   onProgress?: (view: DemoProgress) => void;
-  onWarning?: (message: string) => void;
   /** The local Random User API is serving at this URL. */
   onApiReady?: (url: string) => void;
 }
@@ -49,112 +45,113 @@ export interface DemoResult {
   elapsedMs: number;
 }
 
-async function startApi(config: StreamlineConfig): Promise<ApiServer> {
+/** Polls queries and documents every few seconds while the producer runs, for `onProgress`. */
+function progressTicker(opts: DemoOptions, t0: number, queries: StreamingQuery[], documents: () => Promise<Record<string, number>>) {
+  let latest: ProgressState | undefined;
+  let refreshing = false;
+  const refresh = async () => {
+    if (refreshing || !latest || !opts.onProgress) return;
+    refreshing = true;
+    try {
+      const [reports, counts] = await Promise.all([Promise.all(queries.map(queryReport)), documents()]);
+      opts.onProgress({ elapsedMs: Date.now() - t0, produced: latest, queries: reports, documents: counts });
+    } catch (e) {
+      opts.onWarning?.(`progress: ${(e as Error).message}`);
+    } finally {
+      refreshing = false;
+    }
+  };
+  const timer = setInterval(() => void refresh(), 3_000);
+  return {
+    update: (state: ProgressState) => (latest = state),
+    refresh,
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Waits until every collection holds the users produced in this run, the deadline passes, or the run is aborted. */
+async function catchUp(
+  bindings: TopicBinding[],
+  produced: ProduceSummary,
+  documents: () => Promise<Record<string, number>>,
+  { deadline, signal, onPoll }: { deadline: number; signal?: AbortSignal; onPoll: () => Promise<void> },
+): Promise<Record<string, number>> {
+  let counts = await documents();
+  while (Date.now() < deadline && !signal?.aborted) {
+    if (bindings.every((b) => (counts[b.collection] ?? 0) >= (produced.produced[b.topic] ?? 0))) break;
+    await sleep(1_000, undefined, { signal }).catch(() => undefined);
+    await onPoll();
+    counts = await documents();
+  }
+  return counts;
+}
+
+function demoResult(bindings: TopicBinding[], produced: ProduceSummary, counts: Record<string, number>, t0: number, signal?: AbortSignal): DemoResult {
+  const rows = bindings.map((b) => ({ topic: b.topic, collection: b.collection, produced: produced.produced[b.topic] ?? 0, documents: counts[b.collection] ?? 0 }));
+  return {
+    rows,
+    deadLetters: counts[DEAD_LETTERS] ?? 0,
+    produce: produced,
+    consistent: rows.every((r) => r.documents === r.produced),
+    interrupted: signal?.aborted ?? false,
+    elapsedMs: Date.now() - t0,
+  };
+}
+
+/** Produces users while reporting the queries' progress and the documents of this run. */
+async function produceWithProgress(config: StreamlineConfig, opts: DemoOptions, t0: number, queries: StreamingQuery[], documents: () => Promise<Record<string, number>>) {
+  const { onProgress: _progress, onStep: step, onRuntimeEvent: _events, catchUpTimeoutMs: _catchUp, onApiReady, ...run } = opts;
+  const ticker = progressTicker(opts, t0, queries, documents);
+  step?.(`producing users${opts.count ? ` (${opts.count})` : ''}${opts.durationMs ? ` for ${Math.round(opts.durationMs / 1000)} s` : ''}; Ctrl-C stops early`);
   try {
-    return await startApiServer({ host: config.api.host, port: config.api.port });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-    return startApiServer({ host: config.api.host, port: 0 });
+    const produced = await produce(config, {
+      ...run,
+      batchSize: 25,
+      onStart: ({ apiUrl, localApi }) => {
+        step?.(`${localApi ? 'local Random User API' : 'Random User API'} on ${apiUrl}`);
+        onApiReady?.(apiUrl);
+      },
+      onProgress: ticker.update,
+    });
+    return { produced, refresh: ticker.refresh };
+  } finally {
+    ticker.stop();
   }
 }
 
 /**
- * The whole pipeline on the embedded services: start what is not running, serve the local API,
- * start the streaming queries, produce users at random intervals, wait until MongoDB holds them,
+ * The whole pipeline on the embedded services: start what is not running, start the streaming
+ * queries, serve the local API and produce users at random intervals, wait until MongoDB holds them,
  * report, and stop everything this run started (services that were already up stay up).
  */
 export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}): Promise<DemoResult> {
   const t0 = Date.now();
   const step = opts.onStep ?? (() => undefined);
-  const runStartIso = new Date(t0).toISOString();
   const bindings = bindTopics(config.topics);
   step('starting the services (Kafka, Spark Connect, FerretDB)...');
   const runtime = await up(config, { onEvent: opts.onRuntimeEvent });
   const startedServices: ServiceName[] = runtime.started.map((r) => r.name);
-  let api: ApiServer | undefined;
   let streaming = false;
-  const mongo = new MongoClient(mongoUri(config));
+  let mongo: MongoClient | undefined;
   try {
-    api = await startApi(config);
-    step(`local Random User API on ${api.url}`);
-    opts.onApiReady?.(api.url);
     step('creating topics and collections, starting the streaming queries...');
     const started = await startStreaming(config, bindings);
     streaming = true;
     for (const warning of started.storage.warnings) opts.onWarning?.(warning);
     step(`streaming queries: ${started.queries.map((q) => q.name).join(', ')}`);
-    await mongo.connect();
-    const db = mongo.db(config.mongo.database);
-    const documentsThisRun = async () =>
-      Object.fromEntries(
-        await Promise.all(
-          [...bindings.map((b) => b.collection), DEAD_LETTERS].map(
-            async (c) => [c, await db.collection(c).countDocuments(c === DEAD_LETTERS ? { failed_at: { $gte: new Date(t0) } } : { produced_at: { $gte: runStartIso } })] as const,
-          ),
-        ),
-      );
+    mongo = await connectMongo(config);
+    const database = mongo.db(config.mongo.database);
+    const documents = () => countDocuments(database, bindings.map((b) => b.collection), new Date(t0));
 
-    let latest: ProgressState | undefined;
-    let refreshing = false;
-    const refresh = async () => {
-      if (refreshing || !latest) return;
-      refreshing = true;
-      try {
-        const [queries, documents] = await Promise.all([Promise.all(started.queries.map(queryReport)), documentsThisRun()]);
-        opts.onProgress?.({ elapsedMs: Date.now() - t0, produced: latest, queries, documents });
-      } catch (e) {
-        opts.onWarning?.(`progress: ${(e as Error).message}`);
-      } finally {
-        refreshing = false;
-      }
-    };
-    const ticker = setInterval(() => void refresh(), 3_000);
-    step(`producing users${opts.count ? ` (${opts.count})` : ''}${opts.durationMs ? ` for ${Math.round(opts.durationMs / 1000)} s` : ''}; Ctrl-C stops early`);
-    let produce: ProduceSummary;
-    try {
-      produce = await produceUsers({
-        bootstrapServers: kafkaBootstrap(config),
-        apiUrl: api.url,
-        topics: bindings.map((b) => b.topic),
-        topicSettings: { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, minInsyncReplicas: config.kafka.minInsyncReplicas },
-        count: opts.count,
-        durationMs: opts.durationMs,
-        rate: opts.rate,
-        seed: opts.seed,
-        interval: opts.interval,
-        batchSize: 25,
-        signal: opts.signal,
-        onWarning: opts.onWarning,
-        onProgress: (state) => (latest = state),
-      });
-    } finally {
-      clearInterval(ticker);
-    }
-
+    const { produced, refresh } = await produceWithProgress(config, opts, t0, started.queries, documents);
     step('waiting for the streaming queries to land every record in MongoDB...');
-    const expected = (topic: string) => produce.produced[topic] ?? 0;
     const deadline = Date.now() + (opts.catchUpTimeoutMs ?? 180_000);
-    let documents = await documentsThisRun();
-    while (Date.now() < deadline && !opts.signal?.aborted) {
-      if (bindings.every((b) => (documents[b.collection] ?? 0) >= expected(b.topic))) break;
-      await systemClock.sleep(1_000, opts.signal);
-      await refresh();
-      documents = await documentsThisRun();
-    }
-    const rows = bindings.map((b) => ({ topic: b.topic, collection: b.collection, produced: expected(b.topic), documents: documents[b.collection] ?? 0 }));
-    return {
-      rows,
-      deadLetters: documents[DEAD_LETTERS] ?? 0,
-      produce,
-      consistent: rows.every((r) => r.documents === r.produced),
-      interrupted: opts.signal?.aborted ?? false,
-      elapsedMs: Date.now() - t0,
-    };
+    const counts = await catchUp(bindings, produced, documents, { deadline, signal: opts.signal, onPoll: refresh });
+    return demoResult(bindings, produced, counts, t0, opts.signal);
   } finally {
     step('stopping what this run started...');
-    await mongo.close().catch(() => undefined);
+    await mongo?.close().catch(() => undefined);
     if (streaming) await stopStreaming(config, bindings).catch((e) => opts.onWarning?.(`stopping the queries: ${(e as Error).message}`));
-    await api?.close();
     if (startedServices.length) await down(config, { onEvent: opts.onRuntimeEvent, only: startedServices });
   }
 }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
 import { kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
 import { createKafkaAdmin, ensureTopics } from '../produce/index.js';
-import { DEAD_LETTERS, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
+import { countDocuments, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import {
   bindTopics,
@@ -18,6 +19,8 @@ import {
   type QueryReport,
   type TopicBinding,
 } from '../stream/index.js';
+import { topicSettings } from './produce.js';
+import { usingService } from './services.js';
 
 /** A pipeline is already running in the recorded Spark Connect session. */
 export class PipelineRunningError extends Error {
@@ -39,14 +42,12 @@ export async function prepareStorage(config: StreamlineConfig, bindings: TopicBi
   const admin = createKafkaAdmin(kafkaBootstrap(config));
   let createdTopics: string[];
   try {
-    const { partitions, replicationFactor, minInsyncReplicas } = config.kafka;
-    createdTopics = (await ensureTopics(admin, bindings.map((b) => b.topic), { partitions, replicationFactor, minInsyncReplicas })).created;
+    createdTopics = (await usingService(config, 'kafka', () => ensureTopics(admin, bindings.map((b) => b.topic), topicSettings(config)))).created;
   } finally {
     await admin.close().catch(() => undefined);
   }
-  const mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: 10_000 });
+  const mongo = await connectMongo(config);
   try {
-    await mongo.connect();
     const plan = pipelinePlan(bindings.map((b) => ({ name: b.collection, schema: b.schema, validator: { ...TOPIC_SCHEMAS[b.schema].mongoValidator } })));
     const storage = await ensureCollections(mongo, config.mongo.database, plan);
     return { createdTopics, storage };
@@ -57,8 +58,15 @@ export async function prepareStorage(config: StreamlineConfig, bindings: TopicBi
 
 const connect = (config: StreamlineConfig, sessionId?: string) => {
   const builder = SparkSession.builder().remote(sparkRemote(config));
-  return (sessionId ? builder.sessionId(sessionId) : builder).getOrCreate();
+  return usingService(config, 'spark', () => (sessionId ? builder.sessionId(sessionId) : builder).getOrCreate());
 };
+
+/** A connected MongoDB client, or a ServiceUnavailableError saying where MongoDB was expected. */
+export async function connectMongo(config: StreamlineConfig): Promise<MongoClient> {
+  const mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: 5_000 });
+  await usingService(config, 'mongo', () => mongo.connect());
+  return mongo;
+}
 
 /** Reattaches to the recorded session; undefined when none is recorded or its queries are gone. */
 export async function attachPipeline(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ spark: SparkSession; queries: StreamingQuery[]; session: PipelineSession } | undefined> {
@@ -66,7 +74,7 @@ export async function attachPipeline(config: StreamlineConfig, bindings: TopicBi
   if (!session) return undefined;
   const spark = await connect(config, session.sessionId);
   try {
-    const queries = await pipelineQueries(spark, bindings);
+    const queries = await usingService(config, 'spark', () => pipelineQueries(spark, bindings));
     if (queries.length === 0) {
       spark.close();
       return undefined;
@@ -124,14 +132,13 @@ export interface CollectionCount {
 
 /** Document counts of the pipeline's collections and dead letters, on an open connection. */
 export async function countCollections(db: Db, bindings: TopicBinding[]): Promise<CollectionCount[]> {
-  const names = [...bindings.map((b) => b.collection), DEAD_LETTERS];
-  return Promise.all(names.map(async (collection) => ({ collection, documents: await db.collection(collection).countDocuments() })));
+  const counts = await countDocuments(db, bindings.map((b) => b.collection));
+  return Object.entries(counts).map(([collection, documents]) => ({ collection, documents }));
 }
 
 export async function collectionCounts(config: StreamlineConfig, bindings: TopicBinding[]): Promise<CollectionCount[]> {
-  const mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: 5_000 });
+  const mongo = await connectMongo(config);
   try {
-    await mongo.connect();
     return await countCollections(mongo.db(config.mongo.database), bindings);
   } finally {
     await mongo.close();
@@ -147,7 +154,7 @@ export interface PipelineStatus {
 export async function streamingStatus(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<PipelineStatus> {
   const attached = await attachPipeline(config, bindings);
   try {
-    const queries = attached ? await Promise.all(attached.queries.map(queryReport)) : [];
+    const queries = attached ? await queryReports(attached.queries) : [];
     return { session: attached?.session, queries, collections: await collectionCounts(config, bindings) };
   } finally {
     attached?.spark.close();
@@ -162,4 +169,23 @@ export async function stopStreaming(config: StreamlineConfig, bindings: TopicBin
   await Promise.all(attached.queries.map((q) => q.stop()));
   await attached.spark.stop();
   return true;
+}
+
+/** The current state of each of the pipeline's queries. */
+export const queryReports = (queries: StreamingQuery[]): Promise<QueryReport[]> => Promise.all(queries.map(queryReport));
+
+/**
+ * Reports the running queries every `everyMs` until `signal` aborts or a query stops; resolves with the
+ * queries that stopped (none when the signal ended the watch).
+ */
+export async function watchStreaming(queries: StreamingQuery[], everyMs: number, signal: AbortSignal, onReport: (reports: QueryReport[]) => void): Promise<QueryReport[]> {
+  while (!signal.aborted) {
+    await sleep(everyMs, undefined, { signal }).catch(() => undefined);
+    if (signal.aborted) break;
+    const reports = await queryReports(queries);
+    onReport(reports);
+    const broken = reports.filter((r) => r.exception || !r.active);
+    if (broken.length) return broken;
+  }
+  return [];
 }

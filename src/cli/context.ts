@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { describeConfig, loadConfig, type StreamlineConfig } from '../config/index.js';
 import { recordedNodes } from '../runtime/index.js';
 
@@ -53,22 +53,30 @@ export function maybePrintConfig(opts: GlobalOptions, config: StreamlineConfig):
   return true;
 }
 
-/** Wraps a parser that throws (e.g. FlagValueError) so commander reports it as a usage error (exit code 2). */
-export const flagParser =
-  <T>(parse: (text: string) => T) =>
-  (value: string): T => {
-    try {
-      return parse(value);
-    } catch (e) {
-      throw new InvalidArgumentError((e as Error).message);
-    }
-  };
+/** One line to stdout. */
+export const say = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
 
-/** Parses a port flag with an error naming the flag. */
-export function portFlag(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`${flag}: expected a port number 1-65535, got "${value}"`);
-    return n;
+/**
+ * Runs `work` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts; `notice` is printed to stderr on the
+ * first one. The handlers are removed afterwards, so a later Ctrl-C ends the process as usual.
+ */
+export async function withInterrupt<T>(notice: string | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (!abort.signal.aborted && notice) process.stderr.write(`\n${notice}\n`);
+    abort.abort();
   };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
+
+// Kept here too: commands import their shared wiring from one place.
+export { flagParser, portFlag } from './flags.js';

@@ -53,7 +53,7 @@ export function mergeLayers(...layers: Tree[]): Tree {
   return out;
 }
 
-const toEnvName = (path: string[]) =>
+export const toEnvName = (path: string[]) =>
   'STREAMLINE_' + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
 
 /** Each known key can be set as STREAMLINE_<PATH>, e.g. STREAMLINE_KAFKA_PORT=19092, STREAMLINE_TOPICS=a,b. */

@@ -1,22 +1,9 @@
-export { systemClock, VirtualClock, type Clock } from './clock.js';
+export { systemClock, type Clock } from './clock.js';
+export type { ProduceRunOptions } from './options.js';
 export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
-export {
-  bootstrapList,
-  createKafkaAdmin,
-  createKafkaProducer,
-  describeKafkaError,
-  ensureTopics,
-  KafkaProducer,
-  partitionForKey,
-  type Compression,
-  type EnsureTopicsOptions,
-  type EnsureTopicsReport,
-  type KafkaProducerOptions,
-  type ProduceClient,
-  type ProducerStats,
-  type TopicAdmin,
-  type TopicSettings,
-} from './kafka.js';
+export { bootstrapList, describeKafkaError, isKafkaUnreachable, partitionForKey } from './kafka-common.js';
+export { createKafkaAdmin, ensureTopics, waitForLeaders, type EnsureTopicsOptions, type EnsureTopicsReport, type TopicAdmin, type TopicSettings } from './kafka-admin.js';
+export { createKafkaProducer, KafkaProducer, type Compression, type KafkaProducerOptions, type ProduceClient, type ProducerStats } from './kafka-producer.js';
 export {
   CONTENT_TYPE_HEADER,
   createRouter,
@@ -28,7 +15,6 @@ export {
   type TopicRoute,
 } from './message.js';
 export { describeInterval, intervalGenerator, RateLimiter, validateInterval, type IntervalSpec, type RateLimiterOptions } from './pacing.js';
-export { FlagValueError, formatDuration, parseDuration, parseInterval, parseMeanRate, parsePositiveInteger, parseRate } from './parse.js';
 export {
   formatCount,
   formatElapsed,

@@ -1,35 +1,24 @@
 import { systemClock, type Clock } from './clock.js';
+import { Deliveries } from './deliveries.js';
 import { UserFeed, type FetchBatch } from './feed.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
-import { RateLimiter, validateInterval, type IntervalSpec } from './pacing.js';
-import type { ProduceSummary, ProgressState, StopReason, TopicProgress } from './progress.js';
+import type { ProduceRunOptions } from './options.js';
+import { RateLimiter, validateInterval } from './pacing.js';
+import type { ProduceSummary, ProgressState, StopReason } from './progress.js';
 import { randomSeed } from './random.js';
-import { planLanes, runLane, type Lane, type LaneEnd, type PacingMode, type TickOutcome } from './scheduler.js';
+import { planLanes, runLane, type Lane, type LaneEnd, type TickOutcome } from './scheduler.js';
 
-export interface RunProducerOptions {
+export interface RunProducerOptions extends ProduceRunOptions {
   /** The configured topics, in order; every user yields exactly one record for each. */
   topics: readonly string[];
-  /** Users to produce (per topic). Without count or duration the run lasts until the signal aborts. */
-  count?: number;
-  durationMs?: number;
-  /** Upper bound in users per second, i.e. records per second on each topic. */
-  rate?: number;
-  /** Users per fetch (the API's `results`). */
+  /** Users per fetch. Required here: the callers know what suits their API. */
   batchSize: number;
-  pacing: { mode: PacingMode; interval?: IntervalSpec };
-  /** Seeds both the API pages and the pacing; generated (and reported) when absent. */
-  seed?: string;
-  /** Ctrl-C: stops taking users, then waits for every record in flight. */
-  signal?: AbortSignal;
   /** Stop fetching while this many records await acknowledgement. Default 10000. */
   maxPendingRecords?: number;
   /** Give up after this many failed fetches in a row (the API client already retried each). Default 10. */
   maxConsecutiveFetchFailures?: number;
   /** Least time between two progress events (ms). Default 500. */
   progressIntervalMs?: number;
-  onProgress?: (state: ProgressState) => void;
-  /** Fetch failures and users the router rejected. Default console.warn. */
-  onWarning?: (message: string) => void;
 }
 
 /** Everything runProducer needs from the outside, injected so it runs against fakes in tests. */
@@ -57,7 +46,7 @@ function validateOptions(options: RunProducerOptions): void {
   wholeNumber('maxConsecutiveFetchFailures', options.maxConsecutiveFetchFailures);
   if (options.durationMs !== undefined && !(options.durationMs > 0)) throw new RangeError(`duration must be > 0 ms, got ${options.durationMs}`);
   if (options.rate !== undefined && !(options.rate > 0 && Number.isFinite(options.rate))) throw new RangeError(`rate must be > 0 per second, got ${options.rate}`);
-  if (options.pacing.interval) validateInterval(options.pacing.interval);
+  if (options.interval) validateInterval(options.interval);
 }
 
 /** A user whose records do not match the lane's topics one to one; skipped and counted invalid. */
@@ -72,6 +61,162 @@ function messagesForLane(messages: OutgoingMessage[], lane: Lane, known: Record<
   return selected;
 }
 
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The state of one run, shared by its lanes. */
+class ProducerRun<U> {
+  readonly clock: Clock;
+  readonly startedAt: number;
+  readonly deadline: number | undefined;
+  readonly seed: string;
+  readonly warn: (message: string) => void;
+  /** Our own stop (the API is dead) ends the lanes like Ctrl-C but is reported differently. */
+  readonly internalStop = new AbortController();
+  readonly signal: AbortSignal;
+  readonly lanes: Lane[];
+  readonly feed: UserFeed<U>;
+  readonly deliveries: Deliveries;
+  /** Users the router could not project; counted once even when several lanes trip over one. */
+  readonly unroutable = new Set<string>();
+  readonly gapsByLane: Record<string, number[]>;
+  readonly fetchGapsMs: number[] = [];
+  fatalFetchError: string | undefined;
+  #lastProgressAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly options: RunProducerOptions,
+    readonly deps: RunProducerDeps<U>,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+    this.deadline = options.durationMs === undefined ? undefined : this.startedAt + options.durationMs;
+    this.seed = options.seed ?? randomSeed();
+    this.warn = options.onWarning ?? ((text: string) => console.warn(text));
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.internalStop.signal]) : this.internalStop.signal;
+    this.lanes = planLanes(options.topics, options.pacing ?? 'together', options.interval, this.seed);
+    this.gapsByLane = Object.fromEntries(this.lanes.map((l) => [l.name, []]));
+    this.feed = new UserFeed<U>({
+      fetchBatch: deps.fetchBatch,
+      userId: deps.userId,
+      batchSize: options.batchSize,
+      seed: this.seed,
+      readers: this.lanes.map((l) => l.name),
+      limit: options.count,
+      signal: this.signal,
+    });
+    this.deliveries = new Deliveries(options.topics, () => this.emitProgress());
+  }
+
+  stopped(): boolean {
+    return this.signal.aborted || (this.deadline !== undefined && this.clock.now() >= this.deadline);
+  }
+
+  snapshot(): ProgressState {
+    const stats = this.feed.stats();
+    return {
+      elapsedMs: this.clock.now() - this.startedAt,
+      fetched: stats.fetched,
+      invalid: stats.invalid + this.unroutable.size,
+      duplicates: stats.duplicates,
+      fetchErrors: stats.fetchErrors,
+      topics: this.deliveries.snapshot(),
+    };
+  }
+
+  emitProgress(force = false): void {
+    if (!this.options.onProgress) return;
+    const now = this.clock.now();
+    if (!force && now - this.#lastProgressAt < (this.options.progressIntervalMs ?? 500)) return;
+    this.#lastProgressAt = now;
+    this.options.onProgress(this.snapshot());
+  }
+
+  recordGap(lane: Lane, gapMs: number): void {
+    (this.gapsByLane[lane.name] as number[]).push(gapMs);
+    this.fetchGapsMs.push(gapMs);
+  }
+}
+
+/** Fetches the lane's next users; when the fetch failed, what the lane does next instead. */
+async function fetchForLane<U>(run: ProducerRun<U>, lane: Lane, wanted: number): Promise<U[] | TickOutcome> {
+  try {
+    return await run.feed.next(lane.name, wanted);
+  } catch (error) {
+    if (run.signal.aborted) return 'continue';
+    const stats = run.feed.stats();
+    run.warn(`fetch failed (${stats.consecutiveFailures} in a row): ${message(error)}`);
+    if (stats.consecutiveFailures < (run.options.maxConsecutiveFetchFailures ?? 10)) return 'retry';
+    run.fatalFetchError ??= stats.lastFetchError;
+    run.internalStop.abort();
+    return 'done';
+  }
+}
+
+/** The user's records for this lane, or undefined (with a warning, once per user) when they do not fit. */
+function routeUser<U>(run: ProducerRun<U>, lane: Lane, user: U): OutgoingMessage[] | undefined {
+  try {
+    return messagesForLane(run.deps.toMessages(user), lane, run.deliveries.topics);
+  } catch (error) {
+    const id = run.deps.userId(user);
+    if (!run.unroutable.has(id)) {
+      run.unroutable.add(id);
+      run.warn(`user ${id} skipped: ${message(error)}`);
+    }
+    return undefined;
+  }
+}
+
+/** One lane's tick: fetch a page, pace and route its users, dispatch their records, apply backpressure. */
+function laneTick<U>(run: ProducerRun<U>, lane: Lane): () => Promise<TickOutcome> {
+  const { count, batchSize, rate } = run.options;
+  const limiter = rate === undefined ? undefined : new RateLimiter({ ratePerSec: rate }, run.clock);
+  let dispatchedUsers = 0;
+  return async () => {
+    const wanted = count === undefined ? batchSize : Math.min(batchSize, count - dispatchedUsers);
+    if (wanted <= 0) return 'done';
+    const users = await fetchForLane(run, lane, wanted);
+    if (!Array.isArray(users)) return users;
+    for (const user of users) {
+      if (limiter) await limiter.take(1, run.signal);
+      if (run.stopped()) return 'continue'; // the lane loop sees why and ends
+      const records = routeUser(run, lane, user);
+      if (!records) continue; // the lane fetches a replacement
+      for (const record of records) run.deliveries.dispatch(record, run.deps.send);
+      dispatchedUsers++;
+    }
+    run.emitProgress();
+    await run.deliveries.belowLimit(run.options.maxPendingRecords ?? 10_000);
+    return count !== undefined && dispatchedUsers >= count ? 'done' : 'continue';
+  };
+}
+
+function stopReason<U>(run: ProducerRun<U>, ends: LaneEnd[]): StopReason {
+  if (run.fatalFetchError !== undefined) return 'fetch-failed';
+  if (run.options.signal?.aborted) return 'aborted';
+  return ends.every((end) => end === 'done') ? 'count' : 'duration';
+}
+
+function summarize<U>(run: ProducerRun<U>, ends: LaneEnd[]): ProduceSummary {
+  const final = run.snapshot();
+  const { lastFetchError } = run.feed.stats();
+  return {
+    seed: run.seed,
+    fetched: final.fetched,
+    invalid: final.invalid,
+    duplicates: final.duplicates,
+    fetchErrors: final.fetchErrors,
+    ...(lastFetchError === undefined ? {} : { lastFetchError }),
+    produced: Object.fromEntries(Object.entries(final.topics).map(([t, p]) => [t, p.produced])),
+    failed: Object.fromEntries(Object.entries(final.topics).map(([t, p]) => [t, p.failed])),
+    failureReasons: run.deliveries.failureReasons,
+    elapsedMs: final.elapsedMs,
+    aborted: run.options.signal?.aborted ?? false,
+    stopReason: stopReason(run, ends),
+    fetchGapsMs: run.fetchGapsMs,
+    gapsByLane: run.gapsByLane,
+  };
+}
+
 /**
  * Pulls users page by page, paces them, routes each to its topics and sends the records; stops on
  * count, duration, abort or a dead API, then waits for every record in flight. Every user goes to
@@ -80,164 +225,19 @@ function messagesForLane(messages: OutgoingMessage[], lane: Lane, known: Record<
  */
 export async function runProducer<U>(options: RunProducerOptions, deps: RunProducerDeps<U>): Promise<ProduceSummary> {
   validateOptions(options);
-  const clock = deps.clock ?? systemClock;
-  const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  const seed = options.seed ?? randomSeed();
-  const { count, batchSize } = options;
-  const maxPending = options.maxPendingRecords ?? 10_000;
-  const maxFetchFailures = options.maxConsecutiveFetchFailures ?? 10;
-  const progressIntervalMs = options.progressIntervalMs ?? 500;
-
-  const startedAt = clock.now();
-  const deadline = options.durationMs === undefined ? undefined : startedAt + options.durationMs;
-  // Our own stop (the API is dead) ends the lanes like Ctrl-C but is reported differently.
-  const internalStop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, internalStop.signal]) : internalStop.signal;
-
-  const lanes = planLanes(options.topics, options.pacing.mode, options.pacing.interval, seed);
-  const feed = new UserFeed<U>({ fetchBatch: deps.fetchBatch, userId: deps.userId, batchSize, seed, readers: lanes.map((l) => l.name), limit: count, signal });
-  const topics: Record<string, TopicProgress> = Object.fromEntries(options.topics.map((t) => [t, { dispatched: 0, produced: 0, failed: 0 }]));
-  const failureReasons: Record<string, string> = {};
-  const unroutable = new Set<string>();
-  const pending = new Set<Promise<void>>();
-  const gapsByLane: Record<string, number[]> = Object.fromEntries(lanes.map((l) => [l.name, []]));
-  const fetchGapsMs: number[] = [];
-  let fatalFetchError: string | undefined;
-  let lastProgressAt = Number.NEGATIVE_INFINITY;
-
-  const snapshot = (): ProgressState => {
-    const stats = feed.stats();
-    return {
-      elapsedMs: clock.now() - startedAt,
-      fetched: stats.fetched,
-      invalid: stats.invalid + unroutable.size,
-      duplicates: stats.duplicates,
-      fetchErrors: stats.fetchErrors,
-      topics: Object.fromEntries(Object.entries(topics).map(([t, p]) => [t, { ...p }])),
-    };
-  };
-  const emitProgress = (force = false): void => {
-    if (!options.onProgress) return;
-    const now = clock.now();
-    if (!force && now - lastProgressAt < progressIntervalMs) return;
-    lastProgressAt = now;
-    options.onProgress(snapshot());
-  };
-
-  const settle = (topic: string, report: DeliveryReport): void => {
-    const progress = topics[topic] as TopicProgress;
-    if (report.ok) {
-      progress.produced++;
-    } else {
-      progress.failed++;
-      failureReasons[topic] = report.error.message;
-    }
-    emitProgress();
-  };
-
-  const dispatch = (message: OutgoingMessage): void => {
-    (topics[message.topic] as TopicProgress).dispatched++;
-    let delivery: Promise<void>;
-    try {
-      delivery = deps.send(message).then(
-        (report) => settle(message.topic, report),
-        (error: unknown) => settle(message.topic, { ok: false, topic: message.topic, key: message.key, error: error instanceof Error ? error : new Error(String(error)) }),
-      );
-    } catch (error) {
-      delivery = Promise.resolve(settle(message.topic, { ok: false, topic: message.topic, key: message.key, error: error instanceof Error ? error : new Error(String(error)) }));
-    }
-    const tracked = delivery.finally(() => pending.delete(tracked));
-    pending.add(tracked);
-  };
-
-  const stopped = (): boolean => signal.aborted || (deadline !== undefined && clock.now() >= deadline);
-
-  const laneTick = (lane: Lane): (() => Promise<TickOutcome>) => {
-    const limiter = options.rate === undefined ? undefined : new RateLimiter({ ratePerSec: options.rate }, clock);
-    let dispatchedUsers = 0;
-    return async () => {
-      const wanted = count === undefined ? batchSize : Math.min(batchSize, count - dispatchedUsers);
-      if (wanted <= 0) return 'done';
-      let users: U[];
-      try {
-        users = await feed.next(lane.name, wanted);
-      } catch (error) {
-        if (signal.aborted) return 'continue';
-        const stats = feed.stats();
-        warn(`fetch failed (${stats.consecutiveFailures} in a row): ${error instanceof Error ? error.message : String(error)}`);
-        if (stats.consecutiveFailures >= maxFetchFailures) {
-          fatalFetchError ??= stats.lastFetchError;
-          internalStop.abort();
-          return 'done';
-        }
-        return 'retry';
-      }
-      for (const user of users) {
-        if (limiter) await limiter.take(1, signal);
-        if (stopped()) return 'continue'; // the lane loop sees why and ends
-        const id = deps.userId(user);
-        let records: OutgoingMessage[];
-        try {
-          records = messagesForLane(deps.toMessages(user), lane, topics);
-        } catch (error) {
-          // Counted once per user even when several lanes trip over it; the lane fetches a replacement.
-          if (!unroutable.has(id)) {
-            unroutable.add(id);
-            warn(`user ${id} skipped: ${error instanceof Error ? error.message : String(error)}`);
-          }
-          continue;
-        }
-        for (const record of records) dispatch(record);
-        dispatchedUsers++;
-      }
-      emitProgress();
-      // Backpressure: a slow broker slows fetching instead of growing memory.
-      while (pending.size >= maxPending) await Promise.race(pending);
-      return count !== undefined && dispatchedUsers >= count ? 'done' : 'continue';
-    };
-  };
-
-  const ends: LaneEnd[] = await Promise.all(
-    lanes.map((lane) =>
-      runLane(lane, laneTick(lane), {
-        clock,
-        signal,
-        deadline,
-        onGap: (gapMs) => {
-          (gapsByLane[lane.name] as number[]).push(gapMs);
-          fetchGapsMs.push(gapMs);
-        },
-      }),
+  const run = new ProducerRun(options, deps);
+  const ends = await Promise.all(
+    run.lanes.map((lane) =>
+      runLane(lane, laneTick(run, lane), { clock: run.clock, signal: run.signal, deadline: run.deadline, onGap: (gapMs) => run.recordGap(lane, gapMs) }),
     ),
   );
-
   // Everything dispatched is awaited, also after Ctrl-C: the summary reports only settled records.
   try {
     await deps.flush();
   } catch (error) {
-    warn(`flush failed: ${error instanceof Error ? error.message : String(error)}`);
+    run.warn(`flush failed: ${message(error)}`);
   }
-  await Promise.allSettled([...pending]);
-
-  const aborted = options.signal?.aborted ?? false;
-  const stopReason: StopReason = fatalFetchError !== undefined ? 'fetch-failed' : aborted ? 'aborted' : ends.every((end) => end === 'done') ? 'count' : 'duration';
-  const final = snapshot();
-  emitProgress(true);
-  const stats = feed.stats();
-  return {
-    seed,
-    fetched: final.fetched,
-    invalid: final.invalid,
-    duplicates: final.duplicates,
-    fetchErrors: final.fetchErrors,
-    ...(stats.lastFetchError === undefined ? {} : { lastFetchError: stats.lastFetchError }),
-    produced: Object.fromEntries(Object.entries(final.topics).map(([t, p]) => [t, p.produced])),
-    failed: Object.fromEntries(Object.entries(final.topics).map(([t, p]) => [t, p.failed])),
-    failureReasons,
-    elapsedMs: final.elapsedMs,
-    aborted,
-    stopReason,
-    fetchGapsMs,
-    gapsByLane,
-  };
+  await run.deliveries.settled();
+  run.emitProgress(true);
+  return summarize(run, ends);
 }

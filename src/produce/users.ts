@@ -1,14 +1,14 @@
 import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
 import { fetchUsers } from '../source/index.js';
-import { createKafkaAdmin, createKafkaProducer, ensureTopics, type EnsureTopicsReport } from './kafka.js';
+import { createKafkaAdmin, ensureTopics, type EnsureTopicsReport, type TopicSettings } from './kafka-admin.js';
+import { createKafkaProducer } from './kafka-producer.js';
 import { jsonMessage, createRouter, type TopicRoute } from './message.js';
-import type { IntervalSpec } from './pacing.js';
-import type { ProduceSummary, ProgressState } from './progress.js';
+import type { ProduceRunOptions } from './options.js';
+import type { ProduceSummary } from './progress.js';
 import { runProducer } from './run.js';
-import type { PacingMode } from './scheduler.js';
 
 /** Everything `streamline produce`, the demo and the Airflow DAG need to publish users. */
-export interface ProduceUsersOptions {
+export interface ProduceUsersOptions extends ProduceRunOptions {
   bootstrapServers: string;
   apiUrl: string;
   /** Canonical topics (each has a projection): users.profile, users.location, users.contact, users.account. */
@@ -19,19 +19,9 @@ export interface ProduceUsersOptions {
    * and progress are keyed by the Kafka names.
    */
   topicNames?: Partial<Record<TopicName, string>>;
-  topicSettings: { partitions: number; replicationFactor: number; minInsyncReplicas: number };
-  count?: number;
-  durationMs?: number;
-  rate?: number;
-  batchSize?: number;
-  seed?: string;
-  interval?: IntervalSpec;
-  pacing?: PacingMode;
+  topicSettings: TopicSettings;
   pii?: PiiPolicy;
   nat?: string;
-  signal?: AbortSignal;
-  onProgress?: (state: ProgressState) => void;
-  onWarning?: (message: string) => void;
   onTopics?: (report: EnsureTopicsReport) => void;
 }
 
@@ -78,7 +68,7 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
   const topics = kafkaTopicNames(options.topics, options.topicNames);
   const admin = createKafkaAdmin(options.bootstrapServers);
   try {
-    const report = await ensureTopics(admin, topics, options.topicSettings);
+    const report = await ensureTopics(admin, topics, options.topicSettings, { warn: options.onWarning });
     options.onTopics?.(report);
   } finally {
     await admin.close().catch(() => undefined);
@@ -89,18 +79,8 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
   const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers });
   try {
     return await runProducer(
-      {
-        topics,
-        count: options.count,
-        durationMs: options.durationMs,
-        rate: options.rate,
-        batchSize: options.batchSize ?? Math.min(500, options.count ?? 500),
-        pacing: { mode: options.pacing ?? 'together', interval: options.interval },
-        seed: options.seed,
-        signal: options.signal,
-        onProgress: options.onProgress,
-        onWarning: options.onWarning,
-      },
+      // The run options pass through as they are; the Kafka topic names replace the canonical ones.
+      { ...options, topics, batchSize: options.batchSize ?? Math.min(500, options.count ?? 500) },
       {
         fetchBatch: async (count, { seed, page, signal }) => {
           const result = await fetchUsers({ apiUrl: options.apiUrl, results: count, seed, page, signal, pii: options.pii, nat: options.nat });

@@ -8,7 +8,7 @@ export interface FixtureUsers extends NormalizedRecords {
 }
 
 /**
- * Normalised users from a saved API response (e.g. ../shared/fixtures/randomuser-1.4-sample.json),
+ * Normalised users from a saved API response (e.g. test/fixtures/randomuser-1.4-sample.json),
  * through exactly the path live responses take. Throws naming the file if it is not a users response.
  */
 export async function readUsersFixture(path: string | URL, options: PiiOptions = { pii: 'keep' }): Promise<FixtureUsers> {

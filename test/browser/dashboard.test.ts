@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
 import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../../src/config/index.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/index.js';
-import { produceUsers, parseInterval, type ProduceSummary } from '../../src/produce/index.js';
+import { produceUsers, type ProduceSummary } from '../../src/produce/index.js';
+import { parseInterval } from '../../src/cli/flags.js';
 import { down, up } from '../../src/runtime/index.js';
 import { DEAD_LETTERS } from '../../src/sink/index.js';
 import { startApiServer, type ApiServer } from '../../src/source/index.js';

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { faultsFromEnv, startApiServer, validateFaultOptions, type FaultOptions } from '../../source/index.js';
-import { addGlobalOptions, maybePrintConfig, portFlag, resolveConfig, type GlobalOptions } from '../context.js';
+import { apiFaults, serveApi, type FaultOptions } from '../../app/api.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { portFlag } from '../flags.js';
 
 interface ApiFlags extends GlobalOptions {
   port?: number;
@@ -27,7 +28,7 @@ const latencyRange = (value: string): [number, number] => {
   return [min, max];
 };
 
-/** Fault flags win over STREAMLINE_API_* variables; none at all means a well-behaved server. */
+/** The fault injection the flags ask for (STREAMLINE_API_* variables fill in what they leave out). */
 export function faultOptions(flags: ApiFlags): FaultOptions | undefined {
   const fromFlags: { -readonly [K in keyof FaultOptions]: FaultOptions[K] } = {};
   if (flags.errorRate !== undefined) fromFlags.errorRate = flags.errorRate;
@@ -35,8 +36,7 @@ export function faultOptions(flags: ApiFlags): FaultOptions | undefined {
   if (flags.truncatedRate !== undefined) fromFlags.truncatedRate = flags.truncatedRate;
   if (flags.latency) fromFlags.latencyMs = flags.latency;
   if (flags.faultSeed !== undefined) fromFlags.seed = flags.faultSeed;
-  const merged = { ...(faultsFromEnv() ?? {}), ...fromFlags };
-  return Object.keys(merged).length ? validateFaultOptions(merged) : undefined;
+  return apiFaults(fromFlags);
 }
 
 export function apiCommand(program: Command): void {
@@ -55,16 +55,13 @@ export function apiCommand(program: Command): void {
     const config = resolveConfig(flags, { api: { port: flags.port, host: flags.host } });
     if (maybePrintConfig(flags, config)) return;
     const faults = faultOptions(flags);
-    const server = await startApiServer({ host: config.api.host, port: config.api.port, faults });
-    process.stdout.write(`Random User API (format 1.4) listening on ${server.url}\n`);
-    process.stdout.write(`  try: curl '${server.url}?results=2&seed=demo&nat=gb,ua'\n`);
-    if (faults) process.stdout.write(`  fault injection on: ${JSON.stringify(faults)}\n`);
-    process.stdout.write('Ctrl-C to stop.\n');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    const server = await serveApi(config, faults);
+    say(`Random User API (format 1.4) listening on ${server.url}`);
+    say(`  try: curl '${server.url}?results=2&seed=demo&nat=gb,ua'`);
+    if (faults) say(`  fault injection on: ${JSON.stringify(faults)}`);
+    say('Ctrl-C to stop.');
+    await withInterrupt(undefined, (signal) => new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })));
     await server.close();
-    process.stdout.write(`stopped after ${server.requestCount()} requests.\n`);
+    say(`stopped after ${server.requestCount()} requests.`);
   });
 }

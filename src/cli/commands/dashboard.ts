@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DashboardBindError, dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
 import type { StreamlineConfig } from '../../config/index.js';
-import { parsePositiveInteger } from '../../produce/index.js';
+import { parsePositiveInteger } from '../flags.js';
 import { addGlobalOptions, flagParser, maybePrintConfig, portFlag, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
 
 interface DashboardFlags extends GlobalOptions {

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { runDemo, type DemoProgress, type DemoResult } from '../../app/demo.js';
 import { mongoUri, type StreamlineConfig } from '../../config/index.js';
-import { parseDuration, parseInterval, parsePositiveInteger, parseRate } from '../../produce/index.js';
+import type { IntervalSpec } from '../../produce/index.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { flags as parse, parseInterval } from '../flags.js';
 import { formatDuration, table } from '../format.js';
-import { addGlobalOptions, flagParser, ExitCode, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
 import { openDashboard } from './dashboard.js';
 import { describeEvent } from './runtime.js';
 
@@ -12,12 +13,10 @@ interface DemoFlags extends GlobalOptions {
   count?: number;
   rate?: number;
   seed?: string;
-  interval: ReturnType<typeof parseInterval>;
+  interval: IntervalSpec;
   dashboard: boolean;
 }
 
-
-const say = (text: string) => process.stdout.write(`${text}\n`);
 const n = (x: number) => x.toLocaleString('en-US');
 
 export function progressLine(view: DemoProgress): string {
@@ -62,44 +61,37 @@ export function demoCommand(program: Command): void {
     program
       .command('demo')
       .description('run the whole pipeline on the embedded services: API -> Kafka -> Spark -> MongoDB, then report and stop')
-      .option('--duration <time>', 'how long to produce, e.g. 60s, 5m', flagParser((v) => parseDuration(v, '--duration')), 60_000)
-      .option('--count <n>', 'stop after this many users instead', flagParser((v) => parsePositiveInteger(v, '--count')))
-      .option('--rate <n>', 'upper bound in users per second', flagParser((v) => parseRate(v, '--rate')))
+      .option('--duration <time>', 'how long to produce, e.g. 60s, 5m', parse.duration, 60_000)
+      .option('--count <n>', 'stop after this many users instead', parse.count)
+      .option('--rate <n>', 'upper bound in users per second', parse.rate)
       .option('--seed <seed>', 'seed for reproducible users and pacing')
-      .option('--interval <min..max>', 'random gap between API fetches (25 users each)', flagParser((v) => parseInterval(v, '--interval')), parseInterval('200..600ms'))
+      .option('--interval <min..max>', 'random gap between API fetches (25 users each); 0ms..0ms for none', parse.interval, parseInterval('200..600ms'))
       .option('--no-dashboard', 'do not serve the live dashboard during the demo'),
   ).action(async (flags: DemoFlags) => {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;
-    const abort = new AbortController();
-    const onSignal = () => {
-      if (!abort.signal.aborted) say('\ninterrupted: finishing the records in flight, then reporting and stopping...');
-      abort.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
     const dashboard = flags.dashboard ? await openDemoDashboard(config) : undefined;
     if (dashboard) say(`==> live dashboard on ${dashboard.url} (Prometheus metrics at ${dashboard.url}metrics)`);
     try {
-      const result = await runDemo(config, {
-        durationMs: flags.count ? undefined : flags.duration,
-        count: flags.count,
-        rate: flags.rate,
-        seed: flags.seed,
-        interval: flags.interval,
-        signal: abort.signal,
-        onRuntimeEvent: (e) => say(describeEvent(e)),
-        onStep: (m) => say(`==> ${m}`),
-        onWarning: (m) => say(`note: ${m}`),
-        onProgress: (view) => say(progressLine(view)),
-        onApiReady: (url) => dashboard?.collector.showApi(url),
-      });
+      const result = await withInterrupt('interrupted: finishing the records in flight, then reporting and stopping...', (signal) =>
+        runDemo(config, {
+          durationMs: flags.count ? undefined : flags.duration,
+          count: flags.count,
+          rate: flags.rate,
+          seed: flags.seed,
+          interval: flags.interval,
+          signal,
+          onRuntimeEvent: (e) => say(describeEvent(e)),
+          onStep: (m) => say(`==> ${m}`),
+          onWarning: (m) => say(`note: ${m}`),
+          onProgress: (view) => say(progressLine(view)),
+          onApiReady: (url) => dashboard?.collector.showApi(url),
+        }),
+      );
       say(`\n${summaryText(result, mongoUri(config), config.mongo.database)}`);
       process.exitCode = result.interrupted ? ExitCode.interrupted : result.consistent ? ExitCode.ok : ExitCode.failure;
     } finally {
       await dashboard?.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
     }
   });
 }

@@ -3,14 +3,13 @@ import { apiUrl, kafkaBootstrap, mongoUri, redactUri, sparkRemote, type Streamli
 import { prepareStorage } from '../../app/streaming.js';
 import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
 import { RuntimeError } from '../../runtime/index.js';
-import { parsePositiveInteger } from '../../produce/index.js';
+import { parsePositiveInteger } from '../flags.js';
 import { bindTopics } from '../../stream/index.js';
-import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 // Commands for deployments where the services run elsewhere (deploy/compose.yaml): the one-shot
 // store setup job and the probes its health checks run.
 
-const say = (text: string) => process.stdout.write(`${text}\n`);
 
 const PROBES = {
   kafka: { address: kafkaBootstrap, probe: probeKafka },

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { currentLag, waitForCatchUp, type Lag } from '../../app/catch-up.js';
-import { parseDuration } from '../../produce/index.js';
+import { parseDuration } from '../flags.js';
 import { addGlobalOptions, flagParser, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
 
 interface LagFlags extends GlobalOptions {

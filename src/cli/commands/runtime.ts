@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { down, status, up, type RuntimeEvent } from '../../runtime/index.js';
 import { formatDuration, table } from '../format.js';
-import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, portFlag, resolveConfig, type GlobalOptions } from '../context.js';
-import { parsePositiveInteger } from '../../produce/index.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, portFlag, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { flagParser, parsePositiveInteger } from '../flags.js';
 import { printClusterDetails } from '../cluster-format.js';
 
 const countFlag = (flag: string) => flagParser((v) => parsePositiveInteger(v, flag));
@@ -17,8 +17,6 @@ interface UpFlags extends GlobalOptions {
   kafkaBrokers?: number;
   sparkWorkers?: number;
 }
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export function describeEvent(e: RuntimeEvent): string {
   switch (e.type) {

@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
-import { PipelineRunningError, startStreaming, stopStreaming, streamingStatus } from '../../app/streaming.js';
+import { PipelineRunningError, startStreaming, stopStreaming, streamingStatus, watchStreaming } from '../../app/streaming.js';
 import { mongoUri, sparkRemote } from '../../config/index.js';
-import { systemClock } from '../../produce/index.js';
-import { bindTopics, queryReport } from '../../stream/index.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
 import { formatPipelineStatus, queriesTable } from '../stream-format.js';
 
 interface StreamFlags extends GlobalOptions {
@@ -12,8 +10,6 @@ interface StreamFlags extends GlobalOptions {
   topics?: string;
   startingOffsets?: 'earliest' | 'latest';
 }
-
-const say = (text: string) => process.stdout.write(`${text}\n`);
 
 function streamConfig(flags: StreamFlags) {
   return resolveConfig(flags, {
@@ -36,11 +32,10 @@ export function streamCommands(program: Command): void {
   ).action(async (flags: StreamFlags) => {
     const config = streamConfig(flags);
     if (maybePrintConfig(flags, config)) return;
-    const bindings = bindTopics(config.topics);
-    say(`starting ${bindings.length + 1} streaming queries on ${sparkRemote(config)} -> ${mongoUri(config)}/${config.mongo.database}`);
+    say(`starting ${config.topics.length + 1} streaming queries on ${sparkRemote(config)} -> ${mongoUri(config)}/${config.mongo.database}`);
     let started;
     try {
-      started = await startStreaming(config, bindings);
+      started = await startStreaming(config);
     } catch (e) {
       if (e instanceof PipelineRunningError) throw new UsageError(e.message);
       throw e;
@@ -56,40 +51,25 @@ export function streamCommands(program: Command): void {
       return;
     }
 
-    const abort = new AbortController();
-    const onSignal = () => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
     say('running in the foreground; Ctrl-C stops the queries (their checkpoints keep the position).');
-    let failed = false;
+    const queries = started.queries;
+    let broken;
     try {
-      while (!abort.signal.aborted) {
-        await systemClock.sleep(5_000, abort.signal);
-        if (abort.signal.aborted) break;
-        const reports = await Promise.all(started.queries.map(queryReport));
-        say(`\n${new Date().toISOString()}\n${queriesTable(reports)}`);
-        const broken = reports.filter((r) => r.exception || !r.active);
-        if (broken.length) {
-          for (const r of broken) say(`query ${r.name} stopped${r.exception ? `: ${r.exception}` : ''}`);
-          failed = true;
-          break;
-        }
-      }
+      broken = await withInterrupt(undefined, (signal) => watchStreaming(queries, 5_000, signal, (reports) => say(`\n${new Date().toISOString()}\n${queriesTable(reports)}`)));
+      for (const r of broken) say(`query ${r.name} stopped${r.exception ? `: ${r.exception}` : ''}`);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       say('stopping the queries...');
-      await stopStreaming(config, bindings);
+      await stopStreaming(config);
       say('stopped.');
     }
-    process.exitCode = failed ? ExitCode.failure : ExitCode.interrupted;
+    process.exitCode = broken.length ? ExitCode.failure : ExitCode.interrupted;
   });
 
   addGlobalOptions(stream.command('status').description('per query: state, rows/s, batch duration, last batch, Kafka records behind; documents per collection')).action(
     async (flags: StreamFlags) => {
       const config = streamConfig(flags);
       if (maybePrintConfig(flags, config)) return;
-      const status = await streamingStatus(config, bindTopics(config.topics));
+      const status = await streamingStatus(config);
       say(formatPipelineStatus(status));
       if (status.queries.some((q) => q.exception)) process.exitCode = ExitCode.failure;
     },
@@ -98,6 +78,6 @@ export function streamCommands(program: Command): void {
   addGlobalOptions(stream.command('stop').description('stop the streaming queries and release their Spark Connect session')).action(async (flags: StreamFlags) => {
     const config = streamConfig(flags);
     if (maybePrintConfig(flags, config)) return;
-    say((await stopStreaming(config, bindTopics(config.topics))) ? 'stopped the streaming queries.' : 'no streaming queries were running.');
+    say((await stopStreaming(config)) ? 'stopped the streaming queries.' : 'no streaming queries were running.');
   });
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { checkTopics } from '../../app/topics.js';
-import { parseDuration } from '../../produce/index.js';
-import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
+import { parseDuration } from '../flags.js';
+import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 interface TopicsFlags extends GlobalOptions {
   topics?: string;
@@ -9,7 +9,6 @@ interface TopicsFlags extends GlobalOptions {
   timeout: number;
 }
 
-const say = (text: string) => process.stdout.write(`${text}\n`);
 
 /** `streamline topics check|ensure`: is Kafka reachable, do the topics exist (create them with ensure). */
 export function topicsCommands(program: Command): void {

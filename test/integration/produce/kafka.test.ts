@@ -1,6 +1,6 @@
 import { Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaAdmin, createKafkaProducer, ensureTopics, partitionForKey } from '../../../src/produce/kafka.js';
+import { createKafkaAdmin, createKafkaProducer, ensureTopics, partitionForKey } from '../../../src/produce/index.js';
 import { jsonMessage, type OutgoingMessage } from '../../../src/produce/message.js';
 import { runProducer } from '../../../src/produce/run.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
@@ -90,7 +90,7 @@ describe('Kafka producer against a real broker', () => {
 
     const count = 250;
     const summary = await runProducer<{ id: string }>(
-      { topics, count, batchSize: 40, seed: '7', pacing: { mode: 'together', interval: { kind: 'uniform', minMs: 5, maxMs: 15 } } },
+      { topics, count, batchSize: 40, seed: '7', pacing: 'together', interval: { kind: 'uniform', minMs: 5, maxMs: 15 } },
       {
         fetchBatch: async (n, { seed, page }) => ({ users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 }),
         userId: (user) => user.id,
@@ -124,7 +124,7 @@ describe('Kafka producer against a real broker', () => {
 
     const controller = new AbortController();
     const summary = await runProducer<{ id: string }>(
-      { topics: [topic], batchSize: 25, seed: 'abort', signal: controller.signal, pacing: { mode: 'together', interval: { kind: 'uniform', minMs: 10, maxMs: 20 } } },
+      { topics: [topic], batchSize: 25, seed: 'abort', signal: controller.signal, pacing: 'together', interval: { kind: 'uniform', minMs: 10, maxMs: 20 } },
       {
         fetchBatch: async (n, { seed, page }) => {
           if (page === 6) controller.abort();

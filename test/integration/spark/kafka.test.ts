@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkSession, T, functions as F } from '@streamline/spark-connect';
-import { createKafkaAdmin, ensureTopics } from '../../../src/produce/kafka.js';
+import { createKafkaAdmin, ensureTopics } from '../../../src/produce/index.js';
 import { testServices, uniqueName } from '../../support/services.js';
 
 /** The Spark Connect client against our Kafka broker: the Kafka sink in batch, the Kafka source in streaming. */

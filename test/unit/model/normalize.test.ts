@@ -17,7 +17,7 @@ import {
   type NormalizedUser,
 } from '../../../src/model/index.js';
 
-const FIXTURE = new URL('../../../../shared/fixtures/randomuser-1.4-sample.json', import.meta.url);
+const FIXTURE = new URL('../../fixtures/randomuser-1.4-sample.json', import.meta.url);
 const fixtureBody = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { results: Record<string, unknown>[] };
 const fixtureRecord = (): Record<string, unknown> => structuredClone(fixtureBody.results[0] as Record<string, unknown>);
 

@@ -19,7 +19,7 @@ import {
 } from '../../../src/model/index.js';
 import { DEFAULT_TOPICS } from '../../../src/config/index.js';
 
-const FIXTURE = new URL('../../../../shared/fixtures/randomuser-1.4-sample.json', import.meta.url);
+const FIXTURE = new URL('../../fixtures/randomuser-1.4-sample.json', import.meta.url);
 const user = normalizeRecords((JSON.parse(readFileSync(FIXTURE, 'utf8')) as { results: unknown[] }).results, { pii: 'keep' }).users[0] as NormalizedUser;
 const meta = { source: 'http://127.0.0.1/api/', fetchedAt: new Date('2024-05-01T10:00:00Z'), producedAt: '2024-05-01T10:00:01.500Z' };
 

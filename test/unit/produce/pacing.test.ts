@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/produce/clock.js';
+import { VirtualClock } from '../../support/virtual-clock.js';
 import { RateLimiter, describeInterval, intervalGenerator, validateInterval } from '../../../src/produce/pacing.js';
 import { deriveSeed, mulberry32 } from '../../../src/produce/random.js';
 

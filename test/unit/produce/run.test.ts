@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/produce/clock.js';
+import { VirtualClock } from '../../support/virtual-clock.js';
 import type { ProgressState } from '../../../src/produce/progress.js';
 import { runProducer, type RunProducerOptions } from '../../../src/produce/run.js';
 import { fakeApi, fakeProducer, keysOf, toMessages, TOPICS, type FakeUser } from './fakes.js';
@@ -15,7 +15,7 @@ function setup(options: Partial<RunProducerOptions> = {}, api = fakeApi(), produ
       {
         topics: TOPICS,
         batchSize: 10,
-        pacing: { mode: 'together' },
+        pacing: 'together',
         seed: '7',
         onWarning: (m) => warnings.push(m),
         onProgress: (p) => progress.push(p),
@@ -56,7 +56,7 @@ describe('runProducer: counts', () => {
     const clock = new VirtualClock();
     const warnings: string[] = [];
     const summary = await runProducer<FakeUser>(
-      { topics: TOPICS, count: 20, batchSize: 10, pacing: { mode: 'together' }, seed: '7', onWarning: (m) => warnings.push(m) },
+      { topics: TOPICS, count: 20, batchSize: 10, pacing: 'together', seed: '7', onWarning: (m) => warnings.push(m) },
       {
         fetchBatch: api.fetchBatch,
         userId,
@@ -109,7 +109,7 @@ describe('runProducer: exactly once', () => {
 
 describe('runProducer: pacing', () => {
   it('keeps every fetch gap inside --interval 50..150ms and repeats itself for --seed 7', async () => {
-    const options = { count: 200, pacing: { mode: 'together' as const, interval: { kind: 'uniform' as const, minMs: 50, maxMs: 150 } } };
+    const options = { count: 200, pacing: 'together' as const, interval: { kind: 'uniform' as const, minMs: 50, maxMs: 150 } };
     const first = setup(options);
     const a = await first.run();
     expect(a.fetchGapsMs).toHaveLength(19); // 20 fetches of 10
@@ -129,7 +129,7 @@ describe('runProducer: pacing', () => {
   });
 
   it('paces topics independently over one shared, once-fetched user sequence', async () => {
-    const { run, api, producer } = setup({ count: 50, pacing: { mode: 'independent', interval: { kind: 'exponential', meanRatePerSec: 20 } } });
+    const { run, api, producer } = setup({ count: 50, pacing: 'independent', interval: { kind: 'exponential', meanRatePerSec: 20 } });
     const summary = await run();
     expect(summary.produced).toEqual(perTopic(50));
     expect(Object.keys(summary.gapsByLane)).toEqual([...TOPICS]);
@@ -142,7 +142,7 @@ describe('runProducer: pacing', () => {
   });
 
   it('stops at the duration', async () => {
-    const { run } = setup({ durationMs: 1000, pacing: { mode: 'together', interval: { kind: 'uniform', minMs: 100, maxMs: 100 } } });
+    const { run } = setup({ durationMs: 1000, pacing: 'together', interval: { kind: 'uniform', minMs: 100, maxMs: 100 } });
     const summary = await run();
     expect(summary.stopReason).toBe('duration');
     expect(summary.elapsedMs).toBe(1000);
@@ -167,7 +167,7 @@ describe('runProducer: abort and failures', () => {
       {
         signal: controller.signal,
         maxPendingRecords: 1_000_000,
-        pacing: { mode: 'together', interval: { kind: 'uniform', minMs: 100, maxMs: 100 } },
+        pacing: 'together', interval: { kind: 'uniform', minMs: 100, maxMs: 100 },
         onProgress: (p) => {
           if ((p.topics['users.profile']?.dispatched ?? 0) >= 30) controller.abort();
         },
@@ -201,7 +201,7 @@ describe('runProducer: abort and failures', () => {
     const clock = new VirtualClock();
     let calls = 0;
     const summary = await runProducer<FakeUser>(
-      { topics: ['users.profile'], count: 3, batchSize: 3, pacing: { mode: 'together' }, seed: '1' },
+      { topics: ['users.profile'], count: 3, batchSize: 3, pacing: 'together', seed: '1' },
       {
         fetchBatch: fakeApi().fetchBatch,
         userId,

@@ -11,7 +11,7 @@ import {
   type Sleep,
 } from '../../../src/source/index.js';
 
-const FIXTURE = new URL('../../../../shared/fixtures/randomuser-1.4-sample.json', import.meta.url);
+const FIXTURE = new URL('../../fixtures/randomuser-1.4-sample.json', import.meta.url);
 
 const servers: ApiServer[] = [];
 afterEach(async () => {

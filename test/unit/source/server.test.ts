@@ -13,7 +13,7 @@ import {
   type ApiServer,
 } from '../../../src/source/index.js';
 
-const FIXTURE = new URL('../../../../shared/fixtures/randomuser-1.4-sample.json', import.meta.url);
+const FIXTURE = new URL('../../fixtures/randomuser-1.4-sample.json', import.meta.url);
 const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { results: Record<string, unknown>[]; info: Record<string, unknown> };
 const NOW = new Date('2025-06-01T12:00:00Z');
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

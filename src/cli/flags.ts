@@ -1,4 +1,7 @@
-import type { IntervalSpec } from './pacing.js';
+// Parsers for command-line values (durations, intervals, rates, counts, ports): the CLI edge turns
+// text into typed options here, so nothing behind it parses strings.
+import { InvalidArgumentError } from 'commander';
+import type { IntervalSpec } from '../produce/index.js';
 
 /** A command-line value that does not parse; the message names the flag, what it expects and what it got. */
 export class FlagValueError extends Error {
@@ -36,7 +39,7 @@ const INTERVAL_EXPECTED = 'a range min..max like 50..150ms or 1s..3s (min <= max
 
 /**
  * `50..150ms` (the lower bound borrows the upper bound's unit) or `1s..3s` -> a uniform interval.
- * Zero is allowed for the lower bound: `0..100ms` means "sometimes no pause at all".
+ * Zero is allowed: `0..100ms` means "sometimes no pause at all", `0ms..0ms` "never a pause".
  */
 export function parseInterval(text: string, flag = '--interval'): IntervalSpec & { kind: 'uniform' } {
   const match = INTERVAL.exec(text);
@@ -44,7 +47,7 @@ export function parseInterval(text: string, flag = '--interval'): IntervalSpec &
   const [, minValue, minUnit, maxValue, maxUnit] = match as unknown as [string, string, DurationUnit | undefined, string, DurationUnit];
   const minMs = Number(minValue) * UNIT_MS[minUnit ?? maxUnit];
   const maxMs = Number(maxValue) * UNIT_MS[maxUnit];
-  if (minMs > maxMs || maxMs <= 0) throw new FlagValueError(flag, INTERVAL_EXPECTED, text);
+  if (minMs > maxMs) throw new FlagValueError(flag, INTERVAL_EXPECTED, text);
   return { kind: 'uniform', minMs, maxMs };
 }
 
@@ -71,10 +74,32 @@ export function parsePositiveInteger(text: string, flag: string): number {
   return value;
 }
 
-/** Formats milliseconds back into the shortest exact flag syntax (for --print-config and summaries). */
-export function formatDuration(ms: number): string {
-  for (const unit of ['h', 'm', 's'] as const) {
-    if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
-  }
-  return `${ms}ms`;
+/** Wraps a parser that throws (e.g. FlagValueError) so commander reports it as a usage error (exit code 2). */
+export const flagParser =
+  <T>(parse: (text: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+
+/** Parses a port flag with an error naming the flag. */
+export function portFlag(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`${flag}: expected a port number 1-65535, got "${value}"`);
+    return n;
+  };
 }
+
+/** Commander option parsers for the flags several commands share. */
+export const flags = {
+  count: flagParser((v) => parsePositiveInteger(v, '--count')),
+  batchSize: flagParser((v) => parsePositiveInteger(v, '--batch-size')),
+  duration: flagParser((v) => parseDuration(v, '--duration')),
+  rate: flagParser((v) => parseRate(v, '--rate')),
+  interval: flagParser((v) => parseInterval(v, '--interval')),
+  meanRate: flagParser((v) => parseMeanRate(v, '--mean-rate')),
+};

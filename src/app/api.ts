@@ -1,0 +1,32 @@
+import type { StreamlineConfig } from '../config/index.js';
+import { RuntimeError } from '../runtime/index.js';
+import { faultsFromEnv, startApiServer, validateFaultOptions, type ApiServer, type FaultOptions } from '../source/index.js';
+
+export type { ApiServer, FaultOptions } from '../source/index.js';
+
+const inUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
+/** `streamline api`: the local Random User API on the configured address; a taken port is an error that says so. */
+export async function serveApi(config: StreamlineConfig, faults?: FaultOptions): Promise<ApiServer> {
+  const { host, port } = config.api;
+  try {
+    return await startApiServer({ host, port, faults });
+  } catch (e) {
+    if (!inUse(e)) throw e;
+    throw new RuntimeError(`port ${port} on ${host} is already in use`, 'stop what listens there, or choose another port with --port (config api.port, env STREAMLINE_API_PORT)');
+  }
+}
+
+/**
+ * The local API for one run of the producer or the demo, on a free port of the configured host: the run
+ * only needs some URL, and a developer's `streamline api` may hold the configured port.
+ */
+export function startRunApi(config: StreamlineConfig): Promise<ApiServer> {
+  return startApiServer({ host: config.api.host, port: 0 });
+}
+
+/** Fault injection for `streamline api`: flags win over STREAMLINE_API_* variables; none at all means a well-behaved server. */
+export function apiFaults(fromFlags: FaultOptions): FaultOptions | undefined {
+  const merged = { ...(faultsFromEnv() ?? {}), ...fromFlags };
+  return Object.keys(merged).length ? validateFaultOptions(merged) : undefined;
+}

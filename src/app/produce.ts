@@ -1,0 +1,39 @@
+import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
+import { isTopicName, type PiiPolicy, type TopicName } from '../model/index.js';
+import { produceUsers, type EnsureTopicsReport, type ProduceRunOptions, type ProduceSummary, type TopicSettings } from '../produce/index.js';
+import { startRunApi } from './api.js';
+import { usingService } from './services.js';
+
+export interface ProduceOptions extends ProduceRunOptions {
+  /** Canonical topics published under other Kafka topic names. */
+  topicNames?: Partial<Record<TopicName, string>>;
+  pii?: PiiPolicy;
+  nat?: string;
+  /** Where the run gets its users and sends them, once the local API (if any) is up. */
+  onStart?: (run: { apiUrl: string; localApi: boolean; bootstrap: string; kafkaTopics: string[] }) => void;
+  onTopics?: (report: EnsureTopicsReport) => void;
+}
+
+export const topicSettings = (config: StreamlineConfig): TopicSettings => {
+  const { partitions, replicationFactor, minInsyncReplicas } = config.kafka;
+  return { partitions, replicationFactor, minInsyncReplicas };
+};
+
+/**
+ * `streamline produce`: users from the configured API (our local one, started for the run, when none is
+ * configured) to the configured topics on Kafka, until count, duration or abort.
+ */
+export async function produce(config: StreamlineConfig, options: ProduceOptions = {}): Promise<ProduceSummary> {
+  const localApi = config.api.url === undefined ? await startRunApi(config) : undefined;
+  const apiUrl = localApi?.url ?? (config.api.url as string);
+  const bootstrap = kafkaBootstrap(config);
+  const kafkaTopics = config.topics.map((topic) => (isTopicName(topic) ? options.topicNames?.[topic] : undefined) ?? topic);
+  options.onStart?.({ apiUrl, localApi: localApi !== undefined, bootstrap, kafkaTopics });
+  try {
+    return await usingService(config, 'kafka', () =>
+      produceUsers({ ...options, bootstrapServers: bootstrap, apiUrl, topics: config.topics, topicSettings: topicSettings(config) }),
+    );
+  } finally {
+    await localApi?.close();
+  }
+}

@@ -1,0 +1,72 @@
+import { kafkaBootstrap, mongoUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
+import { isKafkaUnreachable } from '../produce/index.js';
+import { RuntimeError } from '../runtime/index.js';
+import { SparkUnavailableError } from '@streamline/spark-connect';
+
+/** The services a use case reaches over the network. */
+export type ServiceKey = 'kafka' | 'spark' | 'mongo';
+
+interface ServiceDescription {
+  title: string;
+  address: string;
+  /** The config key that points at an external service instead of the embedded one. */
+  externalKey: [string, string];
+  external: boolean;
+}
+
+export function describeService(config: StreamlineConfig, service: ServiceKey): ServiceDescription {
+  switch (service) {
+    case 'kafka':
+      return { title: 'Kafka', address: kafkaBootstrap(config), externalKey: ['kafka', 'bootstrapServers'], external: config.kafka.bootstrapServers !== undefined };
+    case 'spark':
+      return { title: 'Spark Connect', address: sparkRemote(config), externalKey: ['spark', 'remote'], external: config.spark.remote !== undefined };
+    case 'mongo':
+      return { title: 'MongoDB', address: mongoUri(config), externalKey: ['mongo', 'uri'], external: config.mongo.uri !== undefined };
+  }
+}
+
+/** An expected failure: a service the command needs does not answer. Printed without a stack trace, exit code 1. */
+export class ServiceUnavailableError extends RuntimeError {
+  override name = 'ServiceUnavailableError';
+  constructor(
+    readonly service: ServiceKey,
+    readonly address: string,
+    message: string,
+    hint: string,
+  ) {
+    super(message, hint);
+  }
+}
+
+export function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): ServiceUnavailableError {
+  const { title, address, externalKey, external } = describeService(config, service);
+  const key = `${externalKey.join('.')} (env ${toEnvName(externalKey)})`;
+  const hint = external
+    ? `check that ${title} runs there, or correct ${key}`
+    : `start the local services with \`streamline up\`, or set ${key} to use a ${title} that runs elsewhere`;
+  return new ServiceUnavailableError(service, address, `${title} is not reachable at ${address}`, hint);
+}
+
+const MONGO_CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError']);
+
+/** Whether `error` means that nothing answered at the service's address (as opposed to a refusal or a bug). */
+export function isUnreachable(service: ServiceKey, error: unknown): boolean {
+  switch (service) {
+    case 'kafka':
+      return isKafkaUnreachable(error);
+    case 'spark':
+      return error instanceof SparkUnavailableError;
+    case 'mongo':
+      return error instanceof Error && MONGO_CONNECTION_ERRORS.has(error.name);
+  }
+}
+
+/** Runs `work`, turning "nothing answers at the address" into a ServiceUnavailableError that says what to do. */
+export async function usingService<T>(config: StreamlineConfig, service: ServiceKey, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUnreachable(service, error)) throw serviceUnavailable(config, service);
+    throw error;
+  }
+}

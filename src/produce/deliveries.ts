@@ -1,0 +1,64 @@
+import { asError } from './kafka-common.js';
+import type { DeliveryReport, OutgoingMessage } from './message.js';
+import type { TopicProgress } from './progress.js';
+
+/**
+ * The records of one run that were handed to the producer: per-topic counts, the last failure per
+ * topic, and the deliveries still in flight (for backpressure and the final wait).
+ */
+export class Deliveries {
+  readonly topics: Record<string, TopicProgress>;
+  readonly failureReasons: Record<string, string> = {};
+  readonly #pending = new Set<Promise<void>>();
+  readonly #onSettled: () => void;
+
+  constructor(topics: readonly string[], onSettled: () => void) {
+    this.topics = Object.fromEntries(topics.map((t) => [t, { dispatched: 0, produced: 0, failed: 0 }]));
+    this.#onSettled = onSettled;
+  }
+
+  /** Hands a record to `send` and tracks its fate; a rejection or throw counts as a failure of that record. */
+  dispatch(message: OutgoingMessage, send: (message: OutgoingMessage) => Promise<DeliveryReport>): void {
+    this.#progress(message.topic).dispatched++;
+    const failed = (error: unknown): DeliveryReport => ({ ok: false, topic: message.topic, key: message.key, error: asError(error) });
+    let delivery: Promise<DeliveryReport>;
+    try {
+      delivery = send(message).catch(failed);
+    } catch (error) {
+      delivery = Promise.resolve(failed(error));
+    }
+    const tracked: Promise<void> = delivery.then((report) => this.#settle(message.topic, report)).finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+
+  /** Waits while `limit` or more records are in flight: a slow broker slows fetching instead of growing memory. */
+  async belowLimit(limit: number): Promise<void> {
+    while (this.#pending.size >= limit) await Promise.race(this.#pending);
+  }
+
+  /** Waits until every record dispatched so far is settled. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  snapshot(): Record<string, TopicProgress> {
+    return Object.fromEntries(Object.entries(this.topics).map(([t, p]) => [t, { ...p }]));
+  }
+
+  #settle(topic: string, report: DeliveryReport): void {
+    const progress = this.#progress(topic);
+    if (report.ok) {
+      progress.produced++;
+    } else {
+      progress.failed++;
+      this.failureReasons[topic] = report.error.message;
+    }
+    this.#onSettled();
+  }
+
+  #progress(topic: string): TopicProgress {
+    const progress = this.topics[topic];
+    if (!progress) throw new Error(`a record for unconfigured topic ${topic}`);
+    return progress;
+  }
+}

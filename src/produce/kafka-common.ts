@@ -1,0 +1,47 @@
+import { compatibilityPartitioner, GenericError, type ProduceResult } from '@platformatic/kafka';
+
+/** `a:1,b:2` or ['a:1', 'b:2'] -> ['a:1', 'b:2']. */
+export function bootstrapList(servers: string | readonly string[]): string[] {
+  const list = (typeof servers === 'string' ? servers.split(',') : [...servers]).map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('Kafka bootstrap servers: expected host:port[,host:port...], got nothing');
+  return list;
+}
+
+/**
+ * The partition the Java client chooses for this key (murmur2, sign bit masked, modulo the count):
+ * the client's own `compatibilityPartitioner` followed by the modulo its `send` applies.
+ * test/fixtures/java-partitions.json holds kafka-clients' answers for comparison.
+ */
+export function partitionForKey(key: string, partitions: number): number {
+  return compatibilityPartitioner(undefined as never, Buffer.from(key, 'utf8')) % partitions;
+}
+
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Looks through one of the client's errors (and its aggregate of attempts) for a property value. */
+const clientErrorHas = (error: unknown, property: string, value: unknown): boolean =>
+  error instanceof Error && GenericError.isGenericError(error) && (error as GenericError).findBy(property, value) !== null;
+
+/** The partitions that were written before a send failed (the client attaches them to the error). */
+export function producedBeforeFailure(error: unknown): ProduceResult | undefined {
+  return (error as { produced?: ProduceResult }).produced;
+}
+
+/** A topic that already exists (a concurrent creator won the race). */
+export const topicAlreadyExists = (error: unknown): boolean => clientErrorHas(error, 'apiId', 'TOPIC_ALREADY_EXISTS');
+
+/**
+ * Nothing answered at the bootstrap address (connection refused, unknown host, timed out): the
+ * client's network errors, anywhere in its aggregate of attempts.
+ */
+export const isKafkaUnreachable = (error: unknown): boolean => clientErrorHas(error, 'code', 'PLT_KFK_NETWORK');
+
+/** A compact, single-line reason for summaries: the innermost messages of an aggregate error. */
+export function describeKafkaError(error: unknown): string {
+  const e = asError(error);
+  const inner = e instanceof AggregateError ? e.errors.map(describeKafkaError).filter(Boolean) : [];
+  const unique = [...new Set(inner)];
+  return unique.length > 0 ? `${e.message}: ${unique.join('; ')}` : e.message;
+}

@@ -1,0 +1,272 @@
+import {
+  compatibilityPartitioner,
+  ProduceAcks,
+  Producer,
+  stringSerializers,
+  type ClusterMetadata,
+  type MessageToProduce,
+  type ProduceResult,
+  type TopicWithPartitionAndOffset,
+} from '@platformatic/kafka';
+import { asError, bootstrapList, describeKafkaError, partitionForKey, producedBeforeFailure } from './kafka-common.js';
+import type { DeliveryReport, OutgoingMessage } from './message.js';
+
+/**
+ * Codecs that work out of the box on Node 20: gzip is zlib, lz4 and snappy are WebAssembly inside
+ * @platformatic/wasm-utils. zstd is left out: the client uses zlib's zstd, which Node 20 lacks.
+ */
+export type Compression = 'none' | 'gzip' | 'lz4' | 'snappy';
+
+export interface KafkaProducerOptions {
+  /** host:port, or several (a string may be comma-separated). */
+  bootstrapServers: string | readonly string[];
+  clientId?: string;
+  /** Default lz4: fast, and JSON compresses well with it. */
+  compression?: Compression;
+  /** How long a record may wait for companions before its batch is sent (ms). Default 5. */
+  lingerMs?: number;
+  /** Most records in one produce request. Default 2000. */
+  maxBatchRecords?: number;
+  /** The client's retries of one request on retriable errors (network, leader moves). Default 10. */
+  retries?: number;
+  /** First retry delay (ms); doubles per attempt up to 5 s. Default 100. */
+  retryBackoffMs?: number;
+  /** How long the broker may wait for in-sync replicas before answering (ms). Default 30000. */
+  ackTimeoutMs?: number;
+  /** Client-side limit on one request round trip (ms). Default 30000. */
+  requestTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/** The part of @platformatic/kafka's Producer this module uses; a seam for unit tests. */
+export interface ProduceClient {
+  send(options: { messages: MessageToProduce<string, string, string, string>[] }): Promise<ProduceResult>;
+  /** What the last `send` learnt about the topics (`send` fetches metadata itself). */
+  readonly currentMetadata: ClusterMetadata | undefined;
+  initIdempotentProducer(options: Record<string, never>): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export interface TopicFailure {
+  count: number;
+  lastError: string;
+}
+
+export interface ProducerStats {
+  /** Records handed to `send`. */
+  accepted: number;
+  acknowledged: number;
+  failed: number;
+  /** Accepted but not yet acknowledged or failed. */
+  pending: number;
+  failures: Record<string, TopicFailure>;
+}
+
+interface PendingRecord {
+  message: OutgoingMessage;
+  resolve(report: DeliveryReport): void;
+}
+
+const DEFAULTS = {
+  clientId: 'streamline-producer',
+  compression: 'lz4',
+  lingerMs: 5,
+  maxBatchRecords: 2000,
+  retries: 10,
+  retryBackoffMs: 100,
+  ackTimeoutMs: 30_000,
+  requestTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+} as const satisfies Partial<KafkaProducerOptions>;
+
+const MAX_BACKOFF_MS = 5000;
+
+const backoffMs = (base: number, attempt: number): number => Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, attempt - 1));
+
+/**
+ * An idempotent, acks=all producer that batches records and reports every record's fate.
+ *
+ * The client does the partitioning (its Java-compatible partitioner), metadata and retries. What is
+ * ours, because the client has no equivalent:
+ * - per-record delivery reports (the client answers per request, with one base offset per partition);
+ * - one request at a time: @platformatic/kafka 1.x reads a partition's sequence number when it builds
+ *   a request and advances it only when the response arrives, so two concurrent requests to a
+ *   partition carry the same sequence and the broker takes the later ones for duplicates: they
+ *   "succeed" and are not written (seen on Kafka 4.1.1). Records that arrive while a request is in
+ *   flight form the next batch, which is also where batching comes from under load;
+ * - a new producer id after the client gave up on a batch: the broker may have written part of it,
+ *   and continuing with the same id and sequence numbers could make it reject, or discard as a
+ *   duplicate, a later batch.
+ */
+export class KafkaProducer {
+  readonly #client: ProduceClient;
+  readonly #lingerMs: number;
+  readonly #maxBatchRecords: number;
+  #queue: PendingRecord[] = [];
+  #inFlight: Promise<void> | undefined;
+  #lingerTimer: NodeJS.Timeout | undefined;
+  #startScheduled = false;
+  #closed = false;
+  #renewProducerId = false;
+  #accepted = 0;
+  #acknowledged = 0;
+  #failed = 0;
+  readonly #failures = new Map<string, TopicFailure>();
+
+  constructor(client: ProduceClient, options: Pick<KafkaProducerOptions, 'lingerMs' | 'maxBatchRecords'> = {}) {
+    this.#client = client;
+    this.#lingerMs = options.lingerMs ?? DEFAULTS.lingerMs;
+    this.#maxBatchRecords = options.maxBatchRecords ?? DEFAULTS.maxBatchRecords;
+    if (!(this.#maxBatchRecords >= 1)) throw new RangeError(`maxBatchRecords must be >= 1, got ${this.#maxBatchRecords}`);
+  }
+
+  /** Queues a record; resolves when the broker acknowledged it or it finally failed. Never rejects. */
+  send(message: OutgoingMessage): Promise<DeliveryReport> {
+    this.#accepted++;
+    return new Promise<DeliveryReport>((resolve) => {
+      const record = { message, resolve };
+      if (this.#closed) return this.#fail(record, new Error('producer is closed'));
+      this.#queue.push(record);
+      this.#schedule();
+    });
+  }
+
+  /** Resolves once every record accepted so far (and any accepted meanwhile) is acknowledged or failed. */
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#inFlight) {
+      this.#startBatch();
+      await this.#inFlight;
+    }
+  }
+
+  /** Flushes, then closes the connection. Records sent after close are reported as failed. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    this.#closed = true;
+    await this.#client.close();
+  }
+
+  stats(): ProducerStats {
+    return {
+      accepted: this.#accepted,
+      acknowledged: this.#acknowledged,
+      failed: this.#failed,
+      pending: this.#accepted - this.#acknowledged - this.#failed,
+      failures: Object.fromEntries(this.#failures),
+    };
+  }
+
+  #schedule(): void {
+    if (this.#inFlight) return; // the running batch picks the queue up when it completes
+    if (this.#queue.length >= this.#maxBatchRecords) {
+      this.#startBatch();
+    } else if (this.#lingerMs <= 0) {
+      // Still coalesce records sent in the same tick.
+      if (this.#startScheduled) return;
+      this.#startScheduled = true;
+      queueMicrotask(() => {
+        this.#startScheduled = false;
+        this.#startBatch();
+      });
+    } else {
+      this.#lingerTimer ??= setTimeout(() => {
+        this.#lingerTimer = undefined;
+        this.#startBatch();
+      }, this.#lingerMs);
+    }
+  }
+
+  #startBatch(): void {
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    if (this.#inFlight || this.#queue.length === 0) return;
+    const batch = this.#queue.splice(0, this.#maxBatchRecords);
+    this.#inFlight = this.#deliver(batch).finally(() => {
+      this.#inFlight = undefined;
+      // Records that queued up behind this batch go out now: they have already waited a round trip.
+      if (this.#queue.length > 0) this.#startBatch();
+    });
+  }
+
+  /** Sends one batch (the client retries what is retriable); settles every record. Never throws. */
+  async #deliver(batch: PendingRecord[]): Promise<void> {
+    try {
+      if (this.#renewProducerId) {
+        await this.#client.initIdempotentProducer({});
+        this.#renewProducerId = false;
+      }
+      const result = await this.#client.send({ messages: batch.map(toClientMessage) });
+      this.#acknowledge(batch, result.offsets ?? []);
+    } catch (error) {
+      // Partitions on brokers that did answer were written; the rest failed.
+      const unwritten = this.#acknowledge(batch, producedBeforeFailure(error)?.offsets ?? [], { onlyListed: true });
+      for (const record of unwritten) this.#fail(record, asError(error));
+      if (unwritten.length > 0) this.#renewProducerId = true;
+    }
+  }
+
+  /**
+   * Resolves the records whose partition appears in `offsets` (each gets base offset + its index
+   * within the partition) and returns the others; without `onlyListed` every record counts as written.
+   */
+  #acknowledge(records: PendingRecord[], offsets: TopicWithPartitionAndOffset[], { onlyListed = false } = {}): PendingRecord[] {
+    const baseOffsets = new Map(offsets.map((o) => [`${o.topic}:${o.partition}`, o.offset]));
+    const indexInPartition = new Map<string, number>();
+    const rest: PendingRecord[] = [];
+    for (const record of records) {
+      const { topic, key } = record.message;
+      const partition = this.#partitionOf(record.message);
+      const partitionKey = `${topic}:${partition}`;
+      const base = baseOffsets.get(partitionKey);
+      if (base === undefined && onlyListed) {
+        rest.push(record);
+        continue;
+      }
+      const index = indexInPartition.get(partitionKey) ?? 0;
+      indexInPartition.set(partitionKey, index + 1);
+      this.#acknowledged++;
+      record.resolve({ ok: true, topic, key, partition: partition ?? -1, offset: base === undefined ? -1n : base + BigInt(index) });
+    }
+    return rest;
+  }
+
+  /** Where the client's partitioner put this record, from the partition count `send` looked up. */
+  #partitionOf(message: OutgoingMessage): number | undefined {
+    const partitions = this.#client.currentMetadata?.topics.get(message.topic)?.partitionsCount;
+    return partitions ? partitionForKey(message.key, partitions) : undefined;
+  }
+
+  #fail(record: PendingRecord, error: Error): void {
+    const topic = record.message.topic;
+    this.#failed++;
+    this.#failures.set(topic, { count: (this.#failures.get(topic)?.count ?? 0) + 1, lastError: describeKafkaError(error) });
+    record.resolve({ ok: false, topic, key: record.message.key, error });
+  }
+}
+
+function toClientMessage({ message }: PendingRecord): MessageToProduce<string, string, string, string> {
+  const { topic, key, value, headers } = message;
+  return { topic, key, value, headers: { ...headers } };
+}
+
+/** A connected-on-first-use producer: idempotent, acks=all, compressed, retried, batched, Java-compatible keys. */
+export function createKafkaProducer(options: KafkaProducerOptions): KafkaProducer {
+  const retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
+  const client = new Producer<string, string, string, string>({
+    clientId: options.clientId ?? DEFAULTS.clientId,
+    bootstrapBrokers: bootstrapList(options.bootstrapServers),
+    serializers: stringSerializers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    partitioner: compatibilityPartitioner,
+    compression: options.compression ?? DEFAULTS.compression,
+    retries: options.retries ?? DEFAULTS.retries,
+    retryDelay: (_client, _operation, attempt) => backoffMs(retryBackoffMs, attempt),
+    timeout: options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    connectTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    autocreateTopics: false,
+  });
+  return new KafkaProducer(client, options);
+}

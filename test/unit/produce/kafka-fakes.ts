@@ -1,0 +1,83 @@
+// Fakes of the @platformatic/kafka parts the producer and ensureTopics use: a broker log that hands out
+// offsets per partition, and metadata shaped like the client's.
+import type { ClusterMetadata, MessageToProduce, ProduceResult } from '@platformatic/kafka';
+import { partitionForKey, type ProduceClient } from '../../../src/produce/index.js';
+
+export type ClientMessage = MessageToProduce<string, string, string, string>;
+
+export function metadataFor(partitions: Record<string, number>, leader = 1): ClusterMetadata {
+  const topics = new Map(
+    Object.entries(partitions).map(([topic, count]) => [
+      topic,
+      {
+        id: topic,
+        partitionsCount: count,
+        lastUpdate: 0,
+        partitions: Array.from({ length: count }, () => ({ leader, leaderEpoch: 0, replicas: [1], isr: [1], offlineReplicas: [] })),
+      },
+    ]),
+  );
+  return { id: 'cluster', brokers: new Map(), controllerId: 1, topics, lastUpdate: 0 };
+}
+
+export const PARTITIONS = 3;
+
+/** Where the real client's compatibility partitioner puts a message, with PARTITIONS partitions. */
+export const partitionOf = (m: ClientMessage): number => partitionForKey(m.key as string, PARTITIONS);
+
+/** Offsets as the broker would return them: per partition, base offset = records already written there. */
+export function brokerLog() {
+  const written = new Map<string, number>();
+  return (messages: ClientMessage[], accept: (partitionKey: string) => boolean = () => true): ProduceResult => {
+    const offsets: NonNullable<ProduceResult['offsets']> = [];
+    for (const m of messages) {
+      const key = `${m.topic}:${partitionOf(m)}`;
+      if (!accept(key)) continue;
+      if (!offsets.some((o) => `${o.topic}:${o.partition}` === key)) offsets.push({ topic: m.topic, partition: partitionOf(m), offset: BigInt(written.get(key) ?? 0) });
+    }
+    for (const m of messages) {
+      const key = `${m.topic}:${partitionOf(m)}`;
+      if (accept(key)) written.set(key, (written.get(key) ?? 0) + 1);
+    }
+    return { offsets };
+  };
+}
+
+type SendBehaviour = (messages: ClientMessage[], call: number) => Promise<ProduceResult>;
+
+/** A producer client whose topics all have PARTITIONS partitions, except `missing.*` ones, which do not exist. */
+export function fakeClient(behaviour: SendBehaviour) {
+  const calls: ClientMessage[][] = [];
+  const seen = new Set<string>();
+  let renewals = 0;
+  let closed = false;
+  const client: ProduceClient = {
+    send: async ({ messages }) => {
+      calls.push(messages.map((m) => ({ ...m })));
+      const missing = messages.find((m) => m.topic.startsWith('missing'));
+      if (missing) throw new Error(`Unknown topic ${missing.topic}.`);
+      for (const m of messages) seen.add(m.topic);
+      return behaviour(messages, calls.length);
+    },
+    get currentMetadata() {
+      return metadataFor(Object.fromEntries([...seen].map((t) => [t, PARTITIONS])));
+    },
+    initIdempotentProducer: async () => {
+      renewals++;
+      return {};
+    },
+    close: async () => {
+      closed = true;
+    },
+  };
+  return {
+    client,
+    calls,
+    get renewals() {
+      return renewals;
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { MultipleErrors, NetworkError } from '@platformatic/kafka';
+import { describe, expect, it } from 'vitest';
+import { KafkaProducer, partitionForKey } from '../../../src/produce/index.js';
+import { jsonMessage } from '../../../src/produce/message.js';
+import { brokerLog, fakeClient, PARTITIONS, partitionOf } from './kafka-fakes.js';
+
+/** Partitions computed by the real Java client (kafka-clients); see scripts/java-partitions/JavaPartitions.java. */
+const JAVA = JSON.parse(readFileSync(new URL('../../fixtures/java-partitions.json', import.meta.url), 'utf8')) as {
+  kafkaClients: string;
+  partitionCounts: number[];
+  cases: { key: string; partitions: number[] }[];
+};
+const javaPartition = (key: string, partitions: number): number => {
+  const found = JAVA.cases.find((c) => c.key === key)?.partitions[JAVA.partitionCounts.indexOf(partitions)];
+  if (found === undefined) throw new Error(`no Java value for ${key} with ${partitions} partitions`);
+  return found;
+};
+
+const quiet = { lingerMs: 0 };
+const record = (key: string, topic = 'users.profile') => jsonMessage(topic, key, { key }, 1);
+
+/** The client's failure after it gave up, carrying the partitions that did get written. */
+function sendFailure(produced?: ReturnType<ReturnType<typeof brokerLog>>): Error {
+  const error = new MultipleErrors('Producing messages failed.', [new NetworkError('Request timed out')]);
+  return Object.assign(error, { produced });
+}
+
+describe('Java-compatible partitioning', () => {
+  it(`matches kafka-clients ${JAVA.kafkaClients} for ${JAVA.cases.length} keys and ${JAVA.partitionCounts.length} partition counts`, () => {
+    for (const { key, partitions } of JAVA.cases) {
+      expect(JAVA.partitionCounts.map((n) => partitionForKey(key, n)), key).toEqual(partitions);
+    }
+  });
+});
+
+describe('KafkaProducer', () => {
+  const uuids = JAVA.cases.slice(-8).map((c) => c.key);
+
+  it('batches records sent together into one request and reports the partitions Java would choose', async () => {
+    const log = brokerLog();
+    const fake = fakeClient(async (messages) => log(messages));
+    const producer = new KafkaProducer(fake.client, quiet);
+    const reports = await Promise.all(uuids.map((k) => producer.send(record(k))));
+    expect(fake.calls).toHaveLength(1);
+    expect(reports.map((r) => (r.ok ? r.partition : 'failed'))).toEqual(uuids.map((k) => javaPartition(k, PARTITIONS)));
+    expect(fake.calls[0]?.[0]?.headers).toEqual({ 'schema-version': '1', 'content-type': 'application/json' });
+    // Offsets are base + position within the partition.
+    const positions = reports.map((r) => (r.ok ? `${r.partition}/${r.offset}` : 'failed'));
+    expect(new Set(positions).size).toBe(uuids.length);
+    expect(producer.stats()).toMatchObject({ accepted: 8, acknowledged: 8, failed: 0, pending: 0 });
+  });
+
+  it('keeps one request in flight and sends what queued behind it as the next batch', async () => {
+    const log = brokerLog();
+    let release: () => void = () => {};
+    const fake = fakeClient(async (messages, call) => {
+      if (call === 1) await new Promise<void>((resolve) => (release = resolve));
+      return log(messages);
+    });
+    const producer = new KafkaProducer(fake.client, quiet);
+    const first = producer.send(record('first'));
+    await new Promise((r) => setImmediate(r));
+    const later = ['x', 'y', 'z'].map((k) => producer.send(record(k)));
+    await new Promise((r) => setImmediate(r));
+    expect(fake.calls).toHaveLength(1);
+    release();
+    await Promise.all([first, ...later]);
+    expect(fake.calls.map((c) => c.map((m) => m.key))).toEqual([['first'], ['x', 'y', 'z']]);
+  });
+
+  it('splits a large backlog into batches of maxBatchRecords', async () => {
+    const log = brokerLog();
+    const fake = fakeClient(async (messages) => log(messages));
+    const producer = new KafkaProducer(fake.client, { ...quiet, maxBatchRecords: 2 });
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((k) => producer.send(record(k))));
+    expect(fake.calls.map((c) => c.length)).toEqual([2, 2, 1]);
+  });
+
+  it('when the client gives up: acknowledges the partitions that were written, fails the rest, renews the producer id before the next batch', async () => {
+    const log = brokerLog();
+    const keys = Array.from({ length: 12 }, (_, i) => `user-${i}`);
+    const writtenPartition = partitionForKey(keys[0] as string, PARTITIONS);
+    const fake = fakeClient(async (messages, call) => {
+      if (call === 1) throw sendFailure(log(messages, (key) => key === `users.profile:${writtenPartition}`));
+      return log(messages);
+    });
+    const producer = new KafkaProducer(fake.client, quiet);
+    const reports = await Promise.all([...keys.map((k) => producer.send(record(k))), producer.send(record('b', 'users.contact'))]);
+    for (const [i, report] of reports.entries()) {
+      const inWritten = i < keys.length && partitionOf({ topic: 'users.profile', key: keys[i] as string }) === writtenPartition;
+      expect(report.ok, `record ${i}`).toBe(inWritten);
+    }
+    const failure = reports.find((r) => !r.ok);
+    expect(failure && !failure.ok && failure.error.message).toBe('Producing messages failed.');
+    const stats = producer.stats();
+    expect(stats.failures['users.contact']).toEqual({ count: 1, lastError: 'Producing messages failed.: Request timed out' });
+    expect(stats).toMatchObject({ accepted: 13, pending: 0 });
+    expect(stats.acknowledged + stats.failed).toBe(13);
+    // The id is renewed before the next batch, not right away (the broker may still be down).
+    expect(fake.renewals).toBe(0);
+    expect((await producer.send(record('c'))).ok).toBe(true);
+    expect(fake.renewals).toBe(1);
+  });
+
+  it('fails records for a topic that does not exist instead of losing them', async () => {
+    const fake = fakeClient(async () => ({ offsets: [] }));
+    const producer = new KafkaProducer(fake.client, quiet);
+    const report = await producer.send(record('a', 'missing.topic'));
+    expect(report).toMatchObject({ ok: false, topic: 'missing.topic', key: 'a' });
+    expect(producer.stats().failures['missing.topic']?.lastError).toBe('Unknown topic missing.topic.');
+  });
+
+  it('flush waits for everything in flight; close flushes, closes, and later sends are reported failed', async () => {
+    const log = brokerLog();
+    let release: () => void = () => {};
+    const fake = fakeClient(async (messages) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return log(messages);
+    });
+    const producer = new KafkaProducer(fake.client, { lingerMs: 50 });
+    const sent = [producer.send(record('a')), producer.send(record('b'))];
+    let flushed = false;
+    const flushing = producer.flush().then(() => (flushed = true));
+    await new Promise((r) => setImmediate(r));
+    expect(fake.calls).toHaveLength(1); // flush did not wait for the linger
+    expect(flushed).toBe(false);
+    release();
+    await flushing;
+    expect(producer.stats().pending).toBe(0);
+    await Promise.all(sent);
+    await producer.close();
+    expect(fake.closed).toBe(true);
+    const late = await producer.send(record('late'));
+    expect(late).toMatchObject({ ok: false, key: 'late' });
+    expect(producer.stats()).toMatchObject({ accepted: 3, failed: 1, pending: 0 });
+  });
+});
