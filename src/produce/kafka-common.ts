@@ -38,6 +38,19 @@ export const topicAlreadyExists = (error: unknown): boolean => clientErrorHas(er
  */
 export const isKafkaUnreachable = (error: unknown): boolean => clientErrorHas(error, 'code', 'PLT_KFK_NETWORK');
 
+/**
+ * Whether sending the same records again can help: not for our own bad input (the client's user
+ * errors) or a broker that refused for good (a protocol error it marks not retriable: too large,
+ * not authorised...). Timeouts and unreachable leaders can.
+ */
+export function isWorthResending(error: unknown): boolean {
+  if (!(error instanceof Error) || !GenericError.isGenericError(error)) return true;
+  const clientError = error as GenericError;
+  if (clientError.findBy('code', 'PLT_KFK_USER')) return false;
+  const protocolError = clientError.findBy('code', 'PLT_KFK_PROTOCOL') as (Error & { canRetry?: boolean }) | null;
+  return !(protocolError && protocolError.canRetry === false);
+}
+
 /** A compact, single-line reason for summaries: the innermost messages of an aggregate error. */
 export function describeKafkaError(error: unknown): string {
   const e = asError(error);

@@ -8,7 +8,8 @@ import {
   type ProduceResult,
   type TopicWithPartitionAndOffset,
 } from '@platformatic/kafka';
-import { asError, bootstrapList, describeKafkaError, partitionForKey, producedBeforeFailure } from './kafka-common.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asError, bootstrapList, describeKafkaError, isWorthResending, partitionForKey, producedBeforeFailure } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 
 /**
@@ -31,6 +32,11 @@ export interface KafkaProducerOptions {
   retries?: number;
   /** First retry delay (ms); doubles per attempt up to 5 s. Default 100. */
   retryBackoffMs?: number;
+  /**
+   * Sends of one batch, each with the client's own retries, before its unacknowledged records are
+   * reported failed. Default 3. See KafkaProducer for why there is a loop above the client's.
+   */
+  deliveryAttempts?: number;
   /** How long the broker may wait for in-sync replicas before answering (ms). Default 30000. */
   ackTimeoutMs?: number;
   /** Client-side limit on one request round trip (ms). Default 30000. */
@@ -74,6 +80,7 @@ const DEFAULTS = {
   maxBatchRecords: 2000,
   retries: 10,
   retryBackoffMs: 100,
+  deliveryAttempts: 3,
   ackTimeoutMs: 30_000,
   requestTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
@@ -94,7 +101,12 @@ const backoffMs = (base: number, attempt: number): number => Math.min(MAX_BACKOF
  *   partition carry the same sequence and the broker takes the later ones for duplicates: they
  *   "succeed" and are not written (seen on Kafka 4.1.1). Records that arrive while a request is in
  *   flight form the next batch, which is also where batching comes from under load;
- * - a new producer id after the client gave up on a batch: the broker may have written part of it,
+ * - a re-send of what the client gave up on (a request that timed out, or a leader that stayed away
+ *   longer than the client's retries, as when a broker is killed mid-request): the client never
+ *   re-sends a timed-out request because the broker may have written it. With the same producer id,
+ *   the re-send carries the same sequence numbers (the client advances them only on success), so the
+ *   broker drops a copy it already wrote: Java's producer does the same within delivery.timeout.ms;
+ * - a new producer id after the last attempt failed: the broker may have written part of the batch,
  *   and continuing with the same id and sequence numbers could make it reject, or discard as a
  *   duplicate, a later batch.
  */
@@ -102,6 +114,8 @@ export class KafkaProducer {
   readonly #client: ProduceClient;
   readonly #lingerMs: number;
   readonly #maxBatchRecords: number;
+  readonly #deliveryAttempts: number;
+  readonly #retryBackoffMs: number;
   #queue: PendingRecord[] = [];
   #inFlight: Promise<void> | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
@@ -113,11 +127,14 @@ export class KafkaProducer {
   #failed = 0;
   readonly #failures = new Map<string, TopicFailure>();
 
-  constructor(client: ProduceClient, options: Pick<KafkaProducerOptions, 'lingerMs' | 'maxBatchRecords'> = {}) {
+  constructor(client: ProduceClient, options: Pick<KafkaProducerOptions, 'lingerMs' | 'maxBatchRecords' | 'deliveryAttempts' | 'retryBackoffMs'> = {}) {
     this.#client = client;
     this.#lingerMs = options.lingerMs ?? DEFAULTS.lingerMs;
     this.#maxBatchRecords = options.maxBatchRecords ?? DEFAULTS.maxBatchRecords;
+    this.#deliveryAttempts = options.deliveryAttempts ?? DEFAULTS.deliveryAttempts;
+    this.#retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
     if (!(this.#maxBatchRecords >= 1)) throw new RangeError(`maxBatchRecords must be >= 1, got ${this.#maxBatchRecords}`);
+    if (!(this.#deliveryAttempts >= 1)) throw new RangeError(`deliveryAttempts must be >= 1, got ${this.#deliveryAttempts}`);
   }
 
   /** Queues a record; resolves when the broker acknowledged it or it finally failed. Never rejects. */
@@ -189,21 +206,29 @@ export class KafkaProducer {
     });
   }
 
-  /** Sends one batch (the client retries what is retriable); settles every record. Never throws. */
+  /** Sends one batch until every record is acknowledged or has used up its attempts; settles every record. Never throws. */
   async #deliver(batch: PendingRecord[]): Promise<void> {
-    try {
-      if (this.#renewProducerId) {
-        await this.#client.initIdempotentProducer({});
-        this.#renewProducerId = false;
+    let remaining = batch;
+    let lastError: Error = new Error('not sent');
+    for (let attempt = 1; attempt <= this.#deliveryAttempts && remaining.length > 0; attempt++) {
+      if (attempt > 1) await sleep(backoffMs(this.#retryBackoffMs, attempt));
+      try {
+        if (this.#renewProducerId) {
+          await this.#client.initIdempotentProducer({});
+          this.#renewProducerId = false;
+        }
+        const result = await this.#client.send({ messages: remaining.map(toClientMessage) });
+        this.#acknowledge(remaining, result.offsets ?? []);
+        remaining = [];
+      } catch (error) {
+        lastError = asError(error);
+        // Partitions on brokers that did answer were written; only the rest is sent again.
+        remaining = this.#acknowledge(remaining, producedBeforeFailure(error)?.offsets ?? [], { onlyListed: true });
+        if (!isWorthResending(error)) break;
       }
-      const result = await this.#client.send({ messages: batch.map(toClientMessage) });
-      this.#acknowledge(batch, result.offsets ?? []);
-    } catch (error) {
-      // Partitions on brokers that did answer were written; the rest failed.
-      const unwritten = this.#acknowledge(batch, producedBeforeFailure(error)?.offsets ?? [], { onlyListed: true });
-      for (const record of unwritten) this.#fail(record, asError(error));
-      if (unwritten.length > 0) this.#renewProducerId = true;
     }
+    for (const record of remaining) this.#fail(record, lastError);
+    if (remaining.length > 0) this.#renewProducerId = true;
   }
 
   /**

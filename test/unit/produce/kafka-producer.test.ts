@@ -77,7 +77,26 @@ describe('KafkaProducer', () => {
     expect(fake.calls.map((c) => c.length)).toEqual([2, 2, 1]);
   });
 
-  it('when the client gives up: acknowledges the partitions that were written, fails the rest, renews the producer id before the next batch', async () => {
+  it('re-sends only what the client gave up on, with the same producer id, and reports every record delivered', async () => {
+    const log = brokerLog();
+    const keys = Array.from({ length: 12 }, (_, i) => `user-${i}`);
+    const writtenPartition = partitionForKey(keys[0] as string, PARTITIONS);
+    const sent: number[] = [];
+    const fake = fakeClient(async (messages, call) => {
+      sent.push(messages.length);
+      if (call === 1) throw sendFailure(log(messages, (key) => key === `users.profile:${writtenPartition}`));
+      return log(messages);
+    });
+    const producer = new KafkaProducer(fake.client, { ...quiet, retryBackoffMs: 0 });
+    const reports = await Promise.all(keys.map((k) => producer.send(record(k))));
+    expect(reports.every((r) => r.ok)).toBe(true);
+    const inWritten = keys.filter((k) => partitionOf({ topic: 'users.profile', key: k }) === writtenPartition).length;
+    expect(sent).toEqual([keys.length, keys.length - inWritten]);
+    expect(fake.renewals).toBe(0);
+    expect(producer.stats()).toMatchObject({ accepted: 12, acknowledged: 12, failed: 0, pending: 0 });
+  });
+
+  it('when every attempt fails: acknowledges the partitions that were written, fails the rest, renews the producer id before the next batch', async () => {
     const log = brokerLog();
     const keys = Array.from({ length: 12 }, (_, i) => `user-${i}`);
     const writtenPartition = partitionForKey(keys[0] as string, PARTITIONS);
@@ -85,7 +104,7 @@ describe('KafkaProducer', () => {
       if (call === 1) throw sendFailure(log(messages, (key) => key === `users.profile:${writtenPartition}`));
       return log(messages);
     });
-    const producer = new KafkaProducer(fake.client, quiet);
+    const producer = new KafkaProducer(fake.client, { ...quiet, deliveryAttempts: 1 });
     const reports = await Promise.all([...keys.map((k) => producer.send(record(k))), producer.send(record('b', 'users.contact'))]);
     for (const [i, report] of reports.entries()) {
       const inWritten = i < keys.length && partitionOf({ topic: 'users.profile', key: keys[i] as string }) === writtenPartition;
