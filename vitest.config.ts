@@ -2,13 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // Projects: `unit` (pure logic, no services), `integration` (real Kafka, Spark, FerretDB, started
 // once per run by test/global-setup.ts and shared by every file; tests isolate themselves by topic,
-// database and checkpoint names), then `airflow` (real Airflow 3 on a Kafka of its own), `cluster`
-// (3 brokers, a Spark master and 2 workers; the quick size, `npm run test:cluster` for the full one)
-// and `browser` (the dashboard in headless Chromium, on its own services, which it stops and
-// restarts), each in a later group so their producers do not compete with the integration tier's.
-// Every tier has its own port block (test/support/runtime.ts offsets): integration 0, lifecycle 100,
-// busy-port 200, airflow 300, cli 500, browser 600, cluster 700; all global setups start at the
-// beginning of the run, so no two blocks may overlap.
+// database and checkpoint names), `airflow` (real Airflow 3 on a Kafka of its own), `cluster` (3
+// brokers, a Spark master and 2 workers; the quick size, `npm run test:cluster` for the full one) and
+// `browser` (the dashboard in headless Chromium, on its own services, which it stops and restarts).
+// airflow, cluster and browser each run in a group of their own (sequence.groupOrder), so their
+// producers and fault runs never overlap. Every tier has its own port block (test/support/runtime.ts
+// offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700;
+// all global setups start at the beginning of the run, so no two blocks may overlap.
 // Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
 // tests share the one Spark server (test/global-setup.ts provides `sparkRemote` for them).
 export default defineConfig({
