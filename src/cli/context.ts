@@ -77,6 +77,3 @@ export async function withInterrupt<T>(notice: string | undefined, work: (signal
     process.off('SIGTERM', onSignal);
   }
 }
-
-// Kept here too: commands import their shared wiring from one place.
-export { flagParser, portFlag } from './flags.js';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { DashboardBindError, dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
 import type { StreamlineConfig } from '../../config/index.js';
-import { parsePositiveInteger } from '../flags.js';
-import { addGlobalOptions, flagParser, maybePrintConfig, portFlag, resolveConfig, UsageError, type GlobalOptions } from '../context.js';
+import { flagParser, parsePositiveInteger, portFlag } from '../flags.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
 
 interface DashboardFlags extends GlobalOptions {
   host?: string;
@@ -32,11 +32,8 @@ export function dashboardCommand(program: Command): void {
     const config = resolveConfig(flags, { dashboard: { host: flags.host, port: flags.port, refreshMs: flags.refresh } });
     if (maybePrintConfig(flags, config)) return;
     const dashboard = await openDashboard(config, { explicitHost: flags.host !== undefined });
-    process.stdout.write(`dashboard on ${dashboard.url} (metrics at ${dashboard.url}metrics); Ctrl-C to stop.\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    say(`dashboard on ${dashboard.url} (metrics at ${dashboard.url}metrics); Ctrl-C to stop.`);
+    await withInterrupt(undefined, (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })));
     await dashboard.close();
   });
 }

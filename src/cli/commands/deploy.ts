@@ -3,9 +3,9 @@ import { apiUrl, kafkaBootstrap, mongoUri, redactUri, sparkRemote, type Streamli
 import { prepareStorage } from '../../app/streaming.js';
 import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
 import { RuntimeError } from '../../runtime/index.js';
-import { parsePositiveInteger } from '../flags.js';
+import { flagParser, parsePositiveInteger } from '../flags.js';
 import { bindTopics } from '../../stream/index.js';
-import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 // Commands for deployments where the services run elsewhere (deploy/compose.yaml): the one-shot
 // store setup job and the probes its health checks run.

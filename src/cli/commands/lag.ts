@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { currentLag, waitForCatchUp, type Lag } from '../../app/catch-up.js';
-import { parseDuration } from '../flags.js';
-import { addGlobalOptions, flagParser, maybePrintConfig, resolveConfig, type GlobalOptions } from '../context.js';
+import { flagParser, parseDuration } from '../flags.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 interface LagFlags extends GlobalOptions {
   wait?: boolean;
@@ -22,8 +22,8 @@ export function lagCommand(program: Command): void {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;
     const lag = flags.wait
-      ? await waitForCatchUp(config, { timeoutMs: flags.timeout, onLag: (l) => process.stdout.write(`${formatLag(l)}\n`) })
+      ? await waitForCatchUp(config, { timeoutMs: flags.timeout, onLag: (l) => say(formatLag(l)) })
       : await currentLag(config);
-    process.stdout.write(flags.wait ? 'caught up: every streaming query has read all published records\n' : `${formatLag(lag)}\n`);
+    say(flags.wait ? 'caught up: every streaming query has read all published records' : formatLag(lag));
   });
 }

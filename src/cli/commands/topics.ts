@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { checkTopics } from '../../app/topics.js';
-import { parseDuration } from '../flags.js';
-import { addGlobalOptions, ExitCode, flagParser, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { flagParser, parseDuration } from '../flags.js';
+import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 interface TopicsFlags extends GlobalOptions {
   topics?: string;
