@@ -135,19 +135,33 @@ async function jvmArtifacts() {
   }
 }
 
+/**
+ * The FerretDB build: every patch, or (`--ferretdb-patches id,id|none`, for the store-ceiling benchmark)
+ * only the patches with those ids, into bin/ferretdb-<ids> (bin/ferretdb-stock for none).
+ */
+function ferretdbVariant() {
+  const wanted = args.includes('--ferretdb-patches') ? args[args.indexOf('--ferretdb-patches') + 1] : undefined;
+  if (wanted === undefined) return { name: 'ferretdb', keep: () => true };
+  const ids = wanted === 'none' ? [] : wanted.split(',');
+  return { name: ids.length ? `ferretdb-${ids.join('+')}` : 'ferretdb-stock', keep: (patch) => ids.includes(patch.id) };
+}
+
 async function ferretdb() {
   const moduleDir = join(root, 'runtime', 'ferretdb');
   const goMod = readFileSync(join(moduleDir, 'go.mod'));
   const goSum = readFileSync(join(moduleDir, 'go.sum'));
-  const patchesFile = readFileSync(join(moduleDir, 'patches.json'));
-  const key = sha(goMod, goSum, patchesFile, 'vendored-build-v3');
-  const binary = join(stateDir, 'bin', 'ferretdb');
-  if (isFresh('ferretdb', key) && existsSync(binary)) return log(`ferretdb ${ferretdbVersion}: up to date (${binary})`);
-  log(`ferretdb ${ferretdbVersion}: building from the Go module proxy (a minute or two on first run)...`);
+  const variant = ferretdbVariant();
+  const patches = JSON.parse(readFileSync(join(moduleDir, 'patches.json'), 'utf8')).filter(variant.keep);
+  // A patch either replaces one exact text in a FerretDB file or adds a new file (`create`: our copy).
+  const created = patches.filter((p) => p.create).map((p) => readFileSync(join(root, p.create)));
+  const key = sha(goMod, goSum, JSON.stringify(patches), ...created, 'vendored-build-v4');
+  const binary = join(stateDir, 'bin', variant.name);
+  if (isFresh(variant.name, key) && existsSync(binary)) return log(`${variant.name} ${ferretdbVersion}: up to date (${binary})`);
+  log(`${variant.name} ${ferretdbVersion}: building from the Go module proxy with ${patches.length} patches (a minute or two)...`);
   // FerretDB's main refuses to start unless build/version/version.txt (generated in its own repo,
   // absent from the module zip) names the version. The module cache is read-only, so we build from
   // a vendored copy in the state dir and write that one file there.
-  const buildDir = join(stateDir, 'build', 'ferretdb');
+  const buildDir = join(stateDir, 'build', variant.name);
   rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(buildDir, { recursive: true });
   writeFileSync(join(buildDir, 'go.mod'), goMod);
@@ -158,8 +172,13 @@ async function ferretdb() {
   writeFileSync(join(ferretSource, 'build', 'version', 'version.txt'), `${ferretdbVersion}\n`);
   // Documented fixes to FerretDB's source (runtime/ferretdb/patches.json, docs/decisions.md); each must
   // apply exactly once, so an upgrade that changes the code stops here instead of building silently.
-  for (const patch of JSON.parse(patchesFile.toString())) {
+  for (const patch of patches) {
     const file = join(ferretSource, patch.file);
+    if (patch.create) {
+      if (existsSync(file)) fail(`ferretdb: patch ${patch.id} would overwrite ${patch.file}`);
+      writeFileSync(file, readFileSync(join(root, patch.create)));
+      continue;
+    }
     const text = readFileSync(file, 'utf8');
     if (text.split(patch.find).length !== 2) fail(`ferretdb: patch for ${patch.file} does not apply (expected exactly one \`${patch.find}\`)`);
     writeFileSync(file, text.replace(patch.find, patch.replace));
@@ -174,8 +193,8 @@ async function ferretdb() {
   if (check.status !== 0 || !check.stdout.includes(ferretdbVersion)) {
     fail(`ferretdb: the built binary does not run (${binary} --version):\n${check.stdout}${check.stderr}`);
   }
-  stamp('ferretdb', key);
-  log(`ferretdb ${ferretdbVersion}: built (${binary})`);
+  stamp(variant.name, key);
+  log(`${variant.name} ${ferretdbVersion}: built (${binary})`);
 }
 
 async function sparkProtos() {

@@ -1,0 +1,45 @@
+/**
+ * Documents shaped exactly like the ones the streaming queries store (src/stream/queries.ts ingestFrame):
+ * `_id` = user id, the topic's fields at the top level, `kafka {topic, partition, offset, timestamp}`,
+ * `ingested_at` and the envelope fields, for the four user topics; generated locally, no Kafka or Spark.
+ */
+import { normalizeUser, projectUser, TOPIC_NAMES, type TopicName } from '../src/model/index.js';
+import { collectionForTopic, pipelinePlan, type CollectionPlan } from '../src/sink/index.js';
+import { generateUsers } from '../src/source/index.js';
+
+export interface StoredDocument {
+  _id: string;
+  [field: string]: unknown;
+}
+
+/** One collection's documents, in the order they would arrive. */
+export interface CollectionLoad {
+  collection: string;
+  docs: StoredDocument[];
+}
+
+/** `users` users as the four collections' documents (4 documents per user), deterministic in `seed`. */
+export function userDocuments(users: number, seed = 'store-ceiling'): CollectionLoad[] {
+  const now = new Date(Date.UTC(2026, 0, 1));
+  const normalized = generateUsers({ seed, page: 1, results: users, now }).map((raw) => normalizeUser(raw, { pii: 'keep' }));
+  return TOPIC_NAMES.map((topic: TopicName) => ({
+    collection: collectionForTopic(topic),
+    docs: normalized.map((user, offset) => {
+      const at = new Date(now.getTime() + offset);
+      return {
+        _id: user.login.uuid,
+        ...projectUser(user, topic),
+        kafka: { topic, partition: offset % 3, offset, timestamp: at },
+        ingested_at: at,
+        fetched_at: at.toISOString(),
+        produced_at: at.toISOString(),
+        schema_version: 1,
+        source: 'randomuser:127.0.0.1',
+      };
+    }),
+  }));
+}
+
+/** The collections and indexes the pipeline creates for the four topics (plus dead letters). */
+export const userCollectionsPlan = (): CollectionPlan[] =>
+  pipelinePlan(TOPIC_NAMES.map((topic) => ({ name: collectionForTopic(topic), schema: topic })));
