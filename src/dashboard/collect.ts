@@ -50,6 +50,7 @@ export class Collector {
     latest: Poller<LatestView>;
   };
   private historyTimer?: NodeJS.Timeout;
+  private readonly scanLimitMs: number;
   private apiUrl?: string;
 
   constructor(
@@ -60,10 +61,12 @@ export class Collector {
     this.apiUrl = opts.apiUrl;
     this.admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-dashboard');
     const timeoutMs = Math.max(1_000, Math.min(5_000, config.dashboard.refreshMs * 2));
-    // timeoutMS also bounds each operation on the server (maxTimeMS), so an abandoned count stops there.
-    this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, timeoutMS: Math.max(5_000, config.dashboard.refreshMs * 4) });
+    this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
     const every = config.dashboard.refreshMs;
     const deadline = Math.max(5_000, every * 4);
+    // Driver 6.x ignores a client-wide timeoutMS (it warns "has no effect"): the scans of latest() carry
+    // maxTimeMS themselves, so the server abandons one the poller has already given up on.
+    this.scanLimitMs = deadline;
     this.pollers = {
       // Health probes cost a Spark job (SELECT 1) each, so at most every 5 s; a process that exited
       // shows on the next refresh through the pid check of `liveness`.
@@ -202,10 +205,10 @@ export class Collector {
   private async latest(): Promise<LatestView> {
     const db = this.mongo.db(this.config.mongo.database);
     const documents = await Promise.all(
-      this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1 }).toArray())[0] ?? undefined })),
+      this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1, maxTimeMS: this.scanLimitMs }).toArray())[0] ?? undefined })),
     );
-    const dead = await db.collection(DEAD_LETTERS).find({}, { sort: { failed_at: -1 }, limit: 5 }).toArray();
-    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$topic', n: { $sum: 1 } } }]).toArray();
+    const dead = await db.collection(DEAD_LETTERS).find({}, { sort: { failed_at: -1 }, limit: 5, maxTimeMS: this.scanLimitMs }).toArray();
+    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$topic', n: { $sum: 1 } } }], { maxTimeMS: this.scanLimitMs }).toArray();
     return {
       deadLettersByTopic: Object.fromEntries(byTopic.map((t) => [String(t._id), t.n])),
       documents,
