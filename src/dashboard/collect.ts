@@ -1,5 +1,6 @@
 import type { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
+import { kafkaEndOffsets } from '../app/lag.js';
 import { attachPipeline, countCollections } from '../app/streaming.js';
 import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../config/index.js';
 import { createKafkaAdmin } from '../produce/index.js';
@@ -151,21 +152,12 @@ export class Collector {
   private previousTopics?: { at: number; produced: Map<string, number> };
 
   private async topics(): Promise<TopicView[]> {
-    const names = this.bindings.map((b) => b.topic);
-    const existing = new Set(await this.admin.listTopics());
-    const present = names.filter((t) => existing.has(t));
-    if (present.length === 0) return [];
-    const metadata = await this.admin.metadata({ topics: present, forceUpdate: true });
-    const offsets = await this.admin.listOffsets({
-      topics: present.map((name) => ({ name, partitions: [...Array(metadata.topics.get(name)?.partitionsCount ?? 0).keys()].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
-    });
+    const { endOffsets: ends, partitions } = await kafkaEndOffsets(this.admin, this.bindings.map((b) => b.topic));
     const at = Date.now();
     const previous = this.previousTopics;
-    const views = present.map((topic): TopicView => {
-      const listed = offsets.find((o) => o.name === topic)?.partitions ?? [];
-      const endOffsets = Object.fromEntries(listed.map((p) => [String(p.partitionIndex), Number(p.offset)]));
+    const views = Object.entries(ends).map(([topic, endOffsets]): TopicView => {
       const produced = Object.values(endOffsets).reduce((a, b) => a + b, 0);
-      return { topic, partitions: metadata.topics.get(topic)?.partitionsCount ?? listed.length, endOffsets, produced, producedPerSecond: previous && perSecond(produced, previous.produced.get(topic), at - previous.at) };
+      return { topic, partitions: partitions[topic] ?? 0, endOffsets, produced, producedPerSecond: previous && perSecond(produced, previous.produced.get(topic), at - previous.at) };
     });
     this.previousTopics = { at, produced: new Map(views.map((v) => [v.topic, v.produced])) };
     return views;
