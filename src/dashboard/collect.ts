@@ -1,5 +1,6 @@
 import type { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
+import { kafkaEndOffsets } from '../app/lag.js';
 import { attachPipeline, countCollections } from '../app/streaming.js';
 import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../config/index.js';
 import { createKafkaAdmin } from '../produce/index.js';
@@ -50,6 +51,7 @@ export class Collector {
     latest: Poller<LatestView>;
   };
   private historyTimer?: NodeJS.Timeout;
+  private readonly scanLimitMs: number;
   private apiUrl?: string;
 
   constructor(
@@ -60,10 +62,12 @@ export class Collector {
     this.apiUrl = opts.apiUrl;
     this.admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-dashboard');
     const timeoutMs = Math.max(1_000, Math.min(5_000, config.dashboard.refreshMs * 2));
-    // timeoutMS also bounds each operation on the server (maxTimeMS), so an abandoned count stops there.
-    this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, timeoutMS: Math.max(5_000, config.dashboard.refreshMs * 4) });
+    this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
     const every = config.dashboard.refreshMs;
     const deadline = Math.max(5_000, every * 4);
+    // Driver 6.x ignores a client-wide timeoutMS (it warns "has no effect"): the scans of latest() carry
+    // maxTimeMS themselves, so the server abandons one the poller has already given up on.
+    this.scanLimitMs = deadline;
     this.pollers = {
       // Health probes cost a Spark job (SELECT 1) each, so at most every 5 s; a process that exited
       // shows on the next refresh through the pid check of `liveness`.
@@ -148,21 +152,12 @@ export class Collector {
   private previousTopics?: { at: number; produced: Map<string, number> };
 
   private async topics(): Promise<TopicView[]> {
-    const names = this.bindings.map((b) => b.topic);
-    const existing = new Set(await this.admin.listTopics());
-    const present = names.filter((t) => existing.has(t));
-    if (present.length === 0) return [];
-    const metadata = await this.admin.metadata({ topics: present, forceUpdate: true });
-    const offsets = await this.admin.listOffsets({
-      topics: present.map((name) => ({ name, partitions: [...Array(metadata.topics.get(name)?.partitionsCount ?? 0).keys()].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
-    });
+    const { endOffsets: ends, partitions } = await kafkaEndOffsets(this.admin, this.bindings.map((b) => b.topic));
     const at = Date.now();
     const previous = this.previousTopics;
-    const views = present.map((topic): TopicView => {
-      const listed = offsets.find((o) => o.name === topic)?.partitions ?? [];
-      const endOffsets = Object.fromEntries(listed.map((p) => [String(p.partitionIndex), Number(p.offset)]));
+    const views = Object.entries(ends).map(([topic, endOffsets]): TopicView => {
       const produced = Object.values(endOffsets).reduce((a, b) => a + b, 0);
-      return { topic, partitions: metadata.topics.get(topic)?.partitionsCount ?? listed.length, endOffsets, produced, producedPerSecond: previous && perSecond(produced, previous.produced.get(topic), at - previous.at) };
+      return { topic, partitions: partitions[topic] ?? 0, endOffsets, produced, producedPerSecond: previous && perSecond(produced, previous.produced.get(topic), at - previous.at) };
     });
     this.previousTopics = { at, produced: new Map(views.map((v) => [v.topic, v.produced])) };
     return views;
@@ -202,10 +197,10 @@ export class Collector {
   private async latest(): Promise<LatestView> {
     const db = this.mongo.db(this.config.mongo.database);
     const documents = await Promise.all(
-      this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1 }).toArray())[0] ?? undefined })),
+      this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1, maxTimeMS: this.scanLimitMs }).toArray())[0] ?? undefined })),
     );
-    const dead = await db.collection(DEAD_LETTERS).find({}, { sort: { failed_at: -1 }, limit: 5 }).toArray();
-    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$topic', n: { $sum: 1 } } }]).toArray();
+    const dead = await db.collection(DEAD_LETTERS).find({}, { sort: { failed_at: -1 }, limit: 5, maxTimeMS: this.scanLimitMs }).toArray();
+    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$topic', n: { $sum: 1 } } }], { maxTimeMS: this.scanLimitMs }).toArray();
     return {
       deadLettersByTopic: Object.fromEntries(byTopic.map((t) => [String(t._id), t.n])),
       documents,

@@ -1,5 +1,6 @@
 import type { Health } from '../runtime/index.js';
-import type { OffsetMap, QueryReport } from '../stream/index.js';
+import { lagByTopic, totalLag } from '../app/lag.js';
+import type { QueryReport } from '../stream/index.js';
 
 /** One collector's latest result; a failed refresh keeps the last value and says why it is stale. */
 export interface Section<T> {
@@ -30,7 +31,7 @@ export interface TopicView {
 }
 
 export interface QueryView extends QueryReport {
-  /** Kafka end offsets minus the offsets in the query's latest progress, per topic. */
+  /** Lag per topic (src/app/lag.ts: Kafka end offsets minus the offsets in the query's latest progress). */
   lagByTopic?: Record<string, number>;
   lag?: number;
   /** Sum of the offsets the query has read (records it has consumed). */
@@ -79,24 +80,12 @@ export interface HistoryPoint {
   batchDurationMs: number | null;
 }
 
-/** Per topic: Kafka end offset minus the query's read offset, over the partitions of that topic. */
-export function lagByTopic(read: OffsetMap | undefined, topics: TopicView[]): Record<string, number> | undefined {
-  if (!read) return undefined;
-  const lag: Record<string, number> = {};
-  for (const [topic, partitions] of Object.entries(read)) {
-    const view = topics.find((t) => t.topic === topic);
-    if (!view) continue;
-    lag[topic] = Object.entries(view.endOffsets).reduce((sum, [p, end]) => sum + Math.max(0, end - (partitions[p] ?? 0)), 0);
-  }
-  return Object.keys(lag).length ? lag : undefined;
-}
-
 export function withLag(query: QueryReport, topics: TopicView[] | undefined): QueryView {
-  const byTopic = topics ? lagByTopic(query.readOffsets, topics) : undefined;
+  const byTopic = topics ? lagByTopic(query.readOffsets, Object.fromEntries(topics.map((t) => [t.topic, t.endOffsets]))) : undefined;
   const recordsRead = query.readOffsets
     ? Object.values(query.readOffsets).reduce((sum, partitions) => sum + Object.values(partitions).reduce((a, b) => a + b, 0), 0)
     : undefined;
-  return { ...query, lagByTopic: byTopic, lag: byTopic ? Object.values(byTopic).reduce((a, b) => a + b, 0) : undefined, recordsRead };
+  return { ...query, lagByTopic: byTopic, lag: totalLag(byTopic), recordsRead };
 }
 
 /** (current - previous) / elapsed seconds; undefined without a previous sample or a real interval. */

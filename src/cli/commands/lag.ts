@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { currentLag, waitForCatchUp, type Lag } from '../../app/catch-up.js';
+import { currentLag, waitForCatchUp, type Lag } from '../../app/lag.js';
 import { flagParser, parseDuration } from '../flags.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 

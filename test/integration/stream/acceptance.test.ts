@@ -4,7 +4,8 @@
 // produced, no secrets, no dead letters; `stream status` (streamingStatus) shows the four ingest
 // queries processing while the data flows.
 import { afterAll, describe, expect, it } from 'vitest';
-import { startStreaming, stopStreaming, streamingStatus } from '../../../src/app/streaming.js';
+import { waitForCatchUp } from '../../../src/app/lag.js';
+import { collectionCounts, startStreaming, stopStreaming, streamingStatus } from '../../../src/app/streaming.js';
 import { DEAD_LETTER_QUERY, ingestQueryName } from '../../../src/stream/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
 import { eventually } from '../../support/services.js';
@@ -62,6 +63,12 @@ describe('streaming pipeline acceptance (issue 4)', () => {
     const summary = await production;
     expectProduced(summary, fixture, count);
     log(`produced ${count} users x ${fixture.bindings.length} topics in ${summary.elapsedMs} ms`);
+
+    // `streamline lag --wait`: once it says caught up, every record is in the store, without waiting more.
+    const caughtUpAt = await waitForCatchUp(fixture.config, { timeoutMs: 180_000, bindings: fixture.bindings }).then(() => Date.now());
+    const counted = await collectionCounts(fixture.config, fixture.bindings);
+    expect(Object.fromEntries(counted.map((c) => [c.collection, c.documents]))).toEqual({ ...Object.fromEntries(fixture.bindings.map((b) => [b.collection, count])), dead_letters: 0 });
+    log(`lag 0 on every query ${caughtUpAt - lastProducedAt} ms after the last produce`);
 
     const final = await waitForCounts(fixture, Object.fromEntries(fixture.bindings.map((b) => [b.collection, count])), { timeoutMs: 180_000 });
     const latencyMs = Date.now() - lastProducedAt;

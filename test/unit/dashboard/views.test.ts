@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBinding, dashboardToken, DashboardBindError, isLoopback } from '../../../src/dashboard/auth.js';
-import { historyPoint, lagByTopic, perSecond, withLag, type DashboardSnapshot, type TopicView } from '../../../src/dashboard/views.js';
+import { historyPoint, perSecond, withLag, type DashboardSnapshot, type TopicView } from '../../../src/dashboard/views.js';
 import { loadConfig } from '../../../src/config/index.js';
 
 const topics: TopicView[] = [
@@ -9,13 +9,6 @@ const topics: TopicView[] = [
 ];
 
 describe('lag', () => {
-  it('is the Kafka end offset minus the offset in the latest progress, per topic', () => {
-    expect(lagByTopic({ 'users.profile': { '0': 8, '1': 7 } }, topics)).toEqual({ 'users.profile': 2 });
-    // A partition the query has not read yet counts from offset 0.
-    expect(lagByTopic({ 'users.profile': { '0': 10 }, 'users.contact': { '0': 5 } }, topics)).toEqual({ 'users.profile': 7, 'users.contact': 0 });
-    expect(lagByTopic(undefined, topics)).toBeUndefined();
-  });
-
   it('sums per query and counts the records read', () => {
     const view = withLag({ name: 'dead_letters', id: 'x', active: true, readOffsets: { 'users.profile': { '0': 9, '1': 7 }, 'users.contact': { '0': 2 } } }, topics);
     expect(view.lag).toBe(4);

@@ -1,0 +1,92 @@
+import type { Admin } from '@platformatic/kafka';
+import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
+import { createKafkaAdmin, systemClock, type Clock } from '../produce/index.js';
+import { RuntimeError } from '../runtime/index.js';
+import { bindTopics, queryReport, type OffsetMap, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { usingService } from './services.js';
+import { attachPipeline } from './streaming.js';
+
+/**
+ * Lag, one definition for `streamline lag`, `lag --wait` and the dashboard: per topic, Kafka's end
+ * offsets (asked of the brokers now) minus the offsets in the query's latest progress report. Spark's
+ * own `offsetsBehind` compares with the end offsets it saw when that batch was planned, so records
+ * published since look like no lag at all.
+ */
+
+/** topic -> partition -> the offset the next record will get. */
+export type EndOffsets = OffsetMap;
+
+/** End offsets and partition counts of the topics that exist (absent topics are left out). */
+export async function kafkaEndOffsets(admin: Admin, topics: readonly string[]): Promise<{ endOffsets: EndOffsets; partitions: Record<string, number> }> {
+  const existing = new Set(await admin.listTopics());
+  const present = topics.filter((t) => existing.has(t));
+  if (present.length === 0) return { endOffsets: {}, partitions: {} };
+  const metadata = await admin.metadata({ topics: present, forceUpdate: true });
+  const partitions = Object.fromEntries(present.map((t) => [t, metadata.topics.get(t)?.partitionsCount ?? 0]));
+  const listed = await admin.listOffsets({
+    topics: present.map((name) => ({ name, partitions: [...Array(partitions[name]).keys()].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
+  });
+  const endOffsets = Object.fromEntries(listed.map((t) => [t.name, Object.fromEntries(t.partitions.map((p) => [String(p.partitionIndex), Number(p.offset)]))]));
+  return { endOffsets, partitions };
+}
+
+/** Per topic the query reads: records in Kafka past its read offsets; undefined before its first progress. */
+export function lagByTopic(read: OffsetMap | undefined, end: EndOffsets): Record<string, number> | undefined {
+  if (!read) return undefined;
+  const lag: Record<string, number> = {};
+  for (const [topic, partitions] of Object.entries(read)) {
+    const ends = end[topic];
+    if (!ends) continue;
+    lag[topic] = Object.entries(ends).reduce((sum, [p, last]) => sum + Math.max(0, last - (partitions[p] ?? 0)), 0);
+  }
+  return Object.keys(lag).length ? lag : undefined;
+}
+
+export const totalLag = (byTopic: Record<string, number> | undefined): number | undefined =>
+  byTopic ? Object.values(byTopic).reduce((a, b) => a + b, 0) : undefined;
+
+/** Records not yet read, per query; `undefined` where Spark has not reported offsets yet. */
+export type Lag = Array<{ query: string; behind: number | undefined; active: boolean; exception?: string }>;
+
+export const lagOf = (queries: readonly QueryReport[], end: EndOffsets): Lag =>
+  queries.map((q) => ({ query: q.name, behind: totalLag(lagByTopic(q.readOffsets, end)), active: q.active, ...(q.exception ? { exception: q.exception } : {}) }));
+
+/** Caught up: every query active and known to be 0 records behind. */
+export const caughtUp = (lag: Lag): boolean => lag.length > 0 && lag.every((q) => q.active && q.behind === 0);
+
+/** The running pipeline's lag; fails when no pipeline is running or a query has stopped. */
+export async function currentLag(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<Lag> {
+  // Spark and Kafka are asked, not the store: lag is about offsets.
+  const attached = await attachPipeline(config, bindings);
+  if (!attached || attached.queries.length === 0) {
+    attached?.spark.close();
+    throw new RuntimeError('no streaming pipeline is running', 'start it with `streamline stream start --detach` (or `streamline demo`)');
+  }
+  const reports = await Promise.all(attached.queries.map(queryReport)).finally(() => attached.spark.close());
+  const admin = createKafkaAdmin(kafkaBootstrap(config));
+  const { endOffsets } = await usingService(config, 'kafka', () => kafkaEndOffsets(admin, bindings.map((b) => b.topic))).finally(() => admin.close().catch(() => undefined));
+  const lag = lagOf(reports, endOffsets);
+  const stopped = lag.filter((q) => !q.active);
+  if (stopped.length) throw new RuntimeError(`streaming queries stopped: ${stopped.map((q) => `${q.query}${q.exception ? ` (${q.exception})` : ''}`).join(', ')}`);
+  return lag;
+}
+
+/**
+ * Polls until the streaming queries have read everything published so far (their latest progress
+ * reaches Kafka's end offsets, so those records are in the store), or fails at the deadline.
+ */
+export async function waitForCatchUp(
+  config: StreamlineConfig,
+  { timeoutMs, intervalMs = 2_000, clock = systemClock, onLag, bindings }: { timeoutMs: number; intervalMs?: number; clock?: Clock; onLag?: (lag: Lag) => void; bindings?: TopicBinding[] },
+): Promise<Lag> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lag = await currentLag(config, bindings);
+    onLag?.(lag);
+    if (caughtUp(lag)) return lag;
+    if (Date.now() >= deadline) {
+      throw new RuntimeError(`the streaming queries did not catch up within ${timeoutMs} ms: ${lag.map((q) => `${q.query} ${q.behind ?? '?'} behind`).join(', ')}`);
+    }
+    await clock.sleep(intervalMs);
+  }
+}
