@@ -43,3 +43,12 @@ export function userDocuments(users: number, seed = 'store-ceiling'): Collection
 /** The collections and indexes the pipeline creates for the four topics (plus dead letters). */
 export const userCollectionsPlan = (): CollectionPlan[] =>
   pipelinePlan(TOPIC_NAMES.map((topic) => ({ name: collectionForTopic(topic), schema: topic })));
+
+/**
+ * The same documents under new `_id`s of the same length (the uuid's first 8 hex digits replaced by
+ * `generation`), so every grid cell inserts instead of matching what an earlier cell wrote.
+ */
+export function withFreshIds(loads: CollectionLoad[], generation: number): CollectionLoad[] {
+  const prefix = (generation >>> 0).toString(16).padStart(8, '0');
+  return loads.map((load) => ({ collection: load.collection, docs: load.docs.map((doc) => ({ ...doc, _id: prefix + doc._id.slice(8) })) }));
+}

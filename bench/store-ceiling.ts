@@ -1,0 +1,153 @@
+/**
+ * store-ceiling: the fastest rate at which documents like ours (the four user collections, with the
+ * pipeline's indexes) are upserted by `_id` into the embedded store with the official node driver
+ * (unordered bulk writes of replaceOne + upsert), searching batch size x parallelism. Contenders are
+ * FerretDB builds side by side: the binary setup builds (every patch in runtime/ferretdb/patches.json),
+ * the one with only the `_id` index fix (what we shipped before the write-path patches), optionally
+ * the stock build and a `synchronous=NORMAL` variant (what giving up durability on power loss buys).
+ *
+ * Settings (`--set key=value`): users (per grid cell, default 1000; quick 100), batches (16,100,500,1000),
+ * parallelism (1,2,4), contenders (patched,id-fix,patched-sync-normal; stock is O(n) per upsert and
+ * only fits small runs).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MongoClient } from 'mongodb';
+import type { StreamlineConfig } from '../src/config/index.js';
+import { ensureCollections } from '../src/sink/index.js';
+import { startProcess, stopProcess, type ProcessRecord } from '../src/runtime/process.js';
+import { probeFerretDb } from '../src/runtime/probes.js';
+import { ferretDbService } from '../src/runtime/services.js';
+import { artifactsOf } from '../src/runtime/spec.js';
+import { testRuntimeConfig } from '../test/support/runtime.js';
+import type { Benchmark, Contender, RunOptions, Sample } from './harness.js';
+import { BENCH_PORT_OFFSET } from './services.js';
+import { userCollectionsPlan, userDocuments, withFreshIds, type CollectionLoad } from './store-docs.js';
+import { upsertAll, type LoadShape } from './store-load.js';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+
+/** A FerretDB build and how it is started; `patches` as setup's --ferretdb-patches takes them. */
+interface Variant {
+  name: string;
+  patches?: string;
+  sqliteParams?: string;
+}
+
+const VARIANTS: Record<string, Variant> = {
+  patched: { name: 'patched' },
+  'id-fix': { name: 'id-fix', patches: 'sqlite-id-index' },
+  stock: { name: 'stock', patches: 'none' },
+  'patched-sync-normal': { name: 'patched-sync-normal', sqliteParams: '_pragma=synchronous(normal)' },
+};
+
+interface Store {
+  variant: Variant;
+  record: ProcessRecord;
+  client: MongoClient;
+  stop(): Promise<void>;
+}
+
+interface Env {
+  stores: Store[];
+  base: CollectionLoad[];
+  shapes: LoadShape[];
+  cells: number;
+}
+
+const list = (value: string | undefined, fallback: string): string[] => (value ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const numbers = (value: string | undefined, fallback: string): number[] => list(value, fallback).map(Number);
+
+/** The binary of a variant, built by setup on demand (idempotent: a stamp per variant). */
+function binaryFor(variant: Variant, config: StreamlineConfig, log: (line: string) => void): string {
+  if (!variant.patches) return join(artifactsOf(config), 'bin', 'ferretdb');
+  log(`building (or reusing) FerretDB with patches: ${variant.patches}`);
+  execFileSync('node', ['scripts/setup.mjs', '--only', 'ferretdb', '--ferretdb-patches', variant.patches, '--quiet'], { cwd: repoRoot, stdio: 'inherit' });
+  const ids = variant.patches === 'none' ? [] : variant.patches.split(',');
+  return join(artifactsOf(config), 'bin', ids.length ? `ferretdb-${ids.join('+')}` : 'ferretdb-stock');
+}
+
+/** Starts one variant with the runtime's own FerretDB arguments, on its own port and data dir. */
+async function startStore(variant: Variant, index: number, log: (line: string) => void): Promise<Store> {
+  const config = testRuntimeConfig(`bench-store-ceiling-${variant.name}`, BENCH_PORT_OFFSET + index);
+  const service = ferretDbService(config);
+  const binary = binaryFor(variant, config, log);
+  rmSync(config.stateDir, { recursive: true, force: true });
+  mkdirSync(join(config.stateDir, 'ferretdb'), { recursive: true });
+  await service.prepare?.();
+  const launch = service.launch();
+  const args = launch.args.map((a) => (variant.sqliteParams && a.startsWith('--sqlite-url=') ? `${a}?${variant.sqliteParams}` : a));
+  const record = startProcess({ command: binary, args, cwd: launch.cwd, env: launch.env, logFile: join(config.stateDir, 'ferretdb', 'ferretdb.log') });
+  const stop = async () => void (await stopProcess(record));
+  try {
+    await probeFerretDb(service.address, 30_000);
+  } catch (e) {
+    await stop();
+    throw new Error(`FerretDB (${variant.name}, ${binary}) did not answer at ${service.address}: ${(e as Error).message}`);
+  }
+  const client = await MongoClient.connect(service.address, { maxPoolSize: 16 });
+  log(`${variant.name}: ${binary} on ${service.address}`);
+  return { variant, record, client, stop: async () => { await client.close(); await stop(); } };
+}
+
+/** One repetition: every grid cell on fresh `_id`s (each an insert, as first deliveries are); the best cell is the headline. */
+async function runGrid(env: Env, store: Store, round: number): Promise<Sample> {
+  const db = store.client.db('store_ceiling');
+  const grid: { batchSize: number; parallelism: number; perSecond: number }[] = [];
+  for (const [i, shape] of env.shapes.entries()) {
+    const loads = withFreshIds(env.base, round * env.cells + i);
+    const result = await upsertAll(db, loads, shape);
+    if (result.upserted !== result.documents) throw new Error(`${store.variant.name}: ${result.upserted} of ${result.documents} documents upserted`);
+    grid.push({ ...shape, perSecond: Math.round(result.perSecond) });
+  }
+  const best = grid.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  const at16 = grid.filter((g) => g.batchSize === 16).map((g) => g.perSecond);
+  return {
+    metrics: { best: best.perSecond, ...(at16.length ? { batch16: Math.max(...at16) } : {}) },
+    notes: { best, grid },
+  };
+}
+
+const benchmark: Benchmark<Env> = {
+  name: 'store-ceiling',
+  description: 'documents like ours upserted by _id into the embedded store (node driver, unordered bulk writes), best batch size x parallelism',
+  metrics: [
+    { name: 'best', unit: 'docs/s', better: 'higher' },
+    { name: 'batch16', unit: 'docs/s', better: 'higher' },
+  ],
+  async setup(options: RunOptions): Promise<Env> {
+    const s = options.settings;
+    const users = Number(s.users ?? (options.quick ? 100 : 1000));
+    const shapes = numbers(s.batches, options.quick ? '100' : '16,100,500,1000').flatMap((batchSize) =>
+      numbers(s.parallelism, options.quick ? '1,2' : '1,2,4').map((parallelism) => ({ batchSize, parallelism })),
+    );
+    const names = list(s.contenders, options.quick ? 'patched' : 'patched,id-fix,patched-sync-normal');
+    const unknown = names.filter((n) => !(n in VARIANTS));
+    if (unknown.length) throw new Error(`unknown store-ceiling contender(s) ${unknown.join(', ')}; known: ${Object.keys(VARIANTS).join(', ')}`);
+    const stores: Store[] = [];
+    try {
+      for (const [i, name] of names.entries()) {
+        const store = await startStore(VARIANTS[name]!, i, options.log);
+        stores.push(store);
+        await ensureCollections(store.client, 'store_ceiling', userCollectionsPlan());
+      }
+    } catch (e) {
+      await Promise.all(stores.map((st) => st.stop()));
+      throw e;
+    }
+    options.log(`${users} users (${users * 4} documents) per grid cell, ${shapes.length} cells per repetition`);
+    return { stores, base: userDocuments(users), shapes, cells: shapes.length };
+  },
+  async teardown(env) {
+    await Promise.all(env.stores.map((s) => s.stop()));
+  },
+  contenders: (env): Contender<Env>[] =>
+    env.stores.map((store) => ({ name: store.variant.name, run: (e, rep) => runGrid(e, store, rep.index) })),
+  ratios: [
+    ['patched', 'id-fix'],
+    ['patched-sync-normal', 'patched'],
+  ],
+};
+
+export default benchmark;
