@@ -7,6 +7,8 @@
 // operations before it stay written, as before. Requests that write through a bulk take turns per
 // database (a Go mutex, so a waiter starts the moment the previous request commits instead of
 // polling SQLite's busy handler). The client's acknowledgement still follows the COMMIT.
+// Statements inside a bulk are prepared once per bulk (a cache per bulk connection), and the bulk's
+// savepoint sub-journal stays in memory (temp_store=MEMORY while the bulk lasts).
 
 package fsql
 
@@ -39,6 +41,55 @@ type Bulk struct {
 type bulkConn struct {
 	conn   *sql.Conn
 	unlock func()
+	stmts  map[string]*sql.Stmt
+}
+
+// stmt returns the bulk's prepared statement for query, preparing it on first use.
+func (c *bulkConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s := c.stmts[query]; s != nil {
+		return s, nil
+	}
+	s, err := c.conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[query] = s
+	return s, nil
+}
+
+func (c *bulkConn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+func (c *bulkConn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+func (c *bulkConn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := c.stmt(ctx, query)
+	if err != nil {
+		// *sql.Row cannot be built with an error outside database/sql: let the connection report it.
+		return c.conn.QueryRowContext(ctx, query, args...)
+	}
+	return s.QueryRowContext(ctx, args...)
+}
+
+// close ends the bulk's use of its connection: statements closed, temp_store back to the default.
+func (c *bulkConn) close() {
+	for _, s := range c.stmts {
+		_ = s.Close()
+	}
+	_, _ = c.conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT")
+	_ = c.conn.Close()
+	c.unlock()
 }
 
 // bulkLocks holds one *sync.Mutex per *DB: bulk transactions on a database take turns.
@@ -65,8 +116,7 @@ func (b *Bulk) Finish() error {
 			_, _ = c.conn.ExecContext(ctx, "ROLLBACK")
 			first = errors.Join(first, err)
 		}
-		_ = c.conn.Close()
-		c.unlock()
+		c.close()
 		delete(b.conns, db)
 	}
 	return first
@@ -97,15 +147,24 @@ func (db *DB) bulkConn(ctx context.Context) (*bulkConn, error) {
 		return nil, err
 	}
 
-	// IMMEDIATE takes the write lock now: a deferred transaction that reads first could not upgrade
-	// to a writer after another connection committed (SQLITE_BUSY_SNAPSHOT, no retry).
-	if _, err = conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	// The savepoints' sub-journal in memory instead of a temporary file (SQLite reads the setting
+	// when the write transaction begins, so it comes first).
+	if _, err = conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
 		_ = conn.Close()
 		mu.Unlock()
 		return nil, err
 	}
 
-	c := &bulkConn{conn: conn, unlock: mu.Unlock}
+	// IMMEDIATE takes the write lock now: a deferred transaction that reads first could not upgrade
+	// to a writer after another connection committed (SQLITE_BUSY_SNAPSHOT, no retry).
+	if _, err = conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		_, _ = conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT")
+		_ = conn.Close()
+		mu.Unlock()
+		return nil, err
+	}
+
+	c := &bulkConn{conn: conn, unlock: mu.Unlock, stmts: map[string]*sql.Stmt{}}
 	b.conns[db] = c
 	return c, nil
 }
@@ -119,45 +178,45 @@ func (db *DB) BulkQueryContext(ctx context.Context, query string, args ...any) (
 	if c == nil {
 		return db.QueryContext(ctx, query, args...)
 	}
-	rows, err := c.conn.QueryContext(ctx, query, args...)
+	rows, err := c.query(ctx, query, args...)
 	return wrapRows(rows), err
 }
 
 // savepoint is one former transaction inside a bulk.
 type savepoint struct {
-	conn *sql.Conn
+	c *bulkConn
 }
 
 func (s *savepoint) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.conn.QueryContext(ctx, query, args...)
+	return s.c.query(ctx, query, args...)
 }
 
 func (s *savepoint) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.conn.QueryRowContext(ctx, query, args...)
+	return s.c.queryRow(ctx, query, args...)
 }
 
 func (s *savepoint) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return s.conn.ExecContext(ctx, query, args...)
+	return s.c.exec(ctx, query, args...)
 }
 
 func (s *savepoint) Commit() error {
-	_, err := s.conn.ExecContext(context.Background(), "RELEASE ferretdb_op")
+	_, err := s.c.exec(context.Background(), "RELEASE ferretdb_op")
 	return err
 }
 
 func (s *savepoint) Rollback() error {
-	_, err := s.conn.ExecContext(context.Background(), "ROLLBACK TO ferretdb_op")
-	_, rerr := s.conn.ExecContext(context.Background(), "RELEASE ferretdb_op")
+	_, err := s.c.exec(context.Background(), "ROLLBACK TO ferretdb_op")
+	_, rerr := s.c.exec(context.Background(), "RELEASE ferretdb_op")
 	return errors.Join(err, rerr)
 }
 
 // inBulk runs f as a savepoint of the bulk connection c: f's statements are undone if f fails.
 func (db *DB) inBulk(ctx context.Context, c *bulkConn, f func(*Tx) error) (err error) {
-	if _, err = c.conn.ExecContext(ctx, "SAVEPOINT ferretdb_op"); err != nil {
+	if _, err = c.exec(ctx, "SAVEPOINT ferretdb_op"); err != nil {
 		return err
 	}
 
-	tx := &Tx{sqlTx: &savepoint{conn: c.conn}, l: db.l, token: resource.NewToken()}
+	tx := &Tx{sqlTx: &savepoint{c: c}, l: db.l, token: resource.NewToken()}
 	resource.Track(tx, tx.token)
 
 	done := false
