@@ -31,7 +31,7 @@ export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[])
   return {
     bindings,
     source: { kafkaBootstrap: kafkaBootstrap(config), startingOffsets: config.stream.startingOffsets, maxOffsetsPerTrigger: config.stream.maxOffsetsPerTrigger },
-    mongo: { uri: mongoUri(config), database: config.mongo.database },
+    mongo: { uri: mongoUri(config), database: config.mongo.database, maxBatchSize: config.mongo.maxBatchSize },
     checkpointDir: config.stream.checkpointDir ?? join(config.stateDir, 'checkpoints'),
     trigger: { processingTime: config.stream.trigger },
   };

@@ -17,7 +17,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
     stateDir: resolve(cwd, '.streamline'),
     kafka: { host: '127.0.0.1', port: 9092, controllerPort: 9093, heap: '512m', partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
     spark: { host: '127.0.0.1', port: 15002, master: 'local[*]', driverMemory: '2g', uiPort: 4040, sessionTimeout: '24h' },
-    mongo: { host: '127.0.0.1', port: 27017, database: 'streamline' },
+    mongo: { host: '127.0.0.1', port: 27017, database: 'streamline', maxBatchSize: 512 },
     api: { host: '127.0.0.1', port: 3001 },
     stream: { trigger: '1 second', startingOffsets: 'earliest', maxOffsetsPerTrigger: 20_000 },
     dashboard: { host: '127.0.0.1', port: 3000, refreshMs: 2_000, historyMinutes: 15 },

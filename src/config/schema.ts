@@ -49,6 +49,12 @@ export const configSchema = z
         database: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a MongoDB database name'),
         /** Set to use an external MongoDB (mongodb://...); embedded FerretDB is not started then. */
         uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').optional(),
+        /**
+         * Documents per bulk write of the streaming queries (the MongoDB Spark connector's maxBatchSize).
+         * 512, the connector's default, suits MongoDB and our patched embedded FerretDB; an unpatched
+         * FerretDB 1.x behind mongo.uri hangs on a bulk of more than 100 matched upserts: use 16 there.
+         */
+        maxBatchSize: z.number().int().min(1, 'expected at least 1').max(100_000, 'expected at most 100000'),
       })
       .strict(),
     api: z

@@ -7,8 +7,7 @@
 // operations before it stay written, as before. Requests that write through a bulk take turns per
 // database (a Go mutex, so a waiter starts the moment the previous request commits instead of
 // polling SQLite's busy handler). The client's acknowledgement still follows the COMMIT.
-// Statements inside a bulk are prepared once per bulk (a cache per bulk connection), and the bulk's
-// savepoint sub-journal stays in memory (temp_store=MEMORY while the bulk lasts).
+// The bulk's savepoint sub-journal stays in memory (temp_store=MEMORY while the bulk lasts).
 
 package fsql
 
@@ -41,52 +40,24 @@ type Bulk struct {
 type bulkConn struct {
 	conn   *sql.Conn
 	unlock func()
-	stmts  map[string]*sql.Stmt
 }
 
-// stmt returns the bulk's prepared statement for query, preparing it on first use.
-func (c *bulkConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s := c.stmts[query]; s != nil {
-		return s, nil
-	}
-	s, err := c.conn.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	c.stmts[query] = s
-	return s, nil
-}
-
+// No statement cache: modernc.org/sqlite v1.32 prepares the SQL text again on every Exec/Query,
+// prepared or not (measured: no gain), so the bulk runs statements on its connection directly.
 func (c *bulkConn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := c.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.ExecContext(ctx, args...)
+	return c.conn.ExecContext(ctx, query, args...)
 }
 
 func (c *bulkConn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := c.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.QueryContext(ctx, args...)
+	return c.conn.QueryContext(ctx, query, args...)
 }
 
 func (c *bulkConn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	s, err := c.stmt(ctx, query)
-	if err != nil {
-		// *sql.Row cannot be built with an error outside database/sql: let the connection report it.
-		return c.conn.QueryRowContext(ctx, query, args...)
-	}
-	return s.QueryRowContext(ctx, args...)
+	return c.conn.QueryRowContext(ctx, query, args...)
 }
 
-// close ends the bulk's use of its connection: statements closed, temp_store back to the default.
+// close ends the bulk's use of its connection, temp_store back to the default.
 func (c *bulkConn) close() {
-	for _, s := range c.stmts {
-		_ = s.Close()
-	}
 	_, _ = c.conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT")
 	_ = c.conn.Close()
 	c.unlock()
@@ -164,7 +135,7 @@ func (db *DB) bulkConn(ctx context.Context) (*bulkConn, error) {
 		return nil, err
 	}
 
-	c := &bulkConn{conn: conn, unlock: mu.Unlock, stmts: map[string]*sql.Stmt{}}
+	c := &bulkConn{conn: conn, unlock: mu.Unlock}
 	b.conns[db] = c
 	return c, nil
 }
