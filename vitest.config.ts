@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
 // `browser` (the dashboard in headless Chromium, on its own services, which it stops and restarts).
 // airflow, cluster and browser each run in a group of their own (sequence.groupOrder), so their
 // producers and fault runs never overlap. Every tier has its own port block (test/support/runtime.ts
-// offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700;
+// offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700,
+// benchmarks 800, ferretdb 900;
 // all global setups start at the beginning of the run, so no two blocks may overlap.
 // Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
 // tests share the one Spark server (test/global-setup.ts provides `sparkRemote` for them).
@@ -23,6 +24,18 @@ export default defineConfig({
           // Some unit tests make many HTTP round trips to an in-process server (API client, fault
           // injection); 5 s was not enough on a busy 2-core machine.
           testTimeout: 30_000,
+        },
+      },
+      {
+        // Our FerretDB build's patches (runtime/ferretdb/patches.json) against a FerretDB the test file
+        // starts itself (port block 900); no Kafka or Spark.
+        test: {
+          name: 'ferretdb',
+          include: ['test/ferretdb/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
         },
       },
       {

@@ -11,15 +11,14 @@
  * only fits small runs).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { StreamlineConfig } from '../src/config/index.js';
 import { ensureCollections } from '../src/sink/index.js';
-import { startProcess, stopProcess, type ProcessRecord } from '../src/runtime/process.js';
-import { probeFerretDb } from '../src/runtime/probes.js';
-import { ferretDbService } from '../src/runtime/services.js';
 import { artifactsOf } from '../src/runtime/spec.js';
+import type { ProcessRecord } from '../src/runtime/process.js';
+import { startFerretDb } from '../test/support/ferretdb.js';
 import { testRuntimeConfig } from '../test/support/runtime.js';
 import type { Benchmark, Contender, RunOptions, Sample } from './harness.js';
 import { BENCH_PORT_OFFSET } from './services.js';
@@ -68,27 +67,14 @@ function binaryFor(variant: Variant, config: StreamlineConfig, log: (line: strin
   return join(artifactsOf(config), 'bin', ids.length ? `ferretdb-${ids.join('+')}` : 'ferretdb-stock');
 }
 
-/** Starts one variant with the runtime's own FerretDB arguments, on its own port and data dir. */
+/** Starts one variant (the runtime's own FerretDB arguments, its own port and data dir) and connects to it. */
 async function startStore(variant: Variant, index: number, log: (line: string) => void): Promise<Store> {
-  const config = testRuntimeConfig(`bench-store-ceiling-${variant.name}`, BENCH_PORT_OFFSET + index);
-  const service = ferretDbService(config);
-  const binary = binaryFor(variant, config, log);
-  rmSync(config.stateDir, { recursive: true, force: true });
-  mkdirSync(join(config.stateDir, 'ferretdb'), { recursive: true });
-  await service.prepare?.();
-  const launch = service.launch();
-  const args = launch.args.map((a) => (variant.sqliteParams && a.startsWith('--sqlite-url=') ? `${a}?${variant.sqliteParams}` : a));
-  const record = startProcess({ command: binary, args, cwd: launch.cwd, env: launch.env, logFile: join(config.stateDir, 'ferretdb', 'ferretdb.log') });
-  const stop = async () => void (await stopProcess(record));
-  try {
-    await probeFerretDb(service.address, 30_000);
-  } catch (e) {
-    await stop();
-    throw new Error(`FerretDB (${variant.name}, ${binary}) did not answer at ${service.address}: ${(e as Error).message}`);
-  }
-  const client = await MongoClient.connect(service.address, { maxPoolSize: 16 });
-  log(`${variant.name}: ${binary} on ${service.address}`);
-  return { variant, record, client, stop: async () => { await client.close(); await stop(); } };
+  const name = `bench-store-ceiling-${variant.name}`;
+  const binary = binaryFor(variant, testRuntimeConfig(name, BENCH_PORT_OFFSET + index), log);
+  const ferret = await startFerretDb(name, BENCH_PORT_OFFSET + index, { binary, sqliteParams: variant.sqliteParams });
+  const client = await MongoClient.connect(ferret.uri, { maxPoolSize: 16 });
+  log(`${variant.name}: ${binary} on ${ferret.uri}`);
+  return { variant, record: ferret.record, client, stop: async () => { await client.close(); await ferret.stop(); } };
 }
 
 /** CPU seconds (user + system) the process has used so far, from /proc (Linux; 0 elsewhere). */
