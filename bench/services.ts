@@ -14,13 +14,14 @@ export interface BenchServices {
 /**
  * Starts the runtime (single-node, or cluster mode) in a state dir of its own under .streamline/test,
  * from scratch: a benchmark must not inherit a previous run's topics, checkpoints or documents.
+ * `only` starts a subset of the services (e.g. just Kafka).
  */
-export async function startBenchServices(name: string, opts: { cluster?: boolean; log: (line: string) => void }): Promise<BenchServices> {
+export async function startBenchServices(name: string, opts: { cluster?: boolean; only?: string[]; log: (line: string) => void }): Promise<BenchServices> {
   const config = testRuntimeConfig(`bench-${name}`, BENCH_PORT_OFFSET, { cluster: opts.cluster ?? false });
   await down(config);
   rmSync(config.stateDir, { recursive: true, force: true });
   const t0 = Date.now();
-  await up(config, { onEvent: (e) => e.type === 'ready' && opts.log(`${e.service} ready after ${e.elapsedMs} ms`) });
+  await up(config, { only: opts.only, onEvent: (e) => e.type === 'ready' && opts.log(`${e.service} ready after ${e.elapsedMs} ms`) });
   opts.log(`services ready in ${Date.now() - t0} ms`);
   return {
     config,
