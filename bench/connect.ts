@@ -48,12 +48,15 @@ export function sinkProperties(config: StreamlineConfig, opts: { name: string; d
     'transforms.idAsDocumentId.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value',
     'transforms.idAsDocumentId.renames': 'id:_id',
     'document.id.strategy': 'com.mongodb.kafka.connect.sink.processor.id.strategy.ProvidedInValueStrategy',
+    // The value already carries `_id` (renamed above): without this the connector keeps it anyway but
+    // logs a WARN line per record, which would slow the reference down for nothing.
+    'document.id.strategy.overwrite.existing': true,
     'writemodel.strategy': 'com.mongodb.kafka.connect.sink.writemodel.strategy.ReplaceOneDefaultStrategy',
   };
 }
 
 /** A sink task that has started consuming: the end of the worker's start-up. */
-export const SINK_TASK_STARTED = /Sink task finished initialization and its start|Executing sink task/;
+export const SINK_TASK_STARTED = /Sink task finished initialization and (its )?start|Executing sink task/;
 
 /** Writes the worker's files into `dir` and starts it; the caller stops it. */
 export async function startConnectWorker(config: StreamlineConfig, opts: { dir: string; restPort: number; sink: Properties; heap?: string }): Promise<JavaRun> {

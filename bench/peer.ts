@@ -53,6 +53,14 @@ async function waitForDocuments(env: Env, database: string, signal: AbortSignal,
   }
 }
 
+/** Every collection's documents are keyed by the user id (a string), as an upsert by `_id` must leave them. */
+async function checkIds(env: Env, database: string): Promise<void> {
+  for (const b of env.bindings) {
+    const doc = await env.mongo.db(database).collection(b.collection).findOne({});
+    if (typeof doc?._id !== 'string' || !/^[0-9a-f-]{36}$/.test(doc._id)) throw new Error(`${database}.${b.collection}: _id ${JSON.stringify(doc?._id)} is not a user id`);
+  }
+}
+
 const sample = (env: Env, t0: number, started: number, done: number, notes: Record<string, unknown>): Sample => {
   const records = env.users * env.bindings.length;
   return {
@@ -75,6 +83,7 @@ const ours = (options: RunOptions): Contender<Env> => ({
     const queriesStarted = Date.now();
     try {
       const done = await waitForDocuments(env, database, options.signal);
+      await checkIds(env, database);
       return sample(env, t0, queriesStarted, done, { database, queries: started.queries.length });
     } finally {
       started.spark.close();
@@ -104,6 +113,7 @@ const theirs = (options: RunOptions): Contender<Env> => ({
         () => undefined,
       );
       const done = await waitForDocuments(env, database, options.signal, () => exited);
+      await checkIds(env, database);
       const errors = worker.lines.filter((l) => / ERROR /.test(l));
       return sample(env, t0, started || t0, done, { database, tasks: env.tasks, errorLines: errors.length, log: join(dir, 'connect.log') });
     } finally {
@@ -128,7 +138,7 @@ async function preload(config: StreamlineConfig, bindings: TopicBinding[], users
     });
     const produced = Object.values(summary.produced).reduce((a, b) => a + b, 0);
     if (produced !== users * bindings.length) throw new Error(`preload: produced ${produced} records, expected ${users * bindings.length}`);
-    log(`peer: preloaded ${users} users = ${produced} records into ${bindings.map((b) => b.topic).join(', ')} in ${summary.elapsedMs} ms`);
+    log(`peer: preloaded ${users} users = ${produced} records into ${bindings.map((b) => b.topic).join(', ')} in ${Math.round(summary.elapsedMs)} ms`);
   } finally {
     await api.close();
   }
