@@ -95,6 +95,6 @@ export function replaceResultsSection(markdown: string, section: string): string
 /** The ratios worth charting: every ratio with a value, labelled by benchmark. */
 export function chartRatios(reports: readonly BenchReport[]): { label: string; value: number; target?: number }[] {
   return reports.flatMap((r) =>
-    r.ratios.filter((x) => x.value !== undefined).map((x) => ({ label: `${r.benchmark}${r.options.quick ? " (--quick run)" : ""}: ${ratioLabel(x)}`, value: x.value!, ...(x.target === undefined ? {} : { target: x.target }) })),
+    r.ratios.filter((x) => x.value !== undefined).map((x) => ({ label: `${r.benchmark}${r.options.quick ? ' (--quick run)' : ''}: ${ratioLabel(x)}`, value: x.value!, ...(x.target === undefined ? {} : { target: x.target }) })),
   );
 }
