@@ -51,8 +51,11 @@ export interface Benchmark<Env = unknown> {
   setup(options: RunOptions): Promise<Env>;
   teardown?(env: Env): Promise<void>;
   contenders(env: Env, options: RunOptions): Contender<Env>[];
-  /** Ratios to report on the headline metric, as [numerator, denominator] contender names. */
-  ratios?: [string, string][];
+  /**
+   * Ratios to report on the headline metric, as [numerator, denominator] contender names, with the
+   * issue's target for the ratio when it has one (met when ratio >= target).
+   */
+  ratios?: [numerator: string, denominator: string, target?: number][];
 }
 
 export interface ContenderReport {
@@ -71,7 +74,7 @@ export interface BenchReport {
   options: Omit<RunOptions, 'log' | 'signal'>;
   metrics: Metric[];
   contenders: ContenderReport[];
-  ratios: { numerator: string; denominator: string; metric: string; value: number | undefined }[];
+  ratios: { numerator: string; denominator: string; metric: string; value: number | undefined; target?: number }[];
 }
 
 export interface MachineInfo {
@@ -162,7 +165,13 @@ export function buildReport<Env>(
     options: kept,
     metrics: bench.metrics,
     contenders,
-    ratios: (bench.ratios ?? []).map(([numerator, denominator]) => ({ numerator, denominator, metric: headline, value: ratio(median(numerator), median(denominator)) })),
+    ratios: (bench.ratios ?? []).map(([numerator, denominator, target]) => ({
+      numerator,
+      denominator,
+      metric: headline,
+      value: ratio(median(numerator), median(denominator)),
+      ...(target === undefined ? {} : { target }),
+    })),
   };
 }
 
@@ -193,8 +202,14 @@ export function formatReport(report: BenchReport): string {
     line(header),
     ...rows.map(line),
   ];
-  for (const r of report.ratios) lines.push(`ratio ${r.numerator} / ${r.denominator} (${r.metric}): ${r.value === undefined ? 'n/a' : `${r.value.toFixed(2)}x`}`);
+  for (const r of report.ratios) lines.push(`ratio ${r.numerator} / ${r.denominator} (${r.metric}): ${r.value === undefined ? 'n/a' : `${r.value.toFixed(2)}x`}${targetNote(r)}`);
   return lines.join('\n');
+}
+
+/** ", target >= 1.20x: met" (or "not met"), or nothing when the ratio has no target. */
+export function targetNote(r: { value: number | undefined; target?: number }): string {
+  if (r.target === undefined) return '';
+  return `, target >= ${r.target.toFixed(2)}x: ${r.value !== undefined && r.value >= r.target ? 'met' : 'not met'}`;
 }
 
 /** Writes the report as JSON in bench/results (git-ignored); returns the file's path. */

@@ -6,4 +6,6 @@ import type { Benchmark } from './harness.js';
  */
 export const BENCHMARKS: Record<string, () => Promise<{ default: Benchmark<unknown> }>> = {
   'store-ceiling': () => import('./store-ceiling.js') as Promise<{ default: Benchmark<unknown> }>,
+  produce: () => import('./produce.js') as Promise<{ default: Benchmark<unknown> }>,
+  peer: () => import('./peer.js') as Promise<{ default: Benchmark<unknown> }>,
 };

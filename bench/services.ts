@@ -1,7 +1,10 @@
 import { rmSync } from 'node:fs';
 import type { StreamlineConfig } from '../src/config/index.js';
-import { down, up } from '../src/runtime/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { down, localServices, up } from '../src/runtime/index.js';
+import type { PortClaim } from '../src/runtime/spec.js';
 import { testRuntimeConfig } from '../test/support/runtime.js';
+import { requireFreePort } from './jvm.js';
 
 /** Port block of benchmark services (test tiers use offsets 0..799, see vitest.config.ts). */
 export const BENCH_PORT_OFFSET = 800;
@@ -14,13 +17,35 @@ export interface BenchServices {
 /**
  * Starts the runtime (single-node, or cluster mode) in a state dir of its own under .streamline/test,
  * from scratch: a benchmark must not inherit a previous run's topics, checkpoints or documents.
+ * `only` starts a subset of the services (e.g. just Kafka).
  */
-export async function startBenchServices(name: string, opts: { cluster?: boolean; log: (line: string) => void }): Promise<BenchServices> {
-  const config = testRuntimeConfig(`bench-${name}`, BENCH_PORT_OFFSET, { cluster: opts.cluster ?? false });
+export async function startBenchServices(name: string, opts: { cluster?: boolean; only?: string[]; log: (line: string) => void }): Promise<BenchServices> {
+  // The CI smoke shifts its block (and state dir) so it can run while a real benchmark does.
+  const shift = Number(process.env.STREAMLINE_BENCH_PORT_SHIFT ?? 0);
+  if (!Number.isInteger(shift) || shift < 0 || shift >= 100) throw new Error(`STREAMLINE_BENCH_PORT_SHIFT must be a whole number within 0..99, got ${process.env.STREAMLINE_BENCH_PORT_SHIFT}`);
+  const config = testRuntimeConfig(shift ? `bench-${name}-shift${shift}` : `bench-${name}`, BENCH_PORT_OFFSET + shift, { cluster: opts.cluster ?? false });
   await down(config);
   rmSync(config.stateDir, { recursive: true, force: true });
   const t0 = Date.now();
-  await up(config, { onEvent: (e) => e.type === 'ready' && opts.log(`${e.service} ready after ${e.elapsedMs} ms`) });
+  // One service at a time, each with up to three attempts: on a shared, overloaded machine a JVM can
+  // miss the runtime's start timeout (seen: Spark at a load of 40 on 2 cores), and `up` stops every
+  // service it started when one fails, so starting them together would start them all again.
+  const specs = localServices(config).filter((s) => !opts.only || opts.only.includes(s.name));
+  for (const { name, ports } of specs) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await up(config, { only: [name], onEvent: (e) => e.type === 'ready' && opts.log(`${e.service} ready after ${e.elapsedMs} ms`) });
+        break;
+      } catch (e) {
+        if (attempt >= 3) {
+          await down(config);
+          throw e;
+        }
+        opts.log(`${name} did not start (attempt ${attempt} of 3): ${(e as Error).message}; trying again`);
+        await portsFree(ports, 60_000);
+      }
+    }
+  }
   opts.log(`services ready in ${Date.now() - t0} ms`);
   return {
     config,
@@ -29,4 +54,14 @@ export async function startBenchServices(name: string, opts: { cluster?: boolean
       if (result.survivors.length) throw new Error(`benchmark services still alive: ${result.survivors.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
     },
   };
+}
+
+/** Waits (polling, with a deadline) until a failed service's ports are free again. */
+async function portsFree(ports: readonly PortClaim[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const busy = await Promise.all(ports.map((p) => requireFreePort(p.host, p.port, p.purpose).then(() => false, () => true)));
+    if (!busy.includes(true) || Date.now() > deadline) return;
+    await sleep(500);
+  }
 }

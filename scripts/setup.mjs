@@ -108,6 +108,8 @@ const mavenLayouts = [
   { profile: 'kafka', dir: 'kafka/libs', what: 'Kafka broker' },
   { profile: 'spark', dir: 'spark/jars', what: 'Spark + Connect + Kafka source + MongoDB connector' },
   { profile: 'protos', dir: 'spark/protos-jar', what: 'Spark Connect and google.rpc protos' },
+  { profile: 'bench-peers', dir: 'bench/libs', what: 'benchmark peers: ProducerPerformance, Kafka Connect worker' },
+  { profile: 'bench-mongo-connector', dir: 'bench/plugins/mongo-kafka-connect', what: 'benchmark peer: MongoDB Kafka sink connector' },
 ];
 
 async function jvmArtifacts() {

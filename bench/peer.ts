@@ -1,0 +1,189 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MongoClient } from 'mongodb';
+import { topicSettings } from '../src/app/produce.js';
+import { connectMongo, startStreaming, stopStreaming } from '../src/app/streaming.js';
+import { kafkaBootstrap, type StreamlineConfig } from '../src/config/index.js';
+import { produceUsers } from '../src/produce/index.js';
+import { startApiServer } from '../src/source/index.js';
+import { bindTopics, type TopicBinding } from '../src/stream/index.js';
+import type { Benchmark, Contender, RunOptions, Sample } from './harness.js';
+import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect.js';
+import { requireBenchJars } from './jvm.js';
+import { startBenchServices, type BenchServices } from './services.js';
+
+/**
+ * `peer`: N users preloaded into the four topics (4N records), then moved into the same store by
+ * (a) our streaming queries (src/app startStreaming, whatever main's queries are) and (b) Kafka
+ * Connect's MongoDB sink, each into a fresh database, timed from the start command until every
+ * collection holds N documents. `records_per_s` includes start-up (the Connect JVM and its consumer
+ * group join; our Spark session and query start, the Connect server being a running service);
+ * `after_start_records_per_s` starts the clock once the sink tasks / the queries have started.
+ */
+
+interface Env {
+  services: BenchServices;
+  users: number;
+  bindings: TopicBinding[];
+  mongo: MongoClient;
+  tasks: number;
+  restPort: number;
+  deadlineMs: number;
+}
+
+const OURS = 'streamline streaming queries';
+const THEIRS = 'Kafka Connect MongoDB sink';
+
+/** Polls until every collection holds `target` documents; the time it first saw them all, or throws at the deadline. */
+async function waitForDocuments(env: Env, database: string, signal: AbortSignal, failed?: () => string | undefined): Promise<number> {
+  const db = env.mongo.db(database);
+  const deadline = Date.now() + env.deadlineMs;
+  let counts: number[] = [];
+  for (;;) {
+    signal.throwIfAborted();
+    counts = await Promise.all(env.bindings.map((b) => db.collection(b.collection).countDocuments()));
+    if (counts.every((c) => c >= env.users)) return Date.now();
+    const failure = failed?.();
+    if (failure) throw new Error(failure);
+    if (Date.now() > deadline) {
+      throw new Error(`${database}: not every document within ${env.deadlineMs} ms: ${env.bindings.map((b, i) => `${b.collection} ${counts[i]}/${env.users}`).join(', ')}`);
+    }
+    await sleep(500);
+  }
+}
+
+/** Every collection's documents are keyed by the user id (a string), as an upsert by `_id` must leave them. */
+async function checkIds(env: Env, database: string): Promise<void> {
+  for (const b of env.bindings) {
+    const doc = await env.mongo.db(database).collection(b.collection).findOne({});
+    if (typeof doc?._id !== 'string' || !/^[0-9a-f-]{36}$/.test(doc._id)) throw new Error(`${database}.${b.collection}: _id ${JSON.stringify(doc?._id)} is not a user id`);
+  }
+}
+
+const sample = (env: Env, t0: number, started: number, done: number, notes: Record<string, unknown>): Sample => {
+  const records = env.users * env.bindings.length;
+  return {
+    metrics: { records_per_s: records / ((done - t0) / 1000), after_start_records_per_s: records / ((done - started) / 1000), total_s: (done - t0) / 1000, startup_s: (started - t0) / 1000 },
+    notes: { records, ...notes },
+  };
+};
+
+const ours = (options: RunOptions): Contender<Env> => ({
+  name: OURS,
+  async run(env, rep) {
+    const base = env.services.config;
+    const database = `peer_streamline_${rep.index}`;
+    const checkpointDir = join(base.stateDir, 'checkpoints', `peer-${rep.index}`);
+    rmSync(checkpointDir, { recursive: true, force: true });
+    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database }, stream: { ...base.stream, checkpointDir, startingOffsets: 'earliest' } };
+    await env.mongo.db(database).dropDatabase();
+    const t0 = Date.now();
+    const started = await startStreaming(config, env.bindings);
+    const queriesStarted = Date.now();
+    try {
+      const done = await waitForDocuments(env, database, options.signal);
+      await checkIds(env, database);
+      return sample(env, t0, queriesStarted, done, { database, queries: started.queries.length });
+    } finally {
+      started.spark.close();
+      await stopStreaming(config, env.bindings);
+      await env.mongo.db(database).dropDatabase().catch(() => undefined);
+    }
+  },
+});
+
+const theirs = (options: RunOptions): Contender<Env> => ({
+  name: THEIRS,
+  async run(env, rep) {
+    const config = env.services.config;
+    const database = `peer_connect_${rep.index}`;
+    // A new connector name is a new consumer group: every run reads the topics from the start.
+    const name = `peer-mongo-sink-${rep.index}-${Date.now()}`;
+    const dir = join(config.stateDir, 'connect', name);
+    await env.mongo.db(database).dropDatabase();
+    const t0 = Date.now();
+    const worker = await startConnectWorker(config, { dir, restPort: env.restPort, sink: sinkProperties(config, { name, database, bindings: env.bindings, tasks: env.tasks }) });
+    let exited: string | undefined;
+    void worker.exited.then((code) => (exited = `Kafka Connect exited (${code}) before the documents arrived; last lines:\n${worker.lines.slice(-20).join('\n')}`));
+    try {
+      let started = 0;
+      void worker.waitForLine(SINK_TASK_STARTED, env.deadlineMs).then(
+        () => (started ||= Date.now()),
+        () => undefined,
+      );
+      const done = await waitForDocuments(env, database, options.signal, () => exited);
+      await checkIds(env, database);
+      const errors = worker.lines.filter((l) => / ERROR /.test(l));
+      return sample(env, t0, started || t0, done, { database, tasks: env.tasks, errorLines: errors.length, log: join(dir, 'connect.log') });
+    } finally {
+      await worker.stop();
+      await env.mongo.db(database).dropDatabase().catch(() => undefined);
+    }
+  },
+});
+
+async function preload(config: StreamlineConfig, bindings: TopicBinding[], users: number, log: (line: string) => void): Promise<void> {
+  const api = await startApiServer({ host: '127.0.0.1', port: 0 });
+  try {
+    const summary = await produceUsers({
+      bootstrapServers: kafkaBootstrap(config),
+      apiUrl: api.url,
+      topics: bindings.map((b) => b.schema),
+      topicNames: Object.fromEntries(bindings.map((b) => [b.schema, b.topic])),
+      topicSettings: topicSettings(config),
+      count: users,
+      seed: 'bench-peer',
+      batchSize: 500,
+    });
+    const produced = Object.values(summary.produced).reduce((a, b) => a + b, 0);
+    if (produced !== users * bindings.length) throw new Error(`preload: produced ${produced} records, expected ${users * bindings.length}`);
+    log(`peer: preloaded ${users} users = ${produced} records into ${bindings.map((b) => b.topic).join(', ')} in ${Math.round(summary.elapsedMs)} ms`);
+  } finally {
+    await api.close();
+  }
+}
+
+const positive = (value: string | undefined, fallback: number, key: string): number => {
+  const n = Number(value ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--set ${key} must be a whole number >= 1, got ${value}`);
+  return n;
+};
+
+const bench: Benchmark<Env> = {
+  name: 'peer',
+  description: 'preloaded users moved into the same store: our streaming queries vs Kafka Connect 4.1.1 + MongoDB sink 2.0.1 (upsert by _id)',
+  metrics: [
+    { name: 'records_per_s', unit: 'records/s incl. start-up', better: 'higher' },
+    { name: 'after_start_records_per_s', unit: 'records/s after start-up', better: 'higher' },
+    { name: 'total_s', unit: 's', better: 'lower' },
+    { name: 'startup_s', unit: 's', better: 'lower' },
+  ],
+  ratios: [[OURS, THEIRS, 1.2]],
+  async setup(options) {
+    const users = positive(options.settings.users, options.quick ? 250 : 20_000, 'users');
+    const services = await startBenchServices('peer', { log: options.log });
+    try {
+      const config = services.config;
+      requireBenchJars(config);
+      const bindings = bindTopics(config.topics);
+      await preload(config, bindings, users, options.log);
+      const mongo = await connectMongo(config);
+      // local[2] runs two tasks at a time: the sink gets as many.
+      const tasks = positive(options.settings.tasks, 2, 'tasks');
+      const restPort = positive(options.settings['connect-port'], config.kafka.port + 10, 'connect-port');
+      const deadlineMs = positive(options.settings['deadline-s'], options.quick ? 180 : 900, 'deadline-s') * 1000;
+      return { services, users, bindings, mongo, tasks, restPort, deadlineMs };
+    } catch (e) {
+      await services.stop();
+      throw e;
+    }
+  },
+  async teardown(env) {
+    await env.mongo.close();
+    await env.services.stop();
+  },
+  contenders: (_env, options) => [theirs(options), ours(options)],
+};
+
+export default bench;
