@@ -63,7 +63,7 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
     kafka: ['bootstrapServers'],
     spark: ['remote'],
     mongo: ['uri'],
-    api: ['url'],
+    api: ['url', 'secretsLog'],
     stream: ['checkpointDir'],
     dashboard: ['tokenFile'],
   };

@@ -57,6 +57,8 @@ export const configSchema = z
         port,
         /** Where the producer fetches users; defaults to our local randomuser-compatible server. */
         url: z.string().url().optional(),
+        /** Log the raw secrets the local API serves (JSON Lines) to this file, for the secret scan; off by default. */
+        secretsLog: z.string().min(1).optional(),
       })
       .strict(),
     stream: z
