@@ -29,3 +29,10 @@ export function jaasConfig(sasl: KafkaSasl): string {
   const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   return `org.apache.kafka.common.security.scram.ScramLoginModule required username=${quote(sasl.username)} password=${quote(sasl.password)};`;
 }
+
+/** The Spark Kafka source's security options (kafka.security.protocol, ...); none without kafka.sasl. */
+export function sparkKafkaOptions(config: StreamlineConfig): Record<string, string> {
+  const sasl = kafkaSasl(config);
+  if (!sasl) return {};
+  return { 'kafka.security.protocol': 'SASL_PLAINTEXT', 'kafka.sasl.mechanism': sasl.mechanism, 'kafka.sasl.jaas.config': jaasConfig(sasl) };
+}
