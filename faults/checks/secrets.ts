@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Consumer, MessagesStreamModes, type Message } from '@platformatic/kafka';
 import { BSON, MongoClient } from 'mongodb';
+import type { KafkaSasl } from '../../src/config/index.js';
 import { parseSecretsLog } from '../../src/source/secrets-log.js';
 import { secretMatcher, type SecretMatcher } from './secret-matcher.js';
 
@@ -22,6 +23,8 @@ export interface SecretScanOptions {
   mongoUri: string;
   database: string;
   secrets: string[];
+  /** SASL credentials when the brokers require them (config kafka.sasl). */
+  sasl?: KafkaSasl;
 }
 
 export interface SecretScanResult {
@@ -34,7 +37,7 @@ const KAFKA_READ_TIMEOUT_MS = 180_000;
 
 export async function scanForSecrets(opts: SecretScanOptions): Promise<SecretScanResult> {
   const matcher = secretMatcher(opts.secrets);
-  const kafka = await scanKafka(opts.kafkaBootstrap, opts.topics, matcher);
+  const kafka = await scanKafka(opts.kafkaBootstrap, opts.topics, matcher, opts.sasl);
   const mongo = await scanMongo(opts.mongoUri, opts.database, matcher);
   return { hits: [...kafka.hits, ...mongo.hits], scanned: { messages: kafka.count, documents: mongo.count } };
 }
@@ -56,7 +59,7 @@ function recordParts(message: RawMessage): Array<[string, Buffer]> {
   return parts;
 }
 
-async function scanKafka(bootstrap: string, topics: string[], matcher: SecretMatcher): Promise<{ hits: SecretHit[]; count: number }> {
+async function scanKafka(bootstrap: string, topics: string[], matcher: SecretMatcher, sasl?: KafkaSasl): Promise<{ hits: SecretHit[]; count: number }> {
   if (topics.length === 0) return { hits: [], count: 0 };
   const groupId = `streamline-secret-scan-${process.pid}-${Date.now().toString(36)}`;
   const consumer = new Consumer<Buffer | null | undefined, Buffer | null | undefined, Buffer, Buffer | null | undefined>({
@@ -64,6 +67,7 @@ async function scanKafka(bootstrap: string, topics: string[], matcher: SecretMat
     groupId,
     bootstrapBrokers: bootstrap.split(',').map((s) => s.trim()),
     maxWaitTime: 500,
+    ...(sasl ? { sasl } : {}),
   });
   const hits: SecretHit[] = [];
   try {

@@ -2,10 +2,12 @@
 import type { Scenario } from '../scenario.js';
 import { leaderKill } from './1-leader-kill.js';
 import { brokerControlledShutdown } from './2-broker-shutdown.js';
+import { secretScan } from './secret-scan.js';
 
 export const SCENARIOS: Scenario[] = [
   leaderKill,
   brokerControlledShutdown,
+  secretScan,
 ];
 
 /** The scenarios named by id (in the order given), or all of them, or the quick ones; an unknown id throws naming the known ones. */
