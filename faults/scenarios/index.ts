@@ -6,6 +6,7 @@ import { workerKill } from './4-worker-kill.js';
 import { producerKill } from './6-producer-kill.js';
 import { apiFaults } from './7-api-faults.js';
 import { poison } from './8-poison.js';
+import { secretScan } from './secret-scan.js';
 
 export const SCENARIOS: Scenario[] = [
   leaderKill,
@@ -14,6 +15,7 @@ export const SCENARIOS: Scenario[] = [
   producerKill,
   apiFaults,
   poison,
+  secretScan,
 ];
 
 /** Numbered scenarios in number order, then the named ones (the registry's lines come in merge order). */
