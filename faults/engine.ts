@@ -67,6 +67,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   // A scenario that failed half-way may have left a node down: start whatever is missing first.
   const restarted = (await up(opts.base)).started.map((r) => r.name);
   if (restarted.length) opts.log(`[${scenario.id}] restarted ${restarted.join(', ')} left down before this scenario`);
+  // Queries an interrupted run left running would hold the topics and the pipeline's session record.
+  await stopStreaming(opts.base).catch((e: unknown) => opts.log(`[${scenario.id}] stopping leftover queries: ${message(e)}`));
   await deleteTopics(opts.base, opts.base.topics);
   const built = buildContext({ base: opts.base, scenarioId: scenario.id, seed: opts.seed, quick: opts.quick, users: opts.users, runDir: opts.runDir, log: opts.log });
   const { ctx } = built;
