@@ -9,7 +9,7 @@ import type { Scenario, ScenarioOutcome } from './scenario.js';
 import { deleteTopics, dropDatabase, readAckLog, readStore } from './store.js';
 
 /** Users per producer run: the quick size keeps `npm test` in budget, the full size is the acceptance run. */
-export const SUITE_USERS = { quick: 600, full: 1_000 } as const;
+export const SUITE_USERS = { quick: 300, full: 1_000 } as const;
 
 export interface RunOptions {
   base: StreamlineConfig;
