@@ -62,6 +62,17 @@ function allRecords(config: StreamlineConfig): ServiceRecord[] {
     .filter((r): r is ServiceRecord => r !== undefined);
 }
 
+/**
+ * Whether `up` started this service and it still runs ('running'), `up` started it and its process is
+ * gone without `down` ('crashed': what a supervisor may restart with `up({ only })`), or it is not
+ * recorded ('not-started': never started here, or stopped on purpose by `down`).
+ */
+export function serviceState(config: StreamlineConfig, name: ServiceName): 'running' | 'crashed' | 'not-started' {
+  const record = readRecord(config, name);
+  if (!record) return 'not-started';
+  return isRunning(record) ? 'running' : 'crashed';
+}
+
 /** Names of the nodes recorded in the state dir (e.g. to tell that a cluster was started there). */
 export const recordedNodes = (config: StreamlineConfig): ServiceName[] => allRecords(config).map((r) => r.name);
 
