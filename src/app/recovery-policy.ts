@@ -106,7 +106,7 @@ export function describeFailure(failure: Failure, policy: RestartPolicy): string
   const wait = `${Math.round(policy.waitMs / 1000)} s (stream.restart.waitMs)`;
   switch (failure.kind) {
     case 'spark-gone':
-      return `Spark Connect at ${failure.subject} is gone (${firstLine(failure.detail)}); waiting up to ${wait} for it to come back`;
+      return `Spark Connect at ${failure.subject} is gone; waiting up to ${wait} for it to come back`;
     case 'store-unavailable':
       return `the store at ${failure.subject} is not answering (${firstLine(failure.detail)}); waiting up to ${wait} for it`;
     case 'checkpoint-unwritable':

@@ -18,6 +18,7 @@ export type RecoveryEvent =
   | { type: 'report'; reports: QueryReport[] }
   | { type: 'failed'; failure: Failure; message: string }
   | { type: 'restarting-driver'; address: string }
+  | { type: 'driver-start-failed'; message: string }
   | { type: 'waiting'; failure: Failure; elapsedMs: number }
   | { type: 'resumed'; queries: number; afterMs: number; attempt: number; maxRestarts: number; session: string };
 
@@ -124,13 +125,16 @@ async function observe(config: StreamlineConfig, bindings: TopicBinding[], broke
 async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[], failure: Failure, since: number, opts: SuperviseOptions): Promise<boolean> {
   const deadline = since + config.stream.restart.waitMs;
   let lastNotice = Date.now();
+  // Decided once: a driver that crashed is ours to restart until it runs, even when a start attempt
+  // failed and `up` removed its record (a start that timed out on a busy machine).
+  const restartDriver = failure.kind === 'spark-gone' && config.stream.restart.restartDriver && !config.spark.remote && serviceState(config, 'spark') === 'crashed';
   const check = async (): Promise<boolean> => {
     switch (failure.kind) {
       case 'spark-gone':
-        if (config.stream.restart.restartDriver && !config.spark.remote && serviceState(config, 'spark') === 'crashed') {
+        if (restartDriver && serviceState(config, 'spark') !== 'running') {
           opts.onEvent({ type: 'restarting-driver', address: failure.subject });
-          // A failed start (port not yet released, JVM exited) is retried on the next poll.
-          await up(config, { only: ['spark'] }).catch(() => undefined);
+          // A failed start (port not yet released, JVM too slow to answer) is retried on the next poll.
+          await up(config, { only: ['spark'], startTimeoutMs: Math.max(30_000, deadline - Date.now()) }).catch((e: unknown) => opts.onEvent({ type: 'driver-start-failed', message: (e as Error).message }));
         }
         return sparkAnswers(config);
       case 'store-unavailable':

@@ -47,6 +47,8 @@ export function formatRecoveryEvent(event: RecoveryEvent, now: Date): string {
       return `${at} ${event.message}`;
     case 'restarting-driver':
       return `${at} the local Spark Connect server (${event.address}) died: starting it again...`;
+    case 'driver-start-failed':
+      return `${at} the Spark Connect server did not start (${event.message}); trying again`;
     case 'waiting':
       return `${at} still waiting (${seconds(event.elapsedMs)}): ${event.failure.kind === 'checkpoint-unwritable' ? `checkpoint dir ${event.failure.subject} is not writable` : `${event.failure.subject} does not answer`}`;
     case 'resumed':

@@ -26,6 +26,8 @@ export interface UpOptions {
   onEvent?: (event: RuntimeEvent) => void;
   /** Start only these services (default: every local service the config asks for). */
   only?: ServiceName[];
+  /** Wait this long for each service to answer instead of its own start timeout (a supervisor with a deadline of its own). */
+  startTimeoutMs?: number;
 }
 
 export interface UpResult {
@@ -160,7 +162,7 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
         };
         started.push(record);
         writeRecord(config, record);
-        await awaitReady(spec, record);
+        await awaitReady(opts.startTimeoutMs ? { ...spec, startTimeoutMs: opts.startTimeoutMs } : spec, record);
         emit({ type: 'ready', service: spec.name, elapsedMs: Date.now() - t0 });
       }),
     );
