@@ -10,7 +10,7 @@ import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
 import { mongoUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { serviceState, up } from '../runtime/index.js';
-import { checkpointFor, ingestQueryName, DEAD_LETTER_QUERY, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { checkpointFor, DEAD_LETTER_QUERY, ingestQueryName, loadPipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { decideRestart, describeFailure, diagnose, type Failure, type Observations, type RestartHistory } from './recovery-policy.js';
 import { pipelineSpec, queryReports, releasePipeline, startQueries, type RunningPipeline } from './streaming.js';
 
@@ -22,7 +22,10 @@ export type RecoveryEvent =
   | { type: 'waiting'; failure: Failure; elapsedMs: number }
   | { type: 'resumed'; queries: number; afterMs: number; attempt: number; maxRestarts: number; session: string };
 
-export type SuperviseOutcome = { outcome: 'interrupted'; running?: RunningPipeline } | { outcome: 'gave-up'; failure: Failure; reason: string };
+export type SuperviseOutcome =
+  | { outcome: 'interrupted'; running?: RunningPipeline }
+  | { outcome: 'stopped' }
+  | { outcome: 'gave-up'; failure: Failure; reason: string };
 
 export interface SuperviseOptions {
   signal: AbortSignal;
@@ -36,7 +39,10 @@ export interface SuperviseOptions {
 /** Why the watch broke off: queries that stopped, or an error talking to Spark. */
 type Break = { stopped: QueryReport[] } | { error: unknown };
 
-async function watchUntilBroken(running: RunningPipeline, opts: SuperviseOptions): Promise<Break | undefined> {
+/** `streamline stream stop` (from anywhere) clears the recorded session: then a stop is no failure. */
+const stoppedOnPurpose = (config: StreamlineConfig, running: RunningPipeline) => loadPipelineSession(config.stateDir)?.sessionId !== running.session.sessionId;
+
+async function watchUntilBroken(config: StreamlineConfig, running: RunningPipeline, opts: SuperviseOptions): Promise<Break | 'stopped' | undefined> {
   while (!opts.signal.aborted) {
     await sleep(opts.everyMs ?? 5_000, undefined, { signal: opts.signal }).catch(() => undefined);
     if (opts.signal.aborted) return undefined;
@@ -44,9 +50,9 @@ async function watchUntilBroken(running: RunningPipeline, opts: SuperviseOptions
       const reports = await queryReports(running.queries);
       opts.onEvent({ type: 'report', reports });
       const stopped = reports.filter((r) => r.exception || !r.active);
-      if (stopped.length) return { stopped };
+      if (stopped.length) return stoppedOnPurpose(config, running) ? 'stopped' : { stopped };
     } catch (error) {
-      return { error };
+      return stoppedOnPurpose(config, running) ? 'stopped' : { error };
     }
   }
   return undefined;
@@ -70,7 +76,8 @@ export function unwritableCheckpoint(config: StreamlineConfig, bindings: TopicBi
       const err = e as NodeJS.ErrnoException;
       // A dir Spark has not created yet is no problem (the root's own probe covers creating it).
       if (err.code === 'ENOENT') continue;
-      return { path: dir, reason: `${err.code ?? 'error'}: ${err.message.replace(/, open '.*'$/, '')}` };
+      // Node words it "EROFS: read-only file system, open '<probe file>'": the dir is what matters.
+      return { path: dir, reason: err.message.replace(/, open '.*'$/, '') };
     }
   }
   return undefined;
@@ -164,9 +171,13 @@ export async function superviseStreaming(config: StreamlineConfig, bindings: Top
   const policy = config.stream.restart;
   let running: RunningPipeline | undefined = started;
   let history: RestartHistory = { restarts: 0, runningSince: Date.now() };
-  let broke: Break | undefined;
+  let broke: Break | 'stopped' | undefined;
   for (;;) {
-    if (running) broke = await watchUntilBroken(running, opts);
+    if (running) broke = await watchUntilBroken(config, running, opts);
+    if (broke === 'stopped') {
+      running?.spark.close();
+      return { outcome: 'stopped' };
+    }
     if (opts.signal.aborted || !broke) return { outcome: 'interrupted', running };
     const failedAt = Date.now();
     const failure = diagnose(await observe(config, bindings, broke));

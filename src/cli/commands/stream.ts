@@ -78,6 +78,10 @@ export function streamCommands(program: Command): void {
         result.failure.detail,
       );
     }
+    if (result.outcome === 'stopped') {
+      say('the queries were stopped by `streamline stream stop`.');
+      return;
+    }
     say('stopping the queries...');
     try {
       await stopStreaming(config);
