@@ -2,10 +2,13 @@
 import type { Scenario } from '../scenario.js';
 import { leaderKill } from './1-leader-kill.js';
 import { brokerControlledShutdown } from './2-broker-shutdown.js';
+import { driverKilled } from './3-driver-kill.js';
 import { workerKill } from './4-worker-kill.js';
+import { storeStopped } from './5-store-outage.js';
 import { producerKill } from './6-producer-kill.js';
 import { apiFaults } from './7-api-faults.js';
 import { poison } from './8-poison.js';
+import { checkpointDirReadOnly } from './9-checkpoint-read-only.js';
 
 export const SCENARIOS: Scenario[] = [
   leaderKill,
@@ -14,6 +17,9 @@ export const SCENARIOS: Scenario[] = [
   producerKill,
   apiFaults,
   poison,
+  driverKilled,
+  storeStopped,
+  checkpointDirReadOnly,
 ];
 
 /** Numbered scenarios in number order, then the named ones (the registry's lines come in merge order). */
