@@ -4,7 +4,7 @@
 // The runner's final `stream stop` ends it (exit 0); a scenario that fails half-way kills it.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import type { ScenarioContext } from '../scenario.js';
+import type { ProducerProcess, ScenarioContext, ScenarioOutcome } from '../scenario.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -68,8 +68,33 @@ export async function startSupervisedPipeline(ctx: ScenarioContext, args: string
 /** The "resumed N queries ... after S s" line: how many queries and after how long. */
 export const RESUMED = /resumed (\d+) queries from their checkpoints after (\d+) s/;
 
-/** Checks every supervised scenario makes at the end: the pipeline still runs (it did not give up). */
-export async function stillRunningCheck(pipeline: SupervisedPipeline): Promise<string[]> {
+/** The pipeline still runs (it did not give up). */
+async function stillRunningCheck(pipeline: SupervisedPipeline): Promise<string[]> {
   const done = await Promise.race([pipeline.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]);
   return done ? [`stream start exited (${done.signal ?? `code ${done.code}`}) instead of recovering: ${pipeline.output().trim().split('\n').slice(-3).join(' / ')}`] : [];
+}
+
+export interface Strike {
+  pipeline: SupervisedPipeline;
+  /** The producer, 30-50 % (seeded) through its run. */
+  producer: ProducerProcess;
+  /** Output offset at the strike: wait for the supervisor's lines after it. */
+  from: number;
+}
+
+/**
+ * The frame of scenarios 3, 5 and 9: the supervised pipeline, a producer, the strike at 30-50 % of the
+ * acknowledgements; at the end the pipeline must still run. A scenario that throws kills the pipeline.
+ */
+export async function supervisedScenario(ctx: ScenarioContext, strike: (s: Strike) => Promise<ScenarioOutcome>): Promise<ScenarioOutcome> {
+  const pipeline = await startSupervisedPipeline(ctx);
+  try {
+    const producer = ctx.startProducer();
+    await ctx.waitForAcks(Math.floor(ctx.users * ctx.bindings.length * (0.3 + 0.2 * ctx.random())), producer);
+    const outcome = await strike({ pipeline, producer, from: pipeline.mark() });
+    return { ...outcome, failedChecks: [...(outcome.failedChecks ?? []), ...(await stillRunningCheck(pipeline))] };
+  } catch (e) {
+    pipeline.kill();
+    throw e;
+  }
 }
