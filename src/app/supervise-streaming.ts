@@ -135,10 +135,12 @@ async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[],
   // Decided once: a driver that crashed is ours to restart until it runs, even when a start attempt
   // failed and `up` removed its record (a start that timed out on a busy machine).
   const restartDriver = failure.kind === 'spark-gone' && config.stream.restart.restartDriver && !config.spark.remote && serviceState(config, 'spark') === 'crashed';
+  let lastStart = 0;
   const check = async (): Promise<boolean> => {
     switch (failure.kind) {
       case 'spark-gone':
-        if (restartDriver && serviceState(config, 'spark') !== 'running') {
+        if (restartDriver && serviceState(config, 'spark') !== 'running' && Date.now() - lastStart >= 10_000) {
+          lastStart = Date.now();
           opts.onEvent({ type: 'restarting-driver', address: failure.subject });
           // A failed start (port not yet released, JVM too slow to answer) is retried on the next poll.
           await up(config, { only: ['spark'], startTimeoutMs: Math.max(30_000, deadline - Date.now()) }).catch((e: unknown) => opts.onEvent({ type: 'driver-start-failed', message: (e as Error).message }));
