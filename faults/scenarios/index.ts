@@ -2,11 +2,14 @@
 import type { Scenario } from '../scenario.js';
 import { leaderKill } from './1-leader-kill.js';
 import { brokerControlledShutdown } from './2-broker-shutdown.js';
+import { driverKilled } from './3-driver-kill.js';
 import { workerKill } from './4-worker-kill.js';
+import { storeStopped } from './5-store-outage.js';
 import { producerKill } from './6-producer-kill.js';
 import { apiFaults } from './7-api-faults.js';
 import { poison } from './8-poison.js';
 import { secretScan } from './secret-scan.js';
+import { checkpointDirReadOnly } from './9-checkpoint-read-only.js';
 
 export const SCENARIOS: Scenario[] = [
   leaderKill,
@@ -16,6 +19,9 @@ export const SCENARIOS: Scenario[] = [
   apiFaults,
   poison,
   secretScan,
+  driverKilled,
+  storeStopped,
+  checkpointDirReadOnly,
 ];
 
 /** Numbered scenarios in number order, then the named ones (the registry's lines come in merge order). */
