@@ -108,6 +108,16 @@ export async function startStreaming(config: StreamlineConfig, bindings: TopicBi
   }
   clearPipelineSession(config.stateDir);
   const { createdTopics, storage } = await prepareStorage(config, bindings);
+  return { ...(await startQueries(config, bindings)), createdTopics, storage };
+}
+
+export type RunningPipeline = Pick<StartedPipeline, 'spark' | 'queries' | 'session'>;
+
+/**
+ * Starts the queries in a new Spark Connect session and records it; each resumes from its checkpoint.
+ * Topics and collections must exist (startStreaming creates them; a supervised restart reuses them).
+ */
+export async function startQueries(config: StreamlineConfig, bindings: TopicBinding[]): Promise<RunningPipeline> {
   const spark = await connect(config);
   try {
     const queries = await startPipeline(spark, pipelineSpec(config, bindings));
@@ -118,11 +128,20 @@ export async function startStreaming(config: StreamlineConfig, bindings: TopicBi
       queries: queries.map((q) => ({ name: q.name ?? q.id, id: q.id, runId: q.runId })),
     };
     savePipelineSession(config.stateDir, session);
-    return { spark, queries, session, createdTopics, storage };
+    return { spark, queries, session };
   } catch (e) {
     await spark.stop().catch(() => undefined);
     throw e;
   }
+}
+
+/** Stops whatever still runs of a pipeline whose watch broke off and releases its session; never throws. */
+export async function releasePipeline(running: RunningPipeline, { serverGone = false } = {}): Promise<void> {
+  if (!serverGone) {
+    await Promise.allSettled(running.queries.map((q) => q.stop()));
+    await running.spark.stop().catch(() => undefined);
+  }
+  running.spark.close();
 }
 
 export interface CollectionCount {

@@ -20,7 +20,12 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
     spark: { host: '127.0.0.1', port: 15002, master: 'local[*]', driverMemory: '2g', uiPort: 4040, sessionTimeout: '24h' },
     mongo: { host: '127.0.0.1', port: 27017, database: 'streamline' },
     api: { host: '127.0.0.1', port: 3001 },
-    stream: { trigger: '1 second', startingOffsets: 'earliest', maxOffsetsPerTrigger: 20_000 },
+    stream: {
+      trigger: '1 second',
+      startingOffsets: 'earliest',
+      maxOffsetsPerTrigger: 20_000,
+      restart: { maxRestarts: 5, initialBackoffMs: 1_000, maxBackoffMs: 30_000, healthyAfterMs: 120_000, waitMs: 600_000, restartDriver: true },
+    },
     dashboard: { host: '127.0.0.1', port: 3000, refreshMs: 2_000, historyMinutes: 15 },
     cluster: {
       enabled: false,

@@ -92,6 +92,22 @@ export const configSchema = z
         startingOffsets: z.enum(['earliest', 'latest']),
         /** Upper bound of Kafka records per micro-batch and topic (keeps batches short). */
         maxOffsetsPerTrigger: z.number().int().min(1),
+        /** How the foreground `stream start` recovers from failures (see docs/decisions.md, Recovery). */
+        restart: z
+          .object({
+            /** Restarts allowed in one streak of failures; 0 = stop at the first failure. */
+            maxRestarts: z.number().int().min(0),
+            /** Backoff before the first restart, doubled for each further one up to maxBackoffMs. */
+            initialBackoffMs: z.number().int().min(0),
+            maxBackoffMs: z.number().int().min(0),
+            /** A pipeline that has run this long since its last restart gets its whole budget back. */
+            healthyAfterMs: z.number().int().min(1_000),
+            /** How long to wait for a gone Spark Connect server or store, or an unwritable checkpoint dir. */
+            waitMs: z.number().int().min(1_000),
+            /** Restart the local Spark Connect server (driver) when its process died. */
+            restartDriver: z.boolean(),
+          })
+          .strict(),
       })
       .strict(),
     dashboard: z
