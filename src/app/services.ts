@@ -1,5 +1,5 @@
 import { kafkaBootstrap, mongoUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
-import { isKafkaUnreachable } from '../produce/index.js';
+import { isKafkaAuthFailure, isKafkaUnreachable } from '../produce/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { SparkUnavailableError } from '@streamline/spark-connect';
 
@@ -41,10 +41,21 @@ export class ServiceUnavailableError extends RuntimeError {
 export function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): ServiceUnavailableError {
   const { title, address, externalKey, external } = describeService(config, service);
   const key = `${externalKey.join('.')} (env ${toEnvName(externalKey)})`;
+  // A SASL listener closes the connection of a client that does not log in: it looks like "unreachable".
+  const saslNote = service === 'kafka' && !config.kafka.sasl ? '; if the brokers require SASL, set kafka.sasl (env STREAMLINE_KAFKA_SASL_MECHANISM, _USERNAME, _PASSWORD)' : '';
   const hint = external
-    ? `check that ${title} runs there, or correct ${key}`
+    ? `check that ${title} runs there, or correct ${key}${saslNote}`
     : `start the local services with \`streamline up\`, or set ${key} to use a ${title} that runs elsewhere`;
   return new ServiceUnavailableError(service, address, `${title} is not reachable at ${address}`, hint);
+}
+
+function kafkaAuthRefused(config: StreamlineConfig): RuntimeError {
+  const sasl = config.kafka.sasl;
+  const who = sasl ? `user ${sasl.username} (${sasl.mechanism})` : 'an unauthenticated client';
+  return new RuntimeError(
+    `Kafka at ${kafkaBootstrap(config)} refused the SASL login of ${who}`,
+    'check kafka.sasl.username (env STREAMLINE_KAFKA_SASL_USERNAME) and the password (env STREAMLINE_KAFKA_SASL_PASSWORD or kafka.sasl.passwordFile) against the SCRAM credentials on the brokers',
+  );
 }
 
 const MONGO_CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError']);
@@ -66,6 +77,8 @@ export async function usingService<T>(config: StreamlineConfig, service: Service
   try {
     return await work();
   } catch (error) {
+    // Checked first: a refused login also leaves the connection errors of the attempts behind it.
+    if (service === 'kafka' && isKafkaAuthFailure(error)) throw kafkaAuthRefused(config);
     if (isUnreachable(service, error)) throw serviceUnavailable(config, service);
     throw error;
   }

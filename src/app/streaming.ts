@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
-import { kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
 import { createKafkaAdmin, ensureTopics } from '../produce/index.js';
 import { countDocuments, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
@@ -30,7 +30,7 @@ export class PipelineRunningError extends Error {
 export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[]): PipelineSpec {
   return {
     bindings,
-    source: { kafkaBootstrap: kafkaBootstrap(config), startingOffsets: config.stream.startingOffsets, maxOffsetsPerTrigger: config.stream.maxOffsetsPerTrigger },
+    source: { kafkaBootstrap: kafkaBootstrap(config), kafkaOptions: sparkKafkaOptions(config), startingOffsets: config.stream.startingOffsets, maxOffsetsPerTrigger: config.stream.maxOffsetsPerTrigger },
     mongo: { uri: mongoUri(config), database: config.mongo.database, maxBatchSize: config.mongo.maxBatchSize },
     checkpointDir: config.stream.checkpointDir ?? join(config.stateDir, 'checkpoints'),
     trigger: { processingTime: config.stream.trigger },
@@ -39,7 +39,7 @@ export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[])
 
 /** Topics (with the configured partitions/RF/min ISR) and collections (validators, indexes), idempotently. */
 export async function prepareStorage(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ createdTopics: string[]; storage: SetupReport }> {
-  const admin = createKafkaAdmin(kafkaBootstrap(config));
+  const admin = createKafkaAdmin(kafkaBootstrap(config), undefined, kafkaSasl(config));
   let createdTopics: string[];
   try {
     createdTopics = (await usingService(config, 'kafka', () => ensureTopics(admin, bindings.map((b) => b.topic), topicSettings(config)))).created;
@@ -108,6 +108,16 @@ export async function startStreaming(config: StreamlineConfig, bindings: TopicBi
   }
   clearPipelineSession(config.stateDir);
   const { createdTopics, storage } = await prepareStorage(config, bindings);
+  return { ...(await startQueries(config, bindings)), createdTopics, storage };
+}
+
+export type RunningPipeline = Pick<StartedPipeline, 'spark' | 'queries' | 'session'>;
+
+/**
+ * Starts the queries in a new Spark Connect session and records it; each resumes from its checkpoint.
+ * Topics and collections must exist (startStreaming creates them; a supervised restart reuses them).
+ */
+export async function startQueries(config: StreamlineConfig, bindings: TopicBinding[]): Promise<RunningPipeline> {
   const spark = await connect(config);
   try {
     const queries = await startPipeline(spark, pipelineSpec(config, bindings));
@@ -118,11 +128,20 @@ export async function startStreaming(config: StreamlineConfig, bindings: TopicBi
       queries: queries.map((q) => ({ name: q.name ?? q.id, id: q.id, runId: q.runId })),
     };
     savePipelineSession(config.stateDir, session);
-    return { spark, queries, session, createdTopics, storage };
+    return { spark, queries, session };
   } catch (e) {
     await spark.stop().catch(() => undefined);
     throw e;
   }
+}
+
+/** Stops whatever still runs of a pipeline whose watch broke off and releases its session; never throws. */
+export async function releasePipeline(running: RunningPipeline, { serverGone = false } = {}): Promise<void> {
+  if (!serverGone) {
+    await Promise.allSettled(running.queries.map((q) => q.stop()));
+    await running.spark.stop().catch(() => undefined);
+  }
+  running.spark.close();
 }
 
 export interface CollectionCount {

@@ -1,4 +1,5 @@
 import type { PipelineStatus } from '../app/streaming.js';
+import type { RecoveryEvent } from '../app/supervise-streaming.js';
 import type { QueryReport } from '../stream/index.js';
 import { table } from './format.js';
 
@@ -32,4 +33,25 @@ export function formatPipelineStatus(status: PipelineStatus): string {
   }
   lines.push('', table(['COLLECTION', 'DOCUMENTS'], status.collections.map((c) => [c.collection, c.documents])));
   return lines.join('\n');
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/** One line (or the progress table) per event of the foreground supervisor, stamped with `now`. */
+export function formatRecoveryEvent(event: RecoveryEvent, now: Date): string {
+  const at = now.toISOString();
+  switch (event.type) {
+    case 'report':
+      return `\n${at}\n${queriesTable(event.reports)}`;
+    case 'failed':
+      return `${at} ${event.message}`;
+    case 'restarting-driver':
+      return `${at} the local Spark Connect server (${event.address}) died: starting it again...`;
+    case 'driver-start-failed':
+      return `${at} the Spark Connect server did not start (${event.message}); trying again`;
+    case 'waiting':
+      return `${at} still waiting (${seconds(event.elapsedMs)}): ${event.failure.kind === 'checkpoint-unwritable' ? `checkpoint dir ${event.failure.subject} is not writable` : `${event.failure.subject} does not answer`}`;
+    case 'resumed':
+      return `${at} resumed ${event.queries} queries from their checkpoints after ${seconds(event.afterMs)} (restart ${event.attempt} of at most ${event.maxRestarts}; session ${event.session})`;
+  }
 }

@@ -1,7 +1,7 @@
 export { systemClock, type Clock } from './clock.js';
 export type { ProduceRunOptions } from './options.js';
 export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
-export { bootstrapList, describeKafkaError, isKafkaUnreachable, partitionForKey } from './kafka-common.js';
+export { bootstrapList, describeKafkaError, isKafkaAuthFailure, isKafkaUnreachable, partitionForKey } from './kafka-common.js';
 export { createKafkaAdmin, ensureTopics, waitForLeaders, type EnsureTopicsOptions, type EnsureTopicsReport, type TopicAdmin, type TopicSettings } from './kafka-admin.js';
 export { createKafkaProducer, KafkaProducer, type Compression, type KafkaProducerOptions, type ProduceClient, type ProducerStats } from './kafka-producer.js';
 export {
@@ -27,6 +27,7 @@ export {
   type StopReason,
   type TopicProgress,
 } from './progress.js';
+export { openAckLog, type Acknowledgement, type AckLog } from './ack-log.js';
 export { summaryJson, writeSummaryFile, type SummaryJson } from './summary-json.js';
 export { deriveSeed, mulberry32, randomSeed, type Random } from './random.js';
 export { runProducer, type RunProducerDeps, type RunProducerOptions } from './run.js';

@@ -38,6 +38,16 @@ export const topicAlreadyExists = (error: unknown): boolean => clientErrorHas(er
  */
 export const isKafkaUnreachable = (error: unknown): boolean => clientErrorHas(error, 'code', 'PLT_KFK_NETWORK');
 
+/** The brokers refused our SASL credentials (wrong user or password, mechanism not enabled). */
+export function isKafkaAuthFailure(error: unknown, depth = 0): boolean {
+  // The client nests it as the `cause` of a connection error inside its aggregates, where findBy does not look.
+  if (!(error instanceof Error) || depth > 8) return false;
+  if ((error as { code?: unknown }).code === 'PLT_KFK_AUTHENTICATION') return true;
+  const errors = (error as { errors?: unknown }).errors;
+  const nested: unknown[] = [...(Array.isArray(errors) ? errors : []), error.cause];
+  return nested.some((e) => isKafkaAuthFailure(e, depth + 1));
+}
+
 /**
  * Whether sending the same records again can help: not for our own bad input (the client's user
  * errors) or a broker that refused for good (a protocol error it marks not retriable: too large,

@@ -104,7 +104,7 @@ class ProducerRun<U> {
       limit: options.count,
       signal: this.signal,
     });
-    this.deliveries = new Deliveries(options.topics, () => this.emitProgress());
+    this.deliveries = new Deliveries(options.topics, () => this.emitProgress(), options.onAcknowledged);
   }
 
   stopped(): boolean {

@@ -4,4 +4,4 @@ export { localServices, type ServiceName, type ServiceSpec } from './services.js
 export { isRunning, pidAlive } from './process.js';
 export { kafkaClusterView, sparkClusterView, type KafkaClusterView, type SparkClusterView, type TopicIsr, type WorkerView } from './cluster-status.js';
 export { availableMemoryMb, budgetProblem, checkMemoryBudget, memoryBudget, type BudgetLine } from './budget.js';
-export { recordedNodes } from './supervisor.js';
+export { recordedNodes, serviceState } from './supervisor.js';

@@ -26,6 +26,8 @@ export interface UpOptions {
   onEvent?: (event: RuntimeEvent) => void;
   /** Start only these services (default: every local service the config asks for). */
   only?: ServiceName[];
+  /** Wait this long for each service to answer instead of its own start timeout (a supervisor with a deadline of its own). */
+  startTimeoutMs?: number;
 }
 
 export interface UpResult {
@@ -60,6 +62,17 @@ function allRecords(config: StreamlineConfig): ServiceRecord[] {
     .filter((f) => f.endsWith('.json'))
     .map((f) => readRecord(config, f.slice(0, -'.json'.length)))
     .filter((r): r is ServiceRecord => r !== undefined);
+}
+
+/**
+ * Whether `up` started this service and it still runs ('running'), `up` started it and its process is
+ * gone without `down` ('crashed': what a supervisor may restart with `up({ only })`), or it is not
+ * recorded ('not-started': never started here, or stopped on purpose by `down`).
+ */
+export function serviceState(config: StreamlineConfig, name: ServiceName): 'running' | 'crashed' | 'not-started' {
+  const record = readRecord(config, name);
+  if (!record) return 'not-started';
+  return isRunning(record) ? 'running' : 'crashed';
 }
 
 /** Names of the nodes recorded in the state dir (e.g. to tell that a cluster was started there). */
@@ -149,7 +162,7 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
         };
         started.push(record);
         writeRecord(config, record);
-        await awaitReady(spec, record);
+        await awaitReady(opts.startTimeoutMs ? { ...spec, startTimeoutMs: opts.startTimeoutMs } : spec, record);
         emit({ type: 'ready', service: spec.name, elapsedMs: Date.now() - t0 });
       }),
     );

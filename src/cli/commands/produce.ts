@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { produce } from '../../app/produce.js';
 import { isTopicName, PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
-import { formatProgressLine, formatSummary, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
+import { formatProgressLine, formatSummary, openAckLog, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
 import { flags as parse } from '../flags.js';
 
@@ -20,6 +20,7 @@ interface ProduceFlags extends GlobalOptions {
   nat?: string;
   kafka?: string;
   summaryFile?: string;
+  ackLog?: string;
 }
 
 /**
@@ -80,13 +81,15 @@ export function produceCommand(program: Command): void {
       .option('--batch-size <n>', 'users per API request (1..5000)', parse.batchSize)
       .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
       .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)')
-      .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow'),
+      .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow')
+      .option('--ack-log <file>', 'append one JSON line per record Kafka acknowledged ({topic, partition, offset, key}), as acknowledgements arrive'),
   ).action(async (flags: ProduceFlags) => {
     const { topics, topicNames } = parseTopics(flags.topics);
     const config = resolveConfig(flags, { topics, api: { url: flags.apiUrl }, kafka: { bootstrapServers: flags.kafka } });
     if (maybePrintConfig(flags, config)) return;
     if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
     const progress = progressPrinter();
+    const ackLog = flags.ackLog ? openAckLog(flags.ackLog) : undefined;
     const summary = await withInterrupt('interrupted: finishing the records in flight (Ctrl-C again does not lose them either)...', (signal) =>
       produce(config, {
         topicNames,
@@ -104,8 +107,9 @@ export function produceCommand(program: Command): void {
         onTopics: (r) => r.created.length && say(`created topics: ${r.created.join(', ')}`),
         onWarning: (m) => process.stderr.write(`${process.stdout.isTTY ? '\n' : ''}warning: ${m}\n`),
         onProgress: progress.print,
+        onAcknowledged: ackLog?.write,
       }),
-    );
+    ).finally(() => ackLog?.close());
     progress.end();
     say(formatSummary(summary));
     if (flags.summaryFile) writeSummaryFile(flags.summaryFile, summary);

@@ -1,20 +1,31 @@
 import { Command, Option } from 'commander';
-import { PipelineRunningError, startStreaming, stopStreaming, streamingStatus, watchStreaming } from '../../app/streaming.js';
+import { PipelineRunningError, startStreaming, stopStreaming, streamingStatus } from '../../app/streaming.js';
+import { superviseStreaming } from '../../app/supervise-streaming.js';
+import { describeFailure } from '../../app/recovery-policy.js';
 import { mongoUri, sparkRemote } from '../../config/index.js';
+import { bindTopics } from '../../stream/index.js';
+import { RuntimeError } from '../../runtime/index.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
-import { formatPipelineStatus, queriesTable } from '../stream-format.js';
+import { FlagValueError, flagParser } from '../flags.js';
+import { formatPipelineStatus, formatRecoveryEvent } from '../stream-format.js';
 
 interface StreamFlags extends GlobalOptions {
   detach?: boolean;
   trigger?: string;
   topics?: string;
   startingOffsets?: 'earliest' | 'latest';
+  maxRestarts?: number;
 }
+
+const parseRestarts = (text: string): number => {
+  if (!/^\d+$/.test(text.trim())) throw new FlagValueError('--max-restarts', 'a whole number >= 0', text);
+  return Number(text.trim());
+};
 
 function streamConfig(flags: StreamFlags) {
   return resolveConfig(flags, {
     topics: flags.topics?.split(',').map((t) => t.trim()).filter(Boolean),
-    stream: { trigger: flags.trigger, startingOffsets: flags.startingOffsets },
+    stream: { trigger: flags.trigger, startingOffsets: flags.startingOffsets, restart: { maxRestarts: flags.maxRestarts } },
   });
 }
 
@@ -28,7 +39,12 @@ export function streamCommands(program: Command): void {
       .option('--detach', 'leave the queries running on the Spark Connect server and exit')
       .option('--trigger <interval>', 'micro-batch interval, e.g. "1 second", "500 milliseconds"')
       .option('--topics <list>', 'comma-separated topics (default: config topics)')
-      .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest'])),
+      .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest']))
+      .addOption(
+        new Option('--max-restarts <n>', 'in the foreground: restarts from the checkpoints after a failure before giving up; 0 stops at the first failure (stream.restart.maxRestarts)').argParser(
+          flagParser(parseRestarts),
+        ),
+      ),
   ).action(async (flags: StreamFlags) => {
     const config = streamConfig(flags);
     if (maybePrintConfig(flags, config)) return;
@@ -51,18 +67,29 @@ export function streamCommands(program: Command): void {
       return;
     }
 
-    say('running in the foreground; Ctrl-C stops the queries (their checkpoints keep the position).');
-    const queries = started.queries;
-    let broken;
+    say('running in the foreground; Ctrl-C stops the queries (their checkpoints keep the position). Failures are recovered from the checkpoints (stream.restart).');
+    const result = await withInterrupt(undefined, (signal) =>
+      superviseStreaming(config, bindTopics(config.topics), started, { signal, onEvent: (event) => say(formatRecoveryEvent(event, new Date())) }),
+    );
+    if (result.outcome === 'gave-up') {
+      throw new RuntimeError(
+        `the streaming queries are stopped: ${describeFailure(result.failure, config.stream.restart).split(';')[0]}; gave up: ${result.reason}`,
+        'fix the cause above and run `streamline stream start` again: the queries resume from their checkpoints',
+        result.failure.detail,
+      );
+    }
+    if (result.outcome === 'stopped') {
+      say('the queries were stopped by `streamline stream stop`.');
+      return;
+    }
+    say('stopping the queries...');
     try {
-      broken = await withInterrupt(undefined, (signal) => watchStreaming(queries, 5_000, signal, (reports) => say(`\n${new Date().toISOString()}\n${queriesTable(reports)}`)));
-      for (const r of broken) say(`query ${r.name} stopped${r.exception ? `: ${r.exception}` : ''}`);
-    } finally {
-      say('stopping the queries...');
       await stopStreaming(config);
       say('stopped.');
+    } catch (e) {
+      say(`could not stop the queries cleanly: ${(e as Error).message}`);
     }
-    process.exitCode = broken.length ? ExitCode.failure : ExitCode.interrupted;
+    process.exitCode = ExitCode.interrupted;
   });
 
   addGlobalOptions(stream.command('status').description('per query: state, rows/s, batch duration, last batch, Kafka records behind; documents per collection')).action(
