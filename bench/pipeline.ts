@@ -58,6 +58,8 @@ const bench: Benchmark<Env> = {
     { name: 'seconds', unit: 's', better: 'lower' },
     { name: 'total_rss_mb', unit: 'MB', better: 'lower' },
     { name: 'total_cpu_s', unit: 'cpu s', better: 'lower' },
+    { name: 'spark_cpu_s', unit: 'cpu s', better: 'lower' },
+    { name: 'ferretdb_cpu_s', unit: 'cpu s', better: 'lower' },
   ],
   async setup(options) {
     const users = Number(setting(options, 'users', options.quick ? '500' : '20000'));
@@ -117,14 +119,16 @@ const bench: Benchmark<Env> = {
         const parallel = Number(setting(options, 'ceilingParallel', '2'));
         await prepareStorage(config, env.bindings);
         const mongo = await connectMongo(config);
+        const footprint = sampleFootprint(watchedProcesses(env.services));
         try {
           const t0 = Date.now();
           await Promise.all(env.bindings.map((b) => upsertAll(mongo, config.mongo.database, b.collection, env.documents.get(b.collection)!, batch, parallel)));
           const seconds = (Date.now() - t0) / 1000;
           const stored = await Promise.all(env.bindings.map((b) => mongo.db(config.mongo.database).collection(b.collection).countDocuments()));
           if (stored.some((n) => n !== env.users)) throw new Error(`store ceiling stored ${stored.join(', ')} documents, expected ${env.users} each`);
-          return { metrics: { records_per_s: records / seconds, seconds }, notes: { batch, parallel, collectionsInParallel: env.bindings.length } };
+          return { metrics: { records_per_s: records / seconds, seconds, ...footprintMetrics(footprint.stop()) }, notes: { batch, parallel, collectionsInParallel: env.bindings.length } };
         } finally {
+          footprint.stop();
           await mongo.close();
           await dropDatabase(config).catch(() => undefined);
         }
