@@ -101,7 +101,7 @@ export async function waitForCounts(
     const countStarted = Date.now();
     const now = await counts(fixture);
     // A count reads the whole collection on FerretDB: polled back to back it competes with the very
-    // writes it waits for, so wait at least twice as long as the count took.
+    // writes it waits for, so wait twice as long as the count took (1 to 5 s).
     const countMs = Date.now() - countStarted;
     const key = JSON.stringify(now);
     if (key !== last) {
@@ -118,7 +118,7 @@ export async function waitForCounts(
         return now;
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.max(1000, 2 * countMs)));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, Math.max(1000, 2 * countMs))));
   }
 }
 
