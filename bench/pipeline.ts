@@ -26,7 +26,7 @@ import {
  * straight into the same store with the node driver (unordered bulks, `ceilingBatch` x `ceilingParallel`).
  *
  * Settings: users (default 20000, quick 500), mode=single|cluster, trigger ("1 second"),
- * maxOffsetsPerTrigger, ceilingBatch (500), ceilingParallel (2).
+ * maxOffsetsPerTrigger, ceilingBatch (500), ceilingParallel (1 per collection: 2 hit SQLITE_BUSY at load 50).
  * Each pipeline sample also carries Spark's durationMs per phase and the services' footprint.
  */
 
@@ -116,7 +116,7 @@ const bench: Benchmark<Env> = {
       async run() {
         const config = repetitionConfig(env.services.config, 'ceiling');
         const batch = Number(setting(options, 'ceilingBatch', '500'));
-        const parallel = Number(setting(options, 'ceilingParallel', '2'));
+        const parallel = Number(setting(options, 'ceilingParallel', '1'));
         await prepareStorage(config, env.bindings);
         const mongo = await connectMongo(config);
         const footprint = sampleFootprint(watchedProcesses(env.services));
