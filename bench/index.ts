@@ -8,4 +8,7 @@ export const BENCHMARKS: Record<string, () => Promise<{ default: Benchmark<unkno
   'store-ceiling': () => import('./store-ceiling.js') as Promise<{ default: Benchmark<unknown> }>,
   produce: () => import('./produce.js') as Promise<{ default: Benchmark<unknown> }>,
   peer: () => import('./peer.js') as Promise<{ default: Benchmark<unknown> }>,
+  pipeline: () => import('./pipeline.js') as Promise<{ default: Benchmark<unknown> }>,
+  latency: () => import('./latency.js') as Promise<{ default: Benchmark<unknown> }>,
+  footprint: () => import('./footprint.js') as Promise<{ default: Benchmark<unknown> }>,
 };

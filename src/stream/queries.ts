@@ -57,6 +57,17 @@ export function kafkaSource(spark: SparkSession, topics: string[], opts: SourceO
     );
 }
 
+/**
+ * Adds `columns` to every record, each evaluated exactly once. As projected aliases, Spark's optimizer
+ * pushes the validation filter below them and inlines the alias into every field the checks read,
+ * and then prunes each copy to one field: one full JSON parse per field reference (about 30 per
+ * record for users.contact, more for users.profile; the plan in docs/decisions.md). As the columns of
+ * a generator (`inline` over a one-element array) they are attributes the filter cannot see through.
+ */
+function withColumnsOnce(frame: DataFrame, columns: Record<string, Column>): DataFrame {
+  return frame.select(F.col('*'), F.inline(F.array(F.named_struct(columns))));
+}
+
 /** A topic's message value parsed with its canonical schema (null when it is not JSON). */
 const parsedMessage = (schema: TopicName): Column => F.from_json(source.json, sparkSchema(envelopeFields(TOPIC_FIELDS[schema])));
 
@@ -72,8 +83,7 @@ export function ingestFrame(spark: SparkSession, binding: TopicBinding, options:
   const msg = F.col('msg');
   const data = msg.getField('data');
   const dataFields = Object.keys(TOPIC_FIELDS[binding.schema]).map((f) => data.getField(f).alias(f));
-  return kafkaSource(spark, [binding.topic], options)
-    .withColumn('msg', parsedMessage(binding.schema))
+  return withColumnsOnce(kafkaSource(spark, [binding.topic], options), { msg: parsedMessage(binding.schema) })
     .withColumn('reason', invalidReason(binding.schema, msg))
     .where(reason.isNull())
     .select(
@@ -96,8 +106,7 @@ export function deadLetterFrame(spark: SparkSession, bindings: TopicBinding[], o
     bindings.map((b, i) => ({ condition: source.topic.eq(b.topic), reason: invalidReason(b.schema, F.col(`msg_${i}`)) })),
     'no schema is bound to this topic',
   );
-  return kafkaSource(spark, bindings.map((b) => b.topic), options)
-    .withColumns(parsed)
+  return withColumnsOnce(kafkaSource(spark, bindings.map((b) => b.topic), options), parsed)
     .withColumn('reason', reasonByTopic)
     .where(reason.isNotNull())
     .select(

@@ -9,7 +9,7 @@ import { collectionCounts, startStreaming, stopStreaming, streamingStatus } from
 import { DEAD_LETTER_QUERY, ingestQueryName } from '../../../src/stream/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
 import { eventually } from '../../support/services.js';
-import { apiServer, deadLetters, disposeFixture, documentProblems, expectProduced, pipelineFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
+import { apiServer, deadLetters, disposeFixture, documentProblems, expectProduced, physicalPlans, pipelineFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -87,6 +87,14 @@ describe('streaming pipeline acceptance (issue 4)', () => {
     }
     expect(problems.slice(0, 20), `${problems.length} problems`).toEqual([]);
     expect(await deadLetters(fixture.config)).toEqual([]);
+
+    // Each record's value is parsed with its topic's schema once: a filter pushed below a projected
+    // alias would inline one JSON parse per field the checks read (see docs/decisions.md, issue 12).
+    for (const binding of fixture.bindings) {
+      const plans = await physicalPlans(fixture.config, ingestQueryName(binding));
+      expect(plans.length, `Spark UI knows the plans of ${ingestQueryName(binding)}`).toBeGreaterThan(0);
+      for (const plan of plans) expect(plan.match(/from_json\(StructField/g), ingestQueryName(binding)).toHaveLength(1);
+    }
 
     // Still running, all five, and nothing failed; then stop cleanly.
     const after = await streamingStatus(fixture.config, fixture.bindings);

@@ -98,7 +98,11 @@ export async function waitForCounts(
   let last = '';
   let since = Date.now();
   for (;;) {
+    const countStarted = Date.now();
     const now = await counts(fixture);
+    // A count reads the whole collection on FerretDB: polled back to back it competes with the very
+    // writes it waits for, so wait twice as long as the count took (1 to 5 s).
+    const countMs = Date.now() - countStarted;
     const key = JSON.stringify(now);
     if (key !== last) {
       log?.(key);
@@ -114,8 +118,23 @@ export async function waitForCounts(
         return now;
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, Math.max(1000, 2 * countMs))));
   }
+}
+
+/**
+ * The physical plan Spark ran for a streaming query's latest micro-batches (from the driver UI's REST
+ * API), so tests can check the plan shape, e.g. how often a record is parsed.
+ */
+export async function physicalPlans(config: StreamlineConfig, queryName: string): Promise<string[]> {
+  const base = `http://${config.spark.host}:${config.spark.uiPort}/api/v1/applications`;
+  const apps = (await (await fetch(base)).json()) as Array<{ id: string }>;
+  const plans: string[] = [];
+  for (const app of apps) {
+    const executions = (await (await fetch(`${base}/${app.id}/sql?details=true&planDescription=true&length=100000`)).json()) as Array<{ description: string; planDescription?: string }>;
+    for (const e of executions) if (e.description.split('\n')[0] === queryName && e.planDescription) plans.push(e.planDescription);
+  }
+  return plans;
 }
 
 /** A fixed clock for the API server, so ages are the same however long a test runs. */

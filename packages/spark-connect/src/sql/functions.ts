@@ -28,6 +28,15 @@ export const to_json = (x: ColumnOrName): Column => Column.fn('to_json', c(x));
 export const named_struct = (fields: Record<string, ColumnOrValue>): Column =>
   Column.fn('named_struct', ...Object.entries(fields).flatMap(([k, v]) => [Column.lit(k), Column.of(v)]));
 
+/** `array(a, b, ...)`. */
+export const array = (...cols: ColumnOrName[]): Column => Column.fn('array', ...cols.map(c));
+/**
+ * Generator: one output row per struct of an array, its fields as columns. Over a one-element array
+ * it evaluates that element once per row and makes its fields plain attributes, which the optimizer
+ * cannot inline back into the expressions that read them (it would for a projected alias).
+ */
+export const inline = (x: ColumnOrName): Column => Column.fn('inline', c(x));
+
 // ---- strings and binary -----------------------------------------------------------------------
 
 export const concat_ws = (sep: string, ...cols: ColumnOrName[]): Column => Column.fn('concat_ws', Column.lit(sep), ...cols.map(c));
