@@ -73,6 +73,8 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   await up(base, { onEvent: (e) => e.type === 'ready' && log(`  ${e.service} ready after ${e.elapsedMs} ms`) });
   log(`cluster ready in ${Date.now() - t0} ms`);
+  // The commit under test is the one the run started on (the tree may move while it runs).
+  const info = { commit: gitCommit(), date: new Date().toISOString().slice(0, 10) };
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of scenarios) {
@@ -85,7 +87,6 @@ async function main(): Promise<number> {
     const stopped = flags.keep ? { survivors: [] } : await down(base);
     if (stopped.survivors.length) log(`warning: still alive after down: ${stopped.survivors.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
   }
-  const info = { commit: gitCommit(), date: new Date().toISOString().slice(0, 10) };
   const resultsDir = join(import.meta.dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${stamp}.json`);

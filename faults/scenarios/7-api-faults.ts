@@ -11,7 +11,7 @@ export const apiFaults: Scenario = {
   run: async (ctx) => {
     const api = await ctx.startApi({ errorRate: 0.3, hangRate: 0.1, malformedRate: 0.05, seed: ctx.seed });
     await ctx.startStreaming();
-    const producer = ctx.startProducer({ apiUrl: api.url, batchSize: 100 });
+    const producer = ctx.startProducer({ apiUrl: api.url });
     const exit = await producer.exited;
     const summary = [...producer.output().matchAll(/invalid ([\d,]+)/g)].at(-1)?.[1]?.replace(/,/g, '');
     return {

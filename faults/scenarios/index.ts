@@ -8,6 +8,7 @@ import { storeStopped } from './5-store-outage.js';
 import { producerKill } from './6-producer-kill.js';
 import { apiFaults } from './7-api-faults.js';
 import { poison } from './8-poison.js';
+import { secretScan } from './secret-scan.js';
 import { checkpointDirReadOnly } from './9-checkpoint-read-only.js';
 
 export const SCENARIOS: Scenario[] = [
@@ -17,6 +18,7 @@ export const SCENARIOS: Scenario[] = [
   producerKill,
   apiFaults,
   poison,
+  secretScan,
   driverKilled,
   storeStopped,
   checkpointDirReadOnly,

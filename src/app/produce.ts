@@ -1,4 +1,4 @@
-import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, type StreamlineConfig } from '../config/index.js';
 import { isTopicName, type PiiPolicy, type TopicName } from '../model/index.js';
 import { produceUsers, type EnsureTopicsReport, type ProduceRunOptions, type ProduceSummary, type TopicSettings } from '../produce/index.js';
 import { startRunApi } from './api.js';
@@ -31,7 +31,7 @@ export async function produce(config: StreamlineConfig, options: ProduceOptions 
   options.onStart?.({ apiUrl, localApi: localApi !== undefined, bootstrap, kafkaTopics });
   try {
     return await usingService(config, 'kafka', () =>
-      produceUsers({ ...options, bootstrapServers: bootstrap, apiUrl, topics: config.topics, topicSettings: topicSettings(config) }),
+      produceUsers({ ...options, bootstrapServers: bootstrap, sasl: kafkaSasl(config), apiUrl, topics: config.topics, topicSettings: topicSettings(config) }),
     );
   } finally {
     await localApi?.close();

@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '../config/index.js';
 import {
   compatibilityPartitioner,
   ProduceAcks,
@@ -42,6 +43,8 @@ export interface KafkaProducerOptions {
   /** Client-side limit on one request round trip (ms). Default 30000. */
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** SASL/SCRAM credentials (config kafka.sasl). */
+  sasl?: KafkaSasl;
 }
 
 /** The part of @platformatic/kafka's Producer this module uses; a seam for unit tests. */
@@ -281,6 +284,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): KafkaProduce
   const client = new Producer<string, string, string, string>({
     clientId: options.clientId ?? DEFAULTS.clientId,
     bootstrapBrokers: bootstrapList(options.bootstrapServers),
+    ...(options.sasl ? { sasl: options.sasl } : {}),
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,

@@ -25,7 +25,9 @@ describe('fault suite (quick)', () => {
         unexpected: 0,
         samples: { lost: [], duplicated: [], unexpected: [] },
       });
-      expect(result.produced).toBe(SUITE_USERS.quick * config.topics.length);
+      // Every scenario produces at least one full run; re-sends (reruns, retries) only add records.
+      expect(result.produced).toBeGreaterThanOrEqual(SUITE_USERS.quick * config.topics.length);
+      expect(result.ok).toBe(true);
       expect(result.deadLetters.found).toBe(result.deadLetters.expected);
     });
   }
