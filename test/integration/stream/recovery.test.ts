@@ -68,7 +68,8 @@ beforeAll(async () => {
   await down(runtime);
   rmSync(runtime.stateDir, { recursive: true, force: true });
   const t0 = Date.now();
-  await up(runtime);
+  // A second Spark JVM next to the shared one: on a busy 2-core machine it may need more than the usual 120 s.
+  await up(runtime, { startTimeoutMs: 300_000 });
   log(`own Spark Connect and FerretDB ready after ${Date.now() - t0} ms`);
   const id = uniqueName('recovery');
   const bindings = TOPIC_NAMES.map((schema) => ({ topic: uniqueName(`recovery.${schema}`), schema, collection: schema.replace('.', '_') }));
