@@ -108,8 +108,10 @@ afterAll(async () => {
   abort.abort();
   await supervision?.catch(() => undefined);
   await server?.close();
-  if (fixture) await disposeFixture(fixture);
+  // The fixture's state dir is the runtime's own (records, FerretDB data): stop the services before removing it.
+  if (fixture) await disposeFixture(fixture, { keepData: true });
   await down(runtime);
+  rmSync(runtime.stateDir, { recursive: true, force: true });
 });
 
 describe('stream start recovers by itself (issue 13, scenarios 3, 5, 9 on a single node)', () => {
