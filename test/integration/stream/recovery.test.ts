@@ -68,7 +68,8 @@ beforeAll(async () => {
   await down(runtime);
   rmSync(runtime.stateDir, { recursive: true, force: true });
   const t0 = Date.now();
-  await up(runtime);
+  // A second Spark JVM next to the shared one: on a busy 2-core machine it may need more than the usual 120 s.
+  await up(runtime, { startTimeoutMs: 300_000 });
   log(`own Spark Connect and FerretDB ready after ${Date.now() - t0} ms`);
   const id = uniqueName('recovery');
   const bindings = TOPIC_NAMES.map((schema) => ({ topic: uniqueName(`recovery.${schema}`), schema, collection: schema.replace('.', '_') }));
@@ -107,8 +108,10 @@ afterAll(async () => {
   abort.abort();
   await supervision?.catch(() => undefined);
   await server?.close();
-  if (fixture) await disposeFixture(fixture);
+  // The fixture's state dir is the runtime's own (records, FerretDB data): stop the services before removing it.
+  if (fixture) await disposeFixture(fixture, { keepData: true });
   await down(runtime);
+  rmSync(runtime.stateDir, { recursive: true, force: true });
 });
 
 describe('stream start recovers by itself (issue 13, scenarios 3, 5, 9 on a single node)', () => {
