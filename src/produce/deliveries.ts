@@ -1,6 +1,7 @@
 import { asError } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import type { TopicProgress } from './progress.js';
+import type { Acknowledgement } from './ack-log.js';
 
 /**
  * The records of one run that were handed to the producer: per-topic counts, the last failure per
@@ -14,9 +15,12 @@ export class Deliveries {
   readonly #pending = new Set<Promise<void>>();
   readonly #onSettled: () => void;
 
-  constructor(topics: readonly string[], onSettled: () => void) {
+  readonly #onAcknowledged: ((ack: Acknowledgement) => void) | undefined;
+
+  constructor(topics: readonly string[], onSettled: () => void, onAcknowledged?: (ack: Acknowledgement) => void) {
     this.topics = Object.fromEntries(topics.map((t) => [t, { dispatched: 0, produced: 0, failed: 0 }]));
     this.#onSettled = onSettled;
+    this.#onAcknowledged = onAcknowledged;
   }
 
   /** Hands a record to `send` and tracks its fate; a rejection or throw counts as a failure of that record. */
@@ -51,6 +55,7 @@ export class Deliveries {
     const progress = this.#progress(topic);
     if (report.ok) {
       progress.produced++;
+      this.#onAcknowledged?.({ topic: report.topic, partition: report.partition, offset: String(report.offset), key: report.key });
     } else {
       progress.failed++;
       this.failureReasons[topic] = report.error.message;

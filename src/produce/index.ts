@@ -29,6 +29,7 @@ export {
   type StopReason,
   type TopicProgress,
 } from './progress.js';
+export { openAckLog, type Acknowledgement, type AckLog } from './ack-log.js';
 export { summaryJson, writeSummaryFile, type SummaryJson } from './summary-json.js';
 export { deriveSeed, mulberry32, randomSeed, type Random } from './random.js';
 export { runProducer, type RunProducerDeps, type RunProducerOptions } from './run.js';

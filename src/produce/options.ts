@@ -1,5 +1,6 @@
 import type { IntervalSpec } from './pacing.js';
 import type { ProgressState } from './progress.js';
+import type { Acknowledgement } from './ack-log.js';
 import type { PacingMode } from './scheduler.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ProduceRunOptions {
   /** Ctrl-C: stops taking users, then waits for every record in flight. */
   signal?: AbortSignal;
   onProgress?: (state: ProgressState) => void;
+  /** Each record Kafka acknowledged, as the acknowledgement arrives (`--ack-log`, the fault suite's checker). */
+  onAcknowledged?: (ack: Acknowledgement) => void;
   /** Fetch failures and users the router rejected. Default console.warn. */
   onWarning?: (message: string) => void;
 }

@@ -115,7 +115,7 @@ class ProducerRun<U> {
       limit: options.count,
       signal: this.signal,
     });
-    this.deliveries = new Deliveries(options.topics, () => this.emitProgress());
+    this.deliveries = new Deliveries(options.topics, () => this.emitProgress(), options.onAcknowledged);
     this.kafkaGate = new KafkaGate({
       health: deps.kafkaHealth ?? (() => ({ expired: 0 })),
       clock: this.clock,

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { produce } from '../../app/produce.js';
 import { isTopicName, PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
-import { formatProgressLine, formatSummary, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
+import { formatProgressLine, formatSummary, openAckLog, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
 import { flagParser, flags as parse, parseDuration } from '../flags.js';
 
@@ -21,6 +21,7 @@ interface ProduceFlags extends GlobalOptions {
   kafka?: string;
   summaryFile?: string;
   deliveryTimeout?: number;
+  ackLog?: string;
 }
 
 /**
@@ -84,7 +85,8 @@ export function produceCommand(program: Command): void {
       .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
       .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)')
       .option('--delivery-timeout <time>', 'how long Kafka may be away before the records held for it are given up on, e.g. 30s, 5m (config produce.deliveryTimeoutMs, default 2m)', durationFlag('--delivery-timeout'))
-      .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow'),
+      .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow')
+      .option('--ack-log <file>', 'append one JSON line per record Kafka acknowledged ({topic, partition, offset, key}), as acknowledgements arrive'),
   ).action(async (flags: ProduceFlags) => {
     const { topics, topicNames } = parseTopics(flags.topics);
     const config = resolveConfig(flags, {
@@ -96,6 +98,7 @@ export function produceCommand(program: Command): void {
     if (maybePrintConfig(flags, config)) return;
     if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
     const progress = progressPrinter();
+    const ackLog = flags.ackLog ? openAckLog(flags.ackLog) : undefined;
     const summary = await withInterrupt('interrupted: finishing the records in flight (Ctrl-C again does not lose them either)...', (signal) =>
       produce(config, {
         topicNames,
@@ -113,8 +116,9 @@ export function produceCommand(program: Command): void {
         onTopics: (r) => r.created.length && say(`created topics: ${r.created.join(', ')}`),
         onWarning: (m) => process.stderr.write(`${process.stdout.isTTY ? '\n' : ''}warning: ${m}\n`),
         onProgress: progress.print,
+        onAcknowledged: ackLog?.write,
       }),
-    );
+    ).finally(() => ackLog?.close());
     progress.end();
     say(formatSummary(summary));
     if (flags.summaryFile) writeSummaryFile(flags.summaryFile, summary);

@@ -1,0 +1,1 @@
+export { leaderKill } from './broker-fault.js';

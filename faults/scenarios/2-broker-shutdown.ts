@@ -1,0 +1,1 @@
+export { brokerControlledShutdown } from './broker-fault.js';

@@ -1,0 +1,19 @@
+// The fault suite's scenarios, one line each (merge conflicts here are trivial: keep every line).
+import type { Scenario } from '../scenario.js';
+import { leaderKill } from './1-leader-kill.js';
+import { brokerControlledShutdown } from './2-broker-shutdown.js';
+
+export const SCENARIOS: Scenario[] = [
+  leaderKill,
+  brokerControlledShutdown,
+];
+
+/** The scenarios named by id (in the order given), or all of them, or the quick ones; an unknown id throws naming the known ones. */
+export function selectScenarios(ids: string[], quick: boolean): Scenario[] {
+  if (ids.length === 0) return SCENARIOS.filter((s) => !quick || s.inQuick);
+  return ids.map((id) => {
+    const scenario = SCENARIOS.find((s) => s.id === id);
+    if (!scenario) throw new Error(`unknown scenario "${id}"; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+    return scenario;
+  });
+}

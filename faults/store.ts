@@ -1,0 +1,52 @@
+// Reading what the checker compares: the producer's ack log and the store's _ids and dead letters.
+import { existsSync, readFileSync } from 'node:fs';
+import { Admin } from '@platformatic/kafka';
+import { connectMongo } from '../src/app/streaming.js';
+import { kafkaBootstrap, type StreamlineConfig } from '../src/config/index.js';
+import { DEAD_LETTERS } from '../src/sink/index.js';
+import type { TopicBinding } from '../src/stream/index.js';
+import { eventually } from '../test/support/poll.js';
+import { parseAckLog, type Ack, type StoreSnapshot } from './checker.js';
+
+export const readAckLog = (path: string): Ack[] => (existsSync(path) ? parseAckLog(readFileSync(path, 'utf8')) : []);
+
+/** Every _id of every topic's collection and every dead letter's Kafka position, in the scenario's database. */
+export async function readStore(config: StreamlineConfig, bindings: TopicBinding[]): Promise<StoreSnapshot> {
+  const mongo = await connectMongo(config);
+  try {
+    const db = mongo.db(config.mongo.database);
+    const documents: Record<string, string[]> = {};
+    for (const b of bindings) {
+      const docs = await db.collection<{ _id: string }>(b.collection).find({}, { projection: { _id: 1 } }).toArray();
+      documents[b.topic] = docs.map((d) => String(d._id));
+    }
+    const letters = await db
+      .collection<{ _id: string; topic: string; partition: number; offset: number | bigint | string }>(DEAD_LETTERS)
+      .find({}, { projection: { topic: 1, partition: 1, offset: 1 } })
+      .toArray();
+    return { documents, deadLetters: letters.map((l) => ({ topic: l.topic, partition: Number(l.partition), offset: String(l.offset) })) };
+  } finally {
+    await mongo.close();
+  }
+}
+
+export async function dropDatabase(config: StreamlineConfig): Promise<void> {
+  const mongo = await connectMongo(config);
+  try {
+    await mongo.db(config.mongo.database).dropDatabase();
+  } finally {
+    await mongo.close();
+  }
+}
+
+/** Deletes the topics if they exist and waits until Kafka no longer lists them, so a scenario starts from empty topics. */
+export async function deleteTopics(config: StreamlineConfig, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const admin = new Admin({ clientId: 'streamline-faults', bootstrapBrokers: kafkaBootstrap(config).split(',') });
+  try {
+    const present = (await admin.listTopics()).filter((t) => topics.includes(t));
+    if (present.length) await admin.deleteTopics({ topics: present });
+    await eventually(async () => !(await admin.listTopics()).some((t) => topics.includes(t)), { timeoutMs, intervalMs: 500, what: `Kafka to stop listing ${topics.join(', ')} after deleting them` });
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
