@@ -2,10 +2,13 @@
 import type { Scenario } from '../scenario.js';
 import { leaderKill } from './1-leader-kill.js';
 import { brokerControlledShutdown } from './2-broker-shutdown.js';
+import { singleNodeKill10s, singleNodeKill60s } from './10-single-node-kill.js';
 
 export const SCENARIOS: Scenario[] = [
   leaderKill,
   brokerControlledShutdown,
+  singleNodeKill60s,
+  singleNodeKill10s,
 ];
 
 /** The scenarios named by id (in the order given), or all of them, or the quick ones; an unknown id throws naming the known ones. */
