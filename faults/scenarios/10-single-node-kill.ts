@@ -75,9 +75,16 @@ async function singleNodeKill(ctx: ScenarioContext, outageMs: number): Promise<S
     );
     const figures = producerFigures(producer.output());
     ctx.log(`producer: ${JSON.stringify(figures)}`);
+    const awayMs = backAt - killedAt;
+    const overTimeout = awayMs > config.produce.deliveryTimeoutMs;
     return {
-      measurements: { awayMs: backAt - killedAt, restartMs: backAt - restartAt, acknowledged: acks.length, ...figures },
+      measurements: { awayMs, restartMs: backAt - restartAt, acknowledged: acks.length, ...figures },
       failedChecks: producerExitCheck(exit, producer),
+      ...(overTimeout && figures.gaveUpRecords
+        ? {
+            explanation: `the broker was away ${Math.round(awayMs / 1000)} s (dead ${outageMs / 1000} s, then ${Math.round((backAt - restartAt) / 1000)} s to start), past the delivery timeout of ${config.produce.deliveryTimeoutMs / 1000} s: the producer gave up on the ${figures.gaveUpRecords} records it held, listed their user ids and exited 1 (nothing acknowledged was lost)`,
+          }
+        : {}),
     };
   } finally {
     await down(broker);
