@@ -1,7 +1,7 @@
 // The ScenarioContext a scenario runs with: its own database, checkpoints, ack log and work dir on the
 // shared cluster, a producer CLI child process, node kills and restarts, and the recovery-time clock.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startStreaming } from '../src/app/streaming.js';
 import type { StreamlineConfig } from '../src/config/index.js';
@@ -80,7 +80,7 @@ function clusterControl(config: StreamlineConfig, ackLog: string): ClusterContro
   };
 }
 
-function startProducerProcess(configFile: string, ackLog: string, defaults: { seed: string; users: number }, run: ProducerRun = {}): ProducerProcess {
+function startProducerProcess(configFile: string, ackLog: string, logFile: string, defaults: { seed: string; users: number }, run: ProducerRun = {}): ProducerProcess {
   const args = [
     join(repoRoot, 'bin', 'streamline.js'),
     'produce',
@@ -97,8 +97,19 @@ function startProducerProcess(configFile: string, ackLog: string, defaults: { se
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => {
+      writeFileSync(logFile, `${output}\n[exit ${signal ?? code}]\n`);
+      done({ code, signal });
+    }),
+  );
   return { pid: child.pid as number, exited, kill: (signal) => child.kill(signal), output: () => output };
+}
+
+/** A producer SIGKILLed mid-write leaves a partial last line; the next producer appends after the last whole one. */
+function dropTornLine(path: string): void {
+  const text = readFileSync(path, 'utf8');
+  if (text !== '' && !text.endsWith('\n')) writeFileSync(path, text.slice(0, text.lastIndexOf('\n') + 1));
 }
 
 /** Polls the store every 2 s until every record acknowledged before the fault is in it. */
@@ -149,7 +160,8 @@ export function buildContext(opts: ContextOptions): BuiltContext {
       started.spark.close();
     },
     startProducer: (run) => {
-      const producer = startProducerProcess(configFile, ackLog, { seed: opts.seed, users: opts.users }, run);
+      dropTornLine(ackLog);
+      const producer = startProducerProcess(configFile, ackLog, join(workDir, `producer-${producers.length + 1}.log`), { seed: opts.seed, users: opts.users }, run);
       producers.push(producer);
       return producer;
     },

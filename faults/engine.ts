@@ -8,6 +8,9 @@ import { buildContext } from './context.js';
 import type { Scenario, ScenarioOutcome } from './scenario.js';
 import { deleteTopics, dropDatabase, readAckLog, readStore } from './store.js';
 
+/** Users per producer run: the quick size keeps `npm test` in budget, the full size is the acceptance run. */
+export const SUITE_USERS = { quick: 300, full: 1_000 } as const;
+
 export interface RunOptions {
   base: StreamlineConfig;
   seed: string;
@@ -15,9 +18,9 @@ export interface RunOptions {
   users: number;
   runDir: string;
   log: (line: string) => void;
-  /** How long the store may take to hold everything after the scenario returned. Default 6 minutes. */
+  /** How long the store may take to hold everything after the scenario returned. Default 10 minutes. */
   settleTimeoutMs?: number;
-  /** How long without any change in the store ends the wait early (something is missing for good). Default 90 s. */
+  /** How long without any change in a non-empty store ends the wait early (something is missing for good). Default 120 s. */
   quietMs?: number;
   /** Keep the scenario's database for inspection. */
   keep?: boolean;
@@ -51,7 +54,8 @@ async function settle(read: () => Promise<StoreSnapshot>, complete: (store: Stor
     if (store && complete(store)) return;
     const size = store ? storeSize(store) : -1;
     if (size !== lastSize) [lastSize, changedAt] = [size, Date.now()];
-    if (Date.now() > deadline || Date.now() - changedAt > quietMs) return;
+    // Quiet only counts once something arrived: a fresh query's first batch can take minutes on a busy machine.
+    if (Date.now() > deadline || (size > 0 && Date.now() - changedAt > quietMs)) return;
     await new Promise((r) => setTimeout(r, 2_000));
   }
 }
@@ -63,6 +67,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   // A scenario that failed half-way may have left a node down: start whatever is missing first.
   const restarted = (await up(opts.base)).started.map((r) => r.name);
   if (restarted.length) opts.log(`[${scenario.id}] restarted ${restarted.join(', ')} left down before this scenario`);
+  // Queries an interrupted run left running would hold the topics and the pipeline's session record.
+  await stopStreaming(opts.base).catch((e: unknown) => opts.log(`[${scenario.id}] stopping leftover queries: ${message(e)}`));
   await deleteTopics(opts.base, opts.base.topics);
   const built = buildContext({ base: opts.base, scenarioId: scenario.id, seed: opts.seed, quick: opts.quick, users: opts.users, runDir: opts.runDir, log: opts.log });
   const { ctx } = built;
@@ -76,8 +82,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     await settle(
       () => readStore(ctx.config, ctx.bindings),
       (store) => missingFromStore(acks, store) === 0 && [...expected].every((p) => store.deadLetters.some((d) => positionId(d) === p)),
-      opts.settleTimeoutMs ?? 360_000,
-      opts.quietMs ?? 90_000,
+      opts.settleTimeoutMs ?? 600_000,
+      opts.quietMs ?? 120_000,
     );
   } catch (e) {
     error = message(e);

@@ -9,13 +9,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { down, up } from '../src/runtime/index.js';
 import { randomSeed } from '../src/produce/index.js';
 import { testRuntimeConfig } from '../test/support/runtime.js';
-import { runScenario, type ScenarioResult } from './engine.js';
+import { runScenario, SUITE_USERS, type ScenarioResult } from './engine.js';
 import { reliabilityMarkdown, resultLine } from './report.js';
 import { SCENARIOS, selectScenarios } from './scenarios/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
-/** Users per producer run: the quick size keeps `npm test` in budget, the full size is the acceptance run. */
-export const SUITE_USERS = { quick: 600, full: 2_000 } as const;
 
 interface Flags {
   quick?: boolean;
@@ -46,7 +44,7 @@ async function main(): Promise<number> {
     .option('--quick', 'the quick variant: the scenarios marked quick, at the quick size (what `npm test` runs)')
     .option('--seed <seed>', 'seed for users, pacing and fault timing (default: random, printed)')
     .option('--users <n>', `users per producer run (default ${SUITE_USERS.full}, quick ${SUITE_USERS.quick})`, positive)
-    .option('--keep', "keep each scenario's database and the cluster's state dir for inspection")
+    .option('--keep', "keep each scenario's database and leave the cluster running (the next run reuses it)")
     .option('--no-report', 'do not update RELIABILITY.md (a full run updates the rows of the scenarios it ran)')
     .showHelpAfterError()
     .exitOverride();
@@ -71,7 +69,7 @@ async function main(): Promise<number> {
   const runDir = join(base.stateDir, 'runs', stamp);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`fault suite: ${scenarios.map((s) => s.id).join(', ')}; seed ${seed}; ${users} users per run; cluster state in ${base.stateDir}`);
-  await down(base);
+  // `up` starts only what is not running: a cluster left by `--keep` is reused.
   const t0 = Date.now();
   await up(base, { onEvent: (e) => e.type === 'ready' && log(`  ${e.service} ready after ${e.elapsedMs} ms`) });
   log(`cluster ready in ${Date.now() - t0} ms`);
@@ -84,7 +82,7 @@ async function main(): Promise<number> {
       log(resultLine(result));
     }
   } finally {
-    const stopped = await down(base);
+    const stopped = flags.keep ? { survivors: [] } : await down(base);
     if (stopped.survivors.length) log(`warning: still alive after down: ${stopped.survivors.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
   }
   const info = { commit: gitCommit(), date: new Date().toISOString().slice(0, 10) };

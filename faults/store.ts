@@ -50,3 +50,17 @@ export async function deleteTopics(config: StreamlineConfig, topics: string[], t
     await admin.close().catch(() => undefined);
   }
 }
+
+/** Records Kafka holds per topic (sum of the partitions' end offsets; our topics are never compacted or truncated during a run). */
+export async function kafkaRecordCounts(config: StreamlineConfig, topics: string[]): Promise<Record<string, number>> {
+  const admin = new Admin({ clientId: 'streamline-faults', bootstrapBrokers: kafkaBootstrap(config).split(',') });
+  try {
+    const metadata = await admin.metadata({ topics, forceUpdate: true });
+    const offsets = await admin.listOffsets({
+      topics: topics.map((name) => ({ name, partitions: [...Array(metadata.topics.get(name)?.partitionsCount ?? 0).keys()].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
+    });
+    return Object.fromEntries(topics.map((t) => [t, (offsets.find((o) => o.name === t)?.partitions ?? []).reduce((n, p) => n + Number(p.offset), 0)]));
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}

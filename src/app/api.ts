@@ -8,9 +8,9 @@ const inUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EA
 
 /** `streamline api`: the local Random User API on the configured address; a taken port is an error that says so. */
 export async function serveApi(config: StreamlineConfig, faults?: FaultOptions): Promise<ApiServer> {
-  const { host, port } = config.api;
+  const { host, port, secretsLog } = config.api;
   try {
-    return await startApiServer({ host, port, faults });
+    return await startApiServer({ host, port, faults, ...(secretsLog !== undefined ? { secretsLog } : {}) });
   } catch (e) {
     if (!inUse(e)) throw e;
     throw new RuntimeError(`port ${port} on ${host} is already in use`, 'stop what listens there, or choose another port with --port (config api.port, env STREAMLINE_API_PORT)');
@@ -22,7 +22,8 @@ export async function serveApi(config: StreamlineConfig, faults?: FaultOptions):
  * only needs some URL, and a developer's `streamline api` may hold the configured port.
  */
 export function startRunApi(config: StreamlineConfig): Promise<ApiServer> {
-  return startApiServer({ host: config.api.host, port: 0 });
+  const { secretsLog } = config.api;
+  return startApiServer({ host: config.api.host, port: 0, ...(secretsLog !== undefined ? { secretsLog } : {}) });
 }
 
 /** Fault injection for `streamline api`: flags win over STREAMLINE_API_* variables; none at all means a well-behaved server. */

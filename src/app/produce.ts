@@ -1,4 +1,4 @@
-import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, type StreamlineConfig } from '../config/index.js';
 import { isTopicName, type PiiPolicy, type TopicName } from '../model/index.js';
 import { produceUsers, type EnsureTopicsReport, type ProduceRunOptions, type ProduceSummary, type TopicSettings } from '../produce/index.js';
 import { startRunApi } from './api.js';
@@ -35,6 +35,7 @@ export async function produce(config: StreamlineConfig, options: ProduceOptions 
         ...config.produce,
         ...options,
         bootstrapServers: bootstrap,
+        sasl: kafkaSasl(config),
         apiUrl,
         topics: config.topics,
         topicSettings: topicSettings(config),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
-import { kafkaBootstrap, mongoUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
 import { createKafkaAdmin, ensureTopics } from '../produce/index.js';
 import { countDocuments, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
@@ -30,7 +30,7 @@ export class PipelineRunningError extends Error {
 export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[]): PipelineSpec {
   return {
     bindings,
-    source: { kafkaBootstrap: kafkaBootstrap(config), startingOffsets: config.stream.startingOffsets, maxOffsetsPerTrigger: config.stream.maxOffsetsPerTrigger },
+    source: { kafkaBootstrap: kafkaBootstrap(config), kafkaOptions: sparkKafkaOptions(config), startingOffsets: config.stream.startingOffsets, maxOffsetsPerTrigger: config.stream.maxOffsetsPerTrigger },
     mongo: { uri: mongoUri(config), database: config.mongo.database },
     checkpointDir: config.stream.checkpointDir ?? join(config.stateDir, 'checkpoints'),
     trigger: { processingTime: config.stream.trigger },
@@ -39,7 +39,7 @@ export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[])
 
 /** Topics (with the configured partitions/RF/min ISR) and collections (validators, indexes), idempotently. */
 export async function prepareStorage(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ createdTopics: string[]; storage: SetupReport }> {
-  const admin = createKafkaAdmin(kafkaBootstrap(config));
+  const admin = createKafkaAdmin(kafkaBootstrap(config), undefined, kafkaSasl(config));
   let createdTopics: string[];
   try {
     createdTopics = (await usingService(config, 'kafka', () => ensureTopics(admin, bindings.map((b) => b.topic), topicSettings(config)))).created;

@@ -1,4 +1,4 @@
-import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, type StreamlineConfig } from '../config/index.js';
 import { createKafkaAdmin, describeKafkaError, ensureTopics } from '../produce/index.js';
 import { RuntimeError } from '../runtime/index.js';
 
@@ -42,7 +42,7 @@ export async function checkTopics(config: StreamlineConfig, topics: readonly str
       `Kafka at ${bootstrap} is not reachable: ${reason}`,
       'start it (`streamline up`) or point at a running broker (--kafka host:port, env STREAMLINE_KAFKA_BOOTSTRAP_SERVERS)',
     );
-  const admin = createKafkaAdmin(bootstrap, 'streamline-topics');
+  const admin = createKafkaAdmin(bootstrap, 'streamline-topics', kafkaSasl(config));
   try {
     const present = await withDeadline(
       admin.listTopics().catch((error: unknown) => Promise.reject(unreachable(describeKafkaError(error)))),

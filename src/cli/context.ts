@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { describeConfig, loadConfig, type StreamlineConfig } from '../config/index.js';
 import { recordedNodes } from '../runtime/index.js';
+import { rememberSecrets } from './redaction.js';
 
 /** A wrong combination of flags: printed as is, exit code 2. */
 export class UsageError extends Error {
@@ -39,6 +40,7 @@ export function resolveConfig(opts: GlobalOptions, overrides: Overrides = {}): S
   if (opts.stateDir) flagLayer.stateDir = opts.stateDir;
   const withCluster = (layer: Overrides) => ({ ...layer, cluster: { ...(layer.cluster as object | undefined), enabled: true } });
   const config = loadConfig({ configFile: opts.config, overrides: (opts.cluster ? withCluster(flagLayer) : flagLayer) as never });
+  rememberSecrets(config);
   // After `up --cluster`, every command in that state dir talks to the cluster without repeating the flag.
   if (!config.cluster.enabled && recordedNodes(config).some((n) => n === 'kafka-1' || n === 'spark-master')) {
     return loadConfig({ configFile: opts.config, overrides: withCluster(flagLayer) as never });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { ExitCode, UsageError } from './context.js';
+import { redact } from './redaction.js';
 import { apiCommand } from './commands/api.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
@@ -43,7 +44,8 @@ export function createProgram(output: CliOutput = processOutput): Command {
 }
 
 /** Prints an error as the user should see it (message and hint, a stack only with STREAMLINE_DEBUG) and returns the exit code. */
-export function reportError(error: unknown, write: (text: string) => void): number {
+export function reportError(error: unknown, writeRaw: (text: string) => void): number {
+  const write = (text: string) => writeRaw(redact(text));
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (error instanceof ConfigError || error instanceof UsageError) {
     write(`error: ${error.message}\n`);

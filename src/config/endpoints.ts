@@ -7,6 +7,4 @@ export const kafkaBootstrap = (c: StreamlineConfig): string =>
 export const sparkRemote = (c: StreamlineConfig): string => c.spark.remote ?? `sc://${c.spark.host}:${c.spark.port}`;
 export const mongoUri = (c: StreamlineConfig): string => c.mongo.uri ?? `mongodb://${c.mongo.host}:${c.mongo.port}`;
 export const apiUrl = (c: StreamlineConfig): string => c.api.url ?? `http://${c.api.host}:${c.api.port}/api/`;
-
-/** scheme://user:secret@host -> scheme://user:***@host: a URI that can be printed and logged. */
-export const redactUri = (uri: string): string => uri.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+export { redactUri } from './redact.js';

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { redactUri } from './endpoints.js';
+import { REDACTED, redactUri } from './redact.js';
+import { credentialsInFile } from './safety.js';
 import { applyClusterMode, clusterIssues } from './cluster.js';
 import { DEFAULT_TOPICS, configSchema, type StreamlineConfig } from './schema.js';
 
@@ -64,15 +65,20 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
     kafka: ['bootstrapServers'],
     spark: ['remote'],
     mongo: ['uri'],
-    api: ['url'],
+    api: ['url', 'secretsLog'],
     stream: ['checkpointDir'],
     dashboard: ['tokenFile'],
   };
+  // Sections absent from the defaults whose keys can still come from env (STREAMLINE_KAFKA_SASL_USERNAME...).
+  const optionalSections: Record<string, Tree> = {
+    'kafka.sasl': { mechanism: '', username: '', password: '', passwordFile: '' },
+  };
   const walk = (node: Tree, path: string[]): Tree => {
     const out: Tree = {};
-    const keys = new Set([...Object.keys(node), ...(optionalLeaves[path.join('.')] ?? [])]);
+    const sections = Object.keys(optionalSections).filter((s) => s.startsWith(path.length ? `${path.join('.')}.` : '') && s.split('.').length === path.length + 1);
+    const keys = new Set([...Object.keys(node), ...(optionalLeaves[path.join('.')] ?? []), ...sections.map((s) => s.split('.').pop() as string)]);
     for (const key of keys) {
-      const value = node[key];
+      const value = node[key] ?? optionalSections[[...path, key].join('.')];
       const here = [...path, key];
       if (isObject(value)) {
         const sub = walk(value, here);
@@ -114,7 +120,8 @@ export function formatIssues(error: z.ZodError, origin: string, input?: Tree): s
     const env = path.length ? ` (env ${toEnvName(path)})` : '';
     let value: unknown = input;
     for (const p of path) value = isObject(value) ? value[p] : Array.isArray(value) ? value[Number(p)] : undefined;
-    const got = value === undefined || isObject(value) ? '' : `; got ${JSON.stringify(value)}`;
+    const shown = path.at(-1) === 'password' ? REDACTED : typeof value === 'string' ? redactUri(value) : value;
+    const got = value === undefined || isObject(value) ? '' : `; got ${JSON.stringify(shown)}`;
     return `  - ${key}${env}: ${i.message}${got}`;
   });
   return `invalid configuration (${origin}):\n${lines.join('\n')}`;
@@ -132,7 +139,14 @@ export interface LoadOptions {
 export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
   const cwd = opts.cwd ?? process.cwd();
   const defaults = defaultConfig(cwd);
-  const explicit = mergeLayers(fileLayer(opts.configFile, cwd), envLayer(opts.env ?? process.env, defaults), opts.overrides ?? {});
+  const file = fileLayer(opts.configFile, cwd);
+  const inFile = credentialsInFile(file);
+  if (inFile.length) {
+    throw new ConfigError(
+      `credentials in the config file ${opts.configFile ?? 'streamline.config.json'}: ${inFile.map((i) => `${i.key} (${i.message})`).join('; ')}`,
+    );
+  }
+  const explicit = mergeLayers(file, envLayer(opts.env ?? process.env, defaults), opts.overrides ?? {});
   const merged = mergeLayers(defaults as unknown as Tree, explicit);
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(formatIssues(result.error, 'defaults < config file < STREAMLINE_* env < flags', merged));
@@ -149,7 +163,11 @@ export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
   return config;
 }
 
-/** The value printed by `--print-config`; a password inside a URI (e.g. mongo.uri from env) is masked. */
+/** The value printed by `--print-config`: a password inside a URI (mongo.uri from env) and kafka.sasl.password are masked. */
 export function describeConfig(config: StreamlineConfig): string {
-  return JSON.stringify(config, (key, value: unknown) => (key === 'uri' && typeof value === 'string' ? redactUri(value) : value), 2);
+  return JSON.stringify(
+    config,
+    (key, value: unknown) => (typeof value !== 'string' ? value : key === 'password' ? REDACTED : redactUri(value)),
+    2,
+  );
 }

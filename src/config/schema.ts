@@ -6,6 +6,10 @@ const host = z.string().min(1);
 /** JVM-style memory sizes: 512m, 1g, 2048m. */
 const memory = z.string().regex(/^\d+[mMgG]$/, 'expected a JVM memory size like 512m or 2g');
 
+/** What the brokers may offer; SCRAM-SHA-512 is what the Compose stack uses. */
+// No PLAIN: without TLS it would send the password in clear text on every connection.
+export const KAFKA_SASL_MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const;
+
 export const DEFAULT_TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'] as const;
 
 export const configSchema = z
@@ -26,6 +30,23 @@ export const configSchema = z
         minInsyncReplicas: z.number().int().min(1),
         /** Set to use an external cluster (host:port,host:port); embedded broker is not started then. */
         bootstrapServers: z.string().optional(),
+        /**
+         * SASL between our clients (producer, admin, Spark's Kafka source) and the brokers, e.g. the
+         * Compose stack's SCRAM listener. The password comes from env STREAMLINE_KAFKA_SASL_PASSWORD or
+         * passwordFile, never from a config file (refused, see src/config/safety.ts).
+         */
+        sasl: z
+          .object({
+            mechanism: z.enum(KAFKA_SASL_MECHANISMS),
+            username: z.string().min(1),
+            password: z.string().min(1).optional(),
+            passwordFile: z.string().min(1).optional(),
+          })
+          .strict()
+          .refine((s) => s.password !== undefined || s.passwordFile !== undefined, {
+            message: 'needs a password: set STREAMLINE_KAFKA_SASL_PASSWORD or kafka.sasl.passwordFile',
+          })
+          .optional(),
       })
       .strict(),
     spark: z
@@ -57,6 +78,8 @@ export const configSchema = z
         port,
         /** Where the producer fetches users; defaults to our local randomuser-compatible server. */
         url: z.string().url().optional(),
+        /** Log the raw secrets the local API serves (JSON Lines) to this file, for the secret scan; off by default. */
+        secretsLog: z.string().min(1).optional(),
       })
       .strict(),
     stream: z

@@ -1,7 +1,7 @@
 import type { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import { attachPipeline, countCollections } from '../app/streaming.js';
-import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, mongoUri, type StreamlineConfig } from '../config/index.js';
 import { createKafkaAdmin } from '../produce/index.js';
 import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
@@ -58,7 +58,7 @@ export class Collector {
   ) {
     this.bindings = bindTopics(config.topics);
     this.apiUrl = opts.apiUrl;
-    this.admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-dashboard');
+    this.admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-dashboard', kafkaSasl(config));
     const timeoutMs = Math.max(1_000, Math.min(5_000, config.dashboard.refreshMs * 2));
     // timeoutMS also bounds each operation on the server (maxTimeMS), so an abandoned count stops there.
     this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, timeoutMS: Math.max(5_000, config.dashboard.refreshMs * 4) });

@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '../config/index.js';
 import { Admin, type ClusterMetadata, type CreatedTopic, type CreateTopicsOptions } from '@platformatic/kafka';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bootstrapList, describeKafkaError, topicAlreadyExists } from './kafka-common.js';
@@ -28,8 +29,8 @@ export interface EnsureTopicsReport {
   warnings: string[];
 }
 
-export function createKafkaAdmin(bootstrapServers: string | readonly string[], clientId = 'streamline-admin'): Admin {
-  return new Admin({ clientId, bootstrapBrokers: bootstrapList(bootstrapServers) });
+export function createKafkaAdmin(bootstrapServers: string | readonly string[], clientId = 'streamline-admin', sasl?: KafkaSasl): Admin {
+  return new Admin({ clientId, bootstrapBrokers: bootstrapList(bootstrapServers), ...(sasl ? { sasl } : {}) });
 }
 
 function validateTopicSettings(settings: TopicSettings): void {

@@ -1,6 +1,7 @@
 // Over 300 lines: the producer, its options and the client factory stay together, since the
 // delivery loop's guarantees (one request in flight, same sequence numbers on a re-send) depend on how
 // the client is configured (idempotent, acks=all, its own retries kept short).
+import type { KafkaSasl } from '../config/index.js';
 import {
   compatibilityPartitioner,
   ProduceAcks,
@@ -50,6 +51,8 @@ export interface KafkaProducerOptions {
   /** Client-side limit on one request round trip (ms). Default 30000. */
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** SASL/SCRAM credentials (config kafka.sasl). */
+  sasl?: KafkaSasl;
 }
 
 /** The part of @platformatic/kafka's Producer this module uses; a seam for unit tests. */
@@ -322,6 +325,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): KafkaProduce
   const client = new Producer<string, string, string, string>({
     clientId: options.clientId ?? DEFAULTS.clientId,
     bootstrapBrokers: bootstrapList(options.bootstrapServers),
+    ...(options.sasl ? { sasl: options.sasl } : {}),
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,

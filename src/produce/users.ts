@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '../config/index.js';
 import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
 import { fetchUsers } from '../source/index.js';
 import { createKafkaAdmin, ensureTopics, type EnsureTopicsReport, type TopicSettings } from './kafka-admin.js';
@@ -10,6 +11,8 @@ import { runProducer } from './run.js';
 /** Everything `streamline produce`, the demo and the Airflow DAG need to publish users. */
 export interface ProduceUsersOptions extends ProduceRunOptions {
   bootstrapServers: string;
+  /** SASL/SCRAM credentials for the admin and the producer (config kafka.sasl). */
+  sasl?: KafkaSasl;
   apiUrl: string;
   /** Canonical topics (each has a projection): users.profile, users.location, users.contact, users.account. */
   topics: readonly string[];
@@ -70,7 +73,7 @@ export function userRoutes(
  */
 export async function produceUsers(options: ProduceUsersOptions): Promise<ProduceSummary> {
   const topics = kafkaTopicNames(options.topics, options.topicNames);
-  const admin = createKafkaAdmin(options.bootstrapServers);
+  const admin = createKafkaAdmin(options.bootstrapServers, undefined, options.sasl);
   try {
     const report = await ensureTopics(admin, topics, options.topicSettings, { warn: options.onWarning });
     options.onTopics?.(report);
@@ -80,7 +83,7 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
 
   const fetchedAt = new WeakMap<NormalizedUser, string>();
   const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt, options.topicNames), topics);
-  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, deliveryTimeoutMs: options.deliveryTimeoutMs });
+  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, sasl: options.sasl, deliveryTimeoutMs: options.deliveryTimeoutMs });
   try {
     return await runProducer(
       // The run options pass through as they are; the Kafka topic names replace the canonical ones.

@@ -1,5 +1,5 @@
 import { Admin } from '@platformatic/kafka';
-import { kafkaBootstrap, masterUiUrl, runsLocalSparkCluster, workerNodes, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, masterUiUrl, runsLocalSparkCluster, workerNodes, type StreamlineConfig } from '../config/index.js';
 import { fetchMasterState, fetchWorkerState, workerEntry } from './spark-master.js';
 
 /** Replication health of one of our topics, from cluster metadata. */
@@ -19,7 +19,7 @@ export interface KafkaClusterView {
 
 /** Brokers and the ISR of our topics (those that exist) from one metadata request to any live broker. */
 export async function kafkaClusterView(config: StreamlineConfig, timeoutMs = 3_000): Promise<KafkaClusterView> {
-  const admin = new Admin({ clientId: 'streamline-status', bootstrapBrokers: kafkaBootstrap(config).split(','), timeout: timeoutMs, retries: 0 });
+  const admin = new Admin({ clientId: 'streamline-status', bootstrapBrokers: kafkaBootstrap(config).split(','), timeout: timeoutMs, retries: 0, ...(kafkaSasl(config) ? { sasl: kafkaSasl(config) } : {}) });
   try {
     const listed = new Set(await admin.listTopics());
     const existing = config.topics.filter((t) => listed.has(t));

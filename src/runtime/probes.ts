@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '../config/index.js';
 import { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
@@ -6,8 +7,8 @@ import { SparkSession } from '@streamline/spark-connect';
  * Readiness: the broker answers a metadata request listing at least one broker (with `nodeId`: listing
  * that node, i.e. it registered with the controller quorum and serves as a broker).
  */
-export async function probeKafka(bootstrap: string, timeoutMs: number, nodeId?: number): Promise<void> {
-  const admin = new Admin({ clientId: 'streamline-probe', bootstrapBrokers: bootstrap.split(','), timeout: timeoutMs, retries: 0 });
+export async function probeKafka(bootstrap: string, timeoutMs: number, nodeId?: number, sasl?: KafkaSasl): Promise<void> {
+  const admin = new Admin({ clientId: 'streamline-probe', bootstrapBrokers: bootstrap.split(','), timeout: timeoutMs, retries: 0, ...(sasl ? { sasl } : {}) });
   try {
     const metadata = await admin.metadata({ topics: [] });
     if (metadata.brokers.size === 0) throw new Error('metadata lists no broker yet');

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runsLocalSparkCluster, type StreamlineConfig } from '../config/index.js';
+import { runsLocalSparkCluster, SPARK_REDACTION_REGEX, type StreamlineConfig } from '../config/index.js';
 import { probeFerretDb, probeSpark } from './probes.js';
 import { RuntimeError } from './errors.js';
 import { executorConf, kafkaClusterServices, sparkClusterServices } from './cluster-services.js';
@@ -38,6 +38,8 @@ export function sparkService(config: StreamlineConfig): ServiceSpec {
     // Small local batches: the default 200 shuffle partitions only add scheduling overhead here.
     'spark.sql.shuffle.partitions': '4',
     'spark.sql.streaming.stopGracefullyOnShutdown': 'true',
+    // The sink's MongoDB URI and the Kafka source's JAAS config carry passwords: keep them out of plans, UI and logs.
+    'spark.redaction.string.regex': SPARK_REDACTION_REGEX,
   };
   if (config.spark.master.startsWith('spark://')) conf['spark.executor.extraJavaOptions'] = `-Dlog4j2.configurationFile=${log4jFile}`;
   return {

@@ -27,6 +27,8 @@ export interface FaultOptions {
   readonly rateLimitRate?: number;
   readonly truncatedRate?: number;
   readonly malformedRate?: number;
+  /** Share of requests never answered (slower than any client timeout). */
+  readonly hangRate?: number;
   /** Retry-After sent with a rate-limit fault, in seconds. Default 1. */
   readonly retryAfterSeconds?: number;
   /** Makes the fault sequence reproducible. Without it, faults differ per server instance. */
@@ -56,13 +58,14 @@ const faultOptionsSchema = z
     rateLimitRate: rate.optional(),
     truncatedRate: rate.optional(),
     malformedRate: rate.optional(),
+    hangRate: rate.optional(),
     retryAfterSeconds: z.number().int().min(0).optional(),
     seed: z.union([z.number(), z.string()]).optional(),
     plan: z.array(z.unknown()).optional(),
   })
   .refine(
-    (options) => (options.errorRate ?? 0) + (options.rateLimitRate ?? 0) + (options.truncatedRate ?? 0) + (options.malformedRate ?? 0) <= 1,
-    'errorRate + rateLimitRate + truncatedRate + malformedRate must be <= 1 (faults are mutually exclusive)',
+    (options) => (options.errorRate ?? 0) + (options.rateLimitRate ?? 0) + (options.truncatedRate ?? 0) + (options.malformedRate ?? 0) + (options.hangRate ?? 0) <= 1,
+    'errorRate + rateLimitRate + truncatedRate + malformedRate + hangRate must be <= 1 (faults are mutually exclusive)',
   );
 
 /** Checks fault options up front; throws naming the bad option. */
@@ -113,6 +116,7 @@ export class FaultInjector {
       ['rateLimit', this.options.rateLimitRate],
       ['truncated', this.options.truncatedRate],
       ['malformed', this.options.malformedRate],
+      ['hang', this.options.hangRate],
     ];
     let upper = 0;
     for (const [kind, probability] of bands) {

@@ -7,3 +7,4 @@ export * from './random.js';
 export * from './retry.js';
 export * from './server.js';
 export { serbianLatinToCyrillic, toAscii } from './transliterate.js';
+export * from './secrets-log.js';

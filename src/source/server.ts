@@ -5,6 +5,7 @@ import { RANDOMUSER_FORMAT_VERSION } from '../model/raw.js';
 import { breakRecords, FaultInjector, truncateJson, type FaultDecision, type FaultOptions } from './faults.js';
 import { generateUsers, type Gender, type GeneratedUser } from './generate.js';
 import { NATIONALITY_CODES } from './nationalities.js';
+import { appendSecretsLog } from './secrets-log.js';
 
 /** Top-level record fields, in the order the API sends them; `inc`/`exc` select among these. */
 export const API_FIELDS = ['gender', 'name', 'location', 'email', 'login', 'dob', 'registered', 'phone', 'cell', 'id', 'picture', 'nat'] as const;
@@ -128,6 +129,11 @@ export interface ApiServerOptions {
   readonly faults?: FaultOptions;
   /** Clock for computing ages; injectable so tests are independent of the date. */
   readonly now?: () => Date;
+  /**
+   * Appends the raw password/salt/md5/sha1/sha256 of every record served to this file (JSON Lines
+   * {"field","value"}), for the secret scan (faults/checks/secrets.ts). Off unless set: the file holds secrets.
+   */
+  readonly secretsLog?: string;
 }
 
 export interface ApiServer {
@@ -178,10 +184,12 @@ function faultReply(decision: FaultDecision): Reply | 'hang' | undefined {
 }
 
 /** The normal answer, possibly spoiled by a malformed/truncated fault. */
-function apiReply(url: URL, decision: FaultDecision, now: Date): Reply {
+function apiReply(url: URL, decision: FaultDecision, now: Date, secretsLog?: string): Reply {
   const parsed = parseApiQuery(url.searchParams);
   if (!parsed.ok) return jsonReply(400, { error: parsed.error });
   const body = buildApiResponse(parsed.query, now);
+  // Before a malformed fault spoils records: the log is a superset of what any client received.
+  if (secretsLog !== undefined) appendSecretsLog(secretsLog, body.results);
   if (decision.kind === 'malformed') breakRecords(body.results as Record<string, unknown>[], decision.random);
   const text = JSON.stringify(body, null, parsed.query.pretty ? 2 : undefined);
   return { status: 200, body: decision.kind === 'truncated' ? truncateJson(text, decision.random) : text };
@@ -217,7 +225,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     if (decision.latencyMs > 0) await pause(decision.latencyMs);
     const fault = faultReply(decision);
     if (fault === 'hang') return;
-    send(req, res, fault ?? apiReply(url, decision, now()));
+    send(req, res, fault ?? apiReply(url, decision, now(), options.secretsLog));
   }
 
   const server = createServer((req, res) => {

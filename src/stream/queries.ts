@@ -7,6 +7,8 @@ import { messageChecks, reasonColumn } from './validation.js';
 
 export interface SourceOptions {
   kafkaBootstrap: string;
+  /** More kafka.* options for the source (SASL: src/config/kafka-sasl.ts); redacted by Spark's redaction regex. */
+  kafkaOptions?: Record<string, string>;
   startingOffsets: 'earliest' | 'latest';
   maxOffsetsPerTrigger: number;
 }
@@ -34,6 +36,7 @@ export function kafkaSource(spark: SparkSession, topics: string[], opts: SourceO
     .format('kafka')
     .options({
       'kafka.bootstrap.servers': opts.kafkaBootstrap,
+      ...opts.kafkaOptions,
       subscribe: topics.join(','),
       startingOffsets: opts.startingOffsets,
       maxOffsetsPerTrigger: opts.maxOffsetsPerTrigger,

@@ -11,6 +11,7 @@ interface ApiFlags extends GlobalOptions {
   truncatedRate?: number;
   latency?: [number, number];
   faultSeed?: string;
+  secretsLog?: string;
 }
 
 const rate = (flag: string) => (value: string): number => {
@@ -50,15 +51,17 @@ export function apiCommand(program: Command): void {
       .option('--malformed-rate <fraction>', 'fault injection: share of responses with broken records', rate('--malformed-rate'))
       .option('--truncated-rate <fraction>', 'fault injection: share of responses cut off mid-JSON', rate('--truncated-rate'))
       .option('--latency <ms>', 'fault injection: added latency per request, e.g. 50 or 20..200', latencyRange)
-      .option('--fault-seed <seed>', 'make the fault sequence reproducible'),
+      .option('--fault-seed <seed>', 'make the fault sequence reproducible')
+      .option('--secrets-log <file>', 'append the raw password/salt/hash values served to this file (JSON Lines), for the secret scan (api.secretsLog)'),
   ).action(async (flags: ApiFlags) => {
-    const config = resolveConfig(flags, { api: { port: flags.port, host: flags.host } });
+    const config = resolveConfig(flags, { api: { port: flags.port, host: flags.host, secretsLog: flags.secretsLog } });
     if (maybePrintConfig(flags, config)) return;
     const faults = faultOptions(flags);
     const server = await serveApi(config, faults);
     say(`Random User API (format 1.4) listening on ${server.url}`);
     say(`  try: curl '${server.url}?results=2&seed=demo&nat=gb,ua'`);
     if (faults) say(`  fault injection on: ${JSON.stringify(faults)}`);
+    if (config.api.secretsLog) say(`  logging the served secrets to ${config.api.secretsLog} (delete it after the scan)`);
     say('Ctrl-C to stop.');
     await withInterrupt(undefined, (signal) => new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })));
     await server.close();

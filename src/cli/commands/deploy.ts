@@ -1,5 +1,5 @@
 import { Argument, Command } from 'commander';
-import { apiUrl, kafkaBootstrap, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
+import { apiUrl, kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
 import { prepareStorage } from '../../app/streaming.js';
 import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
 import { RuntimeError } from '../../runtime/index.js';
@@ -12,7 +12,7 @@ import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, type 
 
 
 const PROBES = {
-  kafka: { address: kafkaBootstrap, probe: probeKafka },
+  kafka: { address: kafkaBootstrap, probe: (address: string, timeoutMs: number, config: StreamlineConfig) => probeKafka(address, timeoutMs, undefined, kafkaSasl(config)) },
   spark: { address: sparkRemote, probe: probeSpark },
   mongo: { address: mongoUri, probe: probeFerretDb },
   api: {
@@ -22,7 +22,7 @@ const PROBES = {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
     },
   },
-} satisfies Record<string, { address: (c: StreamlineConfig) => string; probe: (address: string, timeoutMs: number) => Promise<void> }>;
+} satisfies Record<string, { address: (c: StreamlineConfig) => string; probe: (address: string, timeoutMs: number, config: StreamlineConfig) => Promise<void> }>;
 type ServiceName = keyof typeof PROBES;
 
 export function deployCommands(program: Command): void {
@@ -53,7 +53,7 @@ export function deployCommands(program: Command): void {
     for (const name of services) {
       const address = PROBES[name].address(config);
       try {
-        await PROBES[name].probe(address, flags.timeout);
+        await PROBES[name].probe(address, flags.timeout, config);
         say(`${name}: ok (${redactUri(address)})`);
       } catch (e) {
         failures.push(`${name} at ${redactUri(address)}: ${(e as Error).message}`);

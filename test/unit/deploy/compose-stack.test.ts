@@ -19,6 +19,7 @@ import {
   unpinned,
   type ComposeModel,
 } from '../../support/compose-stack.js';
+import { loadConfig, SPARK_REDACTION_REGEX, sparkKafkaOptions } from '../../../src/config/index.js';
 
 // deploy/compose.yaml, parsed and validated by compose-go (the loader inside `docker compose`, built
 // by setup into <state>/bin/compose-validate) with deploy/.env.example, then cross-checked against
@@ -79,7 +80,7 @@ afterAll(() => {
 
 describe('deploy/compose.yaml, as compose-go reads it', () => {
   it('has the pipeline topology: 3 KRaft brokers (RF 3, min ISR 2), Spark master + scalable workers + Connect, MongoDB, Airflow, the app', () => {
-    const brokers = Object.entries(model.services).filter(([, s]) => s.image?.startsWith('apache/kafka:'));
+    const brokers = Object.entries(model.services).filter(([, s]) => s.image?.startsWith('apache/kafka:') && s.environment?.KAFKA_NODE_ID);
     expect(brokers.map(([n]) => n)).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
     for (const [name, broker] of brokers) {
       expect(broker.environment, name).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_DEFAULT_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
@@ -124,6 +125,29 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
     expect(execFileSync('git', ['check-ignore', 'deploy/.env'], { cwd: root, encoding: 'utf8' }).trim()).toBe('deploy/.env');
   });
 
+  it('Kafka clients authenticate with SASL/SCRAM: every listener but replication and the controller, every app service, Kafka UI', () => {
+    const brokers = ['kafka-1', 'kafka-2', 'kafka-3'].map((n) => model.services[n]!);
+    for (const broker of brokers) {
+      const protocols = Object.fromEntries((broker.environment?.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? '').split(',').map((p) => p.split(':') as [string, string]));
+      expect(protocols).toEqual({ REPLICATION: 'PLAINTEXT', INTERNAL: 'SASL_PLAINTEXT', CONTROLLER: 'PLAINTEXT', EXTERNAL: 'SASL_PLAINTEXT' });
+      expect(broker.environment?.KAFKA_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
+      // Only the SASL listener is published to the host.
+      expect(broker.ports?.map((p) => p.target)).toEqual([9092]);
+    }
+    const user = secrets.KAFKA_APP_PASSWORD;
+    expect(user, 'KAFKA_APP_PASSWORD is a required .env credential').toBeDefined();
+    const clients = Object.entries(model.services).filter(([, s]) => s.environment?.STREAMLINE_KAFKA_BOOTSTRAP_SERVERS);
+    expect(clients.length).toBeGreaterThanOrEqual(4);
+    for (const [name, s] of clients) {
+      expect(s.environment, name).toMatchObject({ STREAMLINE_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', STREAMLINE_KAFKA_SASL_USERNAME: 'streamline', STREAMLINE_KAFKA_SASL_PASSWORD: user });
+      const config = loadConfig({ env: Object.fromEntries(Object.entries(s.environment ?? {}).filter(([k]) => k.startsWith('STREAMLINE_'))) as Record<string, string>, cwd: scratch });
+      expect(sparkKafkaOptions(config)['kafka.security.protocol'], name).toBe('SASL_PLAINTEXT');
+    }
+    expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG).toContain(`password="${user}"`);
+    expect(model.services['kafka-scram-init']?.command?.join(' ')).toContain('SCRAM-SHA-512=[iterations=8192,password=${KAFKA_APP_PASSWORD}]');
+    expect(model.services['spark-connect']?.command).toContain(`spark.redaction.string.regex=${SPARK_REDACTION_REGEX}`);
+  });
+
   it('.env.example lists every variable the stack reads, each with a comment', () => {
     const listed = new Map(envEntries.map((e) => [e.name, e]));
     const missing = interpolatedVariables(composeText).filter((name) => !listed.has(name));
@@ -151,7 +175,7 @@ describe('the cross-check fails on a broken stack, naming exactly the problem', 
   it('a port changed on the app side only: kafka-3:19093', () => {
     const problems = crossCheck(brokenCopy((t) => t.replace('kafka-2:19092,kafka-3:19092}', 'kafka-2:19092,kafka-3:19093}')));
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(servicesSetting('STREAMLINE_KAFKA_BOOTSTRAP_SERVERS'));
-    for (const p of problems) expect(p).toMatch(/^[a-z-]+: kafka\.bootstrapServers kafka-1:19092,kafka-2:19092,kafka-3:19093 names kafka-3:19093, but kafka-3 listens on 19092, 9093, 9092, not 19093$/);
+    for (const p of problems) expect(p).toMatch(/^[a-z-]+: kafka\.bootstrapServers kafka-1:19092,kafka-2:19092,kafka-3:19093 names kafka-3:19093, but kafka-3 listens on 19091, 19092, 9093, 9092, not 19093$/);
   });
 
   it('a port changed on the stack side only: mongo exposes 27018', () => {

@@ -99,6 +99,16 @@ describe('fault injection over HTTP', () => {
 });
 
 describe('fault building blocks', () => {
+  it('draws hangs (never answered) at hangRate, sharing the bands with the other faults', () => {
+    const injector = new FaultInjector({ seed: 'hang', errorRate: 0.3, hangRate: 0.1 });
+    const kinds = Array.from({ length: 2_000 }, () => injector.next().kind);
+    const share = (kind: string) => kinds.filter((k) => k === kind).length / kinds.length;
+    expect(share('hang')).toBeGreaterThan(0.07);
+    expect(share('hang')).toBeLessThan(0.13);
+    expect(share('error')).toBeGreaterThan(0.25);
+    expect(() => new FaultInjector({ errorRate: 0.95, hangRate: 0.1 })).toThrow(/hangRate must be <= 1/);
+  });
+
   it('a rate-limit decision carries Retry-After', () => {
     const injector = new FaultInjector({ rateLimitRate: 1, retryAfterSeconds: 3, seed: 1 });
     expect(injector.next()).toMatchObject({ kind: 'rateLimit', retryAfter: '3' });

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import type { StreamlineConfig } from './schema.js';
+
+/**
+ * Credentials never reach a log line, an error message or `--print-config` (issue 13). Two layers:
+ * 1. patterns: any `scheme://user:password@` and any JAAS `password="..."` is masked, whatever produced it;
+ * 2. values: the actual secrets this process knows (Mongo URI password, Kafka SASL password, dashboard
+ *    token, PII salt) are masked wherever they appear, also inside a driver's error that echoes them
+ *    in another shape (decoded, in a connection string of its own).
+ */
+export const REDACTED = '***';
+
+/** For Spark's `spark.redaction.string.regex`: the same patterns, as one Java regex. */
+export const SPARK_REDACTION_REGEX = '//[^:/@\\s]+:[^@\\s]+@|password="[^"]*"';
+
+const URI_CREDENTIALS = /\/\/([^:/@\s]+):[^@\s]*@/g;
+const JAAS_PASSWORD = /password="[^"]*"/g;
+
+/** Env variables whose whole value is a secret. */
+export const SECRET_ENV_NAMES = ['STREAMLINE_DASHBOARD_TOKEN', 'STREAMLINE_KAFKA_SASL_PASSWORD', 'STREAMLINE_PII_SALT'] as const;
+
+/** scheme://user:secret@host -> scheme://user:***@host: a URI that can be printed and logged. */
+export const redactUri = (uri: string): string => uri.replace(URI_CREDENTIALS, `//$1:${REDACTED}@`);
+
+/** The password inside a URI, raw and percent-decoded (drivers print either). */
+export function uriPassword(uri: string): string[] {
+  const match = /\/\/[^:/@\s]+:([^@\s]*)@/.exec(uri);
+  if (!match?.[1]) return [];
+  let decoded = match[1];
+  try {
+    decoded = decodeURIComponent(match[1]);
+  } catch {
+    // not valid percent-encoding: the raw form is what can leak
+  }
+  return [...new Set([match[1], decoded])];
+}
+
+const readQuietly = (file: string | undefined): string | undefined => {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Every secret value this configuration and environment carry. */
+export function knownSecrets(config: StreamlineConfig | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const values: Array<string | undefined> = SECRET_ENV_NAMES.map((name) => env[name]?.trim());
+  values.push(...uriPassword(env.STREAMLINE_MONGO_URI ?? ''));
+  if (config) {
+    values.push(...uriPassword(config.mongo.uri ?? ''));
+    values.push(config.kafka.sasl?.password, readQuietly(config.kafka.sasl?.passwordFile), readQuietly(config.dashboard.tokenFile));
+  }
+  // Very short values would mask unrelated text (and protect nothing: they are guessable anyway).
+  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 4))];
+}
+
+/** The text with every credential pattern and every known secret masked. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text.replace(URI_CREDENTIALS, `//$1:${REDACTED}@`).replace(JAAS_PASSWORD, `password="${REDACTED}"`);
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
+  return out;
+}
