@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 // airflow, cluster and browser each run in a group of their own (sequence.groupOrder), so their
 // producers and fault runs never overlap. Every tier has its own port block (test/support/runtime.ts
 // offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700,
-// benchmarks 800, ferretdb 900;
+// recovery 400 (test/integration/stream/recovery.test.ts, its own Spark and FerretDB), benchmarks 800
+// (the bench smoke at 850), ferretdb 900, producer-outage 950 (the broker test/integration/produce/outage.test.ts kills);
 // all global setups start at the beginning of the run, so no two blocks may overlap.
 // Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
 // tests share the one Spark server (test/global-setup.ts provides `sparkRemote` for them).

@@ -10,6 +10,7 @@ import { apiFaults } from './7-api-faults.js';
 import { poison } from './8-poison.js';
 import { secretScan } from './secret-scan.js';
 import { checkpointDirReadOnly } from './9-checkpoint-read-only.js';
+import { singleNodeKill10s, singleNodeKill60s } from './10-single-node-kill.js';
 
 export const SCENARIOS: Scenario[] = [
   leaderKill,
@@ -22,6 +23,8 @@ export const SCENARIOS: Scenario[] = [
   driverKilled,
   storeStopped,
   checkpointDirReadOnly,
+  singleNodeKill60s,
+  singleNodeKill10s,
 ];
 
 /** Numbered scenarios in number order, then the named ones (the registry's lines come in merge order). */

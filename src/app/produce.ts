@@ -31,7 +31,15 @@ export async function produce(config: StreamlineConfig, options: ProduceOptions 
   options.onStart?.({ apiUrl, localApi: localApi !== undefined, bootstrap, kafkaTopics });
   try {
     return await usingService(config, 'kafka', () =>
-      produceUsers({ ...options, bootstrapServers: bootstrap, sasl: kafkaSasl(config), apiUrl, topics: config.topics, topicSettings: topicSettings(config) }),
+      produceUsers({
+        ...config.produce,
+        ...options,
+        bootstrapServers: bootstrap,
+        sasl: kafkaSasl(config),
+        apiUrl,
+        topics: config.topics,
+        topicSettings: topicSettings(config),
+      }),
     );
   } finally {
     await localApi?.close();

@@ -153,6 +153,19 @@ export const configSchema = z
         portStep: z.number().int().min(1).max(100),
       })
       .strict(),
+    /** The producer (`streamline produce`, the demo, the DAG). */
+    produce: z
+      .object({
+        /**
+         * How long a record may wait for Kafka's acknowledgement, counted from when it was handed to the
+         * producer, before it is given up on (Kafka's delivery.timeout.ms; same default, 2 minutes).
+         * While Kafka is away, fetching pauses and the records in hand are held and re-sent.
+         */
+        deliveryTimeoutMs: z.number().int().min(1000).max(86_400_000),
+        /** The most records held unacknowledged (the memory bound); fetching waits above it. */
+        maxPendingRecords: z.number().int().min(1).max(1_000_000),
+      })
+      .strict(),
     topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),
   })
   .strict();

@@ -10,6 +10,8 @@ import type { Acknowledgement } from './ack-log.js';
 export class Deliveries {
   readonly topics: Record<string, TopicProgress>;
   readonly failureReasons: Record<string, string> = {};
+  /** The keys of the records that failed, per topic: what the run gave up on, reported by id. */
+  readonly failedKeys: Record<string, string[]> = {};
   readonly #pending = new Set<Promise<void>>();
   readonly #onSettled: () => void;
 
@@ -57,6 +59,7 @@ export class Deliveries {
     } else {
       progress.failed++;
       this.failureReasons[topic] = report.error.message;
+      (this.failedKeys[topic] ??= []).push(report.key);
     }
     this.#onSettled();
   }

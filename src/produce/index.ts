@@ -3,6 +3,7 @@ export type { ProduceRunOptions } from './options.js';
 export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
 export { bootstrapList, describeKafkaError, isKafkaAuthFailure, isKafkaUnreachable, partitionForKey } from './kafka-common.js';
 export { createKafkaAdmin, ensureTopics, waitForLeaders, type EnsureTopicsOptions, type EnsureTopicsReport, type TopicAdmin, type TopicSettings } from './kafka-admin.js';
+export { DeliveryTimeoutError, type KafkaHealth, type KafkaOutage } from './outage.js';
 export { createKafkaProducer, KafkaProducer, type Compression, type KafkaProducerOptions, type ProduceClient, type ProducerStats } from './kafka-producer.js';
 export {
   CONTENT_TYPE_HEADER,
@@ -18,6 +19,7 @@ export { describeInterval, intervalGenerator, RateLimiter, validateInterval, typ
 export {
   formatCount,
   formatElapsed,
+  formatOutage,
   formatProgressLine,
   formatSummary,
   ratePerSec,

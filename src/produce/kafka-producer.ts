@@ -1,3 +1,6 @@
+// Over 300 lines: the producer, its options and the client factory stay together, since the
+// delivery loop's guarantees (one request in flight, same sequence numbers on a re-send) depend on how
+// the client is configured (idempotent, acks=all, its own retries kept short).
 import type { KafkaSasl } from '../config/index.js';
 import {
   compatibilityPartitioner,
@@ -9,9 +12,10 @@ import {
   type ProduceResult,
   type TopicWithPartitionAndOffset,
 } from '@platformatic/kafka';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from './clock.js';
 import { asError, bootstrapList, describeKafkaError, isWorthResending, partitionForKey, producedBeforeFailure } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
+import { batchDeadline, DeliveryTimeoutError, OutageTracker, resendDelayMs, type KafkaHealth } from './outage.js';
 
 /**
  * Codecs that work out of the box on Node 20: gzip is zlib, lz4 and snappy are WebAssembly inside
@@ -29,15 +33,19 @@ export interface KafkaProducerOptions {
   lingerMs?: number;
   /** Most records in one produce request. Default 2000. */
   maxBatchRecords?: number;
-  /** The client's retries of one request on retriable errors (network, leader moves). Default 10. */
+  /**
+   * The client's retries of one request on retriable errors (leader moves, a dropped connection).
+   * Default 3: longer trouble is ours to ride out (deliveryTimeoutMs), and a short client loop lets
+   * the producer notice an outage within a second or so and pause fetching.
+   */
   retries?: number;
-  /** First retry delay (ms); doubles per attempt up to 5 s. Default 100. */
+  /** First retry delay (ms), for the client's retries and our re-sends; doubles per attempt up to 1 s. Default 100. */
   retryBackoffMs?: number;
   /**
-   * Sends of one batch, each with the client's own retries, before its unacknowledged records are
-   * reported failed. Default 3. See KafkaProducer for why there is a loop above the client's.
+   * How long a record may stay unacknowledged, counted from `send`, before it is reported failed
+   * (Kafka's delivery.timeout.ms, same default: 2 minutes). See KafkaProducer for the re-send loop.
    */
-  deliveryAttempts?: number;
+  deliveryTimeoutMs?: number;
   /** How long the broker may wait for in-sync replicas before answering (ms). Default 30000. */
   ackTimeoutMs?: number;
   /** Client-side limit on one request round trip (ms). Default 30000. */
@@ -73,6 +81,8 @@ export interface ProducerStats {
 
 interface PendingRecord {
   message: OutgoingMessage;
+  /** Clock time of `send`; the delivery timeout counts from here. */
+  acceptedAt: number;
   resolve(report: DeliveryReport): void;
 }
 
@@ -81,17 +91,22 @@ const DEFAULTS = {
   compression: 'lz4',
   lingerMs: 5,
   maxBatchRecords: 2000,
-  retries: 10,
+  retries: 3,
   retryBackoffMs: 100,
-  deliveryAttempts: 3,
+  deliveryTimeoutMs: 120_000,
   ackTimeoutMs: 30_000,
   requestTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
 } as const satisfies Partial<KafkaProducerOptions>;
 
-const MAX_BACKOFF_MS = 5000;
+const MAX_BACKOFF_MS = 1000;
 
-const backoffMs = (base: number, attempt: number): number => Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, attempt - 1));
+/** What the producer needs besides the client; the clock and address only for timing and reporting outages. */
+export type KafkaProducerTuning = Pick<KafkaProducerOptions, 'lingerMs' | 'maxBatchRecords' | 'deliveryTimeoutMs' | 'retryBackoffMs'> & {
+  clock?: Clock;
+  /** How progress lines name Kafka ("Kafka at <address> unreachable"). */
+  address?: string;
+};
 
 /**
  * An idempotent, acks=all producer that batches records and reports every record's fate.
@@ -104,21 +119,24 @@ const backoffMs = (base: number, attempt: number): number => Math.min(MAX_BACKOF
  *   partition carry the same sequence and the broker takes the later ones for duplicates: they
  *   "succeed" and are not written (seen on Kafka 4.1.1). Records that arrive while a request is in
  *   flight form the next batch, which is also where batching comes from under load;
- * - a re-send of what the client gave up on (a request that timed out, or a leader that stayed away
- *   longer than the client's retries, as when a broker is killed mid-request): the client never
- *   re-sends a timed-out request because the broker may have written it. With the same producer id,
- *   the re-send carries the same sequence numbers (the client advances them only on success), so the
- *   broker drops a copy it already wrote: Java's producer does the same within delivery.timeout.ms;
- * - a new producer id after the last attempt failed: the broker may have written part of the batch,
- *   and continuing with the same id and sequence numbers could make it reject, or discard as a
- *   duplicate, a later batch.
+ * - riding out an outage like Java's producer within delivery.timeout.ms: what the client gave up on
+ *   (a timed-out request, which it never re-sends because the broker may have written it; a broker
+ *   that is down) is sent again, the same records of the same batch, with the same producer id, so
+ *   it carries the same sequence numbers (the client advances them only on success) and the broker
+ *   drops a copy it already wrote. Later records wait behind it, so each partition keeps its order.
+ *   Meanwhile `health()` reports the outage (the run pauses fetching on it);
+ * - past the delivery timeout, counted from the batch's oldest record, the whole batch fails (a
+ *   partial batch would carry sequence numbers the broker may already hold for other records) and
+ *   the next batch first gets a new producer id: the broker may hold part of what was given up on.
  */
 export class KafkaProducer {
   readonly #client: ProduceClient;
   readonly #lingerMs: number;
   readonly #maxBatchRecords: number;
-  readonly #deliveryAttempts: number;
+  readonly #deliveryTimeoutMs: number;
   readonly #retryBackoffMs: number;
+  readonly #clock: Clock;
+  readonly #outage: OutageTracker;
   #queue: PendingRecord[] = [];
   #inFlight: Promise<void> | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
@@ -130,21 +148,23 @@ export class KafkaProducer {
   #failed = 0;
   readonly #failures = new Map<string, TopicFailure>();
 
-  constructor(client: ProduceClient, options: Pick<KafkaProducerOptions, 'lingerMs' | 'maxBatchRecords' | 'deliveryAttempts' | 'retryBackoffMs'> = {}) {
+  constructor(client: ProduceClient, options: KafkaProducerTuning = {}) {
     this.#client = client;
     this.#lingerMs = options.lingerMs ?? DEFAULTS.lingerMs;
     this.#maxBatchRecords = options.maxBatchRecords ?? DEFAULTS.maxBatchRecords;
-    this.#deliveryAttempts = options.deliveryAttempts ?? DEFAULTS.deliveryAttempts;
+    this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULTS.deliveryTimeoutMs;
     this.#retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
+    this.#clock = options.clock ?? systemClock;
+    this.#outage = new OutageTracker(options.address ?? 'the bootstrap servers', this.#clock);
     if (!(this.#maxBatchRecords >= 1)) throw new RangeError(`maxBatchRecords must be >= 1, got ${this.#maxBatchRecords}`);
-    if (!(this.#deliveryAttempts >= 1)) throw new RangeError(`deliveryAttempts must be >= 1, got ${this.#deliveryAttempts}`);
+    if (!(this.#deliveryTimeoutMs > 0)) throw new RangeError(`deliveryTimeoutMs must be > 0, got ${this.#deliveryTimeoutMs}`);
   }
 
   /** Queues a record; resolves when the broker acknowledged it or it finally failed. Never rejects. */
   send(message: OutgoingMessage): Promise<DeliveryReport> {
     this.#accepted++;
     return new Promise<DeliveryReport>((resolve) => {
-      const record = { message, resolve };
+      const record = { message, acceptedAt: this.#clock.now(), resolve };
       if (this.#closed) return this.#fail(record, new Error('producer is closed'));
       this.#queue.push(record);
       this.#schedule();
@@ -175,6 +195,11 @@ export class KafkaProducer {
       pending: this.#accepted - this.#acknowledged - this.#failed,
       failures: Object.fromEntries(this.#failures),
     };
+  }
+
+  /** Whether Kafka is away (since when, why) and how many records expired: the run's backpressure reads it. */
+  health(): KafkaHealth {
+    return this.#outage.health();
   }
 
   #schedule(): void {
@@ -209,12 +234,15 @@ export class KafkaProducer {
     });
   }
 
-  /** Sends one batch until every record is acknowledged or has used up its attempts; settles every record. Never throws. */
+  /**
+   * Sends one batch until every record is acknowledged, the error cannot be helped by sending again,
+   * or the batch's delivery timeout passed; settles every record. Never throws.
+   */
   async #deliver(batch: PendingRecord[]): Promise<void> {
+    const deadline = batchDeadline(batch.map((r) => r.acceptedAt), this.#deliveryTimeoutMs);
     let remaining = batch;
-    let lastError: Error = new Error('not sent');
-    for (let attempt = 1; attempt <= this.#deliveryAttempts && remaining.length > 0; attempt++) {
-      if (attempt > 1) await sleep(backoffMs(this.#retryBackoffMs, attempt));
+    let failure: Error | undefined;
+    for (let attempt = 1; remaining.length > 0; attempt++) {
       try {
         if (this.#renewProducerId) {
           await this.#client.initIdempotentProducer({});
@@ -224,14 +252,26 @@ export class KafkaProducer {
         this.#acknowledge(remaining, result.offsets ?? []);
         remaining = [];
       } catch (error) {
-        lastError = asError(error);
         // Partitions on brokers that did answer were written; only the rest is sent again.
         remaining = this.#acknowledge(remaining, producedBeforeFailure(error)?.offsets ?? [], { onlyListed: true });
-        if (!isWorthResending(error)) break;
+        if (remaining.length === 0) break;
+        if (!isWorthResending(error)) {
+          failure = asError(error);
+          break;
+        }
+        this.#outage.failed(error);
+        const left = deadline - this.#clock.now();
+        if (left <= 0) {
+          failure = new DeliveryTimeoutError(this.#deliveryTimeoutMs, asError(error));
+          break;
+        }
+        await this.#clock.sleep(Math.min(resendDelayMs(this.#retryBackoffMs, attempt, MAX_BACKOFF_MS), left));
       }
     }
-    for (const record of remaining) this.#fail(record, lastError);
-    if (remaining.length > 0) this.#renewProducerId = true;
+    if (remaining.length === 0) return;
+    for (const record of remaining) this.#fail(record, failure as Error);
+    if (failure instanceof DeliveryTimeoutError) this.#outage.expired(remaining.length);
+    this.#renewProducerId = true;
   }
 
   /**
@@ -254,6 +294,7 @@ export class KafkaProducer {
       const index = indexInPartition.get(partitionKey) ?? 0;
       indexInPartition.set(partitionKey, index + 1);
       this.#acknowledged++;
+      this.#outage.acknowledged();
       record.resolve({ ok: true, topic, key, partition: partition ?? -1, offset: base === undefined ? -1n : base + BigInt(index) });
     }
     return rest;
@@ -291,11 +332,11 @@ export function createKafkaProducer(options: KafkaProducerOptions): KafkaProduce
     partitioner: compatibilityPartitioner,
     compression: options.compression ?? DEFAULTS.compression,
     retries: options.retries ?? DEFAULTS.retries,
-    retryDelay: (_client, _operation, attempt) => backoffMs(retryBackoffMs, attempt),
+    retryDelay: (_client, _operation, attempt) => resendDelayMs(retryBackoffMs, attempt, MAX_BACKOFF_MS),
     timeout: options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs,
     requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     connectTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     autocreateTopics: false,
   });
-  return new KafkaProducer(client, options);
+  return new KafkaProducer(client, { ...options, address: bootstrapList(options.bootstrapServers).join(',') });
 }

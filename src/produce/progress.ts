@@ -1,3 +1,5 @@
+import type { KafkaOutage } from './outage.js';
+
 /** Per-topic counters during a run. */
 export interface TopicProgress {
   /** Records handed to the producer. */
@@ -16,9 +18,11 @@ export interface ProgressState {
   duplicates: number;
   fetchErrors: number;
   topics: Record<string, TopicProgress>;
+  /** Present while Kafka acknowledges nothing. */
+  kafkaOutage?: KafkaOutage & { fetchingPaused: boolean };
 }
 
-export type StopReason = 'count' | 'duration' | 'aborted' | 'fetch-failed';
+export type StopReason = 'count' | 'duration' | 'aborted' | 'fetch-failed' | 'kafka-gave-up';
 
 /** What a run did, returned by runProducer. */
 export interface ProduceSummary {
@@ -34,6 +38,12 @@ export interface ProduceSummary {
   failed: Record<string, number>;
   /** The last error per topic with failures. */
   failureReasons: Record<string, string>;
+  /** The keys (user ids) of the records that failed, per topic, in the order they failed. */
+  failedKeys?: Record<string, string[]>;
+  /** How long fetching waited for Kafka in total (ms). */
+  fetchPausedMs?: number;
+  /** The most records awaiting acknowledgement at once: what the run held in memory. */
+  maxInFlight?: number;
   elapsedMs: number;
   /** True when the caller's signal (Ctrl-C) ended the run. */
   aborted: boolean;
@@ -65,10 +75,18 @@ export function formatElapsed(ms: number): string {
   return hours > 0 ? `${hours}h${String(minutes).padStart(2, '0')}m` : `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
+/** `Kafka at 127.0.0.1:9092 unreachable for 23 s; holding 1,234 records; fetching paused`. */
+export function formatOutage(outage: NonNullable<ProgressState['kafkaOutage']>, held: number): string {
+  const what = outage.unreachable ? 'unreachable' : 'not acknowledging';
+  const paused = outage.fetchingPaused ? '; fetching paused' : '';
+  return `Kafka at ${outage.address} ${what} for ${Math.floor(outage.forMs / 1000)} s; holding ${formatCount(held)} records${paused}`;
+}
+
 /**
  * One status line, e.g.
  * `12.3s  fetched 1,200 (invalid 3)  users.profile 1,150 @ 93.5/s  users.location 1,150 @ 93.5/s  failed 0`.
- * Duplicates and fetch errors appear only when non-zero, to keep the line short.
+ * Duplicates and fetch errors appear only when non-zero, to keep the line short; during an outage
+ * the line ends with formatOutage's text.
  */
 export function formatProgressLine(state: ProgressState): string {
   const parts = [formatElapsed(state.elapsedMs), `fetched ${formatCount(state.fetched)} (invalid ${formatCount(state.invalid)})`];
@@ -83,6 +101,7 @@ export function formatProgressLine(state: ProgressState): string {
   }
   if (inFlight > 0) parts.push(`in flight ${formatCount(inFlight)}`);
   parts.push(`failed ${formatCount(failed)}`);
+  if (state.kafkaOutage) parts.push(formatOutage(state.kafkaOutage, inFlight));
   return parts.join('  ');
 }
 
@@ -91,7 +110,24 @@ const STOP_REASONS: Record<StopReason, string> = {
   duration: 'duration elapsed',
   aborted: 'interrupted',
   'fetch-failed': 'the API kept failing',
+  'kafka-gave-up': 'Kafka stayed away past the delivery timeout',
 };
+
+/** Ids shown in the text summary; the --summary-file JSON has them all. */
+const MAX_LISTED_KEYS = 1000;
+
+/** `gave up on 510 users (2,040 records): <ids>`, wrapped, so they can be fetched or replayed by id. */
+function failedKeysLines(failedKeys: Record<string, string[]>): string[] {
+  const records = Object.values(failedKeys).reduce((sum, keys) => sum + keys.length, 0);
+  if (records === 0) return [];
+  const users = [...new Set(Object.values(failedKeys).flat())];
+  const listed = users.slice(0, MAX_LISTED_KEYS);
+  const more = users.length - listed.length;
+  const lines = [`gave up on ${formatCount(users.length)} users (${formatCount(records)} records); their ids:`];
+  for (let i = 0; i < listed.length; i += 4) lines.push(`  ${listed.slice(i, i + 4).join(' ')}`);
+  if (more > 0) lines.push(`  ... and ${formatCount(more)} more (all of them in --summary-file)`);
+  return lines;
+}
 
 /**
  * The final summary: a per-topic table (produced, failed, rate) and the run totals, e.g.
@@ -129,12 +165,14 @@ export function formatSummary(summary: ProduceSummary): string {
     STOP_REASONS[summary.stopReason],
   ].join(' · ');
   const lines = [render(header), ...rows.map(render), '', totals];
+  if (summary.fetchPausedMs) lines.push(`fetching paused ${formatElapsed(summary.fetchPausedMs)} while Kafka was away; at most ${formatCount(summary.maxInFlight ?? 0)} records held`);
   for (const [topic, reason] of Object.entries(summary.failureReasons)) lines.push(`failed on ${topic}: ${reason}`);
+  lines.push(...failedKeysLines(summary.failedKeys ?? {}));
   if (summary.stopReason === 'fetch-failed' && summary.lastFetchError) lines.push(`last fetch error: ${summary.lastFetchError}`);
   return lines.join('\n');
 }
 
 /** True when the run should exit non-zero: a record failed, or the run could not fetch what it needed. */
 export function summaryHasFailures(summary: ProduceSummary): boolean {
-  return Object.values(summary.failed).some((n) => n > 0) || summary.stopReason === 'fetch-failed';
+  return Object.values(summary.failed).some((n) => n > 0) || summary.stopReason === 'fetch-failed' || summary.stopReason === 'kafka-gave-up';
 }

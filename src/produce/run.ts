@@ -3,6 +3,8 @@ import { Deliveries } from './deliveries.js';
 import { UserFeed, type FetchBatch } from './feed.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import type { ProduceRunOptions } from './options.js';
+import { KafkaGate } from './backpressure.js';
+import type { KafkaHealth } from './outage.js';
 import { RateLimiter, validateInterval } from './pacing.js';
 import type { ProduceSummary, ProgressState, StopReason } from './progress.js';
 import { randomSeed } from './random.js';
@@ -13,7 +15,7 @@ export interface RunProducerOptions extends ProduceRunOptions {
   topics: readonly string[];
   /** Users per fetch. Required here: the callers know what suits their API. */
   batchSize: number;
-  /** Stop fetching while this many records await acknowledgement. Default 10000. */
+  /** Stop fetching while this many records await acknowledgement: the memory bound. Default 10000. */
   maxPendingRecords?: number;
   /** Give up after this many failed fetches in a row (the API client already retried each). Default 10. */
   maxConsecutiveFetchFailures?: number;
@@ -31,6 +33,11 @@ export interface RunProducerDeps<U> {
   send: (message: OutgoingMessage) => Promise<DeliveryReport>;
   /** Waits until everything sent so far is acknowledged or failed. */
   flush: () => Promise<void>;
+  /**
+   * Whether Kafka is away: fetching pauses while it is (the records in hand wait in the producer),
+   * and the run stops once records expired (the producer gave up on them). Default: always fine.
+   */
+  kafkaHealth?: () => KafkaHealth;
   clock?: Clock;
 }
 
@@ -81,6 +88,10 @@ class ProducerRun<U> {
   readonly gapsByLane: Record<string, number[]>;
   readonly fetchGapsMs: number[] = [];
   fatalFetchError: string | undefined;
+  /** Fetching waits here while Kafka is away. */
+  readonly kafkaGate: KafkaGate;
+  /** The most records awaiting acknowledgement at once (what the producer held in memory). */
+  maxInFlight = 0;
   #lastProgressAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -105,6 +116,14 @@ class ProducerRun<U> {
       signal: this.signal,
     });
     this.deliveries = new Deliveries(options.topics, () => this.emitProgress(), options.onAcknowledged);
+    this.kafkaGate = new KafkaGate({
+      health: deps.kafkaHealth ?? (() => ({ expired: 0 })),
+      clock: this.clock,
+      signal: this.signal,
+      stopped: () => this.stopped(),
+      onPaused: () => this.emitProgress(),
+      onGaveUp: () => this.internalStop.abort(),
+    });
   }
 
   stopped(): boolean {
@@ -113,14 +132,24 @@ class ProducerRun<U> {
 
   snapshot(): ProgressState {
     const stats = this.feed.stats();
+    const topics = this.noteInFlight();
+    const outage = this.deps.kafkaHealth?.().outage;
     return {
       elapsedMs: this.clock.now() - this.startedAt,
       fetched: stats.fetched,
       invalid: stats.invalid + this.unroutable.size,
       duplicates: stats.duplicates,
       fetchErrors: stats.fetchErrors,
-      topics: this.deliveries.snapshot(),
+      topics,
+      ...(outage ? { kafkaOutage: { ...outage, fetchingPaused: this.kafkaGate.paused } } : {}),
     };
+  }
+
+  noteInFlight(): ProgressState['topics'] {
+    const topics = this.deliveries.snapshot();
+    const inFlight = Object.values(topics).reduce((sum, p) => sum + p.dispatched - p.produced - p.failed, 0);
+    this.maxInFlight = Math.max(this.maxInFlight, inFlight);
+    return topics;
   }
 
   emitProgress(force = false): void {
@@ -174,6 +203,7 @@ function laneTick<U>(run: ProducerRun<U>, lane: Lane): () => Promise<TickOutcome
   return async () => {
     const wanted = count === undefined ? batchSize : Math.min(batchSize, count - dispatchedUsers);
     if (wanted <= 0) return 'done';
+    if (!(await run.kafkaGate.pass())) return 'continue'; // the lane loop sees why and ends
     const users = await fetchForLane(run, lane, wanted);
     if (!Array.isArray(users)) return users;
     for (const user of users) {
@@ -184,6 +214,7 @@ function laneTick<U>(run: ProducerRun<U>, lane: Lane): () => Promise<TickOutcome
       for (const record of records) run.deliveries.dispatch(record, run.deps.send);
       dispatchedUsers++;
     }
+    run.noteInFlight();
     run.emitProgress();
     await run.deliveries.belowLimit(run.options.maxPendingRecords ?? 10_000);
     return count !== undefined && dispatchedUsers >= count ? 'done' : 'continue';
@@ -192,6 +223,7 @@ function laneTick<U>(run: ProducerRun<U>, lane: Lane): () => Promise<TickOutcome
 
 function stopReason<U>(run: ProducerRun<U>, ends: LaneEnd[]): StopReason {
   if (run.fatalFetchError !== undefined) return 'fetch-failed';
+  if (run.kafkaGate.gaveUp) return 'kafka-gave-up';
   if (run.options.signal?.aborted) return 'aborted';
   return ends.every((end) => end === 'done') ? 'count' : 'duration';
 }
@@ -209,6 +241,9 @@ function summarize<U>(run: ProducerRun<U>, ends: LaneEnd[]): ProduceSummary {
     produced: Object.fromEntries(Object.entries(final.topics).map(([t, p]) => [t, p.produced])),
     failed: Object.fromEntries(Object.entries(final.topics).map(([t, p]) => [t, p.failed])),
     failureReasons: run.deliveries.failureReasons,
+    failedKeys: run.deliveries.failedKeys,
+    fetchPausedMs: run.kafkaGate.pausedMs(),
+    maxInFlight: run.maxInFlight,
     elapsedMs: final.elapsedMs,
     aborted: run.options.signal?.aborted ?? false,
     stopReason: stopReason(run, ends),

@@ -26,6 +26,10 @@ export interface ProduceUsersOptions extends ProduceRunOptions {
   pii?: PiiPolicy;
   nat?: string;
   onTopics?: (report: EnsureTopicsReport) => void;
+  /** How long Kafka may stay away before the records it holds are given up on (ms). Default 120000. */
+  deliveryTimeoutMs?: number;
+  /** The most records held unacknowledged (fetching waits above it). Default 10000. */
+  maxPendingRecords?: number;
 }
 
 /** Where a record came from, in the envelope: the API's host, so local and real runs are told apart. */
@@ -79,7 +83,7 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
 
   const fetchedAt = new WeakMap<NormalizedUser, string>();
   const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt, options.topicNames), topics);
-  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, sasl: options.sasl });
+  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, sasl: options.sasl, deliveryTimeoutMs: options.deliveryTimeoutMs });
   try {
     return await runProducer(
       // The run options pass through as they are; the Kafka topic names replace the canonical ones.
@@ -95,6 +99,7 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
         toMessages,
         send: (message) => producer.send(message),
         flush: () => producer.flush(),
+        kafkaHealth: () => producer.health(),
       },
     );
   } finally {

@@ -3,7 +3,7 @@ import { produce } from '../../app/produce.js';
 import { isTopicName, PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
 import { formatProgressLine, formatSummary, openAckLog, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
-import { flags as parse } from '../flags.js';
+import { flagParser, flags as parse, parseDuration } from '../flags.js';
 
 interface ProduceFlags extends GlobalOptions {
   apiUrl?: string;
@@ -20,6 +20,7 @@ interface ProduceFlags extends GlobalOptions {
   nat?: string;
   kafka?: string;
   summaryFile?: string;
+  deliveryTimeout?: number;
   ackLog?: string;
 }
 
@@ -46,6 +47,8 @@ function parseTopics(text: string | undefined): { topics?: string[]; topicNames:
     });
   return { topics, topicNames };
 }
+
+const durationFlag = (flag: string) => flagParser((text) => parseDuration(text, flag));
 
 /** Progress on one rewritten line on a terminal; a line every 5 s in a log. */
 function progressPrinter(): { print: (state: ProgressState) => void; end: () => void } {
@@ -81,11 +84,17 @@ export function produceCommand(program: Command): void {
       .option('--batch-size <n>', 'users per API request (1..5000)', parse.batchSize)
       .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
       .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)')
+      .option('--delivery-timeout <time>', 'how long Kafka may be away before the records held for it are given up on, e.g. 30s, 5m (config produce.deliveryTimeoutMs, default 2m)', durationFlag('--delivery-timeout'))
       .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow')
       .option('--ack-log <file>', 'append one JSON line per record Kafka acknowledged ({topic, partition, offset, key}), as acknowledgements arrive'),
   ).action(async (flags: ProduceFlags) => {
     const { topics, topicNames } = parseTopics(flags.topics);
-    const config = resolveConfig(flags, { topics, api: { url: flags.apiUrl }, kafka: { bootstrapServers: flags.kafka } });
+    const config = resolveConfig(flags, {
+      topics,
+      api: { url: flags.apiUrl },
+      kafka: { bootstrapServers: flags.kafka },
+      produce: { deliveryTimeoutMs: flags.deliveryTimeout },
+    });
     if (maybePrintConfig(flags, config)) return;
     if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
     const progress = progressPrinter();

@@ -5,15 +5,14 @@
 // Over 300 lines: one file per acceptance issue, its four scenarios share the consumer and log helpers.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Consumer, MessagesStreamModes, stringDeserializers, type Message } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVELOPE_SCHEMA_VERSION, parseEnvelope, TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
 import { parseInterval } from '../../../src/cli/flags.js';
 import { CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE, produceUsers, SCHEMA_VERSION_HEADER, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
 import { FaultInjector, startApiServer, type ApiServer, type FaultKind, type FaultOptions } from '../../../src/source/index.js';
+import { readTopicLogs, type TopicLog } from '../../support/kafka-log.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
 
-type StringMessage = Message<string, string, string, string>;
 type TopicMap = Record<TopicName, string>;
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
@@ -53,38 +52,8 @@ async function produce(
   return { summary, warnings };
 }
 
-interface TopicLog {
-  /** Records in the log (sum of the partitions' end offsets; the topics are new, so they start at 0). */
-  inLog: number;
-  /** Every record read back, each once, ordered by partition then offset. */
-  messages: StringMessage[];
-}
-
-/**
- * Reads every record of `topics` from the beginning. The end offsets are taken first (production has
- * finished), then the consumer reads until it has seen each offset; a redelivered record is counted
- * once (by topic/partition/offset) so the counts are about the log, not the consumer.
- */
-async function readTopics(topics: readonly string[]): Promise<Map<string, TopicLog>> {
-  const consumer = new Consumer<string, string, string, string>({
-    clientId: uniqueName('accept_verify'),
-    groupId: uniqueName('accept_verify'),
-    bootstrapBrokers: [testServices().kafkaBootstrap],
-    deserializers: stringDeserializers,
-    maxWaitTime: 500,
-  });
-  closers.push(() => consumer.close(true));
-  const ends = await consumer.listOffsets({ topics: [...topics] });
-  const inLog = new Map(topics.map((topic) => [topic, (ends.get(topic) ?? []).reduce((sum, offset) => sum + Number(offset), 0)]));
-  const total = [...inLog.values()].reduce((a, b) => a + b, 0);
-  const seen = new Map<string, StringMessage>();
-  const stream = await consumer.consume({ topics: [...topics], mode: MessagesStreamModes.EARLIEST, autocommit: false });
-  stream.on('data', (message: StringMessage) => seen.set(`${message.topic}/${message.partition}/${message.offset}`, message));
-  await eventually(() => seen.size >= total, { timeoutMs: 90_000, what: `${total} records on ${topics.join(', ')} (have ${seen.size})` });
-  await stream.close();
-  const all = [...seen.values()].sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
-  return new Map(topics.map((topic) => [topic, { inLog: inLog.get(topic) as number, messages: all.filter((m) => m.topic === topic) }]));
-}
+/** Every record of `topics` on the shared broker, read back from the beginning (see readTopicLogs). */
+const readTopics = (topics: readonly string[]): Promise<Map<string, TopicLog>> => readTopicLogs(testServices().kafkaBootstrap, topics);
 
 /** Asserts each topic holds exactly `count` records, one per user, and the same users on every topic. */
 function expectSameUsersOnEveryTopic(logs: Map<string, TopicLog>, topicNames: TopicMap, count: number): Set<string> {

@@ -1,6 +1,6 @@
 // Fakes of the @platformatic/kafka parts the producer and ensureTopics use: a broker log that hands out
 // offsets per partition, and metadata shaped like the client's.
-import type { ClusterMetadata, MessageToProduce, ProduceResult } from '@platformatic/kafka';
+import { UserError, type ClusterMetadata, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
 import { partitionForKey, type ProduceClient } from '../../../src/produce/index.js';
 
 export type ClientMessage = MessageToProduce<string, string, string, string>;
@@ -55,7 +55,8 @@ export function fakeClient(behaviour: SendBehaviour) {
     send: async ({ messages }) => {
       calls.push(messages.map((m) => ({ ...m })));
       const missing = messages.find((m) => m.topic.startsWith('missing'));
-      if (missing) throw new Error(`Unknown topic ${missing.topic}.`);
+      // The client's own error for it: a UserError, which no re-send can help.
+      if (missing) throw new UserError(`Unknown topic ${missing.topic}.`);
       for (const m of messages) seen.add(m.topic);
       return behaviour(messages, calls.length);
     },

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { MultipleErrors, NetworkError } from '@platformatic/kafka';
+import { MultipleErrors, NetworkError, UserError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
 import { KafkaProducer, partitionForKey } from '../../../src/produce/index.js';
 import { jsonMessage } from '../../../src/produce/message.js';
+import { DeliveryTimeoutError } from '../../../src/produce/outage.js';
+import { VirtualClock } from '../../support/virtual-clock.js';
 import { brokerLog, fakeClient, PARTITIONS, partitionOf } from './kafka-fakes.js';
 
 /** Partitions computed by the real Java client (kafka-clients); see scripts/java-partitions/JavaPartitions.java. */
@@ -96,30 +98,80 @@ describe('KafkaProducer', () => {
     expect(producer.stats()).toMatchObject({ accepted: 12, acknowledged: 12, failed: 0, pending: 0 });
   });
 
-  it('when every attempt fails: acknowledges the partitions that were written, fails the rest, renews the producer id before the next batch', async () => {
+  it('past the delivery timeout: acknowledges the partitions that were written, fails the rest, renews the producer id before the next batch', async () => {
     const log = brokerLog();
+    const clock = new VirtualClock();
     const keys = Array.from({ length: 12 }, (_, i) => `user-${i}`);
     const writtenPartition = partitionForKey(keys[0] as string, PARTITIONS);
+    let down = true;
     const fake = fakeClient(async (messages, call) => {
       if (call === 1) throw sendFailure(log(messages, (key) => key === `users.profile:${writtenPartition}`));
+      if (down) throw sendFailure();
       return log(messages);
     });
-    const producer = new KafkaProducer(fake.client, { ...quiet, deliveryAttempts: 1 });
+    const producer = new KafkaProducer(fake.client, { ...quiet, clock, deliveryTimeoutMs: 10_000 });
     const reports = await Promise.all([...keys.map((k) => producer.send(record(k))), producer.send(record('b', 'users.contact'))]);
+    expect(clock.now()).toBe(10_000); // given up exactly at the timeout, not before
     for (const [i, report] of reports.entries()) {
       const inWritten = i < keys.length && partitionOf({ topic: 'users.profile', key: keys[i] as string }) === writtenPartition;
       expect(report.ok, `record ${i}`).toBe(inWritten);
     }
     const failure = reports.find((r) => !r.ok);
-    expect(failure && !failure.ok && failure.error.message).toBe('Producing messages failed.');
+    expect(failure && !failure.ok && failure.error).toBeInstanceOf(DeliveryTimeoutError);
     const stats = producer.stats();
-    expect(stats.failures['users.contact']).toEqual({ count: 1, lastError: 'Producing messages failed.: Request timed out' });
+    expect(stats.failures['users.contact']?.lastError).toMatch(/^not acknowledged within the delivery timeout of 10 s .*last error: Producing messages failed.: Request timed out/);
     expect(stats).toMatchObject({ accepted: 13, pending: 0 });
     expect(stats.acknowledged + stats.failed).toBe(13);
+    expect(producer.health()).toMatchObject({ expired: stats.failed, outage: { forMs: 10_000, unreachable: true } });
     // The id is renewed before the next batch, not right away (the broker may still be down).
     expect(fake.renewals).toBe(0);
+    down = false;
     expect((await producer.send(record('c'))).ok).toBe(true);
     expect(fake.renewals).toBe(1);
+    expect(producer.health().outage).toBeUndefined();
+  });
+
+  it('rides out a 60 s outage: re-sends the same batch until Kafka is back, then what queued behind it, in order; nothing lost or renewed', async () => {
+    const log = brokerLog();
+    const clock = new VirtualClock();
+    const backAt = 60_000;
+    const outages: number[] = [];
+    const fake = fakeClient(async (messages) => {
+      if (clock.now() < backAt) throw new MultipleErrors('Producing messages failed.', [new NetworkError('Connection closed')]);
+      return log(messages);
+    });
+    const producer = new KafkaProducer(fake.client, { ...quiet, clock });
+    const first = ['a', 'b', 'c'].map((k) => producer.send(record(k)));
+    // More records arrive during the outage; the run would have paused fetching by now.
+    await clock.sleep(20_000);
+    outages.push(producer.health().outage?.forMs ?? -1);
+    const later = ['d', 'e'].map((k) => producer.send(record(k)));
+    const reports = await Promise.all([...first, ...later]);
+    expect(reports.every((r) => r.ok)).toBe(true);
+    expect(outages).toEqual([20_000]);
+    // Every attempt before the return re-sent exactly the first batch; the later records followed once it was in.
+    const batches = fake.calls.map((c) => c.map((m) => m.key).join(''));
+    expect(batches.slice(0, -2).every((b) => b === 'abc')).toBe(true);
+    expect(batches.slice(-2)).toEqual(['abc', 'de']);
+    // Back-off capped at 1 s: Kafka's return is noticed within a second.
+    expect(batches.length).toBeGreaterThan(55);
+    expect(clock.now() - backAt).toBeLessThanOrEqual(1000);
+    expect(fake.renewals).toBe(0);
+    expect(producer.health()).toEqual({ expired: 0 });
+    expect(producer.stats()).toMatchObject({ accepted: 5, acknowledged: 5, failed: 0 });
+  });
+
+  it('does not wait out the timeout for an error a re-send cannot help (a refusal for good)', async () => {
+    const clock = new VirtualClock();
+    const fake = fakeClient(async () => {
+      throw new UserError('Failed to serialize a message.');
+    });
+    const producer = new KafkaProducer(fake.client, { ...quiet, clock });
+    const report = await producer.send(record('a'));
+    expect(report).toMatchObject({ ok: false, key: 'a' });
+    expect(fake.calls).toHaveLength(1);
+    expect(clock.now()).toBe(0);
+    expect(producer.health()).toEqual({ expired: 0 });
   });
 
   it('fails records for a topic that does not exist instead of losing them', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, formatProgressLine, formatSummary, summaryHasFailures, type ProduceSummary } from '../../../src/produce/progress.js';
+import { formatElapsed, formatOutage, formatProgressLine, formatSummary, summaryHasFailures, type ProduceSummary } from '../../../src/produce/progress.js';
 
 const summary = (overrides: Partial<ProduceSummary> = {}): ProduceSummary => ({
   seed: '7',
@@ -84,5 +84,28 @@ describe('formatSummary', () => {
     expect(summaryHasFailures(summary({ failed: { 'users.profile': 1 } }))).toBe(true);
     expect(summaryHasFailures(summary({ stopReason: 'fetch-failed' }))).toBe(true);
     expect(summaryHasFailures(summary({ stopReason: 'aborted', aborted: true }))).toBe(false);
+  });
+});
+
+describe('an outage in the progress line and the summary', () => {
+  const topics = { 'users.profile': { dispatched: 1500, produced: 1000, failed: 0 }, 'users.location': { dispatched: 1234, produced: 1000, failed: 0 } };
+  const state = { elapsedMs: 30_000, fetched: 1500, invalid: 0, duplicates: 0, fetchErrors: 0, topics };
+
+  it('says who is away, for how long, what is held and that fetching waits', () => {
+    const outage = { address: '127.0.0.1:9092', forMs: 23_900, unreachable: true, lastError: 'Connection closed', fetchingPaused: true };
+    expect(formatProgressLine({ ...state, kafkaOutage: outage })).toMatch(/in flight 734 {2}failed 0 {2}Kafka at 127\.0\.0\.1:9092 unreachable for 23 s; holding 734 records; fetching paused$/);
+    expect(formatOutage({ ...outage, unreachable: false, fetchingPaused: false }, 1234)).toBe('Kafka at 127.0.0.1:9092 not acknowledging for 23 s; holding 1,234 records');
+    expect(formatProgressLine(state)).not.toMatch(/Kafka at/);
+  });
+
+  it('lists every user given up on (up to 1,000, then a count), once even when it failed on several topics', () => {
+    const ids = Array.from({ length: 1003 }, (_, i) => `id-${i}`);
+    const text = formatSummary(summary({ failed: { 'users.profile': 1003, 'users.location': 2 }, failedKeys: { 'users.profile': ids, 'users.location': ['id-0', 'id-1'] }, stopReason: 'kafka-gave-up' }));
+    expect(text).toContain('gave up on 1,003 users (1,005 records); their ids:');
+    expect(text).toContain('id-999');
+    expect(text).not.toContain('id-1000');
+    expect(text).toContain('... and 3 more (all of them in --summary-file)');
+    expect(text).toContain('Kafka stayed away past the delivery timeout');
+    expect(summaryHasFailures(summary({ stopReason: 'kafka-gave-up' }))).toBe(true);
   });
 });

@@ -1,0 +1,40 @@
+import { Consumer, MessagesStreamModes, stringDeserializers, type Message } from '@platformatic/kafka';
+import { eventually, uniqueName } from './services.js';
+
+export type StringMessage = Message<string, string, string, string>;
+
+export interface TopicLog {
+  /** Records in the log: the sum of the partitions' end offsets (for topics that start at offset 0). */
+  inLog: number;
+  /** Every record read back, each once, ordered by partition then offset. */
+  messages: StringMessage[];
+}
+
+/**
+ * Reads every record of `topics` from the beginning, once production has finished: the end offsets
+ * first, then records until each offset was seen (a redelivered record counts once, by
+ * topic/partition/offset), so what it returns is the log, not the consumer's view of it.
+ */
+export async function readTopicLogs(bootstrap: string, topics: readonly string[], { timeoutMs = 90_000 } = {}): Promise<Map<string, TopicLog>> {
+  const consumer = new Consumer<string, string, string, string>({
+    clientId: uniqueName('log_reader'),
+    groupId: uniqueName('log_reader'),
+    bootstrapBrokers: [bootstrap],
+    deserializers: stringDeserializers,
+    maxWaitTime: 500,
+  });
+  try {
+    const ends = await consumer.listOffsets({ topics: [...topics] });
+    const inLog = new Map(topics.map((topic) => [topic, (ends.get(topic) ?? []).reduce((sum, offset) => sum + Number(offset), 0)]));
+    const total = [...inLog.values()].reduce((a, b) => a + b, 0);
+    const seen = new Map<string, StringMessage>();
+    const stream = await consumer.consume({ topics: [...topics], mode: MessagesStreamModes.EARLIEST, autocommit: false });
+    stream.on('data', (message: StringMessage) => seen.set(`${message.topic}/${message.partition}/${message.offset}`, message));
+    await eventually(() => seen.size >= total, { timeoutMs, what: `${total} records on ${topics.join(', ')} (have ${seen.size})` });
+    await stream.close();
+    const all = [...seen.values()].sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+    return new Map(topics.map((topic) => [topic, { inLog: inLog.get(topic) as number, messages: all.filter((m) => m.topic === topic) }]));
+  } finally {
+    await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+  }
+}
