@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
 import { kafkaBootstrap, kafkaSasl, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
@@ -192,19 +191,3 @@ export async function stopStreaming(config: StreamlineConfig, bindings: TopicBin
 
 /** The current state of each of the pipeline's queries. */
 export const queryReports = (queries: StreamingQuery[]): Promise<QueryReport[]> => Promise.all(queries.map(queryReport));
-
-/**
- * Reports the running queries every `everyMs` until `signal` aborts or a query stops; resolves with the
- * queries that stopped (none when the signal ended the watch).
- */
-export async function watchStreaming(queries: StreamingQuery[], everyMs: number, signal: AbortSignal, onReport: (reports: QueryReport[]) => void): Promise<QueryReport[]> {
-  while (!signal.aborted) {
-    await sleep(everyMs, undefined, { signal }).catch(() => undefined);
-    if (signal.aborted) break;
-    const reports = await queryReports(queries);
-    onReport(reports);
-    const broken = reports.filter((r) => r.exception || !r.active);
-    if (broken.length) return broken;
-  }
-  return [];
-}
