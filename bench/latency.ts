@@ -3,7 +3,8 @@ import { connectMongo, startStreaming, stopStreaming } from '../src/app/streamin
 import type { Benchmark, Contender } from './harness.js';
 import { startBenchServices, type BenchServices } from './services.js';
 import { percentile } from './stats.js';
-import { benchBindings, dropDatabase, produceInto, repetitionConfig, seededUsers, startBenchApi } from './support/workload.js';
+import { dropDatabase } from '../test/support/store.js';
+import { benchBindings, produceInto, repetitionConfig, seededUsers, startBenchApi } from './support/workload.js';
 import type { ApiServer } from '../src/source/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
 

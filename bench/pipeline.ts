@@ -4,10 +4,10 @@ import { readRecord } from '../src/runtime/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
 import type { Benchmark, Contender, RunOptions } from './harness.js';
 import { startBenchServices, type BenchServices } from './services.js';
+import { dropDatabase } from '../test/support/store.js';
 import { footprintMetrics, sampleFootprint } from './support/footprint.js';
 import {
   benchBindings,
-  dropDatabase,
   phasesByQuery,
   phaseTotals,
   produceInto,

@@ -6,7 +6,8 @@ import { up } from '../src/runtime/index.js';
 import { checkDelivery, missingFromStore, positionId, type CheckResult, type StoreSnapshot } from './checker.js';
 import { buildContext } from './context.js';
 import type { Scenario, ScenarioOutcome } from './scenario.js';
-import { deleteTopics, dropDatabase, readAckLog, readStore } from './store.js';
+import { dropDatabase } from '../test/support/store.js';
+import { deleteTopics, readAckLog, readStore } from './store.js';
 
 /** Users per producer run: the quick size keeps `npm test` in budget, the full size is the acceptance run. */
 export const SUITE_USERS = { quick: 300, full: 1_000 } as const;

@@ -30,15 +30,6 @@ export async function readStore(config: StreamlineConfig, bindings: TopicBinding
   }
 }
 
-export async function dropDatabase(config: StreamlineConfig): Promise<void> {
-  const mongo = await connectMongo(config);
-  try {
-    await mongo.db(config.mongo.database).dropDatabase();
-  } finally {
-    await mongo.close();
-  }
-}
-
 /** Deletes the topics if they exist and waits until Kafka no longer lists them, so a scenario starts from empty topics. */
 export async function deleteTopics(config: StreamlineConfig, topics: string[], timeoutMs = 60_000): Promise<void> {
   const admin = new Admin({ clientId: 'streamline-faults', bootstrapBrokers: kafkaBootstrap(config).split(',') });

@@ -75,15 +75,6 @@ export function repetitionConfig(base: StreamlineConfig, label: string, stream: 
   };
 }
 
-export async function dropDatabase(config: StreamlineConfig): Promise<void> {
-  const mongo = await connectMongo(config);
-  try {
-    await mongo.db(config.mongo.database).dropDatabase();
-  } finally {
-    await mongo.close();
-  }
-}
-
 /** Upserts documents by `_id` in unordered bulks of `batchSize`, `parallel` bulks at a time. */
 export async function upsertAll(mongo: MongoClient, database: string, collection: string, docs: Document[], batchSize: number, parallel: number): Promise<void> {
   const coll = mongo.db(database).collection(collection);

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Consumer, MessagesStreamModes, stringDeserializers, type Message } from '@platformatic/kafka';
 import { inject } from 'vitest';
-import { eventually, uniqueName } from '../support/services.js';
+import { readTopicLogs } from '../support/kafka-log.js';
+import { uniqueName } from '../support/services.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -65,39 +65,10 @@ export const uniquePrefix = (label: string): string => `${uniqueName(label)}.`;
 
 /**
  * Counts the records in each topic: the end offsets (production has finished, the topics are new)
- * and, to be sure they are readable, a consumer that reads every one of them from the beginning.
+ * and, to be sure they are readable, every one of them read back from the beginning.
  * Returns distinct message keys per topic as well: one record per user.
  */
 export async function readCounts(topics: readonly string[]): Promise<Map<string, { inLog: number; read: number; keys: number }>> {
-  const consumer = new Consumer<string, string, string, string>({
-    clientId: uniqueName('airflow_verify'),
-    groupId: uniqueName('airflow_verify'),
-    bootstrapBrokers: [airflowTier().kafkaBootstrap],
-    deserializers: stringDeserializers,
-    maxWaitTime: 500,
-  });
-  try {
-    const ends = await consumer.listOffsets({ topics: [...topics] });
-    const inLog = new Map(topics.map((t) => [t, (ends.get(t) ?? []).reduce((sum, offset) => sum + Number(offset), 0)]));
-    const total = [...inLog.values()].reduce((a, b) => a + b, 0);
-    const seen = new Map<string, Message<string, string, string, string>>();
-    // On a fresh broker the group coordinator needs a moment (JoinGroup fails until it is ready).
-    const stream = await eventually(() => consumer.consume({ topics: [...topics], mode: MessagesStreamModes.EARLIEST, autocommit: false }), {
-      timeoutMs: 60_000,
-      intervalMs: 1_000,
-      what: 'the consumer group to join',
-    });
-    stream.on('data', (m: Message<string, string, string, string>) => seen.set(`${m.topic}/${m.partition}/${m.offset}`, m));
-    await eventually(() => seen.size >= total, { timeoutMs: 60_000, what: `${total} records on ${topics.join(', ')} (have ${seen.size})` });
-    await stream.close();
-    const messages = [...seen.values()];
-    return new Map(
-      topics.map((t) => {
-        const mine = messages.filter((m) => m.topic === t);
-        return [t, { inLog: inLog.get(t) ?? 0, read: mine.length, keys: new Set(mine.map((m) => m.key)).size }];
-      }),
-    );
-  } finally {
-    await consumer.close(true);
-  }
+  const logs = await readTopicLogs(airflowTier().kafkaBootstrap, topics, { timeoutMs: 60_000 });
+  return new Map([...logs].map(([topic, log]) => [topic, { inLog: log.inLog, read: log.messages.length, keys: new Set(log.messages.map((m) => m.key)).size }]));
 }

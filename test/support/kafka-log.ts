@@ -28,7 +28,12 @@ export async function readTopicLogs(bootstrap: string, topics: readonly string[]
     const inLog = new Map(topics.map((topic) => [topic, (ends.get(topic) ?? []).reduce((sum, offset) => sum + Number(offset), 0)]));
     const total = [...inLog.values()].reduce((a, b) => a + b, 0);
     const seen = new Map<string, StringMessage>();
-    const stream = await consumer.consume({ topics: [...topics], mode: MessagesStreamModes.EARLIEST, autocommit: false });
+    // On a fresh broker the group coordinator needs a moment (JoinGroup fails until it is ready).
+    const stream = await eventually(() => consumer.consume({ topics: [...topics], mode: MessagesStreamModes.EARLIEST, autocommit: false }), {
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+      what: 'the consumer group to join',
+    });
     stream.on('data', (message: StringMessage) => seen.set(`${message.topic}/${message.partition}/${message.offset}`, message));
     await eventually(() => seen.size >= total, { timeoutMs, what: `${total} records on ${topics.join(', ')} (have ${seen.size})` });
     await stream.close();
