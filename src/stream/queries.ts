@@ -16,8 +16,8 @@ export interface SourceOptions {
 export interface MongoTarget {
   uri: string;
   database: string;
-  /** Documents per bulk write (config mongo.maxBatchSize); MONGO_MAX_BATCH_SIZE when unset. */
-  maxBatchSize?: number;
+  /** Documents per bulk write (config mongo.maxBatchSize, where its default and the reason live). */
+  maxBatchSize: number;
 }
 
 /** Columns of kafkaSource(): the Kafka coordinates, the key as a string, the value as bytes and as a string. */
@@ -125,19 +125,10 @@ export function deadLetterFrame(spark: SparkSession, bindings: TopicBinding[], o
     );
 }
 
-/**
- * Operations per bulk write when the target does not say (config mongo.maxBatchSize does): the MongoDB
- * Spark connector's own default. The limit of 16 we used to force existed for a FerretDB 1.24 bug (an
- * update request held a pooled connection per matched update until it ended: more than 100 matched
- * upserts in one bulk hung); our FerretDB build fixes it (runtime/ferretdb/patches.json,
- * update-close-cursors, tested in test/integration/ferretdb-patches.test.ts), and MongoDB never needed it.
- */
-export const MONGO_MAX_BATCH_SIZE = 512;
-
 /** MongoDB Spark Connector options for an idempotent upsert by `_id`. */
 export function mongoSinkOptions(target: MongoTarget, collection: string): Record<string, string> {
   return {
-    'spark.mongodb.maxBatchSize': String(target.maxBatchSize ?? MONGO_MAX_BATCH_SIZE),
+    'spark.mongodb.maxBatchSize': String(target.maxBatchSize),
     'spark.mongodb.connection.uri': target.uri,
     'spark.mongodb.database': target.database,
     'spark.mongodb.collection': collection,
