@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** What we remember about a process we started, so `down` can stop exactly it and nothing else. */
@@ -32,10 +32,28 @@ export function kernelStartTime(pid: number): string | undefined {
   }
 }
 
+const threadState = (statFile: string): string => {
+  const stat = readFileSync(statFile, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+};
+
+/**
+ * True once every thread of the process is dead (zombie or gone). The thread-group leader of a killed
+ * JVM turns zombie within milliseconds while its other threads still tear down, and they hold the
+ * process's sockets until the last one exits: a restart that trusted the leader alone found the
+ * broker's port still bound.
+ */
 function isZombie(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    if (threadState(`/proc/${pid}/stat`) !== 'Z') return false;
+    const threads = readdirSync(`/proc/${pid}/task`);
+    return threads.every((tid) => {
+      try {
+        return ['Z', 'X'].includes(threadState(`/proc/${pid}/task/${tid}/stat`));
+      } catch {
+        return true;
+      }
+    });
   } catch {
     return false;
   }

@@ -82,9 +82,22 @@ const LEGACY_ROLES: Record<string, ServiceRole> = { spark: 'spark-driver', kafka
 const stopRank = (r: ServiceRecord) => STOP_ORDER.indexOf(r.role ?? LEGACY_ROLES[r.name] ?? 'mongo');
 
 
-async function checkPorts(spec: ServiceSpec): Promise<void> {
+const CRASHED_PORT_RELEASE_MS = 15_000;
+
+/**
+ * A service restarted after a crash may find its ports still held for a moment while the kernel tears
+ * down the dead process (a killed JVM's threads outlive its main thread): `releaseWaitMs` gives them
+ * that long before the port counts as taken by someone else.
+ */
+async function checkPorts(spec: ServiceSpec, releaseWaitMs: number): Promise<void> {
   for (const claim of spec.ports) {
-    if (!(await portFree(claim.host, claim.port))) {
+    const deadline = Date.now() + releaseWaitMs;
+    let free = await portFree(claim.host, claim.port);
+    while (!free && Date.now() < deadline) {
+      await delay(250);
+      free = await portFree(claim.host, claim.port);
+    }
+    if (!free) {
       throw new RuntimeError(
         `${spec.name}: port ${claim.port} on ${claim.host} (${claim.purpose}) is already in use`,
         `stop whatever listens there, or choose another port with ${claim.configKey} (env STREAMLINE_${claim.configKey.replace('.', '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()})`,
@@ -127,13 +140,17 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
 
   const alreadyRunning: ServiceRecord[] = [];
   const toStart: ServiceSpec[] = [];
+  const crashed = new Set<ServiceName>();
   for (const spec of specs) {
     const existing = readRecord(config, spec.name);
     if (existing && isRunning(existing)) {
       alreadyRunning.push(existing);
       emit({ type: 'already-running', service: spec.name, pid: existing.pid });
     } else {
-      if (existing) removeRecord(config, spec.name);
+      if (existing) {
+        removeRecord(config, spec.name);
+        crashed.add(spec.name);
+      }
       toStart.push(spec);
     }
   }
@@ -141,7 +158,7 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
   // Fail fast on anything we can check before spawning a JVM.
   for (const spec of toStart) {
     spec.checkArtifacts();
-    await checkPorts(spec);
+    await checkPorts(spec, crashed.has(spec.name) ? CRASHED_PORT_RELEASE_MS : 0);
   }
   checkMemoryBudget(config, toStart.map((s) => s.name));
 
