@@ -1,9 +1,9 @@
 import type { Admin } from '@platformatic/kafka';
-import { kafkaBootstrap, kafkaSasl, type StreamlineConfig } from '../config/index.js';
-import { createKafkaAdmin, systemClock, type Clock } from '../produce/index.js';
+import type { StreamlineConfig } from '../config/index.js';
+import { systemClock, type Clock } from '../produce/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { bindTopics, queryReport, type OffsetMap, type QueryReport, type TopicBinding } from '../stream/index.js';
-import { usingService } from './services.js';
+import { configuredKafkaAdmin, usingService } from './services.js';
 import { attachPipeline } from './streaming.js';
 
 /**
@@ -63,7 +63,7 @@ export async function currentLag(config: StreamlineConfig, bindings: TopicBindin
     throw new RuntimeError('no streaming pipeline is running', 'start it with `streamline stream start --detach` (or `streamline demo`)');
   }
   const reports = await Promise.all(attached.queries.map(queryReport)).finally(() => attached.spark.close());
-  const admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-lag', kafkaSasl(config));
+  const admin = configuredKafkaAdmin(config, 'streamline-lag');
   const { endOffsets } = await usingService(config, 'kafka', () => kafkaEndOffsets(admin, bindings.map((b) => b.topic))).finally(() => admin.close().catch(() => undefined));
   const lag = lagOf(reports, endOffsets);
   const stopped = lag.filter((q) => !q.active);

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
-import { kafkaBootstrap, kafkaSasl, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
-import { createKafkaAdmin, ensureTopics } from '../produce/index.js';
+import { ensureTopics } from '../produce/index.js';
 import { countDocuments, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import {
@@ -19,7 +19,7 @@ import {
   type TopicBinding,
 } from '../stream/index.js';
 import { topicSettings } from './produce.js';
-import { usingService } from './services.js';
+import { configuredKafkaAdmin, usingService } from './services.js';
 
 /** A pipeline is already running in the recorded Spark Connect session. */
 export class PipelineRunningError extends Error {
@@ -38,7 +38,7 @@ export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[])
 
 /** Topics (with the configured partitions/RF/min ISR) and collections (validators, indexes), idempotently. */
 export async function prepareStorage(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ createdTopics: string[]; storage: SetupReport }> {
-  const admin = createKafkaAdmin(kafkaBootstrap(config), undefined, kafkaSasl(config));
+  const admin = configuredKafkaAdmin(config, 'streamline-admin');
   let createdTopics: string[];
   try {
     createdTopics = (await usingService(config, 'kafka', () => ensureTopics(admin, bindings.map((b) => b.topic), topicSettings(config)))).created;

@@ -1,5 +1,6 @@
-import { kafkaBootstrap, kafkaSasl, type StreamlineConfig } from '../config/index.js';
-import { createKafkaAdmin, describeKafkaError, ensureTopics } from '../produce/index.js';
+import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
+import { configuredKafkaAdmin } from './services.js';
+import { describeKafkaError, ensureTopics } from '../produce/index.js';
 import { RuntimeError } from '../runtime/index.js';
 
 export interface TopicCheckOptions {
@@ -42,7 +43,7 @@ export async function checkTopics(config: StreamlineConfig, topics: readonly str
       `Kafka at ${bootstrap} is not reachable: ${reason}`,
       'start it (`streamline up`) or point at a running broker (--kafka host:port, env STREAMLINE_KAFKA_BOOTSTRAP_SERVERS)',
     );
-  const admin = createKafkaAdmin(bootstrap, 'streamline-topics', kafkaSasl(config));
+  const admin = configuredKafkaAdmin(config, 'streamline-topics');
   try {
     const present = await withDeadline(
       admin.listTopics().catch((error: unknown) => Promise.reject(unreachable(describeKafkaError(error)))),

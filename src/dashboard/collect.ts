@@ -2,8 +2,8 @@ import type { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import { kafkaEndOffsets } from '../app/lag.js';
 import { attachPipeline, countCollections } from '../app/streaming.js';
-import { kafkaBootstrap, kafkaSasl, mongoUri, type StreamlineConfig } from '../config/index.js';
-import { createKafkaAdmin } from '../produce/index.js';
+import { configuredKafkaAdmin } from '../app/services.js';
+import { mongoUri, type StreamlineConfig } from '../config/index.js';
 import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import { bindTopics, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
@@ -60,7 +60,7 @@ export class Collector {
   ) {
     this.bindings = bindTopics(config.topics);
     this.apiUrl = opts.apiUrl;
-    this.admin = createKafkaAdmin(kafkaBootstrap(config), 'streamline-dashboard', kafkaSasl(config));
+    this.admin = configuredKafkaAdmin(config, 'streamline-dashboard');
     const timeoutMs = Math.max(1_000, Math.min(5_000, config.dashboard.refreshMs * 2));
     this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
     const every = config.dashboard.refreshMs;
