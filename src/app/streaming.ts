@@ -163,22 +163,6 @@ export async function collectionCounts(config: StreamlineConfig, bindings: Topic
   }
 }
 
-export interface PipelineStatus {
-  session?: PipelineSession;
-  queries: QueryReport[];
-  collections: CollectionCount[];
-}
-
-export async function streamingStatus(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<PipelineStatus> {
-  const attached = await attachPipeline(config, bindings);
-  try {
-    const queries = attached ? await queryReports(attached.queries) : [];
-    return { session: attached?.session, queries, collections: await collectionCounts(config, bindings) };
-  } finally {
-    attached?.spark.close();
-  }
-}
-
 /** Stops the recorded pipeline's queries and releases its session; true if anything was running. */
 export async function stopStreaming(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<boolean> {
   const attached = await attachPipeline(config, bindings);

@@ -1,12 +1,11 @@
-import type { PipelineStatus } from '../app/streaming.js';
+import type { PipelineStatus, QueryStatus } from '../app/status.js';
 import type { RecoveryEvent } from '../app/supervise-streaming.js';
-import type { QueryReport } from '../stream/index.js';
 import { table } from './format.js';
 
 const rate = (n: number | undefined) => (n === undefined ? '-' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 const num = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US'));
 
-export function queriesTable(queries: QueryReport[]): string {
+export function queriesTable(queries: QueryStatus[]): string {
   return table(
     ['QUERY', 'STATE', 'BATCH', 'INPUT ROWS/S', 'PROCESSED ROWS/S', 'BATCH MS', 'BEHIND'],
     queries.map((q) => [
@@ -16,7 +15,7 @@ export function queriesTable(queries: QueryReport[]): string {
       rate(q.inputRowsPerSecond),
       rate(q.processedRowsPerSecond),
       num(q.batchDurationMs),
-      num(q.offsetsBehind),
+      num(q.behind),
     ]),
   );
 }
@@ -28,6 +27,7 @@ export function formatPipelineStatus(status: PipelineStatus): string {
     lines.push(`Spark Connect session ${status.session.sessionId} (started ${status.session.startedAt})`, '');
     lines.push(queriesTable(status.queries));
     for (const q of status.queries.filter((q) => q.exception)) lines.push(`  ${q.name}: ${q.exception}`);
+    if (status.kafkaError) lines.push(`  ${status.kafkaError}`);
   } else {
     lines.push('no streaming queries are running (`streamline stream start` starts them)');
   }

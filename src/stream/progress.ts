@@ -10,8 +10,6 @@ export interface QueryReport {
   inputRowsPerSecond?: number;
   processedRowsPerSecond?: number;
   batchDurationMs?: number;
-  /** Kafka records published but not yet read by this query (sum over partitions). */
-  offsetsBehind?: number;
   /** Rows written by the sink since the query started (sum of numOutputRows over recent progress). */
   rowsWritten?: number;
   exception?: string;
@@ -45,26 +43,6 @@ export function readOffsets(progress: StreamingQueryProgress): OffsetMap | undef
   return Object.keys(merged).length ? merged : undefined;
 }
 
-/** Sum over topics and partitions of (latest offset in Kafka - offset this query has read up to). */
-export function offsetsBehind(progress: StreamingQueryProgress): number | undefined {
-  let behind = 0;
-  let known = false;
-  for (const source of progress.sources) {
-    const latest = asOffsets(source.latestOffset);
-    const end = asOffsets(source.endOffset);
-    if (!latest || !end) continue;
-    for (const [topic, partitions] of Object.entries(latest)) {
-      for (const [partition, offset] of Object.entries(partitions)) {
-        const read = end[topic]?.[partition];
-        if (typeof offset !== 'number' || typeof read !== 'number') continue;
-        behind += Math.max(0, offset - read);
-        known = true;
-      }
-    }
-  }
-  return known ? behind : undefined;
-}
-
 export function reportFromProgress(name: string, id: string, active: boolean, recent: StreamingQueryProgress[]): QueryReport {
   const last = recent.at(-1);
   // The last report is often an idle trigger (0 rows); rates are more useful from the last one with data.
@@ -78,7 +56,6 @@ export function reportFromProgress(name: string, id: string, active: boolean, re
     inputRowsPerSecond: lastWithData?.inputRowsPerSecond ?? last?.inputRowsPerSecond,
     processedRowsPerSecond: lastWithData?.processedRowsPerSecond ?? last?.processedRowsPerSecond,
     batchDurationMs: lastWithData?.batchDuration ?? last?.batchDuration,
-    offsetsBehind: last ? offsetsBehind(last) : undefined,
     readOffsets: last ? readOffsets(last) : undefined,
     progressAt: last?.timestamp,
   };

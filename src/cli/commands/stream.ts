@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { PipelineRunningError, startStreaming, stopStreaming, streamingStatus } from '../../app/streaming.js';
+import { streamingStatus } from '../../app/status.js';
+import { PipelineRunningError, startStreaming, stopStreaming } from '../../app/streaming.js';
 import { superviseStreaming } from '../../app/supervise-streaming.js';
 import { describeFailure } from '../../app/recovery-policy.js';
 import { mongoUri, sparkRemote } from '../../config/index.js';

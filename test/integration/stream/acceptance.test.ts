@@ -5,7 +5,8 @@
 // queries processing while the data flows.
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitForCatchUp } from '../../../src/app/lag.js';
-import { collectionCounts, startStreaming, stopStreaming, streamingStatus } from '../../../src/app/streaming.js';
+import { streamingStatus } from '../../../src/app/status.js';
+import { collectionCounts, startStreaming, stopStreaming } from '../../../src/app/streaming.js';
 import { DEAD_LETTER_QUERY, ingestQueryName } from '../../../src/stream/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
 import { eventually } from '../../support/services.js';
@@ -55,7 +56,7 @@ describe('streaming pipeline acceptance (issue 4)', () => {
       },
       { timeoutMs: 120_000, intervalMs: 500, what: 'every ingest query reporting processedRowsPerSecond > 0' },
     );
-    log(`status during the run: ${during.status.queries.map((q) => `${q.name} ${q.processedRowsPerSecond?.toFixed(0)} rows/s batch ${q.batchId} behind ${q.offsetsBehind}`).join('; ')}`);
+    log(`status during the run: ${during.status.queries.map((q) => `${q.name} ${q.processedRowsPerSecond?.toFixed(0)} rows/s batch ${q.batchId} behind ${q.behind}`).join('; ')}`);
     expect(during.producing, 'the non-zero rates were seen while the producer was still running').toBe(true);
     expect(during.status.queries.map((q) => q.name).sort()).toEqual([...queryNames].sort());
     expect(during.status.queries.every((q) => q.active && q.exception === undefined)).toBe(true);

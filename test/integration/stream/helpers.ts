@@ -5,7 +5,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient, type Document } from 'mongodb';
 import { expect } from 'vitest';
-import { collectionCounts, stopStreaming, streamingStatus } from '../../../src/app/streaming.js';
+import { streamingStatus } from '../../../src/app/status.js';
+import { collectionCounts, stopStreaming } from '../../../src/app/streaming.js';
 import { mongoUri, type StreamlineConfig } from '../../../src/config/index.js';
 import { ISO_UTC_INSTANT_PATTERN, STORED_DOCUMENT_EXTRA_PROPERTIES, TOPIC_FIELDS, TOPIC_NAMES, TOPIC_SCHEMAS, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
 import { produceUsers, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
@@ -113,7 +114,7 @@ export async function waitForCounts(
     if (Date.now() > deadline) return now;
     if (Date.now() - since > quietMs) {
       const status = await streamingStatus(fixture.config, fixture.bindings);
-      if (status.queries.length > 0 && status.queries.every((q) => q.offsetsBehind === 0)) {
+      if (status.queries.length > 0 && status.queries.every((q) => q.behind === 0)) {
         log?.(`idle for ${quietMs} ms with every query caught up: ${key}`);
         return now;
       }

@@ -13,7 +13,7 @@ describe('lag', () => {
   });
 
   it('counts records published after the latest progress, which Spark reported as 0 behind', () => {
-    const report = { name: 'profile', id: 'p', active: true, offsetsBehind: 0, readOffsets: { 'users.profile': { '0': 10, '1': 6 } } };
+    const report = { name: 'profile', id: 'p', active: true, readOffsets: { 'users.profile': { '0': 10, '1': 6 } } };
     expect(lagOf([report], end)).toEqual([{ query: 'profile', behind: 1, active: true }]);
   });
 });

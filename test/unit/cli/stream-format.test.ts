@@ -7,7 +7,7 @@ describe('formatPipelineStatus', () => {
     const text = formatPipelineStatus({
       session: { sessionId: 's-1', remote: 'sc://x', startedAt: '2026-01-01T00:00:00.000Z', queries: [] },
       queries: [
-        { name: 'ingest_users_profile', id: 'q1', active: true, batchId: 7, inputRowsPerSecond: 1234.4, processedRowsPerSecond: 12.25, batchDurationMs: 850, offsetsBehind: 40 },
+        { name: 'ingest_users_profile', id: 'q1', active: true, batchId: 7, inputRowsPerSecond: 1234.4, processedRowsPerSecond: 12.25, batchDurationMs: 850, behind: 40 },
         { name: 'dead_letters', id: 'q2', active: false, exception: 'BOOM: broken' },
       ],
       collections: [{ collection: 'users_profile', documents: 5000 }, { collection: 'dead_letters', documents: 3 }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceProgress, StreamingQueryProgress } from '@streamline/spark-connect';
-import { offsetsBehind, reportFromProgress } from '../../../src/stream/progress.js';
+import { reportFromProgress } from '../../../src/stream/progress.js';
 
 const source = (overrides: Partial<SourceProgress> = {}): SourceProgress => ({
   description: 'KafkaV2[Subscribe[t]]',
@@ -22,53 +22,6 @@ const progress = (overrides: Partial<StreamingQueryProgress> = {}): StreamingQue
   ...overrides,
 });
 
-describe('offsetsBehind', () => {
-  it('sums latest - read over the partitions of every topic (offset maps as Spark sends them: JSON text)', () => {
-    const p = progress({
-      sources: [
-        source({
-          endOffset: JSON.stringify({ a: { '0': 100, '1': 50, '2': 7 }, b: { '0': 10 } }),
-          latestOffset: JSON.stringify({ a: { '0': 130, '1': 50, '2': 9 }, b: { '0': 15 } }),
-        }),
-      ],
-    });
-    expect(offsetsBehind(p)).toBe(30 + 0 + 2 + 5);
-  });
-
-  it('accepts already parsed offset maps and adds up several sources', () => {
-    const p = progress({
-      sources: [source({ endOffset: { a: { '0': 1 } }, latestOffset: { a: { '0': 4 } } }), source({ endOffset: { b: { '0': 0 } }, latestOffset: { b: { '0': 2 } } })],
-    });
-    expect(offsetsBehind(p)).toBe(5);
-  });
-
-  it('is 0 when the query has read everything, not undefined', () => {
-    const p = progress({ sources: [source({ endOffset: '{"a":{"0":42}}', latestOffset: '{"a":{"0":42}}' })] });
-    expect(offsetsBehind(p)).toBe(0);
-  });
-
-  it('never counts a negative lag (latest read before the end offset moved on)', () => {
-    const p = progress({ sources: [source({ endOffset: { a: { '0': 50, '1': 10 } }, latestOffset: { a: { '0': 40, '1': 12 } } })] });
-    expect(offsetsBehind(p)).toBe(2);
-  });
-
-  it('skips partitions the query has not read yet, and is undefined when nothing is comparable', () => {
-    const p = progress({ sources: [source({ endOffset: { a: { '0': 5 } }, latestOffset: { a: { '0': 8, '1': 100 }, c: { '0': 3 } } })] });
-    expect(offsetsBehind(p)).toBe(3);
-    expect(offsetsBehind(progress({ sources: [source({ endOffset: { a: { '1': 5 } }, latestOffset: { a: { '0': 8 } } })] }))).toBeUndefined();
-  });
-
-  it.each([
-    ['no sources', []],
-    ['no latest offset', [source({ endOffset: { a: { '0': 5 } } })]],
-    ['null offsets (before the first batch)', [source({ endOffset: null, latestOffset: null })]],
-    ['offsets that are not JSON', [source({ endOffset: 'nope', latestOffset: '{' })]],
-    ['non-numeric offsets', [source({ endOffset: { a: { '0': '5' } }, latestOffset: { a: { '0': '9' } } })]],
-  ])('undefined with %s', (_what, sources) => {
-    expect(offsetsBehind(progress({ sources: sources as SourceProgress[] }))).toBeUndefined();
-  });
-});
-
 describe('reportFromProgress', () => {
   it('without progress: only name, id and active', () => {
     expect(reportFromProgress('ingest_x', 'id-1', true, [])).toEqual({
@@ -80,7 +33,6 @@ describe('reportFromProgress', () => {
       inputRowsPerSecond: undefined,
       processedRowsPerSecond: undefined,
       batchDurationMs: undefined,
-      offsetsBehind: undefined,
       readOffsets: undefined,
       progressAt: undefined,
     });
@@ -105,7 +57,6 @@ describe('reportFromProgress', () => {
       inputRowsPerSecond: 480.5,
       processedRowsPerSecond: 1200,
       batchDurationMs: 416,
-      offsetsBehind: 20,
       readOffsets: { t: { '0': 500 } },
       progressAt: '2025-01-01T00:00:00.000Z',
     });
@@ -116,9 +67,9 @@ describe('reportFromProgress', () => {
     expect(report).toMatchObject({ batchId: 1, numInputRows: 0, processedRowsPerSecond: undefined, batchDurationMs: 25 });
   });
 
-  it('the lag is the last report’s, even when an earlier one had data', () => {
+  it('the read offsets are the last report’s, even when an earlier one had data', () => {
     const first = progress({ batchId: 1, numInputRows: 3, sources: [source({ endOffset: { t: { '0': 3 } }, latestOffset: { t: { '0': 10 } } })] });
     const last = progress({ batchId: 2, numInputRows: 0, sources: [source({ endOffset: { t: { '0': 10 } }, latestOffset: { t: { '0': 10 } } })] });
-    expect(reportFromProgress('q', 'id', true, [first, last]).offsetsBehind).toBe(0);
+    expect(reportFromProgress('q', 'id', true, [first, last]).readOffsets).toEqual({ t: { '0': 10 } });
   });
 });

@@ -1,0 +1,50 @@
+// `stream status`: each query's latest progress with its lag (lag.ts's one definition), and what has
+// landed in the store. Kafka not answering leaves the lag unknown but still shows the rest.
+import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
+import { describeKafkaError } from '../produce/index.js';
+import { bindTopics, type PipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { kafkaEndOffsets, lagByTopic, totalLag, type EndOffsets } from './lag.js';
+import { configuredKafkaAdmin } from './services.js';
+import { attachPipeline, collectionCounts, queryReports, type CollectionCount } from './streaming.js';
+
+export interface QueryStatus extends QueryReport {
+  /** Kafka records past what this query has read; undefined before its first progress or without Kafka. */
+  behind?: number;
+}
+
+export interface PipelineStatus {
+  session?: PipelineSession;
+  queries: QueryStatus[];
+  collections: CollectionCount[];
+  /** Why the lag is unknown: Kafka did not answer. */
+  kafkaError?: string;
+}
+
+export async function streamingStatus(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<PipelineStatus> {
+  const attached = await attachPipeline(config, bindings);
+  let reports: QueryReport[] = [];
+  try {
+    if (attached) reports = await queryReports(attached.queries);
+  } finally {
+    attached?.spark.close();
+  }
+  const kafka = reports.length ? await endOffsetsOrError(config, bindings) : {};
+  const queries = reports.map((q) => ({ ...q, behind: kafka.endOffsets ? totalLag(lagByTopic(q.readOffsets, kafka.endOffsets)) : undefined }));
+  return {
+    session: attached?.session,
+    queries,
+    collections: await collectionCounts(config, bindings),
+    ...(kafka.error ? { kafkaError: kafka.error } : {}),
+  };
+}
+
+async function endOffsetsOrError(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ endOffsets?: EndOffsets; error?: string }> {
+  const admin = configuredKafkaAdmin(config, 'streamline-status');
+  try {
+    return { endOffsets: (await kafkaEndOffsets(admin, bindings.map((b) => b.topic))).endOffsets };
+  } catch (e) {
+    return { error: `Kafka at ${kafkaBootstrap(config)} did not answer (${describeKafkaError(e)}): lag unknown` };
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
