@@ -1,7 +1,8 @@
 /**
  * The secret scan (issue 13): after a run, every record of every given Kafka topic (keys, values and
  * headers, raw bytes, from each partition's earliest offset) and every document of every collection of
- * the database (raw BSON) is searched for each secret the local API served (its `--secrets-log`).
+ * the database (raw BSON, and the decoded bytes of its `*_base64` fields) is searched for each secret the
+ * local API served (its `--secrets-log`).
  * Any hit is a leak. Matching rules: ./secret-matcher.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -120,6 +121,19 @@ async function scanKafka(bootstrap: string, topics: string[], matcher: SecretMat
   }
 }
 
+const BASE64_SUFFIX = '_base64';
+
+/**
+ * The decoded bytes of a document's `*_base64` string fields: a dead letter keeps a record that is not
+ * valid UTF-8 base64-encoded (`value_base64`), where a raw scan would not see a secret inside it.
+ */
+function base64Fields(raw: Buffer): Buffer[] {
+  if (!raw.includes(BASE64_SUFFIX, 0, 'latin1')) return [];
+  return Object.entries(BSON.deserialize(raw))
+    .filter((entry): entry is [string, string] => entry[0].endsWith(BASE64_SUFFIX) && typeof entry[1] === 'string')
+    .map(([, value]) => Buffer.from(value, 'base64'));
+}
+
 async function scanMongo(uri: string, database: string, matcher: SecretMatcher): Promise<{ hits: SecretHit[]; count: number }> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 15_000 });
   const hits: SecretHit[] = [];
@@ -131,9 +145,11 @@ async function scanMongo(uri: string, database: string, matcher: SecretMatcher):
       // raw: each document as its BSON bytes, so every string and binary value is scanned as stored.
       for await (const raw of db.collection(name).find({}, { raw: true })) {
         count += 1;
-        const found = matcher.find(raw as unknown as Buffer);
-        if (found.length === 0) continue;
-        const id = String(BSON.deserialize(raw as unknown as Buffer)._id);
+        const bytes = raw as unknown as Buffer;
+        const found = new Set(matcher.find(bytes));
+        for (const decoded of base64Fields(bytes)) for (const secret of matcher.find(decoded)) found.add(secret);
+        if (found.size === 0) continue;
+        const id = String(BSON.deserialize(bytes)._id);
         for (const secret of found) hits.push({ where: `mongo ${database}.${name} _id=${id}`, secret });
       }
     }

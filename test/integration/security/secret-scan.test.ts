@@ -77,15 +77,20 @@ describe('security checks on a pipeline run (issue 13)', () => {
     const producer = new Producer({ clientId: 'secret-plant', bootstrapBrokers: [testServices().kafkaBootstrap], serializers: stringSerializers, acks: ProduceAcks.ALL });
     cleanups.push(() => producer.close());
     await producer.send({ messages: [{ topic, key: 'planted', value: JSON.stringify({ note: `leaked ${hash} and ${password}` }) }] });
-    await eventually(async () => (await counts(fixture)).dead_letters === 1, { timeoutMs: 120_000, what: 'the planted record in dead_letters' });
+    // A record that is not valid UTF-8 is dead-lettered base64-encoded: the scan decodes it.
+    const hiddenHash = secrets.find((s) => /^[0-9a-f]{64}$/.test(s) && s !== hash) as string;
+    const rawProducer = new Producer({ clientId: 'secret-plant-raw', bootstrapBrokers: [testServices().kafkaBootstrap], acks: ProduceAcks.ALL });
+    cleanups.push(() => rawProducer.close());
+    await rawProducer.send({ messages: [{ topic, key: Buffer.from('planted-binary'), value: Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), Buffer.from(` ${hiddenHash} `)]) }] });
+    await eventually(async () => (await counts(fixture)).dead_letters === 2, { timeoutMs: 120_000, what: 'the planted records in dead_letters' });
 
     const dirty = await scan(fixture, secrets);
     log(`planted: ${dirty.hits.map((h) => `${h.where}`).join('; ')}`);
     const where = (prefix: string) => dirty.hits.filter((h) => h.where.startsWith(prefix)).map((h) => h.secret).sort();
-    expect(where(`kafka ${topic}/`)).toEqual([hash, password].sort());
-    expect(where(`mongo ${fixture.config.mongo.database}.dead_letters`)).toEqual([hash, password].sort());
-    expect(dirty.hits).toHaveLength(4);
-    expect(dirty.scanned.messages).toBe(clean.scanned.messages + 1);
+    expect(where(`kafka ${topic}/`)).toEqual([hash, password, hiddenHash].sort());
+    expect(where(`mongo ${fixture.config.mongo.database}.dead_letters`)).toEqual([hash, password, hiddenHash].sort());
+    expect(dirty.hits).toHaveLength(6);
+    expect(dirty.scanned.messages).toBe(clean.scanned.messages + 2);
   });
 
   it.each(['mask', 'hash'] as const)('PII policy %s: no raw email, phone or cell in Kafka or the store', async (pii) => {
