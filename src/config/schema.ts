@@ -164,6 +164,11 @@ export const configSchema = z
         deliveryTimeoutMs: z.number().int().min(1000).max(86_400_000),
         /** The most records held unacknowledged (the memory bound); fetching waits above it. */
         maxPendingRecords: z.number().int().min(1).max(1_000_000),
+        /**
+         * Produce requests in flight at once, each from its own idempotent producer; one key's records
+         * always share one, so they stay in order (src/produce/kafka-producer.ts).
+         */
+        inFlightRequests: z.number().int().min(1).max(16),
       })
       .strict(),
     topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),

@@ -1,21 +1,18 @@
-// Over 300 lines: the producer, its options and the client factory stay together, since the
-// delivery loop's guarantees (one request in flight, same sequence numbers on a re-send) depend on how
-// the client is configured (idempotent, acks=all, its own retries kept short).
+// The producer, its options and the client factory stay together: the delivery guarantees (one request
+// in flight per producer id, same sequence numbers on a re-send: ./delivery-lane.ts) depend on how the
+// client is configured (idempotent, acks=all, its own retries kept short).
 import type { KafkaSasl } from '../config/index.js';
 import {
   compatibilityPartitioner,
   ProduceAcks,
   Producer,
   stringSerializers,
-  type ClusterMetadata,
-  type MessageToProduce,
-  type ProduceResult,
-  type TopicWithPartitionAndOffset,
 } from '@platformatic/kafka';
 import { systemClock, type Clock } from './clock.js';
-import { asError, bootstrapList, describeKafkaError, isWorthResending, partitionForKey, producedBeforeFailure } from './kafka-common.js';
+import { DeliveryLane, type PendingRecord, type ProduceClient } from './delivery-lane.js';
+import { bootstrapList, describeKafkaError } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
-import { batchDeadline, DeliveryTimeoutError, OutageTracker, resendDelayMs, type KafkaHealth } from './outage.js';
+import { OutageTracker, resendDelayMs, type KafkaHealth } from './outage.js';
 
 /**
  * Codecs that work out of the box on Node 20: gzip is zlib, lz4 and snappy are WebAssembly inside
@@ -33,6 +30,11 @@ export interface KafkaProducerOptions {
   lingerMs?: number;
   /** Most records in one produce request. Default 2000. */
   maxBatchRecords?: number;
+  /**
+   * Produce requests in flight at once, each from its own idempotent producer (lane); records of one
+   * key always take the same lane, so they stay in order. Default 2.
+   */
+  inFlightRequests?: number;
   /**
    * The client's retries of one request on retriable errors (leader moves, a dropped connection).
    * Default 3: longer trouble is ours to ride out (deliveryTimeoutMs), and a short client loop lets
@@ -55,14 +57,7 @@ export interface KafkaProducerOptions {
   sasl?: KafkaSasl;
 }
 
-/** The part of @platformatic/kafka's Producer this module uses; a seam for unit tests. */
-export interface ProduceClient {
-  send(options: { messages: MessageToProduce<string, string, string, string>[] }): Promise<ProduceResult>;
-  /** What the last `send` learnt about the topics (`send` fetches metadata itself). */
-  readonly currentMetadata: ClusterMetadata | undefined;
-  initIdempotentProducer(options: Record<string, never>): Promise<unknown>;
-  close(): Promise<void>;
-}
+export type { ProduceClient } from './delivery-lane.js';
 
 export interface TopicFailure {
   count: number;
@@ -79,18 +74,12 @@ export interface ProducerStats {
   failures: Record<string, TopicFailure>;
 }
 
-interface PendingRecord {
-  message: OutgoingMessage;
-  /** Clock time of `send`; the delivery timeout counts from here. */
-  acceptedAt: number;
-  resolve(report: DeliveryReport): void;
-}
-
 const DEFAULTS = {
   clientId: 'streamline-producer',
   compression: 'lz4',
   lingerMs: 5,
   maxBatchRecords: 2000,
+  inFlightRequests: 2,
   retries: 3,
   retryBackoffMs: 100,
   deliveryTimeoutMs: 120_000,
@@ -114,50 +103,60 @@ export type KafkaProducerTuning = Pick<KafkaProducerOptions, 'lingerMs' | 'maxBa
  * The client does the partitioning (its Java-compatible partitioner), metadata and retries. What is
  * ours, because the client has no equivalent:
  * - per-record delivery reports (the client answers per request, with one base offset per partition);
- * - one request at a time: @platformatic/kafka 1.x reads a partition's sequence number when it builds
- *   a request and advances it only when the response arrives, so two concurrent requests to a
- *   partition carry the same sequence and the broker takes the later ones for duplicates: they
- *   "succeed" and are not written (seen on Kafka 4.1.1). Records that arrive while a request is in
- *   flight form the next batch, which is also where batching comes from under load;
+ * - one request in flight per client: @platformatic/kafka 1.x reads a partition's sequence number when
+ *   it builds a request and advances it only when the response arrives, so two concurrent requests to
+ *   a partition from one producer id carry the same sequence and the broker takes the later ones for
+ *   duplicates: they "succeed" and are not written (seen on Kafka 4.1.1). Requests overlap across
+ *   lanes instead: each lane (./delivery-lane.ts) is a client with a producer id of its own, so its
+ *   sequences are its own, and a key always maps to one lane, so each key's records stay in order
+ *   (Kafka orders per partition; Java's producer orders what one instance sends to it, ours what one
+ *   key sends, which is what a keyed consumer sees). Records that arrive while a lane's request is in
+ *   flight form its next batch, which is also where batching comes from under load;
  * - riding out an outage like Java's producer within delivery.timeout.ms: what the client gave up on
  *   (a timed-out request, which it never re-sends because the broker may have written it; a broker
  *   that is down) is sent again, the same records of the same batch, with the same producer id, so
  *   it carries the same sequence numbers (the client advances them only on success) and the broker
- *   drops a copy it already wrote. Later records wait behind it, so each partition keeps its order.
- *   Meanwhile `health()` reports the outage (the run pauses fetching on it);
+ *   drops a copy it already wrote. Later records of the lane wait behind it, so each key keeps its
+ *   order. Meanwhile `health()` reports the outage (the run pauses fetching on it);
  * - past the delivery timeout, counted from the batch's oldest record, the whole batch fails (a
  *   partial batch would carry sequence numbers the broker may already hold for other records) and
- *   the next batch first gets a new producer id: the broker may hold part of what was given up on.
+ *   the lane's next batch first gets a new producer id: the broker may hold part of what was given up on.
  */
 export class KafkaProducer {
-  readonly #client: ProduceClient;
-  readonly #lingerMs: number;
-  readonly #maxBatchRecords: number;
-  readonly #deliveryTimeoutMs: number;
-  readonly #retryBackoffMs: number;
+  readonly #lanes: DeliveryLane[];
   readonly #clock: Clock;
   readonly #outage: OutageTracker;
-  #queue: PendingRecord[] = [];
-  #inFlight: Promise<void> | undefined;
-  #lingerTimer: NodeJS.Timeout | undefined;
-  #startScheduled = false;
   #closed = false;
-  #renewProducerId = false;
   #accepted = 0;
   #acknowledged = 0;
   #failed = 0;
   readonly #failures = new Map<string, TopicFailure>();
 
-  constructor(client: ProduceClient, options: KafkaProducerTuning = {}) {
-    this.#client = client;
-    this.#lingerMs = options.lingerMs ?? DEFAULTS.lingerMs;
-    this.#maxBatchRecords = options.maxBatchRecords ?? DEFAULTS.maxBatchRecords;
-    this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULTS.deliveryTimeoutMs;
-    this.#retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
+  /** One lane per client: pass several clients to have as many requests in flight. */
+  constructor(clients: ProduceClient | readonly ProduceClient[], options: KafkaProducerTuning = {}) {
+    const maxBatchRecords = options.maxBatchRecords ?? DEFAULTS.maxBatchRecords;
+    const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULTS.deliveryTimeoutMs;
+    if (!(maxBatchRecords >= 1)) throw new RangeError(`maxBatchRecords must be >= 1, got ${maxBatchRecords}`);
+    if (!(deliveryTimeoutMs > 0)) throw new RangeError(`deliveryTimeoutMs must be > 0, got ${deliveryTimeoutMs}`);
     this.#clock = options.clock ?? systemClock;
     this.#outage = new OutageTracker(options.address ?? 'the bootstrap servers', this.#clock);
-    if (!(this.#maxBatchRecords >= 1)) throw new RangeError(`maxBatchRecords must be >= 1, got ${this.#maxBatchRecords}`);
-    if (!(this.#deliveryTimeoutMs > 0)) throw new RangeError(`deliveryTimeoutMs must be > 0, got ${this.#deliveryTimeoutMs}`);
+    const context = {
+      lingerMs: options.lingerMs ?? DEFAULTS.lingerMs,
+      maxBatchRecords,
+      deliveryTimeoutMs,
+      retryBackoffMs: options.retryBackoffMs ?? DEFAULTS.retryBackoffMs,
+      maxBackoffMs: MAX_BACKOFF_MS,
+      clock: this.#clock,
+      outage: this.#outage,
+      acknowledged: (record: PendingRecord, report: DeliveryReport) => {
+        this.#acknowledged++;
+        record.resolve(report);
+      },
+      failed: (record: PendingRecord, error: Error) => this.#fail(record, error),
+    };
+    const list = Array.isArray(clients) ? clients : [clients as ProduceClient];
+    if (list.length === 0) throw new RangeError('KafkaProducer needs at least one client');
+    this.#lanes = list.map((client) => new DeliveryLane(client, context));
   }
 
   /** Queues a record; resolves when the broker acknowledged it or it finally failed. Never rejects. */
@@ -166,25 +165,21 @@ export class KafkaProducer {
     return new Promise<DeliveryReport>((resolve) => {
       const record = { message, acceptedAt: this.#clock.now(), resolve };
       if (this.#closed) return this.#fail(record, new Error('producer is closed'));
-      this.#queue.push(record);
-      this.#schedule();
+      this.#laneOf(message.key).push(record);
     });
   }
 
   /** Resolves once every record accepted so far (and any accepted meanwhile) is acknowledged or failed. */
   async flush(): Promise<void> {
-    while (this.#queue.length > 0 || this.#inFlight) {
-      this.#startBatch();
-      await this.#inFlight;
-    }
+    while (this.#lanes.some((lane) => lane.busy)) await Promise.all(this.#lanes.map((lane) => lane.flush()));
   }
 
-  /** Flushes, then closes the connection. Records sent after close are reported as failed. */
+  /** Flushes, then closes the connections. Records sent after close are reported as failed. */
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
     this.#closed = true;
-    await this.#client.close();
+    await Promise.all(this.#lanes.map((lane) => lane.client.close()));
   }
 
   stats(): ProducerStats {
@@ -202,108 +197,8 @@ export class KafkaProducer {
     return this.#outage.health();
   }
 
-  #schedule(): void {
-    if (this.#inFlight) return; // the running batch picks the queue up when it completes
-    if (this.#queue.length >= this.#maxBatchRecords) {
-      this.#startBatch();
-    } else if (this.#lingerMs <= 0) {
-      // Still coalesce records sent in the same tick.
-      if (this.#startScheduled) return;
-      this.#startScheduled = true;
-      queueMicrotask(() => {
-        this.#startScheduled = false;
-        this.#startBatch();
-      });
-    } else {
-      this.#lingerTimer ??= setTimeout(() => {
-        this.#lingerTimer = undefined;
-        this.#startBatch();
-      }, this.#lingerMs);
-    }
-  }
-
-  #startBatch(): void {
-    clearTimeout(this.#lingerTimer);
-    this.#lingerTimer = undefined;
-    if (this.#inFlight || this.#queue.length === 0) return;
-    const batch = this.#queue.splice(0, this.#maxBatchRecords);
-    this.#inFlight = this.#deliver(batch).finally(() => {
-      this.#inFlight = undefined;
-      // Records that queued up behind this batch go out now: they have already waited a round trip.
-      if (this.#queue.length > 0) this.#startBatch();
-    });
-  }
-
-  /**
-   * Sends one batch until every record is acknowledged, the error cannot be helped by sending again,
-   * or the batch's delivery timeout passed; settles every record. Never throws.
-   */
-  async #deliver(batch: PendingRecord[]): Promise<void> {
-    const deadline = batchDeadline(batch.map((r) => r.acceptedAt), this.#deliveryTimeoutMs);
-    let remaining = batch;
-    let failure: Error | undefined;
-    for (let attempt = 1; remaining.length > 0; attempt++) {
-      try {
-        if (this.#renewProducerId) {
-          await this.#client.initIdempotentProducer({});
-          this.#renewProducerId = false;
-        }
-        const result = await this.#client.send({ messages: remaining.map(toClientMessage) });
-        this.#acknowledge(remaining, result.offsets ?? []);
-        remaining = [];
-      } catch (error) {
-        // Partitions on brokers that did answer were written; only the rest is sent again.
-        remaining = this.#acknowledge(remaining, producedBeforeFailure(error)?.offsets ?? [], { onlyListed: true });
-        if (remaining.length === 0) break;
-        if (!isWorthResending(error)) {
-          failure = asError(error);
-          break;
-        }
-        this.#outage.failed(error);
-        const left = deadline - this.#clock.now();
-        if (left <= 0) {
-          failure = new DeliveryTimeoutError(this.#deliveryTimeoutMs, asError(error));
-          break;
-        }
-        await this.#clock.sleep(Math.min(resendDelayMs(this.#retryBackoffMs, attempt, MAX_BACKOFF_MS), left));
-      }
-    }
-    if (remaining.length === 0) return;
-    for (const record of remaining) this.#fail(record, failure as Error);
-    if (failure instanceof DeliveryTimeoutError) this.#outage.expired(remaining.length);
-    this.#renewProducerId = true;
-  }
-
-  /**
-   * Resolves the records whose partition appears in `offsets` (each gets base offset + its index
-   * within the partition) and returns the others; without `onlyListed` every record counts as written.
-   */
-  #acknowledge(records: PendingRecord[], offsets: TopicWithPartitionAndOffset[], { onlyListed = false } = {}): PendingRecord[] {
-    const baseOffsets = new Map(offsets.map((o) => [`${o.topic}:${o.partition}`, o.offset]));
-    const indexInPartition = new Map<string, number>();
-    const rest: PendingRecord[] = [];
-    for (const record of records) {
-      const { topic, key } = record.message;
-      const partition = this.#partitionOf(record.message);
-      const partitionKey = `${topic}:${partition}`;
-      const base = baseOffsets.get(partitionKey);
-      if (base === undefined && onlyListed) {
-        rest.push(record);
-        continue;
-      }
-      const index = indexInPartition.get(partitionKey) ?? 0;
-      indexInPartition.set(partitionKey, index + 1);
-      this.#acknowledged++;
-      this.#outage.acknowledged();
-      record.resolve({ ok: true, topic, key, partition: partition ?? -1, offset: base === undefined ? -1n : base + BigInt(index) });
-    }
-    return rest;
-  }
-
-  /** Where the client's partitioner put this record, from the partition count `send` looked up. */
-  #partitionOf(message: OutgoingMessage): number | undefined {
-    const partitions = this.#client.currentMetadata?.topics.get(message.topic)?.partitionsCount;
-    return partitions ? partitionForKey(message.key, partitions) : undefined;
+  #laneOf(key: string): DeliveryLane {
+    return this.#lanes.length === 1 ? (this.#lanes[0] as DeliveryLane) : (this.#lanes[laneIndex(key, this.#lanes.length)] as DeliveryLane);
   }
 
   #fail(record: PendingRecord, error: Error): void {
@@ -314,15 +209,19 @@ export class KafkaProducer {
   }
 }
 
-function toClientMessage({ message }: PendingRecord): MessageToProduce<string, string, string, string> {
-  const { topic, key, value, headers } = message;
-  return { topic, key, value, headers: { ...headers } };
+/** A key's lane: FNV-1a of its UTF-16 code units, stable for the life of the producer. */
+export function laneIndex(key: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
 }
 
 /** A connected-on-first-use producer: idempotent, acks=all, compressed, retried, batched, Java-compatible keys. */
 export function createKafkaProducer(options: KafkaProducerOptions): KafkaProducer {
   const retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
-  const client = new Producer<string, string, string, string>({
+  const lanes = options.inFlightRequests ?? DEFAULTS.inFlightRequests;
+  if (!(Number.isInteger(lanes) && lanes >= 1)) throw new RangeError(`inFlightRequests must be a whole number >= 1, got ${lanes}`);
+  const newClient = () => new Producer<string, string, string, string>({
     clientId: options.clientId ?? DEFAULTS.clientId,
     bootstrapBrokers: bootstrapList(options.bootstrapServers),
     ...(options.sasl ? { sasl: options.sasl } : {}),
@@ -338,5 +237,5 @@ export function createKafkaProducer(options: KafkaProducerOptions): KafkaProduce
     connectTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     autocreateTopics: false,
   });
-  return new KafkaProducer(client, { ...options, address: bootstrapList(options.bootstrapServers).join(',') });
+  return new KafkaProducer(Array.from({ length: lanes }, newClient), { ...options, address: bootstrapList(options.bootstrapServers).join(',') });
 }

@@ -30,6 +30,8 @@ export interface ProduceUsersOptions extends ProduceRunOptions {
   deliveryTimeoutMs?: number;
   /** The most records held unacknowledged (fetching waits above it). Default 10000. */
   maxPendingRecords?: number;
+  /** Produce requests in flight at once (one idempotent producer each). Default 2. */
+  inFlightRequests?: number;
 }
 
 /** Where a record came from, in the envelope: the API's host, so local and real runs are told apart. */
@@ -83,7 +85,7 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
 
   const fetchedAt = new WeakMap<NormalizedUser, string>();
   const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt, options.topicNames), topics);
-  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, sasl: options.sasl, deliveryTimeoutMs: options.deliveryTimeoutMs });
+  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, sasl: options.sasl, deliveryTimeoutMs: options.deliveryTimeoutMs, inFlightRequests: options.inFlightRequests });
   try {
     return await runProducer(
       // The run options pass through as they are; the Kafka topic names replace the canonical ones.

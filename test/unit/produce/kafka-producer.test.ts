@@ -71,6 +71,31 @@ describe('KafkaProducer', () => {
     expect(fake.calls.map((c) => c.map((m) => m.key))).toEqual([['first'], ['x', 'y', 'z']]);
   });
 
+  it('with several clients (lanes) requests overlap, each key keeps to one lane, and its records stay in order', async () => {
+    const log = brokerLog();
+    const releases: Array<() => void> = [];
+    const lane = () =>
+      fakeClient(async (messages) => {
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return log(messages);
+      });
+    const lanes = [lane(), lane()];
+    const producer = new KafkaProducer(lanes.map((l) => l.client), quiet);
+    const sends = uuids.flatMap((k) => [producer.send(record(k)), producer.send(record(k))]);
+    await new Promise((r) => setImmediate(r));
+    // Both lanes have a request in flight at once.
+    expect(releases).toHaveLength(2);
+    expect(lanes.map((l) => l.calls.length)).toEqual([1, 1]);
+    releases.splice(0).forEach((release) => release());
+    const reports = await Promise.all(sends);
+    for (const key of uuids) {
+      expect(lanes.filter((l) => l.calls.flat().some((m) => m.key === key)), key).toHaveLength(1);
+      const [first, second] = reports.filter((r) => r.key === key);
+      expect(first?.ok && second?.ok && first.partition === second.partition && first.offset < second.offset, key).toBe(true);
+    }
+    expect(producer.stats()).toMatchObject({ accepted: 16, acknowledged: 16, failed: 0, pending: 0 });
+  });
+
   it('splits a large backlog into batches of maxBatchRecords', async () => {
     const log = brokerLog();
     const fake = fakeClient(async (messages) => log(messages));
