@@ -24,6 +24,11 @@ export const when = (condition: Column, value: ColumnOrValue): Column => Column.
  */
 export const from_json = (x: ColumnOrName, schema: DataType): Column => Column.fn('from_json', c(x), Column.lit(schema.toDDL()));
 export const to_json = (x: ColumnOrName): Column => Column.fn('to_json', c(x));
+/**
+ * The keys of the outermost JSON object; NULL for invalid JSON and for JSON that is not an object.
+ * Skips over the values, so it costs far less than parsing them.
+ */
+export const json_object_keys = (x: ColumnOrName): Column => Column.fn('json_object_keys', c(x));
 /** `named_struct('a', colA, 'b', colB)` from an object of fields. */
 export const named_struct = (fields: Record<string, ColumnOrValue>): Column =>
   Column.fn('named_struct', ...Object.entries(fields).flatMap(([k, v]) => [Column.lit(k), Column.of(v)]));
