@@ -1,12 +1,13 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db, MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import { topicSettings } from '../src/app/produce.js';
 import { connectMongo, startStreaming, stopStreaming } from '../src/app/streaming.js';
 import { kafkaBootstrap, type StreamlineConfig } from '../src/config/index.js';
 import { produceUsers } from '../src/produce/index.js';
 import { startApiServer } from '../src/source/index.js';
+import { storedCounts } from '../src/sink/index.js';
 import { bindTopics, type TopicBinding } from '../src/stream/index.js';
 import type { Benchmark, Contender, RunOptions, Sample } from './harness.js';
 import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect.js';
@@ -35,17 +36,6 @@ interface Env {
 const OURS = 'streamline streaming queries';
 const THEIRS = 'Kafka Connect MongoDB sink';
 
-/**
- * Documents in a collection by the store's own statistics (`collStats`, a page count on FerretDB's
- * SQLite): a `count` or `countDocuments` makes FerretDB decode every document, and polling that every
- * half second took more of the store's CPU than the writes being timed (both contenders ran at about
- * half the speed they reach unobserved). The figure is confirmed by an exact count at the end.
- */
-async function storedDocuments(db: Db, collection: string): Promise<number> {
-  const stats = await db.command({ collStats: collection }).catch(() => ({ count: 0 }));
-  return Number(stats.count ?? 0);
-}
-
 /** Polls until every collection holds `target` documents; the time it first saw them all, or throws at the deadline. */
 async function waitForDocuments(env: Env, database: string, signal: AbortSignal, failed?: () => string | undefined): Promise<number> {
   const db = env.mongo.db(database);
@@ -54,7 +44,10 @@ async function waitForDocuments(env: Env, database: string, signal: AbortSignal,
   let exactAt = Date.now();
   for (;;) {
     signal.throwIfAborted();
-    counts = await Promise.all(env.bindings.map((b) => storedDocuments(db, b.collection)));
+    // The store's statistics (storedCounts): a `countDocuments` every half second made FerretDB decode
+    // every document and took more of its CPU than the writes being timed.
+    const stats = await storedCounts(db, env.bindings.map((b) => b.collection));
+    counts = env.bindings.map((b) => stats[b.collection] ?? 0);
     const seenAt = Date.now();
     // Exact when the statistics say done, and every 15 s in case they undercount.
     if (counts.every((c) => c >= env.users) || seenAt - exactAt > 15_000) {

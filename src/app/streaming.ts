@@ -3,7 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
 import { ensureTopics } from '../produce/index.js';
-import { countDocuments, ensureCollections, pipelinePlan, type SetupReport } from '../sink/index.js';
+import { ensureCollections, storedCounts, pipelinePlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import {
   bindTopics,
@@ -148,9 +148,9 @@ export interface CollectionCount {
   documents: number;
 }
 
-/** Document counts of the pipeline's collections and dead letters, on an open connection. */
+/** Document counts of the pipeline's collections and dead letters (the store's statistics), on an open connection. */
 export async function countCollections(db: Db, bindings: TopicBinding[]): Promise<CollectionCount[]> {
-  const counts = await countDocuments(db, bindings.map((b) => b.collection));
+  const counts = await storedCounts(db, bindings.map((b) => b.collection));
   return Object.entries(counts).map(([collection, documents]) => ({ collection, documents }));
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import { MongoServerError, type Db } from 'mongodb';
 import { DEAD_LETTERS } from './collections.js';
 
 /**
@@ -13,4 +13,28 @@ export async function countDocuments(db: Db, collections: readonly string[], sin
   };
   const names = [...collections, DEAD_LETTERS];
   return Object.fromEntries(await Promise.all(names.map(async (c) => [c, await db.collection(c).countDocuments(filter(c))] as const)));
+}
+
+/**
+ * Documents per collection, plus the dead letters, from the store's own statistics (`$collStats`
+ * count), for whoever asks often (the dashboard every refresh, `stream status`, pollers): on FerretDB
+ * `countDocuments` decodes every document (0.8 s of the store's CPU for 10,000; collStats: 40 ms),
+ * on MongoDB it scans where the statistics are kept up to date. A collection not created yet counts 0.
+ */
+export async function storedCounts(db: Db, collections: readonly string[]): Promise<Record<string, number>> {
+  const names = [...collections, DEAD_LETTERS];
+  return Object.fromEntries(await Promise.all(names.map(async (c) => [c, await statisticsCount(db, c)] as const)));
+}
+
+const NAMESPACE_NOT_FOUND = 26;
+
+async function statisticsCount(db: Db, collection: string): Promise<number> {
+  try {
+    // One row per shard on a sharded cluster, one otherwise.
+    const rows = await db.collection(collection).aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray();
+    return rows.reduce((sum, row) => sum + Number(row.count ?? 0), 0);
+  } catch (e) {
+    if (e instanceof MongoServerError && e.code === NAMESPACE_NOT_FOUND) return 0;
+    throw e;
+  }
 }
