@@ -12,6 +12,8 @@ export interface ProduceClient {
   send(options: { messages: MessageToProduce<string, string, string, string>[] }): Promise<ProduceResult>;
   /** What the last `send` learnt about the topics (`send` fetches metadata itself). */
   readonly currentMetadata: ClusterMetadata | undefined;
+  /** The topics' layout, asked of the brokers (routing a topic's partitions to lanes needs their count). */
+  metadata(options: { topics: string[] }): Promise<ClusterMetadata>;
   initIdempotentProducer(options: Record<string, never>): Promise<unknown>;
   close(): Promise<void>;
 }

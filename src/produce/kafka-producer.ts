@@ -10,7 +10,7 @@ import {
 } from '@platformatic/kafka';
 import { systemClock, type Clock } from './clock.js';
 import { DeliveryLane, type PendingRecord, type ProduceClient } from './delivery-lane.js';
-import { bootstrapList, describeKafkaError } from './kafka-common.js';
+import { bootstrapList, describeKafkaError, partitionForKey } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import { OutageTracker, resendDelayMs, type KafkaHealth } from './outage.js';
 
@@ -31,8 +31,8 @@ export interface KafkaProducerOptions {
   /** Most records in one produce request. Default 2000. */
   maxBatchRecords?: number;
   /**
-   * Produce requests in flight at once, each from its own idempotent producer (lane); records of one
-   * key always take the same lane, so they stay in order. Default 2.
+   * Produce requests in flight at once, each from its own idempotent producer (lane); each partition
+   * is sent to by one lane, so its records stay in order. Default 2.
    */
   inFlightRequests?: number;
   /**
@@ -116,8 +116,8 @@ export type KafkaProducerTuning = Pick<KafkaProducerOptions, 'lingerMs' | 'maxBa
  *   (a timed-out request, which it never re-sends because the broker may have written it; a broker
  *   that is down) is sent again, the same records of the same batch, with the same producer id, so
  *   it carries the same sequence numbers (the client advances them only on success) and the broker
- *   drops a copy it already wrote. Later records of the lane wait behind it, so each key keeps its
- *   order. Meanwhile `health()` reports the outage (the run pauses fetching on it);
+ *   drops a copy it already wrote. Later records of the lane wait behind it, so each partition keeps
+ *   its order. Meanwhile `health()` reports the outage (the run pauses fetching on it);
  * - past the delivery timeout, counted from the batch's oldest record, the whole batch fails (a
  *   partial batch would carry sequence numbers the broker may already hold for other records) and
  *   the lane's next batch first gets a new producer id: the broker may hold part of what was given up on.
@@ -131,6 +131,11 @@ export class KafkaProducer {
   #acknowledged = 0;
   #failed = 0;
   readonly #failures = new Map<string, TopicFailure>();
+  /** Partition count per topic, once known; 0 = unknown for good: the topic keeps to the first lane. */
+  readonly #partitions = new Map<string, number>();
+  /** Records of topics whose partition count is being looked up, in the order they were sent. */
+  readonly #awaitingLayout = new Map<string, PendingRecord[]>();
+  readonly #lookups = new Set<Promise<void>>();
 
   /** One lane per client: pass several clients to have as many requests in flight. */
   constructor(clients: ProduceClient | readonly ProduceClient[], options: KafkaProducerTuning = {}) {
@@ -165,13 +170,16 @@ export class KafkaProducer {
     return new Promise<DeliveryReport>((resolve) => {
       const record = { message, acceptedAt: this.#clock.now(), resolve };
       if (this.#closed) return this.#fail(record, new Error('producer is closed'));
-      this.#laneOf(message.key).push(record);
+      this.#route(record);
     });
   }
 
   /** Resolves once every record accepted so far (and any accepted meanwhile) is acknowledged or failed. */
   async flush(): Promise<void> {
-    while (this.#lanes.some((lane) => lane.busy)) await Promise.all(this.#lanes.map((lane) => lane.flush()));
+    while (this.#lookups.size > 0 || this.#lanes.some((lane) => lane.busy)) {
+      await Promise.all([...this.#lookups]);
+      await Promise.all(this.#lanes.map((lane) => lane.flush()));
+    }
   }
 
   /** Flushes, then closes the connections. Records sent after close are reported as failed. */
@@ -197,8 +205,29 @@ export class KafkaProducer {
     return this.#outage.health();
   }
 
-  #laneOf(key: string): DeliveryLane {
-    return this.#lanes.length === 1 ? (this.#lanes[0] as DeliveryLane) : (this.#lanes[laneIndex(key, this.#lanes.length)] as DeliveryLane);
+  /** Each partition of a topic belongs to one lane; until the topic's partition count is known its records wait. */
+  #route(record: PendingRecord): void {
+    const first = this.#lanes[0] as DeliveryLane;
+    if (this.#lanes.length === 1) return first.push(record);
+    const { topic, key } = record.message;
+    const partitions = this.#partitions.get(topic);
+    if (partitions === 0) return first.push(record);
+    if (partitions !== undefined) return (this.#lanes[laneIndex(topic, partitionForKey(key, partitions), this.#lanes.length)] as DeliveryLane).push(record);
+    const waiting = this.#awaitingLayout.get(topic);
+    if (waiting) return void waiting.push(record);
+    this.#awaitingLayout.set(topic, [record]);
+    const lookup = this.#lookUpPartitions(topic).finally(() => this.#lookups.delete(lookup));
+    this.#lookups.add(lookup);
+  }
+
+  async #lookUpPartitions(topic: string): Promise<void> {
+    // A topic whose layout cannot be had now (it does not exist, Kafka is away) is sent by the first lane
+    // alone for the rest of the run: its records stay in order, and that lane reports what goes wrong.
+    const metadata = await (this.#lanes[0] as DeliveryLane).client.metadata({ topics: [topic] }).catch(() => undefined);
+    this.#partitions.set(topic, metadata?.topics.get(topic)?.partitionsCount ?? 0);
+    const waiting = this.#awaitingLayout.get(topic) ?? [];
+    this.#awaitingLayout.delete(topic);
+    for (const record of waiting) this.#route(record);
   }
 
   #fail(record: PendingRecord, error: Error): void {
@@ -209,11 +238,11 @@ export class KafkaProducer {
   }
 }
 
-/** A key's lane: FNV-1a of its UTF-16 code units, stable for the life of the producer. */
-export function laneIndex(key: string, lanes: number): number {
+/** The lane a topic's partition belongs to: consecutive partitions on consecutive lanes, from a per-topic start. */
+export function laneIndex(topic: string, partition: number, lanes: number): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % lanes;
+  for (let i = 0; i < topic.length; i++) hash = Math.imul(hash ^ topic.charCodeAt(i), 0x01000193);
+  return ((hash >>> 0) + partition) % lanes;
 }
 
 /** A connected-on-first-use producer: idempotent, acks=all, compressed, retried, batched, Java-compatible keys. */

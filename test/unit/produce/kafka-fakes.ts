@@ -60,6 +60,11 @@ export function fakeClient(behaviour: SendBehaviour) {
       for (const m of messages) seen.add(m.topic);
       return behaviour(messages, calls.length);
     },
+    metadata: async ({ topics }) => {
+      const missing = topics.find((t) => t.startsWith('missing'));
+      if (missing) throw new UserError(`Unknown topic ${missing}.`);
+      return metadataFor(Object.fromEntries(topics.map((t) => [t, PARTITIONS])));
+    },
     get currentMetadata() {
       return metadataFor(Object.fromEntries([...seen].map((t) => [t, PARTITIONS])));
     },
