@@ -136,7 +136,7 @@ const bench: Benchmark<Env> = {
     };
     return [pipeline, ceiling];
   },
-  ratios: [['pipeline', 'store-ceiling']],
+  ratios: [['pipeline', 'store-ceiling', 0.9]],
 };
 
 export default bench;

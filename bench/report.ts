@@ -47,6 +47,11 @@ export function ratioLabel(r: BenchReport['ratios'][number]): string {
   return `${r.numerator} / ${r.denominator}`;
 }
 
+/** A warning when the machine had more runnable work than cores before the run (other jobs competing). */
+export function loadNote(m: { cpus: number; loadBefore: number }): string {
+  return m.loadBefore > m.cpus ? ' (busier than its cores before the run: other jobs competed; trust the ratios, not the absolute figures)' : '';
+}
+
 function benchmarkSection(report: BenchReport): string[] {
   const m = report.machine;
   const header = ['contender', ...report.metrics.map((x) => `${x.name} (${x.unit})`)];
@@ -59,7 +64,7 @@ function benchmarkSection(report: BenchReport): string[] {
     '',
     `- command: \`${report.command}\``,
     `- date: ${report.startedAt} .. ${report.finishedAt}; commit ${m.commit}`,
-    `- machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; 1-minute load ${m.loadBefore.toFixed(1)} before, ${m.loadAfter?.toFixed(1) ?? '?'} after (shared machine: other checkouts were running their suites)`,
+    `- machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; 1-minute load ${m.loadBefore.toFixed(1)} before, ${m.loadAfter?.toFixed(1) ?? '?'} after${loadNote(m)}`,
     `- median (min..max) of ${report.options.repetitions} repetition(s) after ${report.options.warmups} warm-up(s), contenders alternated every round`,
     '',
     `| ${header.join(' | ')} |`,

@@ -27,22 +27,26 @@ export async function startBenchServices(name: string, opts: { cluster?: boolean
   await down(config);
   rmSync(config.stateDir, { recursive: true, force: true });
   const t0 = Date.now();
-  // One service at a time, each with up to three attempts: on a shared, overloaded machine a JVM can
-  // miss the runtime's start timeout (seen: Spark at a load of 40 on 2 cores), and `up` stops every
-  // service it started when one fails, so starting them together would start them all again.
+  // One role at a time (the brokers of a cluster together: one alone has no quorum and never gets
+  // ready), each with up to three attempts: on a shared, overloaded machine a JVM can miss the runtime's
+  // start timeout (seen: Spark at a load of 40 on 2 cores), and `up` stops every service it started
+  // when one fails, so starting everything together would start it all again.
   const specs = localServices(config).filter((s) => !opts.only || opts.only.includes(s.name));
-  for (const { name, ports } of specs) {
+  const roles = [...new Set(specs.map((s) => s.role))];
+  for (const role of roles) {
+    const group = specs.filter((s) => s.role === role);
+    const names = group.map((s) => s.name);
     for (let attempt = 1; ; attempt++) {
       try {
-        await up(config, { only: [name], onEvent: (e) => e.type === 'ready' && opts.log(`${e.service} ready after ${e.elapsedMs} ms`) });
+        await up(config, { only: names, onEvent: (e) => e.type === 'ready' && opts.log(`${e.service} ready after ${e.elapsedMs} ms`) });
         break;
       } catch (e) {
         if (attempt >= 3) {
           await down(config);
           throw e;
         }
-        opts.log(`${name} did not start (attempt ${attempt} of 3): ${(e as Error).message}; trying again`);
-        await portsFree(ports, 60_000);
+        opts.log(`${names.join(', ')} did not start (attempt ${attempt} of 3): ${(e as Error).message}; trying again`);
+        await portsFree(group.flatMap((s) => s.ports), 60_000);
       }
     }
   }
