@@ -47,9 +47,12 @@ export function ratioLabel(r: BenchReport['ratios'][number]): string {
   return `${r.numerator} / ${r.denominator}`;
 }
 
-/** A warning when the machine had more runnable work than cores before the run (other jobs competing). */
+/**
+ * A warning when the machine had far more runnable work than cores before the run: other jobs competed.
+ * (A load of about the core count is the previous benchmark's tail: the 1-minute average decays slowly.)
+ */
 export function loadNote(m: { cpus: number; loadBefore: number }): string {
-  return m.loadBefore > m.cpus ? ' (busier than its cores before the run: other jobs competed; trust the ratios, not the absolute figures)' : '';
+  return m.loadBefore > 2 * m.cpus ? ' (a load of more than twice its cores before the run: other jobs competed; trust the ratios, not the absolute figures)' : '';
 }
 
 function benchmarkSection(report: BenchReport): string[] {
