@@ -11,8 +11,12 @@ export async function countDocuments(db: Db, collections: readonly string[], sin
     if (!since) return {};
     return collection === DEAD_LETTERS ? { failed_at: { $gte: since } } : { produced_at: { $gte: since.toISOString() } };
   };
-  const names = [...collections, DEAD_LETTERS];
-  return Object.fromEntries(await Promise.all(names.map(async (c) => [c, await db.collection(c).countDocuments(filter(c))] as const)));
+  return perCollection(collections, (c) => db.collection(c).countDocuments(filter(c)));
+}
+
+/** `count` of each collection and of the dead letters, asked at once. */
+async function perCollection(collections: readonly string[], count: (collection: string) => Promise<number>): Promise<Record<string, number>> {
+  return Object.fromEntries(await Promise.all([...collections, DEAD_LETTERS].map(async (c) => [c, await count(c)] as const)));
 }
 
 /**
@@ -22,8 +26,7 @@ export async function countDocuments(db: Db, collections: readonly string[], sin
  * on MongoDB it scans where the statistics are kept up to date. A collection not created yet counts 0.
  */
 export async function storedCounts(db: Db, collections: readonly string[]): Promise<Record<string, number>> {
-  const names = [...collections, DEAD_LETTERS];
-  return Object.fromEntries(await Promise.all(names.map(async (c) => [c, await statisticsCount(db, c)] as const)));
+  return perCollection(collections, (c) => statisticsCount(db, c));
 }
 
 const NAMESPACE_NOT_FOUND = 26;
