@@ -22,6 +22,8 @@ export interface PendingRecord {
   message: OutgoingMessage;
   /** Clock time of `send`; the delivery timeout counts from here. */
   acceptedAt: number;
+  /** Set when routed, from the topic's partition count; otherwise the client's partitioner chooses. */
+  partition?: number;
   resolve(report: DeliveryReport): void;
 }
 
@@ -153,7 +155,7 @@ export class DeliveryLane {
     const rest: PendingRecord[] = [];
     for (const record of records) {
       const { topic, key } = record.message;
-      const partition = this.#partitionOf(record.message);
+      const partition = record.partition ?? this.#partitionOf(record.message);
       const partitionKey = `${topic}:${partition}`;
       const base = baseOffsets.get(partitionKey);
       if (base === undefined && onlyListed) {
@@ -175,7 +177,7 @@ export class DeliveryLane {
   }
 }
 
-function toClientMessage({ message }: PendingRecord): MessageToProduce<string, string, string, string> {
+function toClientMessage({ message, partition }: PendingRecord): MessageToProduce<string, string, string, string> {
   const { topic, key, value, headers } = message;
-  return { topic, key, value, headers: { ...headers } };
+  return partition === undefined ? { topic, key, value, headers } : { topic, key, value, headers, partition };
 }

@@ -2,15 +2,10 @@
 // in flight per producer id, same sequence numbers on a re-send: ./delivery-lane.ts) depend on how the
 // client is configured (idempotent, acks=all, its own retries kept short).
 import type { KafkaSasl } from '../config/index.js';
-import {
-  compatibilityPartitioner,
-  ProduceAcks,
-  Producer,
-  stringSerializers,
-} from '@platformatic/kafka';
+import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { systemClock, type Clock } from './clock.js';
 import { DeliveryLane, type PendingRecord, type ProduceClient } from './delivery-lane.js';
-import { bootstrapList, describeKafkaError, partitionForKey } from './kafka-common.js';
+import { bootstrapList, describeKafkaError, javaCompatiblePartitioner, partitionForKey } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import { OutageTracker, resendDelayMs, type KafkaHealth } from './outage.js';
 
@@ -205,14 +200,18 @@ export class KafkaProducer {
     return this.#outage.health();
   }
 
-  /** Each partition of a topic belongs to one lane; until the topic's partition count is known its records wait. */
+  /**
+   * Each record gets its partition here, once (the lane and the client use it as is), and goes to the
+   * lane that partition belongs to; until the topic's partition count is known its records wait.
+   */
   #route(record: PendingRecord): void {
-    const first = this.#lanes[0] as DeliveryLane;
-    if (this.#lanes.length === 1) return first.push(record);
     const { topic, key } = record.message;
     const partitions = this.#partitions.get(topic);
-    if (partitions === 0) return first.push(record);
-    if (partitions !== undefined) return (this.#lanes[laneIndex(topic, partitionForKey(key, partitions), this.#lanes.length)] as DeliveryLane).push(record);
+    if (partitions === 0) return (this.#lanes[0] as DeliveryLane).push(record);
+    if (partitions !== undefined) {
+      record.partition = partitionForKey(key, partitions);
+      return (this.#lanes[laneIndex(topic, record.partition, this.#lanes.length)] as DeliveryLane).push(record);
+    }
     const waiting = this.#awaitingLayout.get(topic);
     if (waiting) return void waiting.push(record);
     this.#awaitingLayout.set(topic, [record]);
@@ -222,7 +221,8 @@ export class KafkaProducer {
 
   async #lookUpPartitions(topic: string): Promise<void> {
     // A topic whose layout cannot be had now (it does not exist, Kafka is away) is sent by the first lane
-    // alone for the rest of the run: its records stay in order, and that lane reports what goes wrong.
+    // alone for the rest of the run, partitioned by the client: its records stay in order, and that
+    // lane reports what goes wrong.
     const metadata = await (this.#lanes[0] as DeliveryLane).client.metadata({ topics: [topic] }).catch(() => undefined);
     this.#partitions.set(topic, metadata?.topics.get(topic)?.partitionsCount ?? 0);
     const waiting = this.#awaitingLayout.get(topic) ?? [];
@@ -257,7 +257,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): KafkaProduce
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,
-    partitioner: compatibilityPartitioner,
+    partitioner: javaCompatiblePartitioner,
     compression: options.compression ?? DEFAULTS.compression,
     retries: options.retries ?? DEFAULTS.retries,
     retryDelay: (_client, _operation, attempt) => resendDelayMs(retryBackoffMs, attempt, MAX_BACKOFF_MS),

@@ -22,8 +22,8 @@ export function metadataFor(partitions: Record<string, number>, leader = 1): Clu
 
 export const PARTITIONS = 3;
 
-/** Where the real client's compatibility partitioner puts a message, with PARTITIONS partitions. */
-export const partitionOf = (m: ClientMessage): number => partitionForKey(m.key as string, PARTITIONS);
+/** Where the real client puts a message with PARTITIONS partitions: its partition if set, else by its key. */
+export const partitionOf = (m: ClientMessage): number => (m.partition ?? partitionForKey(m.key as string, PARTITIONS)) % PARTITIONS;
 
 /** Offsets as the broker would return them: per partition, base offset = records already written there. */
 export function brokerLog() {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { MultipleErrors, NetworkError, UserError } from '@platformatic/kafka';
+import { MultipleErrors, murmur2 as clientMurmur2, NetworkError, UserError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
 import { KafkaProducer, partitionForKey } from '../../../src/produce/index.js';
+import { murmur2 } from '../../../src/produce/kafka-common.js';
 import { jsonMessage } from '../../../src/produce/message.js';
 import { DeliveryTimeoutError } from '../../../src/produce/outage.js';
 import { eventually } from '../../support/poll.js';
@@ -35,6 +36,17 @@ describe('Java-compatible partitioning', () => {
       expect(JAVA.partitionCounts.map((n) => partitionForKey(key, n)), key).toEqual(partitions);
     }
   });
+
+  it("hashes any bytes as the client's own murmur2 does (every tail length, bytes >= 0x80)", () => {
+    let state = 7;
+    const nextByte = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 24;
+    for (let length = 0; length <= 64; length++) {
+      for (let sample = 0; sample < 8; sample++) {
+        const bytes = Buffer.from(Array.from({ length }, nextByte));
+        expect(murmur2(bytes), bytes.toString('hex')).toBe(clientMurmur2(bytes));
+      }
+    }
+  });
 });
 
 describe('KafkaProducer', () => {
@@ -48,6 +60,8 @@ describe('KafkaProducer', () => {
     expect(fake.calls).toHaveLength(1);
     expect(reports.map((r) => (r.ok ? r.partition : 'failed'))).toEqual(uuids.map((k) => javaPartition(k, PARTITIONS)));
     expect(fake.calls[0]?.[0]?.headers).toEqual({ 'schema-version': '1', 'content-type': 'application/json' });
+    // The partition travels with the record: the client does not hash the key again.
+    expect(fake.calls[0]?.map((m) => m.partition)).toEqual(uuids.map((k) => javaPartition(k, PARTITIONS)));
     // Offsets are base + position within the partition.
     const positions = reports.map((r) => (r.ok ? `${r.partition}/${r.offset}` : 'failed'));
     expect(new Set(positions).size).toBe(uuids.length);
