@@ -4,7 +4,7 @@ import type { Benchmark, Contender } from './harness.js';
 import { startBenchServices, type BenchServices } from './services.js';
 import { percentile } from './stats.js';
 import { dropDatabase } from '../test/support/store.js';
-import { benchBindings, produceInto, repetitionConfig, seededUsers, startBenchApi } from './support/workload.js';
+import { benchBindings, produceInto, repetitionConfig, seededUsers, startBenchApi, streamSettings } from './support/workload.js';
 import type { ApiServer } from '../src/source/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
 
@@ -15,7 +15,8 @@ import type { TopicBinding } from '../src/stream/index.js';
  * the pipeline stores it), the sampler polls the store by `_id` for every `sampleEvery`-th user and
  * takes the first time a document is readable. One contender per trigger (`triggers`, comma-separated;
  * default "1 second" and "250 milliseconds"). A trigger keeps up when every sampled document is
- * readable within `drainSeconds` (5) after the producer stopped.
+ * readable within `drainSeconds` (5) after the producer stopped. `writeTasks` and `maxOffsetsPerTrigger`
+ * override the streaming settings (`--set`).
  */
 
 interface Env {
@@ -86,7 +87,7 @@ const bench: Benchmark<Env> = {
         const users = rate * seconds;
         const seed = `bench-latency-${rep.index}-${trigger}`;
         const bindings: TopicBinding[] = benchBindings('latency');
-        const config = repetitionConfig(env.services.config, 'latency', { trigger });
+        const config = repetitionConfig(env.services.config, 'latency', { ...streamSettings(options.settings), trigger });
         const ids = (await seededUsers(env.api, seed, users, 100)).map((u) => u.login.uuid);
         const sampled = ids.flatMap((id, index) => (index % sampleEvery === 0 ? bindings.map((b) => ({ index, id, collection: b.collection })) : []));
         const started = await startStreaming(config, bindings);

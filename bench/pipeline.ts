@@ -16,6 +16,7 @@ import {
   seededUsers,
   startBenchApi,
   storedDocument,
+  streamSettings,
   upsertAll,
 } from './support/workload.js';
 
@@ -26,7 +27,7 @@ import {
  * straight into the same store with the node driver (unordered bulks, `ceilingBatch` x `ceilingParallel`).
  *
  * Settings: users (default 20000, quick 500), mode=single|cluster, trigger ("1 second"),
- * maxOffsetsPerTrigger, ceilingBatch (500), ceilingParallel (1 per collection: 2 hit SQLITE_BUSY at load 50).
+ * maxOffsetsPerTrigger, writeTasks, ceilingBatch (500), ceilingParallel (1 per collection: 2 hit SQLITE_BUSY at load 50).
  * Each pipeline sample also carries Spark's durationMs per phase and the services' footprint.
  */
 
@@ -87,10 +88,7 @@ const bench: Benchmark<Env> = {
   },
   contenders(env, options): Contender<Env>[] {
     const records = env.users * env.bindings.length;
-    const stream = {
-      ...(options.settings.trigger ? { trigger: options.settings.trigger } : {}),
-      ...(options.settings.maxOffsetsPerTrigger ? { maxOffsetsPerTrigger: Number(options.settings.maxOffsetsPerTrigger) } : {}),
-    };
+    const stream = streamSettings(options.settings);
     const pipeline: Contender<Env> = {
       name: 'pipeline',
       async run() {

@@ -75,6 +75,20 @@ export function repetitionConfig(base: StreamlineConfig, label: string, stream: 
   };
 }
 
+/** The streaming settings a benchmark run may override: `--set trigger=... maxOffsetsPerTrigger=N writeTasks=N`. */
+export function streamSettings(settings: Readonly<Record<string, string>>): Partial<StreamlineConfig['stream']> {
+  const whole = (key: string, min: number) => {
+    const value = Number(settings[key]);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--set ${key} must be a whole number >= ${min}, got ${settings[key]}`);
+    return value;
+  };
+  return {
+    ...(settings.trigger ? { trigger: settings.trigger } : {}),
+    ...(settings.maxOffsetsPerTrigger ? { maxOffsetsPerTrigger: whole('maxOffsetsPerTrigger', 1) } : {}),
+    ...(settings.writeTasks ? { writeTasks: whole('writeTasks', 0) } : {}),
+  };
+}
+
 /** Upserts documents by `_id` in unordered bulks of `batchSize`, `parallel` bulks at a time. */
 export async function upsertAll(mongo: MongoClient, database: string, collection: string, docs: Document[], batchSize: number, parallel: number): Promise<void> {
   const coll = mongo.db(database).collection(collection);

@@ -33,6 +33,7 @@ export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[])
     mongo: { uri: mongoUri(config), database: config.mongo.database, maxBatchSize: config.mongo.maxBatchSize },
     checkpointDir: config.stream.checkpointDir ?? join(config.stateDir, 'checkpoints'),
     trigger: { processingTime: config.stream.trigger },
+    writeTasks: config.stream.writeTasks,
   };
 }
 

@@ -11,6 +11,8 @@ export interface PipelineSpec {
   mongo: MongoTarget;
   checkpointDir: string;
   trigger: Trigger;
+  /** Write tasks per query and micro-batch (config stream.writeTasks); 0 = one per Kafka partition. */
+  writeTasks: number;
 }
 
 export const checkpointFor = (spec: PipelineSpec, queryName: string) => join(spec.checkpointDir, queryName);
@@ -22,7 +24,7 @@ export const checkpointFor = (spec: PipelineSpec, queryName: string) => join(spe
 export async function startPipeline(spark: SparkSession, spec: PipelineSpec): Promise<StreamingQuery[]> {
   const started: StreamingQuery[] = [];
   const start = async (name: string, frame: ReturnType<typeof ingestFrame>, collection: string) => {
-    const query = await frame.writeStream
+    const query = await (spec.writeTasks > 0 ? frame.coalesce(spec.writeTasks) : frame).writeStream
       .format('mongodb')
       .options(mongoSinkOptions(spec.mongo, collection))
       .outputMode('append')

@@ -38,6 +38,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd: scratch(), env: {}, overrides: { spark: { master: 'yarn' } } })).toThrowError(/spark\.master.*local\[\*\]/);
   });
 
+  it('stream.writeTasks: one write task per query and batch unless set; 0 keeps one per Kafka partition', () => {
+    expect(loadConfig({ cwd: scratch(), env: {} }).stream.writeTasks).toBe(1);
+    expect(loadConfig({ cwd: scratch(), env: { STREAMLINE_STREAM_WRITE_TASKS: '0' } }).stream.writeTasks).toBe(0);
+    expect(() => loadConfig({ cwd: scratch(), env: { STREAMLINE_STREAM_WRITE_TASKS: '-1' } })).toThrowError(/stream\.writeTasks \(env STREAMLINE_STREAM_WRITE_TASKS\)/);
+  });
+
   it('rejects unknown keys in the config file', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'streamline.config.json'), JSON.stringify({ kafka: { prot: 1 } }));

@@ -62,6 +62,15 @@ export class DataFrame {
     return this.next(relation({ relType: { case: 'sort', value: { input: this.plan, order, isGlobal: true } } }));
   }
 
+  /**
+   * At most `numPartitions` partitions, by merging existing ones without a shuffle (Spark's
+   * `coalesce`): fewer tasks, each with more rows. Allowed in streaming plans.
+   */
+  coalesce(numPartitions: number): DataFrame {
+    if (!(Number.isInteger(numPartitions) && numPartitions >= 1)) throw new SparkError(`coalesce() needs a whole number >= 1, got ${numPartitions}`);
+    return this.next(relation({ relType: { case: 'repartition', value: { input: this.plan, numPartitions, shuffle: false } } }));
+  }
+
   // ---- actions ------------------------------------------------------------------------------
 
   /** Runs the plan and returns all rows as plain objects (see src/arrow/decode.ts for types). */

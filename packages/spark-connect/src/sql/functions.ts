@@ -55,3 +55,8 @@ export const is_valid_utf8 = (x: ColumnOrName): Column => Column.fn('is_valid_ut
 // ---- dates and times --------------------------------------------------------------------------
 
 export const current_timestamp = (): Column => Column.fn('current_timestamp');
+
+// ---- execution --------------------------------------------------------------------------------
+
+/** The partition (task) a row is computed in. */
+export const spark_partition_id = (): Column => Column.fn('spark_partition_id');

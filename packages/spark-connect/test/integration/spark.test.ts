@@ -49,6 +49,13 @@ describe('Spark Connect batch', () => {
     ]);
   });
 
+  it('coalesce(1) computes every row in one partition', async () => {
+    const partitionsOf = async (df: ReturnType<typeof spark.range>) =>
+      [...new Set((await df.select(F.spark_partition_id().alias('p')).collect<{ p: number }>()).map((r) => r.p))].sort();
+    expect(await partitionsOf(spark.range(0, 12, 1, 3))).toEqual([0, 1, 2]);
+    expect(await partitionsOf(spark.range(0, 12, 1, 3).coalesce(1))).toEqual([0]);
+  });
+
   it('parses JSON with from_json and a StructType', async () => {
     const schema = T.struct(T.field('id', T.string, false), T.field('age', T.int), T.field('loc', T.struct(T.field('city', T.string))));
     const rows = await spark

@@ -90,6 +90,11 @@ describe('DataFrame plans', () => {
     ]);
   });
 
+  it('coalesce merges partitions without a shuffle; a count below 1 is refused', () => {
+    expect(df.coalesce(2).plan).toEqual(create(RelationSchema, { relType: { case: 'repartition', value: { input: base(), numPartitions: 2, shuffle: false } } }));
+    expect(() => df.coalesce(0)).toThrow(/whole number >= 1/);
+  });
+
   it('from_json takes a DataType, which renders the schema for the server (names quoted there)', () => {
     const schema = T.struct(T.field('id', T.string, false), T.field('odd`name', T.int));
     const call = F.from_json(F.col('value').cast(T.string), schema).expr.exprType;
