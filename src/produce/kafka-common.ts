@@ -47,7 +47,7 @@ export function javaCompatiblePartitioner(_message: unknown, key: Buffer | undef
  * test/fixtures/java-partitions.json holds kafka-clients' answers for comparison.
  */
 export function partitionForKey(key: string, partitions: number): number {
-  return (murmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
+  return javaCompatiblePartitioner(undefined, Buffer.from(key, 'utf8')) % partitions;
 }
 
 export function asError(error: unknown): Error {

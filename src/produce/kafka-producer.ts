@@ -95,8 +95,9 @@ export type KafkaProducerTuning = Pick<KafkaProducerOptions, 'lingerMs' | 'maxBa
 /**
  * An idempotent, acks=all producer that batches records and reports every record's fate.
  *
- * The client does the metadata, the encoding and the retries; the partition (Kafka's Java rule) is chosen once,
- * when a record is routed to its lane, and travels with it. What is ours, because the client has no equivalent:
+ * The client does the metadata, the encoding and the retries; the partition (Kafka's Java rule) is
+ * chosen once, when a record is routed to its lane, and travels with it. What is ours, because the
+ * client has no equivalent:
  * - per-record delivery reports (the client answers per request, with one base offset per partition);
  * - one request in flight per client: @platformatic/kafka 1.x reads a partition's sequence number when
  *   it builds a request and advances it only when the response arrives, so two concurrent requests to
