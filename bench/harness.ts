@@ -22,6 +22,14 @@ export interface RunOptions {
   signal: AbortSignal;
 }
 
+/** A whole-number `--set key=N` of at least `min` (default 1), or the fallback when it is not given. */
+export function wholeSetting(settings: RunOptions['settings'], key: string, fallback: number, min = 1): number {
+  const value = settings[key];
+  const n = Number(value ?? fallback);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--set ${key} must be a whole number >= ${min}, got ${value}`);
+  return n;
+}
+
 /** What one repetition of one contender measured. `metrics` holds every figure, in its unit. */
 export interface Sample {
   metrics: Record<string, number>;

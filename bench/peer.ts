@@ -9,7 +9,7 @@ import { produceUsers } from '../src/produce/index.js';
 import { startApiServer } from '../src/source/index.js';
 import { storedCounts } from '../src/sink/index.js';
 import { bindTopics, type TopicBinding } from '../src/stream/index.js';
-import type { Benchmark, Contender, RunOptions, Sample } from './harness.js';
+import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect.js';
 import { requireBenchJars } from './jvm.js';
 import { startBenchServices, type BenchServices } from './services.js';
@@ -155,12 +155,6 @@ async function preload(config: StreamlineConfig, bindings: TopicBinding[], users
   }
 }
 
-const positive = (value: string | undefined, fallback: number, key: string): number => {
-  const n = Number(value ?? fallback);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--set ${key} must be a whole number >= 1, got ${value}`);
-  return n;
-};
-
 const bench: Benchmark<Env> = {
   name: 'peer',
   description: 'preloaded users moved into the same store: our streaming queries vs Kafka Connect 4.1.1 + MongoDB sink 2.0.1 (upsert by _id)',
@@ -172,7 +166,7 @@ const bench: Benchmark<Env> = {
   ],
   ratios: [[OURS, THEIRS, 1.2]],
   async setup(options) {
-    const users = positive(options.settings.users, options.quick ? 250 : 20_000, 'users');
+    const users = wholeSetting(options.settings, 'users', options.quick ? 250 : 20_000);
     const services = await startBenchServices('peer', { log: options.log });
     try {
       const config = services.config;
@@ -181,9 +175,9 @@ const bench: Benchmark<Env> = {
       await preload(config, bindings, users, options.log);
       const mongo = await connectMongo(config);
       // local[2] runs two tasks at a time: the sink gets as many.
-      const tasks = positive(options.settings.tasks, 2, 'tasks');
-      const restPort = positive(options.settings['connect-port'], config.kafka.port + 10, 'connect-port');
-      const deadlineMs = positive(options.settings['deadline-s'], options.quick ? 180 : 900, 'deadline-s') * 1000;
+      const tasks = wholeSetting(options.settings, 'tasks', 2);
+      const restPort = wholeSetting(options.settings, 'connect-port', config.kafka.port + 10);
+      const deadlineMs = wholeSetting(options.settings, 'deadline-s', options.quick ? 180 : 900) * 1000;
       return { services, users, bindings, mongo, tasks, restPort, deadlineMs };
     } catch (e) {
       await services.stop();

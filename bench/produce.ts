@@ -4,7 +4,7 @@ import { topicSettings } from '../src/app/produce.js';
 import { kafkaBootstrap } from '../src/config/index.js';
 import { createKafkaAdmin, createKafkaProducer, ensureTopics, produceUsers, type OutgoingMessage } from '../src/produce/index.js';
 import { startApiServer, type ApiServer } from '../src/source/index.js';
-import type { Benchmark, Contender, RunOptions, Sample } from './harness.js';
+import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { requireBenchJars, startJava } from './jvm.js';
 import { meanValueBytes, userMessages } from './messages.js';
 import { startBenchServices, type BenchServices } from './services.js';
@@ -147,8 +147,7 @@ const bench: Benchmark<Env> = {
   ],
   ratios: [[OURS, THEIRS, 1.0], [OURS, THEIRS_BIG_BATCHES], [END_TO_END, THEIRS]],
   async setup(options) {
-    const users = Number(options.settings.users ?? (options.quick ? 500 : 20_000));
-    if (!Number.isInteger(users) || users < 1) throw new Error(`--set users must be a whole number >= 1, got ${options.settings.users}`);
+    const users = wholeSetting(options.settings, 'users', options.quick ? 500 : 20_000);
     const services = await startBenchServices('produce', { only: ['kafka'], log: options.log });
     try {
       requireBenchJars(services.config);

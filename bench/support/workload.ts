@@ -7,6 +7,7 @@ import { buildEnvelope, TOPIC_NAMES, type NormalizedUser, type TopicName } from 
 import { produceUsers, type ProduceSummary } from '../../src/produce/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../src/source/index.js';
 import { ingestQueryName, type TopicBinding } from '../../src/stream/index.js';
+import { wholeSetting } from '../harness.js';
 
 /**
  * What the pipeline benchmarks share: unique topics per run (preloaded or fed live), a fresh database
@@ -77,15 +78,10 @@ export function repetitionConfig(base: StreamlineConfig, label: string, stream: 
 
 /** The streaming settings a benchmark run may override: `--set trigger=... maxOffsetsPerTrigger=N writeTasks=N`. */
 export function streamSettings(settings: Readonly<Record<string, string>>): Partial<StreamlineConfig['stream']> {
-  const whole = (key: string, min: number) => {
-    const value = Number(settings[key]);
-    if (!Number.isInteger(value) || value < min) throw new Error(`--set ${key} must be a whole number >= ${min}, got ${settings[key]}`);
-    return value;
-  };
   return {
     ...(settings.trigger ? { trigger: settings.trigger } : {}),
-    ...(settings.maxOffsetsPerTrigger ? { maxOffsetsPerTrigger: whole('maxOffsetsPerTrigger', 1) } : {}),
-    ...(settings.writeTasks ? { writeTasks: whole('writeTasks', 0) } : {}),
+    ...(settings.maxOffsetsPerTrigger ? { maxOffsetsPerTrigger: wholeSetting(settings, 'maxOffsetsPerTrigger', 1) } : {}),
+    ...(settings.writeTasks ? { writeTasks: wholeSetting(settings, 'writeTasks', 0, 0) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, formatReport, runBenchmark, type Benchmark, type RunOptions, type Sample } from '../../../bench/harness.js';
+import { buildReport, formatReport, runBenchmark, wholeSetting, type Benchmark, type RunOptions, type Sample } from '../../../bench/harness.js';
 import { alternation, percentile, ratio, spread } from '../../../bench/stats.js';
 
 describe('bench statistics', () => {
@@ -43,6 +43,14 @@ const options = (over: Partial<RunOptions> = {}): RunOptions => ({
 });
 
 describe('bench harness', () => {
+  it('reads whole-number settings, with their fallback and lower bound, and names a bad one', () => {
+    expect(wholeSetting({}, 'users', 500)).toBe(500);
+    expect(wholeSetting({ users: '20' }, 'users', 500)).toBe(20);
+    expect(wholeSetting({ writeTasks: '0' }, 'writeTasks', 1, 0)).toBe(0);
+    expect(() => wholeSetting({ users: '0' }, 'users', 500)).toThrow('--set users must be a whole number >= 1, got 0');
+    expect(() => wholeSetting({ tasks: '1.5' }, 'tasks', 2)).toThrow('--set tasks must be a whole number >= 1, got 1.5');
+  });
+
   it('warms up, alternates contenders, keeps only measured repetitions and reports ratios', async () => {
     const calls: string[] = [];
     const rates: Record<string, number[]> = { ours: [10, 12, 11, 13], theirs: [5, 6, 4, 5] };
