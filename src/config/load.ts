@@ -16,10 +16,10 @@ type Tree = { [k: string]: Json | undefined };
 export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
   return {
     stateDir: resolve(cwd, '.streamline'),
-    kafka: { host: '127.0.0.1', port: 9092, controllerPort: 9093, heap: '512m', partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
-    spark: { host: '127.0.0.1', port: 15002, master: 'local[*]', driverMemory: '2g', uiPort: 4040, sessionTimeout: '24h' },
-    mongo: { host: '127.0.0.1', port: 27017, database: 'streamline', maxBatchSize: 512 },
-    api: { host: '127.0.0.1', port: 3001 },
+    kafka: { host: '127.0.0.1', port: 9092, controllerPort: 9093, heap: '512m', allowRemote: false, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+    spark: { host: '127.0.0.1', port: 15002, master: 'local[*]', driverMemory: '2g', uiPort: 4040, allowRemote: false, sessionTimeout: '24h' },
+    mongo: { host: '127.0.0.1', port: 27017, database: 'streamline', allowRemote: false, maxBatchSize: 512 },
+    api: { host: '127.0.0.1', port: 3001, secretsLogMaxBytes: 64 * 1024 * 1024, allowRemote: false, maxConcurrentRequests: 8, maxResponseBytes: 16 * 1024 * 1024 },
     stream: {
       trigger: '1 second',
       startingOffsets: 'earliest',
@@ -27,7 +27,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
       writeTasks: 1,
       restart: { maxRestarts: 5, initialBackoffMs: 1_000, maxBackoffMs: 30_000, healthyAfterMs: 120_000, waitMs: 600_000, restartDriver: true },
     },
-    dashboard: { host: '127.0.0.1', port: 3000, refreshMs: 2_000, historyMinutes: 15 },
+    dashboard: { host: '127.0.0.1', port: 3000, refreshMs: 2_000, historyMinutes: 15, allowedHosts: [], showPii: false },
     cluster: {
       enabled: false,
       kafkaBrokers: 3,

@@ -24,6 +24,11 @@ export const configSchema = z
         port,
         controllerPort: port,
         heap: memory,
+        /**
+         * Listen on a non-loopback address (kafka.host etc.). Off: the embedded broker has no authentication (anyone who reaches it reads and writes every topic), so anything but loopback is
+         * refused at start unless this says so (src/runtime/bind.ts).
+         */
+        allowRemote: z.boolean(),
         /** Partitions for topics we create. */
         partitions: z.number().int().min(1),
         replicationFactor: z.number().int().min(1),
@@ -57,6 +62,11 @@ export const configSchema = z
         master: z.string().regex(/^(local(\[(\*|\d+)\])?|spark:\/\/.+)$/, 'expected local[*], local[N] or spark://host:port'),
         driverMemory: memory,
         uiPort: port,
+        /**
+         * Listen on a non-loopback address (kafka.host etc.). Off: Spark Connect executes whatever plan a client sends (code execution as this user) and its UI shows every query, so anything but loopback is
+         * refused at start unless this says so (src/runtime/bind.ts).
+         */
+        allowRemote: z.boolean(),
         /** Server-side idle timeout for Connect sessions; long so detached queries survive (SPARK-44432). */
         sessionTimeout: z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration like 30s, 10m or 24h'),
         /** Set to use an external Spark Connect server (sc://host:port); embedded server is not started then. */
@@ -68,6 +78,12 @@ export const configSchema = z
         host,
         port,
         database: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a MongoDB database name'),
+        /**
+         * Listen on a non-loopback address (kafka.host etc.). Off: the embedded FerretDB has no authentication (anyone who reaches it reads and rewrites every collection), so anything but loopback is
+         * refused at start unless this says so (src/runtime/bind.ts).
+         */
+        allowRemote: z.boolean(),
+
         /** Set to use an external MongoDB (mongodb://...); embedded FerretDB is not started then. */
         uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').optional(),
         /**
@@ -86,6 +102,17 @@ export const configSchema = z
         url: z.string().url().optional(),
         /** Log the raw secrets the local API serves (JSON Lines) to this file, for the secret scan; off by default. */
         secretsLog: z.string().min(1).optional(),
+        /** The secrets log stops growing at this many bytes (it says so once on stderr); 0 = no cap. */
+        secretsLogMaxBytes: z.number().int().min(0),
+        /**
+         * Listen on a non-loopback address (kafka.host etc.). Off: the local API serves generated users and, with api.secretsLog, their passwords, so anything but loopback is
+         * refused at start unless this says so (src/runtime/bind.ts).
+         */
+        allowRemote: z.boolean(),
+        /** Requests the local API serves at once; more get 503 with Retry-After (it never queues without bound). */
+        maxConcurrentRequests: z.number().int().min(1).max(1_000),
+        /** Most bytes of one API response body the producer reads; past it the fetch fails naming the URL and the cap. */
+        maxResponseBytes: z.number().int().min(1_024).max(1_073_741_824),
       })
       .strict(),
     stream: z
@@ -134,6 +161,13 @@ export const configSchema = z
         historyMinutes: z.number().int().min(1).max(240),
         /** File holding the access token (the env STREAMLINE_DASHBOARD_TOKEN wins); never printed. */
         tokenFile: z.string().min(1).optional(),
+        /**
+         * Host names (or addresses) the dashboard answers to besides its bound address, localhost and
+         * 127.0.0.1; any other Host or Origin header gets 403 (DNS rebinding, other web pages).
+         */
+        allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'expected a host name or address')),
+        /** Show personal data (names, addresses, emails...) in the latest documents; masked by default. */
+        showPii: z.boolean(),
       })
       .strict(),
     /**

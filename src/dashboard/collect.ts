@@ -15,7 +15,8 @@ export interface CollectorOptions {
   apiUrl?: string;
 }
 
-const PREVIEW_CHARS = 160;
+// Long enough for the display filter to parse and mask a record field by field; the page shows 160 (display.ts).
+const PREVIEW_CHARS = 16_384;
 const SERVICE_PROBE_MS = 5_000;
 const LATEST_MIN_MS = 10_000;
 

@@ -1,17 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { StreamlineConfig } from '../config/index.js';
-import { checkBinding, requestToken, tokenMatches } from './auth.js';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { knownSecrets, redactText, type StreamlineConfig } from '../config/index.js';
+import {
+  allowedHostNames,
+  bearerToken,
+  checkBinding,
+  cookieValue,
+  FailureThrottle,
+  hostRefusal,
+  loginToken,
+  newSessionKey,
+  SECURITY_HEADERS,
+  SESSION_COOKIE,
+  sessionCookie,
+  sessionValue,
+  tokenMatches,
+  type ThrottleOptions,
+} from './auth.js';
 import { Collector, type CollectorOptions } from './collect.js';
+import { snapshotForDisplay } from './display.js';
 import { createMetrics } from './metrics.js';
 
 export interface DashboardOptions extends CollectorOptions {
   /** The host came from --host (a non-loopback address is refused otherwise). */
   explicitHost?: boolean;
-  /** Required for any non-loopback address; every request must then carry it. */
+  /** Required for any non-loopback address; every request must then carry it (cookie from /login, or Bearer). */
   token?: string;
+  /** Failed-token throttling; tests shorten the window. */
+  throttle?: ThrottleOptions;
 }
 
 export interface Dashboard {
@@ -32,22 +50,72 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/vendor/uPlot.min.css': { file: join(uplotDir, 'uPlot.min.css'), type: 'text/css; charset=utf-8' },
 };
 
-function routes(app: FastifyInstance, collector: Collector, token: string | undefined): void {
-  if (token) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (!tokenMatches(requestToken(request.headers, request.query), token)) {
-        await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong access token (Authorization: Bearer <token>, or ?token= in the page URL)' });
-      }
-    });
-  }
+const LOGIN_PATH = '/login';
+
+/** Host/Origin allow-list and security headers on every request, answered or refused. */
+function guardHosts(app: FastifyInstance, config: StreamlineConfig): void {
+  const allowed = allowedHostNames(config.dashboard.host, config.dashboard.allowedHosts);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    const refusal = hostRefusal(request.headers, allowed);
+    if (refusal) await reply.code(403).type('text/plain; charset=utf-8').send(`forbidden: ${refusal}\n`);
+  });
+}
+
+/**
+ * With a token: `/login?token=` (the only place a token in a URL is accepted) checks it and sets an
+ * HttpOnly, SameSite=Strict session cookie, so the page and every asset it loads work; scripts and
+ * Prometheus send `Authorization: Bearer`. Failed attempts are throttled per client address.
+ */
+function guardToken(app: FastifyInstance, token: string, throttleOptions?: ThrottleOptions): void {
+  const key = newSessionKey();
+  const session = sessionValue(token, key);
+  const throttle = new FailureThrottle(throttleOptions);
+  const refuseThrottled = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    const waitMs = throttle.blockedForMs(request.ip);
+    if (waitMs <= 0) return false;
+    await reply.code(429).header('retry-after', String(Math.ceil(waitMs / 1000))).send({ error: `too many failed attempts with a wrong token; try again in ${Math.ceil(waitMs / 1000)} s` });
+    return true;
+  };
+
+  app.get(LOGIN_PATH, async (request, reply) => {
+    if (await refuseThrottled(request, reply)) return reply;
+    if (!tokenMatches(loginToken(request.query), token)) {
+      throttle.fail(request.ip);
+      return reply.code(401).type('text/plain; charset=utf-8').send('wrong or missing token: open /login?token=<token> (the value of STREAMLINE_DASHBOARD_TOKEN or dashboard.tokenFile)\n');
+    }
+    throttle.succeed(request.ip);
+    // 303 to the page: the token leaves the address bar (and the history entry the page is shown under).
+    return reply.code(303).header('set-cookie', sessionCookie(session)).header('location', '/').send();
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (reply.sent || request.url.split('?')[0] === LOGIN_PATH) return;
+    const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
+    if (tokenMatches(cookie, session) || tokenMatches(bearerToken(request.headers), token)) return;
+    if (await refuseThrottled(request, reply)) return;
+    // A wrong credential counts against the client; a request with none (a first visit) does not.
+    if (cookie !== undefined || request.headers.authorization !== undefined) throttle.fail(request.ip);
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ error: 'missing or wrong access token: open /login?token=<token> in the browser, or send Authorization: Bearer <token>' });
+  });
+}
+
+function routes(app: FastifyInstance, config: StreamlineConfig, collector: Collector, token: string | undefined): void {
   for (const [path, asset] of Object.entries(ASSETS)) {
     const body = readFileSync(asset.file);
     app.get(path, async (_request, reply) => reply.type(asset.type).header('cache-control', 'no-cache').send(body));
   }
-  app.get('/api/snapshot', async () => collector.snapshot());
-  app.get('/api/history', async () => collector.historyPoints());
+  // The JSON is built from driver errors and stored values: it goes through the same redaction as the
+  // CLI's output (URI passwords, JAAS, sc://...;token=, the known secret values), and never is cached.
+  const secrets = [...knownSecrets(config), ...(token ? [token] : [])];
+  const json = (reply: FastifyReply, value: unknown) => reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(redactText(JSON.stringify(value), secrets));
+  app.get('/api/snapshot', async (_request, reply) => json(reply, snapshotForDisplay(collector.snapshot(), config.dashboard.showPii)));
+  app.get('/api/history', async (_request, reply) => json(reply, collector.historyPoints()));
   const registry = createMetrics(() => collector.snapshot());
-  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(redactText(await registry.metrics(), secrets)));
 }
 
 /**
@@ -58,9 +126,11 @@ export async function startDashboard(config: StreamlineConfig, opts: DashboardOp
   const { host, port } = config.dashboard;
   checkBinding({ host, port, explicitHost: opts.explicitHost ?? false, token: opts.token });
   const collector = new Collector(config, opts);
-  // The request log would carry ?token=, so fastify's logger stays off.
+  // The request log would carry /login?token=, so fastify's logger stays off.
   const app = Fastify({ logger: false });
-  routes(app, collector, opts.token);
+  guardHosts(app, config);
+  if (opts.token) guardToken(app, opts.token, opts.throttle);
+  routes(app, config, collector, opts.token);
   try {
     await app.listen({ host, port });
   } catch (e) {

@@ -224,13 +224,15 @@ describe('dashboard (issue 10)', () => {
     expect(cli.stderr).toContain('without an access token');
 
     // With a token, every request must carry it (and a wrong one is refused).
-    const guarded = await startDashboard(outside, { explicitHost: true, token: 'test-token-123' });
+    const guarded = await startDashboard(outside, { explicitHost: true, token: 'test-token-0123456789' });
     try {
       const port = new URL(guarded.url).port;
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
       expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-      expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer test-token-123' } })).status).toBe(200);
-      expect((await fetch(`http://127.0.0.1:${port}/?token=test-token-123`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer test-token-0123456789' } })).status).toBe(200);
+      // ?token= only on the login route, which sets the session cookie and sends the browser to the page.
+      expect((await fetch(`http://127.0.0.1:${port}/?token=test-token-0123456789`)).status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${port}/login?token=test-token-0123456789`, { redirect: 'manual' })).status).toBe(303);
     } finally {
       await guarded.close();
     }

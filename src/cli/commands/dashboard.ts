@@ -31,8 +31,10 @@ export function dashboardCommand(program: Command): void {
   ).action(async (flags: DashboardFlags) => {
     const config = resolveConfig(flags, { dashboard: { host: flags.host, port: flags.port, refreshMs: flags.refresh } });
     if (maybePrintConfig(flags, config)) return;
+    const token = dashboardToken(config);
     const dashboard = await openDashboard(config, { explicitHost: flags.host !== undefined });
     say(`dashboard on ${dashboard.url} (metrics at ${dashboard.url}metrics); Ctrl-C to stop.`);
+    if (token) say(`it needs the access token: open ${dashboard.url}login?token=<token> in the browser once; Prometheus and scripts send Authorization: Bearer <token>.`);
     await withInterrupt(undefined, (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })));
     await dashboard.close();
   });

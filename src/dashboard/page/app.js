@@ -1,9 +1,8 @@
 // The live page: polls /api/snapshot and /api/history, renders tables and uPlot charts. Plain
-// browser JavaScript served as is (no build step); the token, if any, comes from ?token=.
+// browser JavaScript served as is (no build step). With a token, /login?token= has set an HttpOnly
+// session cookie that the browser sends with every same-origin request; the script never sees it.
 (() => {
   'use strict';
-  const token = new URLSearchParams(location.search).get('token');
-  const headers = token ? { authorization: `Bearer ${token}` } : {};
   const $ = (id) => document.getElementById(id);
   const fmt = (n, digits = 0) => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : '–');
   const duration = (ms) => {
@@ -87,7 +86,8 @@
   }
 
   async function getJson(path) {
-    const response = await fetch(path, { headers, cache: 'no-store' });
+    const response = await fetch(path, { cache: 'no-store', credentials: 'same-origin' });
+    if (response.status === 401) throw new Error(`${path}: HTTP 401, log in with /login?token=<token>`);
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
     return response.json();
   }
