@@ -1,6 +1,6 @@
 import type { StreamlineConfig } from '../config/index.js';
 import { RuntimeError } from '../runtime/index.js';
-import { faultsFromEnv, startApiServer, validateFaultOptions, type ApiServer, type FaultOptions } from '../source/index.js';
+import { faultsFromEnv, startApiServer, validateFaultOptions, type ApiServer, type ApiServerOptions, type FaultOptions } from '../source/index.js';
 
 export type { ApiServer, FaultOptions } from '../source/index.js';
 
@@ -8,9 +8,9 @@ const inUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EA
 
 /** `streamline api`: the local Random User API on the configured address; a taken port is an error that says so. */
 export async function serveApi(config: StreamlineConfig, faults?: FaultOptions): Promise<ApiServer> {
-  const { host, port, secretsLog } = config.api;
+  const { host, port } = config.api;
   try {
-    return await startApiServer({ host, port, faults, ...(secretsLog !== undefined ? { secretsLog } : {}) });
+    return await startApiServer({ ...serverLimits(config), host, port, faults });
   } catch (e) {
     if (!inUse(e)) throw e;
     throw new RuntimeError(`port ${port} on ${host} is already in use`, 'stop what listens there, or choose another port with --port (config api.port, env STREAMLINE_API_PORT)');
@@ -22,8 +22,13 @@ export async function serveApi(config: StreamlineConfig, faults?: FaultOptions):
  * only needs some URL, and a developer's `streamline api` may hold the configured port.
  */
 export function startRunApi(config: StreamlineConfig): Promise<ApiServer> {
-  const { secretsLog } = config.api;
-  return startApiServer({ host: config.api.host, port: 0, ...(secretsLog !== undefined ? { secretsLog } : {}) });
+  return startApiServer({ ...serverLimits(config), host: config.api.host, port: 0 });
+}
+
+/** The configured limits of the local API: concurrency and the secrets log (with its cap). */
+function serverLimits(config: StreamlineConfig): ApiServerOptions {
+  const { secretsLog, secretsLogMaxBytes, maxConcurrentRequests } = config.api;
+  return { maxConcurrentRequests, secretsLogMaxBytes, ...(secretsLog !== undefined ? { secretsLog } : {}) };
 }
 
 /** Fault injection for `streamline api`: flags win over STREAMLINE_API_* variables; none at all means a well-behaved server. */

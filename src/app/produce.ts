@@ -37,6 +37,7 @@ export async function produce(config: StreamlineConfig, options: ProduceOptions 
         bootstrapServers: bootstrap,
         sasl: kafkaSasl(config),
         apiUrl,
+        maxResponseBytes: config.api.maxResponseBytes,
         topics: config.topics,
         topicSettings: topicSettings(config),
       }),

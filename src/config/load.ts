@@ -41,7 +41,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
       workerUiPort: 8081,
       portStep: 2,
     },
-    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2 },
+    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2, maxConsecutiveFetchFailures: 10 },
     topics: [...DEFAULT_TOPICS],
   };
 }

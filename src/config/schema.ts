@@ -210,6 +210,11 @@ export const configSchema = z
          * always share one, so they stay in order (src/produce/kafka-producer.ts).
          */
         inFlightRequests: z.number().int().min(1).max(16),
+        /**
+         * Failed fetches in a row (each already retried by the API client; an oversized body is one) after
+         * which the producer stops, reporting the URL and the reason; fewer and it goes on with the next fetch.
+         */
+        maxConsecutiveFetchFailures: z.number().int().min(1).max(1_000_000),
       })
       .strict(),
     topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),

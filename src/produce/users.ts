@@ -32,6 +32,8 @@ export interface ProduceUsersOptions extends ProduceRunOptions {
   maxPendingRecords?: number;
   /** Produce requests in flight at once (one idempotent producer each). Default 2. */
   inFlightRequests?: number;
+  /** The most bytes of one API response read (config api.maxResponseBytes). Default 16 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** Where a record came from, in the envelope: the API's host, so local and real runs are told apart. */
@@ -84,6 +86,7 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
   }
 
   const fetchedAt = new WeakMap<NormalizedUser, string>();
+  let surplus = 0;
   const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt, options.topicNames), topics);
   const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, sasl: options.sasl, deliveryTimeoutMs: options.deliveryTimeoutMs, inFlightRequests: options.inFlightRequests });
   try {
@@ -92,8 +95,12 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
       { ...options, topics, batchSize: options.batchSize ?? Math.min(500, options.count ?? 500) },
       {
         fetchBatch: async (count, { seed, page, signal }) => {
-          const result = await fetchUsers({ apiUrl: options.apiUrl, results: count, seed, page, signal, pii: options.pii, nat: options.nat });
+          const result = await fetchUsers({ apiUrl: options.apiUrl, results: count, seed, page, signal, pii: options.pii, nat: options.nat, maxResponseBytes: options.maxResponseBytes });
           for (const user of result.users) fetchedAt.set(user, result.fetchedAt);
+          if (result.surplus > 0) {
+            surplus += result.surplus;
+            options.onWarning?.(`${result.url} answered ${count + result.surplus} results for ${count} asked: dropped ${result.surplus} (${surplus} dropped in this run)`);
+          }
           for (const bad of result.invalid) options.onWarning?.(`invalid record from ${result.url} (#${bad.index}): ${bad.reason}`);
           return { users: result.users, invalid: result.invalid.length };
         },

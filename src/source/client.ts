@@ -6,6 +6,8 @@ import { DEFAULT_RETRY, parseRetryAfter, realSleep, retryDelayMs, type RetryOpti
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_RESULTS_PER_REQUEST = 5000;
+/** 5,000 users pretty-printed are about 9 MB; a body past this is not an answer to our request. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface FetchUsersOptions {
   /** Base URL of the API, e.g. https://randomuser.me/api/ or the local server's url. */
@@ -21,6 +23,11 @@ export interface FetchUsersOptions {
   readonly signal?: AbortSignal;
   /** Per attempt, covering headers and body. Default 10 s. */
   readonly timeoutMs?: number;
+  /**
+   * The most bytes of a response body read (config api.maxResponseBytes); the body is read as a stream and
+   * the attempt fails, without retry, as soon as it passes the cap. Default 16 MiB.
+   */
+  readonly maxResponseBytes?: number;
   readonly retry?: RetryOptions;
   /** PII policy for email/phone/cell/national id. Default `keep`. */
   readonly pii?: PiiPolicy;
@@ -41,13 +48,15 @@ export interface FetchUsersResult {
   readonly invalid: InvalidRecord[];
   /** The API's `info`, absent with `noinfo`. */
   readonly info: ApiInfo | undefined;
+  /** Results beyond the number asked for, dropped unread (a misbehaving or hostile API). */
+  readonly surplus: number;
   readonly url: string;
   readonly attempts: number;
   /** When the successful response arrived (ISO-8601), for the envelope's `fetched_at`. */
   readonly fetchedAt: string;
 }
 
-export type FailureKind = 'network' | 'timeout' | 'http' | 'invalid-body' | 'api-error';
+export type FailureKind = 'network' | 'timeout' | 'http' | 'invalid-body' | 'api-error' | 'too-large';
 
 export interface AttemptFailure {
   readonly attempt: number;
@@ -87,6 +96,9 @@ export function validateFetchOptions(options: FetchUsersOptions): void {
   }
   if (options.page !== undefined && (!Number.isInteger(options.page) || options.page < 1)) fail(`page must be an integer >= 1, got ${options.page}`);
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) fail(`timeoutMs must be > 0, got ${options.timeoutMs}`);
+  if (options.maxResponseBytes !== undefined && !(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes > 0)) {
+    fail(`maxResponseBytes must be a whole number > 0, got ${options.maxResponseBytes}`);
+  }
   const retry = options.retry;
   if (retry && (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)) fail(`retry.maxAttempts must be an integer >= 1, got ${retry.maxAttempts}`);
   if (retry && !(retry.baseDelayMs >= 0 && retry.maxDelayMs >= 0)) fail('retry.baseDelayMs and retry.maxDelayMs must be >= 0');
@@ -151,6 +163,30 @@ function interpretResponse(attempt: number, status: number, retryAfter: string |
   return { ok: true, results: body.results, info: body.info };
 }
 
+/** The body's text, or how many bytes had arrived when it passed the cap (then the rest is never read). */
+export async function readBodyCapped(response: Response, maxBytes: number): Promise<{ text: string } | { tooLarge: number }> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return { tooLarge: declared };
+  }
+  if (!response.body) return { text: '' };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { tooLarge: total };
+    }
+    chunks.push(value);
+  }
+  return { text: Buffer.concat(chunks, total).toString('utf8') };
+}
+
 async function attemptOnce(url: string, attempt: number, options: FetchUsersOptions): Promise<AttemptOutcome> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -159,8 +195,14 @@ async function attemptOnce(url: string, attempt: number, options: FetchUsersOpti
   const now = options.now ?? Date.now;
   try {
     const response = await fetchImpl(url, { signal, headers: { accept: 'application/json' } });
-    const text = await response.text();
-    return interpretResponse(attempt, response.status, response.headers.get('retry-after'), text, now());
+    const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const body = await readBodyCapped(response, maxBytes);
+    if ('tooLarge' in body) {
+      // Not retried here: the same request would bring the same flood. The producer's own failure budget decides.
+      const message = `the response body passed the cap of ${maxBytes} bytes (api.maxResponseBytes) after ${body.tooLarge} bytes; nothing of it was used`;
+      return { ok: false, failure: { attempt, kind: 'too-large', message, retryable: false, status: response.status } };
+    }
+    return interpretResponse(attempt, response.status, response.headers.get('retry-after'), body.text, now());
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     if (timeout.aborted) {
@@ -188,11 +230,13 @@ export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsers
     options.signal?.throwIfAborted();
     const outcome = await attemptOnce(url, attempt, options);
     if (outcome.ok) {
-      const { users, invalid } = normalizeRecords(outcome.results, {
+      // More than we asked for: the first `results` are used, the rest dropped and counted.
+      const surplus = Math.max(0, outcome.results.length - options.results);
+      const { users, invalid } = normalizeRecords(surplus > 0 ? outcome.results.slice(0, options.results) : outcome.results, {
         pii: options.pii ?? 'keep',
         ...(options.piiSalt !== undefined ? { piiSalt: options.piiSalt } : {}),
       });
-      return { users, invalid, info: outcome.info, url, attempts: attempt, fetchedAt: new Date(now()).toISOString() };
+      return { users, invalid, info: outcome.info, surplus, url, attempts: attempt, fetchedAt: new Date(now()).toISOString() };
     }
     failures.push(outcome.failure);
     const willRetry = outcome.failure.retryable && attempt < retry.maxAttempts;

@@ -5,7 +5,7 @@ import { RANDOMUSER_FORMAT_VERSION } from '../model/raw.js';
 import { breakRecords, FaultInjector, truncateJson, type FaultDecision, type FaultOptions } from './faults.js';
 import { generateUsers, type Gender, type GeneratedUser } from './generate.js';
 import { NATIONALITY_CODES } from './nationalities.js';
-import { appendSecretsLog } from './secrets-log.js';
+import { CappedSecretsLog } from './secrets-log.js';
 
 /** Top-level record fields, in the order the API sends them; `inc`/`exc` select among these. */
 export const API_FIELDS = ['gender', 'name', 'location', 'email', 'login', 'dob', 'registered', 'phone', 'cell', 'id', 'picture', 'nat'] as const;
@@ -134,7 +134,19 @@ export interface ApiServerOptions {
    * {"field","value"}), for the secret scan (faults/checks/secrets.ts). Off unless set: the file holds secrets.
    */
   readonly secretsLog?: string;
+  /** The secrets log stops growing at this size (0: no cap). Default 64 MiB. */
+  readonly secretsLogMaxBytes?: number;
+  /**
+   * Requests answered at once; one more gets 503 with Retry-After at once instead of a place in an
+   * unbounded queue (each answer can be thousands of generated users). Default 8.
+   */
+  readonly maxConcurrentRequests?: number;
+  /** Where the server's own warnings go (the secrets log's cap). Default stderr. */
+  readonly onWarning?: (message: string) => void;
 }
+
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
+export const DEFAULT_SECRETS_LOG_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface ApiServer {
   /** Base URL of the API, e.g. http://127.0.0.1:41234/api/ */
@@ -161,7 +173,8 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, {
     'content-type': reply.contentType ?? 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(reply.body),
-    'access-control-allow-origin': '*',
+    // No Access-Control-Allow-Origin: the producer is no browser, and no web page should read users from here.
+    'x-content-type-options': 'nosniff',
     ...reply.headers,
   });
   res.end(req.method === 'HEAD' ? undefined : reply.body);
@@ -184,12 +197,12 @@ function faultReply(decision: FaultDecision): Reply | 'hang' | undefined {
 }
 
 /** The normal answer, possibly spoiled by a malformed/truncated fault. */
-function apiReply(url: URL, decision: FaultDecision, now: Date, secretsLog?: string): Reply {
+function apiReply(url: URL, decision: FaultDecision, now: Date, secretsLog?: CappedSecretsLog): Reply {
   const parsed = parseApiQuery(url.searchParams);
   if (!parsed.ok) return jsonReply(400, { error: parsed.error });
   const body = buildApiResponse(parsed.query, now);
   // Before a malformed fault spoils records: the log is a superset of what any client received.
-  if (secretsLog !== undefined) appendSecretsLog(secretsLog, body.results);
+  secretsLog?.append(body.results);
   if (decision.kind === 'malformed') breakRecords(body.results as Record<string, unknown>[], decision.random);
   const text = JSON.stringify(body, null, parsed.query.pretty ? 2 : undefined);
   return { status: 200, body: decision.kind === 'truncated' ? truncateJson(text, decision.random) : text };
@@ -204,6 +217,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const injector = options.faults ? new FaultInjector(options.faults) : undefined;
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
+  let inFlight = 0;
+  const maxConcurrent = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`api: ${message}\n`));
+  const secretsLog = options.secretsLog === undefined ? undefined : new CappedSecretsLog(options.secretsLog, options.secretsLogMaxBytes ?? DEFAULT_SECRETS_LOG_MAX_BYTES, warn);
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -220,12 +237,18 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, jsonReply(405, { error: `method ${req.method} not allowed; use GET` }, { allow: 'GET, HEAD' }));
     }
+    if (inFlight >= maxConcurrent) {
+      return send(req, res, jsonReply(503, { error: `busy: ${maxConcurrent} requests in progress (api.maxConcurrentRequests); retry shortly` }, { 'retry-after': '1' }));
+    }
+    // Until the connection's answer is done or it is gone (a hung fault holds its slot until the client gives up).
+    inFlight += 1;
+    res.once('close', () => (inFlight -= 1));
     requests += 1;
     const decision = injector?.next() ?? NO_FAULT;
     if (decision.latencyMs > 0) await pause(decision.latencyMs);
     const fault = faultReply(decision);
     if (fault === 'hang') return;
-    send(req, res, fault ?? apiReply(url, decision, now(), options.secretsLog));
+    send(req, res, fault ?? apiReply(url, decision, now(), secretsLog));
   }
 
   const server = createServer((req, res) => {
