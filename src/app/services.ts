@@ -1,5 +1,5 @@
 import type { Admin } from '@platformatic/kafka';
-import { kafkaBootstrap, kafkaSasl, mongoUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
 import { createKafkaAdmin, isKafkaAuthFailure, isKafkaUnreachable } from '../produce/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { SparkUnavailableError } from '@streamline/spark-connect';
@@ -23,9 +23,9 @@ export function describeService(config: StreamlineConfig, service: ServiceKey): 
     case 'kafka':
       return { title: 'Kafka', address: kafkaBootstrap(config), externalKey: ['kafka', 'bootstrapServers'], external: config.kafka.bootstrapServers !== undefined };
     case 'spark':
-      return { title: 'Spark Connect', address: sparkRemote(config), externalKey: ['spark', 'remote'], external: config.spark.remote !== undefined };
+      return { title: 'Spark Connect', address: redactUri(sparkRemote(config)), externalKey: ['spark', 'remote'], external: config.spark.remote !== undefined };
     case 'mongo':
-      return { title: 'MongoDB', address: mongoUri(config), externalKey: ['mongo', 'uri'], external: config.mongo.uri !== undefined };
+      return { title: 'MongoDB', address: redactUri(mongoUri(config)), externalKey: ['mongo', 'uri'], external: config.mongo.uri !== undefined };
   }
 }
 

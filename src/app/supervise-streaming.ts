@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
-import { mongoUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { serviceState, up } from '../runtime/index.js';
 import { checkpointFor, DEAD_LETTER_QUERY, ingestQueryName, loadPipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { decideRestart, describeFailure, diagnose, type Failure, type Observations, type RestartHistory } from './recovery-policy.js';
@@ -120,7 +120,7 @@ async function observe(config: StreamlineConfig, bindings: TopicBinding[], broke
       return problem ? { checkpointProblem: problem } : {};
     })(),
     storeReachable: await storeAnswers(config),
-    sparkAddress: sparkRemote(config).replace(/^sc:\/\//, ''),
+    sparkAddress: redactUri(sparkRemote(config)).replace(/^sc:\/\//, ''),
     storeAddress: mongoUri(config).replace(/\/\/[^@/]*@/, '//'),
   };
 }

@@ -11,16 +11,36 @@ import type { StreamlineConfig } from './schema.js';
 export const REDACTED = '***';
 
 /** For Spark's `spark.redaction.string.regex`: the same patterns, as one Java regex. */
-export const SPARK_REDACTION_REGEX = '//[^:/@\\s]+:[^@\\s]+@|password="[^"]*"';
+export const SPARK_REDACTION_REGEX = '//[^:/@\\s]+:[^@\\s]+@|password="[^"]*"|(?i)[;?&]token=[^;&\\s]*|(?i)bearer\\s+[^\\s"]+';
 
 const URI_CREDENTIALS = /\/\/([^:/@\s]+):[^@\s]*@/g;
 const JAAS_PASSWORD = /password="[^"]*"/g;
+/** `sc://host/;token=...` (Spark Connect) and `?token=`/`&token=` in any URL (the dashboard's login link). */
+const URL_TOKEN = /([;?&]token=)[^;&\s"']*/gi;
+/** `Authorization: Bearer <token>` echoed by a client library or a debug trace. */
+const BEARER = /(\bbearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 
 /** Env variables whose whole value is a secret. */
 export const SECRET_ENV_NAMES = ['STREAMLINE_DASHBOARD_TOKEN', 'STREAMLINE_KAFKA_SASL_PASSWORD', 'STREAMLINE_PII_SALT'] as const;
 
-/** scheme://user:secret@host -> scheme://user:***@host: a URI that can be printed and logged. */
-export const redactUri = (uri: string): string => uri.replace(URI_CREDENTIALS, `//$1:${REDACTED}@`);
+/**
+ * scheme://user:secret@host -> scheme://user:***@host, sc://host/;token=secret -> sc://host/;token=***:
+ * a URI that can be printed and logged.
+ */
+export const redactUri = (uri: string): string => uri.replace(URI_CREDENTIALS, `//$1:${REDACTED}@`).replace(URL_TOKEN, `$1${REDACTED}`);
+
+/** The `token` parameter of a Spark Connect URL (raw and percent-decoded), or none. */
+export function urlToken(uri: string): string[] {
+  const match = /[;?&]token=([^;&\s]*)/i.exec(uri);
+  if (!match?.[1]) return [];
+  let decoded = match[1];
+  try {
+    decoded = decodeURIComponent(match[1]);
+  } catch {
+    // not valid percent-encoding: the raw form is what can leak
+  }
+  return [...new Set([match[1], decoded])];
+}
 
 /** The password inside a URI, raw and percent-decoded (drivers print either). */
 export function uriPassword(uri: string): string[] {
@@ -47,9 +67,9 @@ const readQuietly = (file: string | undefined): string | undefined => {
 /** Every secret value this configuration and environment carry. */
 export function knownSecrets(config: StreamlineConfig | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
   const values: Array<string | undefined> = SECRET_ENV_NAMES.map((name) => env[name]?.trim());
-  values.push(...uriPassword(env.STREAMLINE_MONGO_URI ?? ''));
+  values.push(...uriPassword(env.STREAMLINE_MONGO_URI ?? ''), ...urlToken(env.STREAMLINE_SPARK_REMOTE ?? ''), ...uriPassword(env.STREAMLINE_API_URL ?? ''));
   if (config) {
-    values.push(...uriPassword(config.mongo.uri ?? ''));
+    values.push(...uriPassword(config.mongo.uri ?? ''), ...urlToken(config.spark.remote ?? ''), ...uriPassword(config.api.url ?? ''), ...urlToken(config.api.url ?? ''));
     values.push(config.kafka.sasl?.password, readQuietly(config.kafka.sasl?.passwordFile), readQuietly(config.dashboard.tokenFile));
   }
   // Very short values would mask unrelated text (and protect nothing: they are guessable anyway).
@@ -58,7 +78,11 @@ export function knownSecrets(config: StreamlineConfig | undefined, env: NodeJS.P
 
 /** The text with every credential pattern and every known secret masked. */
 export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text.replace(URI_CREDENTIALS, `//$1:${REDACTED}@`).replace(JAAS_PASSWORD, `password="${REDACTED}"`);
+  let out = text
+    .replace(URI_CREDENTIALS, `//$1:${REDACTED}@`)
+    .replace(JAAS_PASSWORD, `password="${REDACTED}"`)
+    .replace(URL_TOKEN, `$1${REDACTED}`)
+    .replace(BEARER, `$1${REDACTED}`);
   // Longest first, so a secret that contains another is masked whole.
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
   return out;

@@ -3,7 +3,7 @@
  * "Security: what is refused"). The dashboard's own rule (non-loopback needs --host and a token) lives
  * with the dashboard (src/dashboard/auth.ts) because it depends on the flag, not only on the config.
  */
-import { uriPassword } from './redact.js';
+import { uriPassword, urlToken } from './redact.js';
 
 export interface SafetyIssue {
   key: string;
@@ -25,6 +25,14 @@ export function credentialsInFile(file: Tree): SafetyIssue[] {
   const uri = at(file, ['mongo', 'uri']);
   if (typeof uri === 'string' && uriPassword(uri).length > 0) {
     issues.push({ key: 'mongo.uri', message: 'holds a password; set env STREAMLINE_MONGO_URI instead' });
+  }
+  const remote = at(file, ['spark', 'remote']);
+  if (typeof remote === 'string' && urlToken(remote).length > 0) {
+    issues.push({ key: 'spark.remote', message: 'holds a ;token=; set env STREAMLINE_SPARK_REMOTE instead' });
+  }
+  const api = at(file, ['api', 'url']);
+  if (typeof api === 'string' && (uriPassword(api).length > 0 || urlToken(api).length > 0)) {
+    issues.push({ key: 'api.url', message: 'holds a password or token; set env STREAMLINE_API_URL instead' });
   }
   return issues;
 }

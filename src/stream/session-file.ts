@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { redactUri } from '../config/redact.js';
 
 /** Which Spark Connect session runs the pipeline's queries, so `status` and `stop` can reattach to it. */
 export interface PipelineSession {
@@ -11,10 +12,14 @@ export interface PipelineSession {
 
 export const sessionFile = (stateDir: string) => join(stateDir, 'run', 'stream.json');
 
+/**
+ * The remote is saved without its credentials (a `;token=` or a password): the file is for finding the
+ * session again, and the live configuration supplies the token when reattaching.
+ */
 export function savePipelineSession(stateDir: string, session: PipelineSession): void {
   const file = sessionFile(stateDir);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(session, null, 2));
+  writeFileSync(file, JSON.stringify({ ...session, remote: redactUri(session.remote) }, null, 2), { mode: 0o600 });
 }
 
 export function loadPipelineSession(stateDir: string): PipelineSession | undefined {

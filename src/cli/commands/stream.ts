@@ -3,7 +3,7 @@ import { streamingStatus } from '../../app/status.js';
 import { PipelineRunningError, startStreaming, stopStreaming } from '../../app/streaming.js';
 import { superviseStreaming } from '../../app/supervise-streaming.js';
 import { describeFailure } from '../../app/recovery-policy.js';
-import { mongoUri, sparkRemote } from '../../config/index.js';
+import { mongoUri, redactUri, sparkRemote } from '../../config/index.js';
 import { bindTopics } from '../../stream/index.js';
 import { RuntimeError } from '../../runtime/index.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
@@ -49,7 +49,7 @@ export function streamCommands(program: Command): void {
   ).action(async (flags: StreamFlags) => {
     const config = streamConfig(flags);
     if (maybePrintConfig(flags, config)) return;
-    say(`starting ${config.topics.length + 1} streaming queries on ${sparkRemote(config)} -> ${mongoUri(config)}/${config.mongo.database}`);
+    say(`starting ${config.topics.length + 1} streaming queries on ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
     let started;
     try {
       started = await startStreaming(config);

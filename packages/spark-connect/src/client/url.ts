@@ -34,9 +34,12 @@ export function isUuid(value: string): boolean {
   return UUID_RE.test(value);
 }
 
+/** The URL with its `token` parameter's value masked: what an error message or a log line may show. */
+export const redactSparkConnectUrl = (url: string): string => url.replace(/(;token=)[^;\s]*/gi, '$1***');
+
 export function parseSparkConnectUrl(url: string): SparkConnectUrl {
   const fail = (why: string): never => {
-    throw new InvalidSparkUrlError(`invalid Spark Connect URL '${url}': ${why}`);
+    throw new InvalidSparkUrlError(`invalid Spark Connect URL '${redactSparkConnectUrl(url)}': ${why}`);
   };
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/;]*)(.*)$/.exec(url.trim());
   if (!m) fail('expected sc://host[:port][/;key=value...]');
@@ -73,7 +76,7 @@ export function parseSparkConnectUrl(url: string): SparkConnectUrl {
   for (const part of params.split(';')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) fail(`parameter '${part}' is not key=value`);
+    if (eq <= 0) fail(`parameter '${redactSparkConnectUrl(`;${part}`).slice(1)}' is not key=value`);
     const key = decodeURIComponent(part.slice(0, eq));
     values[key] = decodeURIComponent(part.slice(eq + 1));
   }
