@@ -1,5 +1,5 @@
 import type { StreamlineConfig } from '../config/index.js';
-import { RuntimeError } from '../runtime/index.js';
+import { checkLocalBindings, RuntimeError } from '../runtime/index.js';
 import { faultsFromEnv, startApiServer, validateFaultOptions, type ApiServer, type ApiServerOptions, type FaultOptions } from '../source/index.js';
 
 export type { ApiServer, FaultOptions } from '../source/index.js';
@@ -9,6 +9,7 @@ const inUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EA
 /** `streamline api`: the local Random User API on the configured address; a taken port is an error that says so. */
 export async function serveApi(config: StreamlineConfig, faults?: FaultOptions): Promise<ApiServer> {
   const { host, port } = config.api;
+  checkLocalBindings(config, ['api']);
   try {
     return await startApiServer({ ...serverLimits(config), host, port, faults });
   } catch (e) {
@@ -22,6 +23,7 @@ export async function serveApi(config: StreamlineConfig, faults?: FaultOptions):
  * only needs some URL, and a developer's `streamline api` may hold the configured port.
  */
 export function startRunApi(config: StreamlineConfig): Promise<ApiServer> {
+  checkLocalBindings(config, ['api']);
   return startApiServer({ ...serverLimits(config), host: config.api.host, port: 0 });
 }
 

@@ -7,6 +7,7 @@ import { portFree } from './ports.js';
 import { isRunning, startProcess, stopProcess, tailFile, type ProcessRecord } from './process.js';
 import { checkMemoryBudget } from './budget.js';
 import { localServices, logFileOf, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './services.js';
+import { checkLocalBindings, type BindSection } from './bind.js';
 
 export interface ServiceRecord extends ProcessRecord {
   name: ServiceName;
@@ -79,6 +80,9 @@ export function serviceState(config: StreamlineConfig, name: ServiceName): 'runn
 export const recordedNodes = (config: StreamlineConfig): ServiceName[] => allRecords(config).map((r) => r.name);
 
 const LEGACY_ROLES: Record<string, ServiceRole> = { spark: 'spark-driver', kafka: 'kafka-broker', ferretdb: 'mongo' };
+/** Which config section's host (and allowRemote) each kind of process listens on. */
+const BIND_SECTION: Record<ServiceRole, BindSection> = { 'kafka-broker': 'kafka', 'spark-driver': 'spark', 'spark-master': 'spark', 'spark-worker': 'spark', mongo: 'mongo' };
+
 const stopRank = (r: ServiceRecord) => STOP_ORDER.indexOf(r.role ?? LEGACY_ROLES[r.name] ?? 'mongo');
 
 
@@ -155,7 +159,8 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
     }
   }
 
-  // Fail fast on anything we can check before spawning a JVM.
+  // Fail fast on anything we can check before spawning a JVM: first where it would listen.
+  checkLocalBindings(config, toStart.map((spec) => BIND_SECTION[spec.role]));
   for (const spec of toStart) {
     spec.checkArtifacts();
     await checkPorts(spec, crashed.has(spec.name) ? CRASHED_PORT_RELEASE_MS : 0);
