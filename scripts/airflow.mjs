@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A pinned Apache Airflow 3 for the DAG in dags/: its own virtualenv in the git-ignored state dir,
-// installed from airflow/requirements.lock with --no-deps (the lock is the whole resolved set, so pip
+// installed from airflow/requirements.lock with --no-deps --require-hashes (the lock is the whole resolved set, so pip
 // resolves nothing), AIRFLOW_HOME next to it, and the metadata DB migrated. Stamps keyed on the lock
 // make a second run a no-op. Plain Node (no dependencies), like setup.mjs.
 //
@@ -94,7 +94,8 @@ async function virtualenv() {
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(airflowDir, { recursive: true });
   await run(python.cmd, ['-m', 'venv', venv], { label: 'venv' });
-  await run(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--no-deps', '-r', lockFile], {
+  // --require-hashes: every file pip fetches must match the lock's SHA-256 (pip would also switch it on by itself, seeing hashes).
+  await run(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--no-deps', '--require-hashes', '-r', lockFile], {
     label: 'pip install',
     countPattern: /^(Collecting|Using cached|Downloading) /,
   });

