@@ -155,7 +155,7 @@ const fileSha256 = (path) => createHash('sha256').update(readFileSync(path)).dig
 
 function readJarLock() {
   if (!existsSync(jarLockFile)) return new Map();
-  const entries = readFileSync(jarLockFile, 'utf8').split('\n').filter((l) => /^[0-9a-f]{64}  /.test(l));
+  const entries = readFileSync(jarLockFile, 'utf8').split('\n').filter((l) => /^[0-9a-f]{64} {2}/.test(l));
   return new Map(entries.map((l) => [l.slice(66), l.slice(0, 64)]));
 }
 
