@@ -2,12 +2,15 @@
 // in what the CLI prints: --print-config, progress lines, errors (also the drivers' errors, and stack
 // traces with STREAMLINE_DEBUG), and not in the logs of the services it talked to. Real values are set
 // through env and through files, the commands run as a user runs them, and everything they wrote is grepped.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Issue 22 adds the Spark Connect `;token=` form, the state files (run/stream.json, every file of the run's
+// state dir) and the dashboard's JSON (/api/snapshot, /api/history, /metrics) to what is grepped.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closedPort, runCli, type CliRun } from '../../support/cli.js';
-import { testServices } from '../../support/services.js';
+import { eventually, testServices, uniqueName } from '../../support/services.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'streamline-redaction-'));
 const stamp = Date.now().toString(36);
@@ -18,7 +21,27 @@ const secrets = {
   salt: `pii-salt-${stamp}-Wm2`,
   saslFromFile: `sasl-file-pw-${stamp}-Hd5`,
   tokenFromFile: `dash-file-token-${stamp}-Jc8`,
+  sparkToken: `spark-token-${stamp}-Vb4`,
 };
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
+/** What the dashboard served (JSON and metrics), grepped with the rest. */
+const served: string[] = [];
+/** run/stream.json while the pipeline ran (`stream stop` removes it), grepped with the state dir's files. */
+const sessionFiles: string[] = [];
+
+/** Every file under `root`, recursively (state dirs: run records, logs, checkpoints). */
+function filesUnder(root: string): string[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
 const runs: Array<{ args: string[]; run: CliRun }> = [];
 
 
@@ -87,10 +110,71 @@ describe('credentials are redacted in CLI output, errors and service logs (issue
     expect(refused.stderr).toMatch(/kafka\.sasl\.password .*STREAMLINE_KAFKA_SASL_PASSWORD/);
   });
 
-  it('nothing printed and no service log holds a credential', () => {
-    expect(runs.length).toBeGreaterThanOrEqual(12);
+  it('sc:// ;token=: stream start/status/stop, the state file and the dashboard JSON', async () => {
+    const services = testServices();
+    const env = {
+      STREAMLINE_SPARK_REMOTE: `${services.sparkRemote}/;use_ssl=false;token=${secrets.sparkToken}`,
+      STREAMLINE_KAFKA_BOOTSTRAP_SERVERS: services.kafkaBootstrap,
+      STREAMLINE_MONGO_URI: services.mongoUri,
+      STREAMLINE_MONGO_DATABASE: uniqueName('redaction'),
+      STREAMLINE_TOPICS: 'users.account',
+      STREAMLINE_DASHBOARD_TOKEN: secrets.token,
+      STREAMLINE_PII_SALT: secrets.salt,
+    };
+    const printed = await cli(['stream', 'start', '--print-config'], env, 0);
+    expect(printed.stdout).toContain(';token=***');
+    // The local Spark Connect server has no authentication: it ignores the bearer token the client sends.
+    const started = await cli(['stream', 'start', '--detach'], env, 0);
+    expect(started.stdout).toContain(';token=***');
+    const session = readFileSync(join(dir, 'state', 'run', 'stream.json'), 'utf8');
+    expect(session).toContain(';token=***');
+    sessionFiles.push(session);
+    await cli(['stream', 'status'], env, 0);
+    // A malformed remote: the URL error names it, without the token.
+    const bad = await cli(['stream', 'status'], { ...env, STREAMLINE_SPARK_REMOTE: `sc://127.0.0.1:99999/;token=${secrets.sparkToken}` });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain(';token=***');
+
+    // The dashboard (run as a user runs it) with every credential form in its environment: what it serves.
+    // Its Spark Connect is away (a closed port), so the queries section carries an error naming the remote.
+    const port = await closedPort();
+    const sparkAway = `sc://127.0.0.1:${await closedPort()}/;use_ssl=false;token=${secrets.sparkToken}`;
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'streamline.js'), 'dashboard', '--port', String(port), '--refresh', '500'], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: '1', STREAMLINE_STATE_DIR: join(dir, 'state'), ...env, STREAMLINE_SPARK_REMOTE: sparkAway, STREAMLINE_MONGO_URI: `${services.mongoUri.replace('mongodb://', `mongodb://app:${secrets.mongo}@`)}/?serverSelectionTimeoutMS=1500` },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    try {
+      const auth = { authorization: `Bearer ${secrets.token}` };
+      await eventually(async () => {
+        const snapshot = (await (await fetch(`http://127.0.0.1:${port}/api/snapshot`, { headers: auth })).json()) as { queries?: { error?: string } };
+        return snapshot.queries?.error?.includes('Spark Connect is not reachable at') ?? false;
+      }, { what: 'the dashboard to report Spark Connect unreachable', timeoutMs: 90_000, intervalMs: 500 });
+      for (const path of ['api/snapshot', 'api/history', 'metrics']) served.push(await (await fetch(`http://127.0.0.1:${port}/${path}`, { headers: auth })).text());
+      expect(served.join('\n')).toContain(';token=***');
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((done) => child.once('close', done));
+      runs.push({ args: ['dashboard'], run: { code: 0, stdout: output, stderr: '' } });
+    }
+    await cli(['stream', 'stop'], env, 0);
+  });
+
+  it('nothing printed, served or kept in a state file, and no service log holds a credential', () => {
+    expect(runs.length).toBeGreaterThanOrEqual(18);
     const found = runs.flatMap(({ args, run }) => leaks(run.stdout + run.stderr).map((s) => `${args.join(' ')}: ${s}`));
     expect(found).toEqual([]);
+    expect(served.length).toBe(3);
+    expect(served.flatMap(leaks)).toEqual([]);
+    expect(sessionFiles.length).toBe(1);
+    expect(sessionFiles.flatMap(leaks)).toEqual([]);
+    // Every file the runs left in their state dir: pid records, logs, checkpoints.
+    const stateFiles = filesUnder(join(dir, 'state'));
+    process.stdout.write(`[redaction] state files: ${stateFiles.map((f) => f.slice(dir.length)).join(', ')}\n`);
+    expect(stateFiles.length).toBeGreaterThan(0);
+    expect(stateFiles.flatMap((f) => leaks(readFileSync(f, 'latin1')).map((s) => `${f}: ${s}`))).toEqual([]);
     // The services these commands talked to (the shared Kafka) and any log of the command's own state dir.
     const logDirs = [join(testServices().stateDir, 'logs'), join(dir, 'state', 'logs')];
     const logLeaks: string[] = [];
