@@ -34,6 +34,10 @@ export function dashboardCommand(program: Command): void {
     const token = dashboardToken(config);
     const dashboard = await openDashboard(config, { explicitHost: flags.host !== undefined });
     say(`dashboard on ${dashboard.url} (metrics at ${dashboard.url}metrics); Ctrl-C to stop.`);
+    const { host, allowedHosts } = config.dashboard;
+    if ((host === '0.0.0.0' || host === '::') && allowedHosts.length === 0) {
+      say('note: it answers only requests addressed to localhost or 127.0.0.1; list the names others use to reach it in dashboard.allowedHosts (env STREAMLINE_DASHBOARD_ALLOWED_HOSTS=name1,name2), any other Host gets 403.');
+    }
     if (token) say(`it needs the access token: open ${dashboard.url}login?token=<token> in the browser once; Prometheus and scripts send Authorization: Bearer <token>.`);
     await withInterrupt(undefined, (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })));
     await dashboard.close();
