@@ -47,14 +47,16 @@ describe('binding', () => {
 
   it('refuses any other address without --host or without a token', () => {
     expect(() => checkBinding({ host: '0.0.0.0', port: 3000, explicitHost: true })).toThrow(/without an access token/);
-    expect(() => checkBinding({ host: '0.0.0.0', port: 3000, explicitHost: false, token: 't' })).toThrow(/needs the --host flag/);
-    expect(() => checkBinding({ host: '0.0.0.0', port: 3000, explicitHost: true, token: 't' })).not.toThrow();
+    expect(() => checkBinding({ host: '0.0.0.0', port: 3000, explicitHost: false, token: 'token-of-16-chars' })).toThrow(/needs the --host flag/);
+    expect(() => checkBinding({ host: '0.0.0.0', port: 3000, explicitHost: true, token: 'token-of-16-chars' })).not.toThrow();
+    expect(() => checkBinding({ host: '0.0.0.0', port: 3000, explicitHost: true, token: 't' })).toThrow(/1 characters, at least 16/);
   });
 
   it('reads the token from the env first, and never puts it in the config', () => {
-    const config = loadConfig({ env: { STREAMLINE_DASHBOARD_TOKEN: 'from-env' } });
+    const config = loadConfig({ env: { STREAMLINE_DASHBOARD_TOKEN: 'from-env-0123456789' } });
     expect(JSON.stringify(config)).not.toContain('from-env');
-    expect(dashboardToken(config, { STREAMLINE_DASHBOARD_TOKEN: 'from-env' })).toBe('from-env');
+    expect(dashboardToken(config, { STREAMLINE_DASHBOARD_TOKEN: 'from-env-0123456789' })).toBe('from-env-0123456789');
+    expect(() => dashboardToken(config, { STREAMLINE_DASHBOARD_TOKEN: 'short' })).toThrow(/STREAMLINE_DASHBOARD_TOKEN: the dashboard token has 5 characters, at least 16/);
     expect(dashboardToken(config, {})).toBeUndefined();
     const missing = loadConfig({ env: { STREAMLINE_DASHBOARD_TOKEN_FILE: '/nonexistent/token' } });
     expect(() => dashboardToken(missing, {})).toThrow(DashboardBindError);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../support/poll.js';
 import { buildApiResponse, FetchUsersError, fetchUsers, parseApiQuery, readBodyCapped, startApiServer, type ApiServer } from '../../../src/source/index.js';
 
 const servers: ApiServer[] = [];
@@ -65,18 +66,35 @@ describe('API client limits', () => {
 });
 
 describe('local API server limits', () => {
-  it('answers 503 with Retry-After past maxConcurrentRequests, and sends no Access-Control-Allow-Origin', async () => {
-    const server = await startApiServer({ port: 0, maxConcurrentRequests: 2, faults: { latencyMs: [400, 400] } });
+  it('answers 503 with Retry-After past maxConcurrentRequests at once, and sends no Access-Control-Allow-Origin', async () => {
+    // Every admitted request hangs, so the two slots stay taken for as long as the test holds them.
+    const server = await startApiServer({ port: 0, maxConcurrentRequests: 2, faults: { hangRate: 1 } });
     servers.push(server);
-    const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(`${server.url}?results=1`)));
-    const statuses = answers.map((a) => a.status).sort();
-    expect(statuses).toEqual([200, 200, 503, 503, 503, 503]);
-    const busy = answers.find((a) => a.status === 503);
-    expect(busy?.headers.get('retry-after')).toBe('1');
-    expect(await busy?.json()).toEqual({ error: 'busy: 2 requests in progress (api.maxConcurrentRequests); retry shortly' });
-    for (const a of answers) expect(a.headers.get('access-control-allow-origin')).toBeNull();
-    // The slots come back once the answers are done.
-    expect((await fetch(`${server.url}?results=1`)).status).toBe(200);
+    const held = new AbortController();
+    const hanging = [1, 2].map(() => fetch(`${server.url}?results=1`, { signal: held.signal }).catch(() => undefined));
+    await eventually(() => server.requestCount() === 2, { what: 'two requests admitted', timeoutMs: 20_000, intervalMs: 20 });
+    const busy = await fetch(`${server.url}?results=1`);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect(busy.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await busy.json()).toEqual({ error: 'busy: 2 requests in progress (api.maxConcurrentRequests); retry shortly' });
+    expect(server.requestCount(), 'the refused request was never admitted').toBe(2);
+    // The clients give up: their slots come back, and the next request is admitted (and hangs in turn).
+    held.abort();
+    await Promise.all(hanging);
+    const next = new AbortController();
+    const admitted = fetch(`${server.url}?results=1`, { signal: next.signal }).catch(() => undefined);
+    await eventually(() => server.requestCount() === 3, { what: 'a third request admitted once the slots are free', timeoutMs: 20_000, intervalMs: 20 });
+    next.abort();
+    await admitted;
+  });
+
+  it('a normal answer carries no Access-Control-Allow-Origin', async () => {
+    const server = await startApiServer({ port: 0 });
+    servers.push(server);
+    const answer = await fetch(`${server.url}?results=1`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('stops the secrets log at its cap and says so once', async () => {
