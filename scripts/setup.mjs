@@ -233,7 +233,11 @@ async function jvmArtifacts() {
   }
   if (updateJarLock) {
     if (jvmProfiles) fail('--update-jar-lock records every layout: leave out --jvm-profiles');
-    const header = '# SHA-256 of every jar setup lays out from Maven Central (runtime/pom.xml), checked by setup.\n# Regenerate after a reviewed change to runtime/pom.xml: npm run lock:jars\n';
+    const header = [
+      '# SHA-256 of every jar setup lays out from Maven Central (runtime/pom.xml), checked by setup.',
+      '# Regenerate after a reviewed change to runtime/pom.xml: npm run lock:jars',
+      '# (STREAMLINE_MAVEN_REPO_LOCAL=$(mktemp -d) npm run lock:jars downloads every jar afresh, checksum-checked, instead of trusting ~/.m2)',
+    ].map((l) => `${l}\n`).join('');
     writeFileSync(jarLockFile, `${header}${newLock.join('\n')}\n`);
     log(`jvm: wrote ${newLock.length} SHA-256 to ${jarLockFile}`);
   }
