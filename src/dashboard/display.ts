@@ -8,9 +8,8 @@ import type { DashboardSnapshot, DeadLetterView, LatestView } from './views.js';
  * metadata is masked keeping its shape, so the page still shows what a record looks like.
  */
 const METADATA_KEYS = new Set(['_id', 'kafka', 'ingested_at', 'produced_at', 'fetched_at', 'schema_version', 'source', 'gender', 'nat']);
+/** What the page shows of a dead letter's raw value (the collector keeps more, so a record parses whole). */
 const PREVIEW_CHARS = 160;
-/** Enough of a dead letter's raw value to parse a typical record and mask it field by field. */
-const PARSE_CHARS = 16_384;
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
@@ -59,5 +58,3 @@ export function snapshotForDisplay(snapshot: DashboardSnapshot, showPii: boolean
   const value = showPii ? { ...latest, deadLetters: latest.deadLetters.map(cutPreview) } : maskLatest(latest);
   return { ...snapshot, latest: { ...snapshot.latest, value } };
 }
-
-export { PARSE_CHARS as DEAD_LETTER_PARSE_CHARS };
