@@ -27,8 +27,8 @@ const defaultLog: Log = (line) => process.stdout.write(`[docker] ${line}\n`);
 
 const sha = (...parts: (string | Buffer)[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex').slice(0, 16);
 
-function sh(command: string, args: string[], options: SpawnSyncOptions = {}) {
-  return spawnSync(command, args, { encoding: 'utf8', ...options });
+function sh(command: string, args: string[], options: Omit<SpawnSyncOptions, 'encoding'> = {}) {
+  return spawnSync(command, args, { ...options, encoding: 'utf8' });
 }
 
 /** Runs a command to completion with its output on our stdout/stderr (apt, debootstrap and builds show progress). */
