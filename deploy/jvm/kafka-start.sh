@@ -36,9 +36,16 @@ echo "kafka-start: node ${KAFKA_NODE_ID}, $(wc -l <"$props") settings: $(cut -d=
 classpath='/opt/kafka/libs/*'
 data_dir=$(sed -n 's/^log\.dirs=//p' "$props")
 if [ ! -f "${data_dir:-/var/lib/kafka/data}/meta.properties" ]; then
-  # --cluster-id=<id>: a base64url id may start with '-'.
+  # --cluster-id=<id>: a base64url id may start with '-'. The admin user's SCRAM credential goes into the
+  # bootstrap metadata: the one user that exists before any ACL (a super user, KAFKA_SUPER_USERS).
+  scram=()
+  if [ -n "${SCRAM_ADMIN_USER:-}" ]; then
+    : "${SCRAM_ADMIN_PASSWORD:?set SCRAM_ADMIN_PASSWORD with SCRAM_ADMIN_USER}"
+    scram=(--add-scram "SCRAM-SHA-512=[name=${SCRAM_ADMIN_USER},password=${SCRAM_ADMIN_PASSWORD}]")
+  fi
   java -cp "$classpath" -Dlog4j2.configurationFile="$log4j" kafka.tools.StorageTool format \
-    --cluster-id="$CLUSTER_ID" --config="$props"
+    --cluster-id="$CLUSTER_ID" --config="$props" "${scram[@]}" >/dev/null
+  echo "kafka-start: storage formatted${SCRAM_ADMIN_USER:+ with the SCRAM credential of ${SCRAM_ADMIN_USER}}"
 fi
 # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS is a list of JVM options
 exec java ${KAFKA_HEAP_OPTS:--Xmx512m} -Dlog4j2.configurationFile="$log4j" ${KAFKA_OPTS:-} -cp "$classpath" kafka.Kafka "$props"

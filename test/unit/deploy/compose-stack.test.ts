@@ -54,6 +54,12 @@ const servicesSetting = (variable: string) =>
     .map(([name]) => name)
     .sort();
 
+/** compose.yaml with an override file of deploy/ on top, as `docker compose -f compose.yaml -f <file>` reads them. */
+function overlaid(file: string, vars: Record<string, string> = {}): ComposeModel {
+  const args = ['-f', composeFile, '-f', join(root, 'deploy', file), '--env-file', envExample, ...Object.entries({ ...secrets, ...vars }).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
+  return JSON.parse(execFileSync(validator, args, { encoding: 'utf8' })) as ComposeModel;
+}
+
 /** A deliberately broken copy of compose.yaml, validated the same way (relative paths kept valid). */
 function brokenCopy(edit: (text: string) => string): ComposeModel {
   const edited = edit(composeText);
@@ -142,9 +148,42 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
       const config = loadConfig({ env: Object.fromEntries(Object.entries(s.environment ?? {}).filter(([k]) => k.startsWith('STREAMLINE_'))) as Record<string, string>, cwd: scratch });
       expect(sparkKafkaOptions(config)['kafka.security.protocol'], name).toBe('SASL_PLAINTEXT');
     }
-    expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG).toContain(`password="${user}"`);
-    expect(model.services['kafka-scram-init']?.command?.join(' ')).toContain('SCRAM-SHA-512=[iterations=8192,password=${KAFKA_APP_PASSWORD}]');
+    // Kafka UI has a user of its own (read-only ACLs), never the app's.
+    expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG).toContain(`password="${secrets.KAFKA_READONLY_PASSWORD}"`);
+    expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_READONLY).toBe('true');
+    expect(model.services['kafka-scram-init']?.environment).toMatchObject({ KAFKA_APP_PASSWORD: user, KAFKA_READONLY_PASSWORD: secrets.KAFKA_READONLY_PASSWORD });
     expect(model.services['spark-connect']?.command).toContain(`spark.redaction.string.regex=${SPARK_REDACTION_REGEX}`);
+  });
+
+  it('Kafka authorizes with ACLs; replication and the quorum stay on a network only the brokers join', () => {
+    const brokers = ['kafka-1', 'kafka-2', 'kafka-3'];
+    for (const name of brokers) {
+      const env = model.services[name]!.environment!;
+      expect(env.KAFKA_AUTHORIZER_CLASS_NAME, name).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+      expect(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND, name).toBe('false');
+      expect(env.KAFKA_SUPER_USERS, name).toBe(`User:ANONYMOUS;User:${envEntries.find((e) => e.name === 'KAFKA_ADMIN_USER')?.value}`);
+      // The plaintext listeners bind to the broker's address on kafka-replication only.
+      expect(env.KAFKA_LISTENERS, name).toBe(`REPLICATION://${name}-replication:19091,INTERNAL://:19092,CONTROLLER://${name}-replication:9093,EXTERNAL://:9092`);
+      expect(model.services[name]!.networks?.['kafka-replication']?.aliases, name).toEqual([`${name}-replication`]);
+    }
+    const members = Object.entries(model.services).filter(([, s]) => s.networks && 'kafka-replication' in s.networks).map(([n]) => n);
+    expect(members).toEqual(brokers);
+    expect((model as { networks?: Record<string, { internal?: boolean }> }).networks?.['kafka-replication']?.internal).toBe(true);
+  });
+
+  it('nothing that executes code is published by default: Spark Connect and the Spark UIs only with compose.spark-ui.yaml', () => {
+    for (const name of ['spark-master', 'spark-worker', 'spark-connect']) expect(model.services[name]?.ports ?? [], name).toEqual([]);
+    const withUi = overlaid('compose.spark-ui.yaml');
+    expect(withUi.services['spark-connect']?.ports?.map((p) => `${p.host_ip}:${p.target}`)).toEqual(['127.0.0.1:15002', '127.0.0.1:4040']);
+    expect(withUi.services['spark-master']?.ports?.map((p) => `${p.host_ip}:${p.target}`)).toEqual(['127.0.0.1:8080']);
+  });
+
+  it('the test override swaps only mongo (our FerretDB image, built from the same base) and parks Kafka UI in a profile', () => {
+    const test = overlaid('compose.test.yaml', { STREAMLINE_TEST_BASE_IMAGE: 'debian:trixie-20261204-slim' });
+    expect(Object.keys(test.services).sort()).toEqual(Object.keys(model.services).filter((n) => n !== 'kafka-ui').sort());
+    expect(test.services.mongo?.image).toBe('streamline-ferretdb:local');
+    expect(test.services.mongo?.build?.dockerfile).toBe('deploy/ferretdb/Dockerfile');
+    for (const name of Object.keys(test.services).filter((n) => n !== 'mongo')) expect(test.services[name]?.image, name).toBe(model.services[name]?.image);
   });
 
   it('.env.example lists every variable the stack reads, each with a comment', () => {
