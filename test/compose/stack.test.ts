@@ -1,8 +1,8 @@
 // The Docker deployment built and run for real: deploy/compose.yaml with deploy/compose.test.yaml (our
 // FerretDB for mongo, no Kafka UI), driven only through the stack's own services. The quick variant (in
 // `npm test`): topics and collections by streamline-setup, 500 users by streamline-producer, landed
-// exactly once by streamline-stream; a broken image build and a wrong broker name fail loudly; `down -v`
-// leaves nothing. `npm run test:compose` adds the fault list: a broker killed mid-run, a broker cut off
+// exactly once by streamline-stream; a broken image build, a wrong broker name and a topic outside the
+// app user's ACLs fail loudly; `down -v` leaves nothing. `npm run test:compose` adds the fault list: a broker killed mid-run, a broker cut off
 // the network for 60 s, three Spark workers, and (once its image builds) Airflow.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,16 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
     expect(result.stderr + result.stdout).toContain('kafka-nowhere:19092');
   });
 
+  it('the app user may use only its own topics (Kafka ACLs): another topic is refused, naming it', async () => {
+    const result = await compose(
+      stack,
+      ['run', '--rm', '--no-deps', 'streamline-producer', 'produce', '--count', '5', '--topics', 'users.profile=intruder.profile', '--delivery-timeout', '5s'],
+      { timeoutMs: 180_000, allowFailure: true },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr + result.stdout).toMatch(/intruder\.profile.*Topic authorization failed/);
+  });
+
   describe.runIf(full)('the fault list (npm run test:compose)', () => {
     let landed = USERS;
 
@@ -113,8 +123,9 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
 
     it('a broker disconnected from the stack network for 60 s: exact', async () => {
       const [kafka3] = (await compose(stack, ['ps', '-q', 'kafka-3'])).stdout.trim().split('\n');
-      const network = `${stack.project}_default`;
-      await docker(['network', 'disconnect', network, kafka3!]);
+      // Off both of the stack's networks: clients and the other brokers lose it alike.
+      const networks = [`${stack.project}_default`, `${stack.project}_kafka-replication`];
+      for (const network of networks) await docker(['network', 'disconnect', network, kafka3!]);
       const disconnectedAt = Date.now();
       try {
         const result = await produce(USERS, 'compose-partition');
@@ -123,7 +134,8 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
         // The 60 s are the scenario, not a synchronisation: the broker stays cut off that long.
         await eventually(() => Date.now() - disconnectedAt >= 60_000, { timeoutMs: 120_000, intervalMs: 1000, what: '60 s of partition' });
       } finally {
-        await docker(['network', 'connect', network, kafka3!]);
+        await docker(['network', 'connect', networks[0]!, kafka3!]);
+        await docker(['network', 'connect', '--alias', 'kafka-3-replication', networks[1]!, kafka3!]);
       }
       landed += USERS;
       await landsExactly(landed);
