@@ -134,7 +134,7 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
         // The 60 s are the scenario, not a synchronisation: the broker stays cut off that long.
         await eventually(() => Date.now() - disconnectedAt >= 60_000, { timeoutMs: 120_000, intervalMs: 1000, what: '60 s of partition' });
       } finally {
-        await docker(['network', 'connect', networks[0]!, kafka3!]);
+        await docker(['network', 'connect', '--alias', 'kafka-3', networks[0]!, kafka3!]);
         await docker(['network', 'connect', '--alias', 'kafka-3-replication', networks[1]!, kafka3!]);
       }
       landed += USERS;
