@@ -24,8 +24,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'streamline-compose-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `produce --count n` through the stack's producer service (its image, settings and network). */
-async function produce(count: number, seed: string, extra: string[] = []) {
-  return compose(stack, ['run', '--rm', '--no-deps', ...extra, 'streamline-producer', 'produce', '--count', String(count), '--seed', seed], { timeoutMs: 600_000, allowFailure: true });
+async function produce(count: number, seed: string, options: string[] = []) {
+  return compose(stack, ['run', '--rm', '--no-deps', 'streamline-producer', 'produce', '--count', String(count), '--seed', seed, ...options], { timeoutMs: 600_000, allowFailure: true });
 }
 
 /** Waits until every pipeline collection holds `expected` documents and dead_letters none; more is a failure at once. */
@@ -107,7 +107,8 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
     let landed = USERS;
 
     it('a broker container killed (docker kill) mid-run and started again: exact', async () => {
-      const producing = produce(USERS, 'compose-kill');
+      // Paced (about 20 s of producing), so that the kill lands while records are still being produced.
+      const producing = produce(USERS, 'compose-kill', ['--rate', '25']);
       const [kafka2] = (await compose(stack, ['ps', '-q', 'kafka-2'])).stdout.trim().split('\n');
       // Mid-run: once the first records of this run reached the store.
       await eventually(async () => ((await collectionCounts(stack))[COLLECTIONS[0]!] ?? 0) > landed, { timeoutMs: 300_000, intervalMs: 1000, what: 'the run to start landing' });
@@ -128,7 +129,8 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
       for (const network of networks) await docker(['network', 'disconnect', network, kafka3!]);
       const disconnectedAt = Date.now();
       try {
-        const result = await produce(USERS, 'compose-partition');
+        // Paced over most of the 60 s, so that records keep coming while the broker is away.
+        const result = await produce(USERS, 'compose-partition', ['--rate', '10']);
         expect(result.code, result.stderr).toBe(0);
         producedAll(result.stdout, USERS);
         // The 60 s are the scenario, not a synchronisation: the broker stays cut off that long.
