@@ -107,8 +107,8 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
     let landed = USERS;
 
     it('a broker container killed (docker kill) mid-run and started again: exact', async () => {
-      // Paced (about 20 s of producing), so that the kill lands while records are still being produced.
-      const producing = produce(USERS, 'compose-kill', ['--rate', '25']);
+      // Paced (about 50 s of producing), so that the kill lands while records are still being produced.
+      const producing = produce(USERS, 'compose-kill', ['--rate', '10']);
       const [kafka2] = (await compose(stack, ['ps', '-q', 'kafka-2'])).stdout.trim().split('\n');
       // Mid-run: once the first records of this run reached the store.
       await eventually(async () => ((await collectionCounts(stack))[COLLECTIONS[0]!] ?? 0) > landed, { timeoutMs: 300_000, intervalMs: 1000, what: 'the run to start landing' });
