@@ -9,7 +9,8 @@ import { defineConfig } from 'vitest/config';
 // producers and fault runs never overlap. Every tier has its own port block (test/support/runtime.ts
 // offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700,
 // recovery 400 (test/integration/stream/recovery.test.ts, its own Spark and FerretDB), benchmarks 800
-// (the bench smoke at 850), ferretdb 900, producer-outage 950 (the broker test/integration/produce/outage.test.ts kills);
+// (the bench smoke at 850), ferretdb 900, producer-outage 950 (the broker test/integration/produce/outage.test.ts kills),
+// compose 1150 (the host ports of the Docker stack of test/compose);
 // all global setups start at the beginning of the run, so no two blocks may overlap.
 // Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
 // tests share the one Spark server (test/global-setup.ts provides `sparkRemote` for them).
@@ -93,6 +94,22 @@ export default defineConfig({
           fileParallelism: false,
           pool: 'forks',
           sequence: { groupOrder: 3 },
+        },
+      },
+      {
+        // The Docker deployment built and run for real (deploy/compose.yaml + compose.test.yaml), last of
+        // all: its stack of containers must not compete with the JVM tiers. The quick variant in `npm test`,
+        // the fault list with `npm run test:compose` (STREAMLINE_COMPOSE_FULL=1). Port block 1150.
+        test: {
+          name: 'compose',
+          include: ['test/compose/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/compose/global-setup.ts'],
+          testTimeout: 1_200_000,
+          hookTimeout: 2_400_000,
+          fileParallelism: false,
+          pool: 'forks',
+          sequence: { groupOrder: 4 },
         },
       },
     ],

@@ -34,7 +34,7 @@ const envExample = join(root, 'deploy', '.env.example');
 const composeText = readText(composeFile);
 const envEntries = parseEnvFile(readText(envExample));
 const pom = readText(join(root, 'runtime', 'pom.xml'));
-const dockerfiles = { app: join(root, 'deploy', 'Dockerfile'), spark: join(root, 'deploy', 'spark', 'Dockerfile') };
+const dockerfiles = { app: join(root, 'deploy', 'Dockerfile'), jvm: join(root, 'deploy', 'jvm', 'Dockerfile'), ferretdb: join(root, 'deploy', 'ferretdb', 'Dockerfile') };
 
 /** The credentials .env must set: empty in the example, marked required. */
 const requiredSecrets = envEntries.filter((e) => e.value === '' && /\(required/.test(e.comment)).map((e) => e.name);
@@ -53,6 +53,12 @@ const servicesSetting = (variable: string) =>
     .filter(([, s]) => s.environment?.[variable])
     .map(([name]) => name)
     .sort();
+
+/** compose.yaml with an override file of deploy/ on top, as `docker compose -f compose.yaml -f <file>` reads them. */
+function overlaid(file: string, vars: Record<string, string> = {}): ComposeModel {
+  const args = ['-f', composeFile, '-f', join(root, 'deploy', file), '--env-file', envExample, ...Object.entries({ ...secrets, ...vars }).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
+  return JSON.parse(execFileSync(validator, args, { encoding: 'utf8' })) as ComposeModel;
+}
 
 /** A deliberately broken copy of compose.yaml, validated the same way (relative paths kept valid). */
 function brokenCopy(edit: (text: string) => string): ComposeModel {
@@ -80,7 +86,7 @@ afterAll(() => {
 
 describe('deploy/compose.yaml, as compose-go reads it', () => {
   it('has the pipeline topology: 3 KRaft brokers (RF 3, min ISR 2), Spark master + scalable workers + Connect, MongoDB, Airflow, the app', () => {
-    const brokers = Object.entries(model.services).filter(([, s]) => s.image?.startsWith('apache/kafka:') && s.environment?.KAFKA_NODE_ID);
+    const brokers = Object.entries(model.services).filter(([, s]) => s.build?.target === 'kafka' && s.environment?.KAFKA_NODE_ID);
     expect(brokers.map(([n]) => n)).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
     for (const [name, broker] of brokers) {
       expect(broker.environment, name).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_DEFAULT_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
@@ -93,7 +99,6 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
     expect(model.services['spark-connect']?.command).toContain('spark://spark-master:7077');
     expect(model.services.mongo?.image).toMatch(/^mongo:[78]\./);
     expect(model.services['airflow-scheduler']?.build?.target).toBe('airflow');
-    expect(dockerfileBases(readText(dockerfiles.app)).filter((b) => b.startsWith('apache/airflow:'))).toEqual([expect.stringMatching(/^apache\/airflow:3\.\d+\.\d+$/)]);
     expect(model.services['airflow-scheduler']?.environment?.STREAMLINE_KAFKA_BOOTSTRAP_SERVERS, 'the DAG produces to the stack').toBe('kafka-1:19092,kafka-2:19092,kafka-3:19092');
     expect(model.services['airflow-scheduler']?.volumes?.some((v) => v.type === 'bind' && v.source === join(root, 'dags') && v.target === '/opt/airflow/dags')).toBe(true);
   });
@@ -143,9 +148,42 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
       const config = loadConfig({ env: Object.fromEntries(Object.entries(s.environment ?? {}).filter(([k]) => k.startsWith('STREAMLINE_'))) as Record<string, string>, cwd: scratch });
       expect(sparkKafkaOptions(config)['kafka.security.protocol'], name).toBe('SASL_PLAINTEXT');
     }
-    expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG).toContain(`password="${user}"`);
-    expect(model.services['kafka-scram-init']?.command?.join(' ')).toContain('SCRAM-SHA-512=[iterations=8192,password=${KAFKA_APP_PASSWORD}]');
+    // Kafka UI has a user of its own (read-only ACLs), never the app's.
+    expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG).toContain(`password="${secrets.KAFKA_READONLY_PASSWORD}"`);
+    expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_READONLY).toBe('true');
+    expect(model.services['kafka-scram-init']?.environment).toMatchObject({ KAFKA_APP_PASSWORD: user, KAFKA_READONLY_PASSWORD: secrets.KAFKA_READONLY_PASSWORD });
     expect(model.services['spark-connect']?.command).toContain(`spark.redaction.string.regex=${SPARK_REDACTION_REGEX}`);
+  });
+
+  it('Kafka authorizes with ACLs; replication and the quorum stay on a network only the brokers join', () => {
+    const brokers = ['kafka-1', 'kafka-2', 'kafka-3'];
+    for (const name of brokers) {
+      const env = model.services[name]!.environment!;
+      expect(env.KAFKA_AUTHORIZER_CLASS_NAME, name).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+      expect(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND, name).toBe('false');
+      expect(env.KAFKA_SUPER_USERS, name).toBe(`User:ANONYMOUS;User:${envEntries.find((e) => e.name === 'KAFKA_ADMIN_USER')?.value}`);
+      // The plaintext listeners bind to the broker's address on kafka-replication only.
+      expect(env.KAFKA_LISTENERS, name).toBe(`REPLICATION://${name}-replication:19091,INTERNAL://:19092,CONTROLLER://${name}-replication:9093,EXTERNAL://:9092`);
+      expect(model.services[name]!.networks?.['kafka-replication']?.aliases, name).toEqual([`${name}-replication`]);
+    }
+    const members = Object.entries(model.services).filter(([, s]) => s.networks && 'kafka-replication' in s.networks).map(([n]) => n);
+    expect(members).toEqual(brokers);
+    expect((model as { networks?: Record<string, { internal?: boolean }> }).networks?.['kafka-replication']?.internal).toBe(true);
+  });
+
+  it('nothing that executes code is published by default: Spark Connect and the Spark UIs only with compose.spark-ui.yaml', () => {
+    for (const name of ['spark-master', 'spark-worker', 'spark-connect']) expect(model.services[name]?.ports ?? [], name).toEqual([]);
+    const withUi = overlaid('compose.spark-ui.yaml');
+    expect(withUi.services['spark-connect']?.ports?.map((p) => `${p.host_ip}:${p.target}`)).toEqual(['127.0.0.1:15002', '127.0.0.1:4040']);
+    expect(withUi.services['spark-master']?.ports?.map((p) => `${p.host_ip}:${p.target}`)).toEqual(['127.0.0.1:8080']);
+  });
+
+  it('the test override swaps only mongo (our FerretDB image, built from the same base) and parks Kafka UI in a profile', () => {
+    const test = overlaid('compose.test.yaml', { STREAMLINE_TEST_BASE_IMAGE: 'debian:trixie-20261204-slim' });
+    expect(Object.keys(test.services).sort()).toEqual(Object.keys(model.services).filter((n) => n !== 'kafka-ui').sort());
+    expect(test.services.mongo?.image).toBe('streamline-ferretdb:local');
+    expect(test.services.mongo?.build?.dockerfile).toBe('deploy/ferretdb/Dockerfile');
+    for (const name of Object.keys(test.services).filter((n) => n !== 'mongo')) expect(test.services[name]?.image, name).toBe(model.services[name]?.image);
   });
 
   it('.env.example lists every variable the stack reads, each with a comment', () => {
@@ -203,23 +241,27 @@ describe('the cross-check fails on a broken stack, naming exactly the problem', 
 });
 
 describe('images and Dockerfiles', () => {
-  it('official images at the versions of runtime/pom.xml; Dockerfile bases pinned', () => {
-    const kafka = pomProperty(pom, 'kafka.version');
-    const spark = pomProperty(pom, 'spark.version');
-    const scala = pomProperty(pom, 'scala.binary.version');
-    for (const name of ['kafka-1', 'kafka-2', 'kafka-3']) expect(model.services[name]?.image).toBe(`apache/kafka:${kafka}`);
-    expect(model.services['spark-master']?.image).toBe(`apache/spark:${spark}-scala${scala}-java17-ubuntu`);
-    expect(dockerfileBases(readText(dockerfiles.spark))).toContain(`apache/spark:${spark}-scala${scala}-java17-ubuntu`);
-    const bases = Object.values(dockerfiles).flatMap((f) => dockerfileBases(readText(f)));
-    expect(bases.filter(unpinned)).toEqual([]);
+  it('our images: every one built FROM the one pinned base (BASE_IMAGE, a dated debian:trixie-slim tag), never pulled', () => {
+    const built = Object.entries(model.services).filter(([, s]) => s.build);
+    expect(built.map(([n]) => n)).toEqual(expect.arrayContaining(['kafka-1', 'spark-master', 'spark-worker', 'spark-connect', 'streamline-setup', 'airflow-scheduler']));
+    for (const [name, s] of built) {
+      expect((s.build as { args?: Record<string, string> }).args?.BASE_IMAGE, name).toMatch(/^debian:trixie-\d{8}-slim$/);
+      expect((s as { pull_policy?: string }).pull_policy, name).toBe('never');
+    }
+    // Every Dockerfile starts FROM the build arg: the tag is written in deploy/compose.yaml only.
+    for (const file of Object.values(dockerfiles)) expect(dockerfileBases(readText(file)), file).toEqual(['${BASE_IMAGE}']);
+    expect(Object.values(model.services).map((s) => s.image).filter((i) => i && unpinned(i))).toEqual([]);
   });
 
-  it("the Spark image's extra jars are runtime/pom.xml's spark profile, as setup resolves it, with no version repeated", () => {
-    const dockerfile = readText(dockerfiles.spark);
-    expect(dockerfile).toMatch(/mvn .*-f runtime\/pom\.xml -P spark \\\n\s+dependency:copy-dependencies/);
-    const nonFrom = dockerfile.split('\n').filter((l) => !/^\s*(#|FROM\b)/.test(l));
-    expect(nonFrom.filter((l) => /\d+\.\d+\.\d+/.test(l))).toEqual([]);
-    // Setup ran the same Maven resolution for the local SPARK_HOME: those are the jars the image adds.
+  it("the JVM images take runtime/pom.xml's jars as setup resolved them, with no version repeated in a Dockerfile", () => {
+    const dockerfile = readText(dockerfiles.jvm);
+    expect(dockerfile).toMatch(/^COPY \.streamline\/kafka\/libs /m);
+    expect(dockerfile).toMatch(/^COPY \.streamline\/spark\/jars /m);
+    for (const file of Object.values(dockerfiles)) {
+      const nonComment = readText(file).split('\n').filter((l) => !/^\s*#/.test(l));
+      expect(nonComment.filter((l) => /\d+\.\d+(\.\d+)?/.test(l)), file).toEqual([]);
+    }
+    // Setup ran the Maven resolution of the local SPARK_HOME: those are the jars the image copies.
     const jars = readdirSync(join(stateDir, 'spark', 'jars'));
     const scala = pomProperty(pom, 'scala.binary.version');
     expect(jars).toContain(`spark-sql-kafka-0-10_${scala}-${pomProperty(pom, 'spark.version')}.jar`);
@@ -228,13 +270,12 @@ describe('images and Dockerfiles', () => {
     expect(jars.filter((j) => j.startsWith('mongodb-driver-sync-')).length).toBe(1);
   });
 
-  it('both Dockerfiles pass hadolint; the app image runs as a non-root user', () => {
-    const output = execFileSync(hadolint, ['--no-color', dockerfiles.app, dockerfiles.spark], { encoding: 'utf8' });
+  it('every Dockerfile passes hadolint; every image runs as a non-root user', () => {
+    const output = execFileSync(hadolint, ['--no-color', ...Object.values(dockerfiles)], { encoding: 'utf8' });
     expect(output).toBe('');
     const stages = readText(dockerfiles.app).split(/^FROM /m);
     expect(stages.at(-1)?.trim(), 'the default target is the app').toBe('app');
-    const app = stages.find((s) => / AS app\n/.test(s))!;
-    expect(app).toMatch(/^node:20\.[\d.]+-bookworm-slim/);
-    expect(app).toMatch(/^USER [1-9]\d*$/m);
+    const runnable = [...readText(dockerfiles.app).split(/^FROM /m).filter((s) => / AS (app|airflow)\n/.test(s)), ...readText(dockerfiles.jvm).split(/^FROM /m).filter((s) => / AS (kafka|spark)\n/.test(s)), readText(dockerfiles.ferretdb)];
+    for (const stage of runnable) expect(stage, stage.split('\n')[0]).toMatch(/^USER [1-9]\d*$/m);
   });
 });
