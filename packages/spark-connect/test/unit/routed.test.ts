@@ -3,7 +3,7 @@ import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExpressionSchema, type Expression } from '../../src/gen/spark/connect/expressions_pb.js';
 import { RelationSchema, type Relation } from '../../src/gen/spark/connect/relations_pb.js';
-import { ROUTED_FOREACH_BATCH_TYPE_URL, SparkError, SparkSession, functions as F } from '../../src/index.js';
+import { ROUTED_FOREACH_BATCH_TYPE_URL, SparkError, SparkSession, functions as F, type BatchRoute } from '../../src/index.js';
 
 // Plan building never talks to the server: this session points at a closed port and makes no call.
 const spark = await SparkSession.builder().remote('sc://127.0.0.1:9').getOrCreate();
@@ -82,7 +82,7 @@ function decode(bytes: Uint8Array): Decoded {
 describe('routed foreachBatch command', () => {
   const df = spark.readStream.format('rate').load();
   const even = F.col('value').gt(10);
-  const routes = [
+  const routes: BatchRoute[] = [
     { name: 'even', condition: even, select: [F.col('value'), F.col('timestamp').alias('at')], format: 'mongodb', options: { 'spark.mongodb.collection': 'even' } },
     { name: 'rest', condition: even.not(), format: 'parquet', options: { path: '/tmp/rest' } },
     { name: 'all', format: 'noop' },

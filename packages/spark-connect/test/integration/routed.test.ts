@@ -1,0 +1,90 @@
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { Column, SparkConnectError, SparkSession, functions as F, type StreamingQuery } from '../../src/index.js';
+
+// Needs the Connect server plugin dev.streamline.connect.RoutedForeachBatchPlugin (runtime/connect-plugin),
+// which the test tier's Spark loads like every Spark streamline starts.
+const remote = inject('sparkRemote');
+const uniqueName = (prefix: string): string => `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+const scratch = (name: string) => path.join(os.tmpdir(), 'streamline-spark-it', name);
+
+let spark: SparkSession;
+let query: StreamingQuery | undefined;
+
+beforeAll(async () => {
+  spark = await SparkSession.builder().remote(remote).getOrCreate();
+});
+
+afterAll(async () => {
+  if (query && (await query.isActive().catch(() => false))) await query.stop();
+  await spark?.stop();
+});
+
+describe('routed foreachBatch (server plugin)', () => {
+  it('writes each row of every micro-batch through exactly one route, projected, and is controlled like any query', async () => {
+    const name = uniqueName('routed');
+    const [evenDir, oddDir] = [scratch(`${name}_even`), scratch(`${name}_odd`)];
+    const even = Column.fn('pmod', F.col('value'), F.lit(2)).eq(0);
+    query = await spark.readStream
+      .format('rate')
+      .option('rowsPerSecond', 50)
+      .load()
+      .writeStream.queryName(name)
+      .trigger({ processingTime: '500 milliseconds' })
+      .checkpointLocation(scratch(name))
+      .foreachBatchRoutes([
+        { name: 'even', condition: even, select: [F.col('value').alias('n'), F.lit('even').alias('kind')], format: 'json', options: { path: evenDir } },
+        { name: 'odd', condition: even.not(), format: 'json', options: { path: oddDir } },
+      ])
+      .start();
+    const q = query;
+    expect(q.name).toBe(name);
+    expect(q.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await spark.streams.active()).map((a) => a.id)).toContain(q.id);
+    expect(await q.isActive()).toBe(true);
+
+    const progress = await vi.waitFor(
+      async () => {
+        const p = (await q.recentProgress()).find((r) => r.numInputRows > 0);
+        if (!p) throw new Error('no progress report with input rows yet');
+        return p;
+      },
+      { timeout: 120_000, interval: 250 },
+    );
+    expect(progress).toMatchObject({ id: q.id, runId: q.runId, name });
+    expect(progress.sink?.description).toMatch(/ForeachBatchSink/);
+    await q.stop();
+    expect(await q.isActive()).toBe(false);
+    expect(await q.exception()).toBeNull();
+
+    const input = (await q.recentProgress()).reduce((sum, p) => sum + p.numInputRows, 0);
+    const [evens] = await spark.sql(`SELECT count(*) AS n, count(DISTINCT n) AS d, min(n % 2) AS lo, max(n % 2) AS hi, min(kind) AS kind FROM json.\`${evenDir}\``).collect();
+    const [odds] = await spark.sql(`SELECT count(*) AS n, min(value % 2) AS lo, max(value % 2) AS hi FROM json.\`${oddDir}\``).collect();
+    expect(evens).toMatchObject({ lo: 0, hi: 0, kind: 'even' });
+    expect(evens?.n).toBe(evens?.d);
+    expect(odds).toMatchObject({ lo: 1, hi: 1 });
+    // Every row read went to exactly one route (the rate source's rows are the progress reports' input rows).
+    expect(Number(evens?.n) + Number(odds?.n)).toBe(input);
+    expect(input).toBeGreaterThan(0);
+  });
+
+  it('fails the query, naming the cause, when a route cannot write', async () => {
+    const session = await SparkSession.builder().remote(remote).getOrCreate();
+    try {
+      const name = uniqueName('routed_failing');
+      const q = await session.readStream
+        .format('rate')
+        .load()
+        .writeStream.queryName(name)
+        .checkpointLocation(scratch(name))
+        .foreachBatchRoutes([{ name: 'nowhere', format: 'no.such.format', options: {} }])
+        .start();
+      const failure = await q.awaitTermination(120_000).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(SparkConnectError);
+      expect((await q.exception())?.message).toContain('no.such.format');
+    } finally {
+      await session.stop();
+    }
+  });
+});
