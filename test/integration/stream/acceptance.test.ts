@@ -90,10 +90,12 @@ describe('streaming pipeline acceptance (issue 4)', () => {
 
     // Each record's value is parsed with its topic's schema once: a filter pushed below a projected
     // alias would inline one JSON parse per field the checks read (see docs/decisions.md, issue 12).
+    // The batch is persisted and its routes read the cache, so a route's write plan may show no parse.
     for (const name of queryNames) {
       const plans = await physicalPlans(fixture.config, name);
       expect(plans.length, `Spark UI knows the plans of ${name}`).toBeGreaterThan(0);
-      for (const plan of plans) expect(plan.match(/from_json\(StructField/g), name).toHaveLength(1);
+      const parses = plans.map((plan) => plan.match(/from_json\(StructField/g)?.length ?? 0);
+      expect(Math.max(...parses), `JSON parses in one plan of ${name}`).toBe(1);
     }
 
     // Still running, all of them, and nothing failed; then stop cleanly.
