@@ -130,6 +130,14 @@ export function deadLetterColumns(): Column[] {
 }
 
 /**
+ * A MongoDB write error about one document (as the Java driver's MongoBulkWriteException lists it) that
+ * no retry can fix: 121 the collection's validator rejected it, 11000 a unique index other than _id,
+ * 10334 too large. Such a record becomes a dead letter with the store's reason instead of a batch that
+ * fails and replays forever; any other write error (store down, timeouts) still fails the batch.
+ */
+export const MONGO_DOCUMENT_REJECTED = 'BulkWriteError\\{index=\\d+, code=(121|11000|10334), ';
+
+/**
  * Where each row of parsedRecords(bindings) goes, in one micro-batch: a valid record to its topic's
  * collection, an invalid one to dead_letters. The conditions split the rows: each lands in exactly one place.
  */
@@ -142,6 +150,7 @@ export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): Batc
       select: documentColumns(b, i),
       format: 'mongodb',
       options: mongoSinkOptions(mongo, b.collection),
+      rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: DEAD_LETTERS, reasonColumn: 'reason' },
     })),
     { name: DEAD_LETTERS, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: mongoSinkOptions(mongo, DEAD_LETTERS) },
   ];

@@ -96,6 +96,7 @@ describe('streaming pipeline acceptance (issue 4)', () => {
       expect(plans.length, `Spark UI knows the plans of ${name}`).toBeGreaterThan(0);
       const parses = plans.map((plan) => plan.match(/from_json\(StructField/g)?.length ?? 0);
       expect(Math.max(...parses), `JSON parses in one plan of ${name}`).toBe(1);
+      expect(plans.some((plan) => plan.includes('InMemoryTableScan')), `${name}: routes read the persisted batch`).toBe(true);
     }
 
     // Still running, all of them, and nothing failed; then stop cleanly.

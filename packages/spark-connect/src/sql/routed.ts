@@ -27,6 +27,13 @@ export interface BatchRoute {
   /** The batch writer's format (`df.write.format(...)`), e.g. `mongodb`, `parquet`. */
   format: string;
   options?: Record<string, string>;
+  /**
+   * Rows the sink rejects one by one, instead of failing (and replaying) the batch: when the write fails
+   * with an error matching `pattern` (a Java regex over the error and its causes), the rows are written in
+   * halves down to the single rows still rejected, and each goes to the route named `route` (its
+   * projection, format and options) with the string column `reasonColumn` set to the matched error.
+   */
+  rejects?: { pattern: string; route: string; reasonColumn: string };
 }
 
 export interface RoutedForeachBatchInit {
@@ -51,6 +58,11 @@ function encodeRoute(route: BatchRoute): Uint8Array {
   for (const column of route.select ?? []) w.tag(3, WireType.LengthDelimited).bytes(toBinary(ExpressionSchema, column.expr));
   w.tag(4, WireType.LengthDelimited).string(route.format);
   writeMap(w, 5, route.options ?? {});
+  if (route.rejects) {
+    w.tag(6, WireType.LengthDelimited).string(route.rejects.pattern);
+    w.tag(7, WireType.LengthDelimited).string(route.rejects.route);
+    w.tag(8, WireType.LengthDelimited).string(route.rejects.reasonColumn);
+  }
   return w.finish();
 }
 

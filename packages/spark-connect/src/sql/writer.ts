@@ -122,6 +122,11 @@ export class DataStreamWriter {
    */
   foreachBatchRoutes(routes: BatchRoute[]): DataStreamWriter {
     if (routes.length === 0) throw new SparkError('foreachBatchRoutes() needs at least one route');
+    const names = new Set(routes.map((r) => r.name));
+    if (names.size !== routes.length) throw new SparkError(`foreachBatchRoutes(): route names must be unique, got ${routes.map((r) => r.name).join(', ')}`);
+    for (const r of routes) {
+      if (r.rejects && !names.has(r.rejects.route)) throw new SparkError(`foreachBatchRoutes(): route '${r.name}' sends rejected rows to '${r.rejects.route}', which is not one of the routes`);
+    }
     return this.with({ routes });
   }
 

@@ -19,6 +19,7 @@ interface DecodedRoute {
   projection: Expression[];
   format: string;
   options: Record<string, string>;
+  rejects?: { pattern?: string; route?: string; reasonColumn?: string };
 }
 interface Decoded {
   input?: Relation;
@@ -54,7 +55,10 @@ function decodeRoute(bytes: Uint8Array): DecodedRoute {
     else if (field === 5) {
       const [k, v] = entry(r.bytes());
       route.options[k] = v;
-    } else r.skip(type);
+    } else if (field === 6) route.rejects = { ...route.rejects, pattern: r.string() };
+    else if (field === 7) route.rejects = { ...route.rejects, route: r.string() };
+    else if (field === 8) route.rejects = { ...route.rejects, reasonColumn: r.string() };
+    else r.skip(type);
   }
   return route;
 }
@@ -84,7 +88,7 @@ describe('routed foreachBatch command', () => {
   const even = F.col('value').gt(10);
   const routes: BatchRoute[] = [
     { name: 'even', condition: even, select: [F.col('value'), F.col('timestamp').alias('at')], format: 'mongodb', options: { 'spark.mongodb.collection': 'even' } },
-    { name: 'rest', condition: even.not(), format: 'parquet', options: { path: '/tmp/rest' } },
+    { name: 'rest', condition: even.not(), format: 'parquet', options: { path: '/tmp/rest' }, rejects: { pattern: 'code=(121|11000)', route: 'all', reasonColumn: 'why' } },
     { name: 'all', format: 'noop' },
   ];
 
@@ -103,7 +107,7 @@ describe('routed foreachBatch command', () => {
     expect(d).toMatchObject({ queryName: 'routed', interval: '2 seconds', availableNow: false, options: { checkpointLocation: '/tmp/ck' } });
     expect(d.routes).toEqual([
       { name: 'even', condition: even.expr, projection: [F.col('value').expr, F.col('timestamp').alias('at').expr], format: 'mongodb', options: { 'spark.mongodb.collection': 'even' } },
-      { name: 'rest', condition: even.not().expr, projection: [], format: 'parquet', options: { path: '/tmp/rest' } },
+      { name: 'rest', condition: even.not().expr, projection: [], format: 'parquet', options: { path: '/tmp/rest' }, rejects: { pattern: 'code=(121|11000)', route: 'all', reasonColumn: 'why' } },
       { name: 'all', projection: [], format: 'noop', options: {} },
     ]);
   });
@@ -117,6 +121,8 @@ describe('routed foreachBatch command', () => {
 
   it('refuses what a routed query cannot do', () => {
     expect(() => df.writeStream.foreachBatchRoutes([])).toThrow(SparkError);
+    expect(() => df.writeStream.foreachBatchRoutes([routes[2]!, routes[2]!])).toThrow(/unique/);
+    expect(() => df.writeStream.foreachBatchRoutes([{ ...routes[1]!, rejects: { pattern: 'x', route: 'elsewhere', reasonColumn: 'why' } }])).toThrow(/'elsewhere', which is not one of the routes/);
     expect(() => df.writeStream.format('memory').foreachBatchRoutes(routes).toCommand()).toThrow(/drop format\('memory'\)/);
     expect(() => df.writeStream.outputMode('complete').foreachBatchRoutes(routes).toCommand()).toThrow(/append only/);
   });

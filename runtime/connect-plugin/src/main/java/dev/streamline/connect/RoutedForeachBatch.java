@@ -26,7 +26,10 @@ record RoutedForeachBatch(
 
   static final String TYPE_URL = "type.googleapis.com/streamline.connect.RoutedForeachBatch";
 
-  record Route(String name, Expression condition, List<Expression> projection, String format, Map<String, String> options) {
+  /** Isolation of rows the sink rejects (rejectPattern empty: none). */
+  record Rejects(String pattern, String route, String reasonColumn) {}
+
+  record Route(String name, Expression condition, List<Expression> projection, String format, Map<String, String> options, Rejects rejects) {
     static Route parse(ByteString bytes) throws IOException {
       CodedInputStream in = bytes.newCodedInput();
       String name = "";
@@ -34,6 +37,9 @@ record RoutedForeachBatch(
       List<Expression> projection = new ArrayList<>();
       String format = "";
       Map<String, String> options = new LinkedHashMap<>();
+      String rejectPattern = "";
+      String rejectRoute = "";
+      String rejectReasonColumn = "";
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         switch (WireFormat.getTagFieldNumber(tag)) {
           case 1 -> name = in.readStringRequireUtf8();
@@ -41,11 +47,21 @@ record RoutedForeachBatch(
           case 3 -> projection.add(Expression.parseFrom(in.readBytes()));
           case 4 -> format = in.readStringRequireUtf8();
           case 5 -> putEntry(options, in.readBytes());
+          case 6 -> rejectPattern = in.readStringRequireUtf8();
+          case 7 -> rejectRoute = in.readStringRequireUtf8();
+          case 8 -> rejectReasonColumn = in.readStringRequireUtf8();
           default -> in.skipField(tag);
         }
       }
       if (format.isEmpty()) throw new IllegalArgumentException("route '" + name + "' has no format");
-      return new Route(name, condition, List.copyOf(projection), format, Map.copyOf(options));
+      Rejects rejects = null;
+      if (!rejectPattern.isEmpty()) {
+        if (rejectRoute.isEmpty() || rejectReasonColumn.isEmpty()) {
+          throw new IllegalArgumentException("route '" + name + "' has a reject pattern but no reject route or reason column");
+        }
+        rejects = new Rejects(rejectPattern, rejectRoute, rejectReasonColumn);
+      }
+      return new Route(name, condition, List.copyOf(projection), format, Map.copyOf(options), rejects);
     }
   }
 

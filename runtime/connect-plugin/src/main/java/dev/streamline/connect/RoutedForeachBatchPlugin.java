@@ -2,6 +2,7 @@ package dev.streamline.connect;
 
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.StreamingQueryInstanceId;
@@ -51,7 +52,9 @@ public final class RoutedForeachBatchPlugin implements CommandPlugin {
             r.condition() == null ? null : column(planner, r.condition()),
             r.projection().stream().map((p) -> column(planner, p)).toArray(Column[]::new),
             r.format(),
-            r.options()))
+            r.options(),
+            r.rejects() == null ? null : new RoutedBatchWriter.RejectRule(
+                Pattern.compile(r.rejects().pattern()), r.rejects().route(), r.rejects().reasonColumn())))
         .toList();
 
     DataStreamWriter<Row> writer = input.writeStream()
