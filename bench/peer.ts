@@ -80,14 +80,23 @@ const sample = (env: Env, t0: number, started: number, done: number, notes: Reco
   };
 };
 
-const ours = (options: RunOptions): Contender<Env> => ({
-  name: OURS,
+type Layout = StreamlineConfig['stream']['queries'];
+
+/** `--set layouts=per-topic,one` runs our pipeline once per query layout (stream.queries); default: the configured one. */
+function layoutsOf(options: RunOptions, configured: Layout): Layout[] {
+  const layouts = (options.settings.layouts ?? configured).split(',').map((l) => l.trim());
+  for (const l of layouts) if (l !== 'per-topic' && l !== 'one') throw new Error(`--set layouts: expected per-topic and/or one, got ${l}`);
+  return layouts as Layout[];
+}
+
+const ours = (options: RunOptions, layout: Layout, named: boolean): Contender<Env> => ({
+  name: named ? `${OURS} (${layout})` : OURS,
   async run(env, rep) {
     const base = env.services.config;
-    const database = `peer_streamline_${rep.index}`;
-    const checkpointDir = join(base.stateDir, 'checkpoints', `peer-${rep.index}`);
+    const database = `peer_streamline_${layout.replace('-', '_')}_${rep.index}`;
+    const checkpointDir = join(base.stateDir, 'checkpoints', `peer-${layout}-${rep.index}`);
     rmSync(checkpointDir, { recursive: true, force: true });
-    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database }, stream: { ...base.stream, checkpointDir, startingOffsets: 'earliest' } };
+    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database }, stream: { ...base.stream, checkpointDir, startingOffsets: 'earliest', queries: layout } };
     await env.mongo.db(database).dropDatabase();
     const t0 = Date.now();
     const started = await startStreaming(config, env.bindings);
@@ -95,7 +104,7 @@ const ours = (options: RunOptions): Contender<Env> => ({
     try {
       const done = await waitForDocuments(env, database, options.signal);
       await checkIds(env, database);
-      return sample(env, t0, queriesStarted, done, { database, queries: started.queries.length });
+      return sample(env, t0, queriesStarted, done, { database, layout, queries: started.queries.length });
     } finally {
       started.spark.close();
       await stopStreaming(config, env.bindings);
@@ -188,7 +197,10 @@ const bench: Benchmark<Env> = {
     await env.mongo.close();
     await env.services.stop();
   },
-  contenders: (_env, options) => [theirs(options), ours(options)],
+  contenders: (env, options) => {
+    const layouts = layoutsOf(options, env.services.config.stream.queries);
+    return [theirs(options), ...layouts.map((l) => ours(options, l, layouts.length > 1))];
+  },
 };
 
 export default bench;
