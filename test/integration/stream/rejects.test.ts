@@ -27,15 +27,15 @@ describe('documents the store rejects (issue 22)', () => {
     cleanups.push(() => disposeFixture(fixture));
     const contact = fixture.binding('users.contact');
     const users = (await fetchUsers({ apiUrl: server.url, results: 40, seed: 'stream-rejects' })).users as NormalizedUser[];
-    // Users 7 and 23 take user 3's email: valid records, but a unique index on email refuses them.
+    // Users 7 and 23 take user 3's phone number: valid records, but a unique index on phone refuses them.
     const duplicates = new Set([7, 23]);
     const envelopes = users.map((user, i) => {
       const e = buildEnvelope('users.contact', user, { source: 'randomuser:rejects', fetchedAt: new Date(), producedAt: new Date() });
-      return duplicates.has(i) ? { ...e, data: { ...e.data, email: users[3]!.email } } : e;
+      return duplicates.has(i) ? { ...e, data: { ...e.data, phone: users[3]!.phone } } : e;
     });
 
     await prepareStorage(fixture.config, fixture.bindings);
-    await withMongo(fixture.config, (mongo) => mongo.db(fixture.config.mongo.database).collection(contact.collection).createIndex({ email: 1 }, { unique: true }));
+    await withMongo(fixture.config, (mongo) => mongo.db(fixture.config.mongo.database).collection(contact.collection).createIndex({ phone: 1 }, { unique: true, name: 'phone_unique' }));
 
     const producer = new Producer({ clientId: uniqueName('rejects'), bootstrapBrokers: [testServices().kafkaBootstrap], acks: ProduceAcks.ALL, autocreateTopics: false });
     cleanups.push(() => producer.close());
@@ -55,7 +55,7 @@ describe('documents the store rejects (issue 22)', () => {
     expect(letters.map((d) => String(d._id)).sort()).toEqual([...duplicates].map((i) => `${contact.topic}/0/${first + i}`).sort());
     for (const letter of letters) {
       expect(String(letter.reason)).toMatch(/^rejected by the mongodb sink of route 'users_contact': BulkWriteError\{index=\d+, code=11000, .*E11000/);
-      expect(letter.value).toContain(users[3]!.email);
+      expect(letter.value).toContain(JSON.stringify(users[3]!.phone));
       expect(letter.failed_at).toBeInstanceOf(Date);
     }
     // Not a failed query: the batch went through.
