@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { Column, SparkConnectError, SparkSession, functions as F, type StreamingQuery } from '../../src/index.js';
+import { Column, SparkConnectError, SparkSession, T, functions as F, type StreamingQuery } from '../../src/index.js';
 
 // Needs the Connect server plugin dev.streamline.connect.RoutedForeachBatchPlugin (runtime/connect-plugin),
 // which the test tier's Spark loads like every Spark streamline starts.
@@ -67,6 +67,59 @@ describe('routed foreachBatch (server plugin)', () => {
     // Every row read went to exactly one route (the rate source's rows are the progress reports' input rows).
     expect(Number(evens?.n) + Number(odds?.n)).toBe(input);
     expect(input).toBeGreaterThan(0);
+  });
+
+  it('isolates the rows a route\'s writer rejects and sends each to the reject route with the error; the query keeps running', async () => {
+    const session = await SparkSession.builder().remote(remote).getOrCreate();
+    try {
+      const name = uniqueName('routed_rejects');
+      const [keptDir, rejectedDir] = [scratch(`${name}_kept`), scratch(`${name}_rejected`)];
+      const value = F.col('value');
+      // Every row whose value ends in 3 fails its write (a stand-in for a store refusing one document).
+      const refused = Column.fn('pmod', value, F.lit(10)).eq(3);
+      const q = await session.readStream
+        .format('rate')
+        .option('rowsPerSecond', 10)
+        .load()
+        .withColumn('why', F.lit(null).cast(T.string))
+        .writeStream.queryName(name)
+        .trigger({ processingTime: '1 second' })
+        .checkpointLocation(scratch(name))
+        .foreachBatchRoutes([
+          {
+            name: 'kept',
+            select: [F.when(refused, Column.fn('raise_error', F.concat_ws(' ', F.lit('refused row'), value.cast(T.string)))).otherwise(value).alias('value')],
+            format: 'json',
+            options: { path: keptDir },
+            rejects: { pattern: 'refused row \\d+', route: 'rejected', reasonColumn: 'why' },
+          },
+          { name: 'rejected', condition: F.lit(false), select: [value, F.col('why')], format: 'json', options: { path: rejectedDir } },
+        ])
+        .start();
+      await vi.waitFor(
+        async () => {
+          const rows = (await q.recentProgress()).reduce((sum, p) => sum + p.numInputRows, 0);
+          if (rows < 20) throw new Error(`${rows} rows so far`);
+        },
+        { timeout: 180_000, interval: 500 },
+      );
+      await q.stop();
+      expect(await q.exception()).toBeNull();
+      const input = (await q.recentProgress()).reduce((sum, p) => sum + p.numInputRows, 0);
+      const kept = await session.sql(`SELECT value FROM json.\`${keptDir}\``).collect<{ value: number }>();
+      const rejected = await session.sql(`SELECT value, why FROM json.\`${rejectedDir}\``).collect<{ value: number; why: string }>();
+      // Exactly once each: kept rows are the others, every refused row is a reject with its own error.
+      expect(kept.length + rejected.length).toBe(input);
+      expect(new Set(kept.map((r) => Number(r.value))).size).toBe(kept.length);
+      expect(kept.filter((r) => Number(r.value) % 10 === 3)).toEqual([]);
+      expect(rejected.length).toBeGreaterThan(0);
+      for (const r of rejected) {
+        expect(Number(r.value) % 10).toBe(3);
+        expect(r.why).toMatch(new RegExp(`^rejected by the json sink of route 'kept': refused row ${r.value}`));
+      }
+    } finally {
+      await session.stop();
+    }
   });
 
   it('fails the query, naming the cause, when a route cannot write', async () => {
