@@ -12,6 +12,8 @@ import { bindTopics, type TopicBinding } from '../src/stream/index.js';
 import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect.js';
 import { requireBenchJars } from './jvm.js';
+import { sampleFootprint } from './support/footprint.js';
+import { readRecord } from '../src/runtime/index.js';
 import { startBenchServices, type BenchServices } from './services.js';
 
 /**
@@ -72,31 +74,63 @@ async function checkIds(env: Env, database: string): Promise<void> {
   }
 }
 
-const sample = (env: Env, t0: number, started: number, done: number, notes: Record<string, unknown>): Sample => {
+/** CPU seconds of the services (and the peer's worker), from the start command until every document is stored. */
+function sampleCpu(env: Env, worker?: number): { stop(): Record<string, number> } {
+  const pid = (name: string) => readRecord(env.services.config, name)?.pid;
+  const roots = Object.fromEntries(
+    Object.entries({ spark: pid('spark'), store: pid('ferretdb'), kafka: pid('kafka'), connect: worker }).filter((e): e is [string, number] => typeof e[1] === 'number'),
+  );
+  const sampler = sampleFootprint(roots);
+  return { stop: () => Object.fromEntries(Object.entries(sampler.stop()).map(([name, f]) => [name, f.cpuSeconds])) };
+}
+
+const sample = (env: Env, t0: number, started: number, done: number, cpu: Record<string, number>, notes: Record<string, unknown>): Sample => {
   const records = env.users * env.bindings.length;
+  const perThousand = (s: number | undefined) => (s === undefined ? 0 : (s / records) * 1000);
   return {
-    metrics: { records_per_s: records / ((done - t0) / 1000), after_start_records_per_s: records / ((done - started) / 1000), total_s: (done - t0) / 1000, startup_s: (started - t0) / 1000 },
-    notes: { records, ...notes },
+    metrics: {
+      records_per_s: records / ((done - t0) / 1000),
+      after_start_records_per_s: records / ((done - started) / 1000),
+      total_s: (done - t0) / 1000,
+      startup_s: (started - t0) / 1000,
+      spark_cpu_s_per_1k: perThousand(cpu.spark),
+      store_cpu_s_per_1k: perThousand(cpu.store),
+      kafka_cpu_s_per_1k: perThousand(cpu.kafka),
+      connect_cpu_s_per_1k: perThousand(cpu.connect),
+    },
+    notes: { records, cpuSeconds: cpu, ...notes },
   };
 };
 
-const ours = (options: RunOptions): Contender<Env> => ({
-  name: OURS,
+type Layout = StreamlineConfig['stream']['queries'];
+
+/** `--set layouts=per-topic,one` runs our pipeline once per query layout (stream.queries); default: the configured one. */
+function layoutsOf(options: RunOptions, configured: Layout): Layout[] {
+  const layouts = (options.settings.layouts ?? configured).split(',').map((l) => l.trim());
+  for (const l of layouts) if (l !== 'per-topic' && l !== 'one') throw new Error(`--set layouts: expected per-topic and/or one, got ${l}`);
+  return layouts as Layout[];
+}
+
+const ours = (options: RunOptions, layout: Layout, named: boolean): Contender<Env> => ({
+  name: named ? `${OURS} (${layout})` : OURS,
   async run(env, rep) {
     const base = env.services.config;
-    const database = `peer_streamline_${rep.index}`;
-    const checkpointDir = join(base.stateDir, 'checkpoints', `peer-${rep.index}`);
+    const database = `peer_streamline_${layout.replace('-', '_')}_${rep.index}`;
+    const checkpointDir = join(base.stateDir, 'checkpoints', `peer-${layout}-${rep.index}`);
     rmSync(checkpointDir, { recursive: true, force: true });
-    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database }, stream: { ...base.stream, checkpointDir, startingOffsets: 'earliest' } };
+    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database }, stream: { ...base.stream, checkpointDir, startingOffsets: 'earliest', queries: layout } };
     await env.mongo.db(database).dropDatabase();
+    const cpu = sampleCpu(env);
     const t0 = Date.now();
     const started = await startStreaming(config, env.bindings);
     const queriesStarted = Date.now();
     try {
       const done = await waitForDocuments(env, database, options.signal);
+      const cpuSeconds = cpu.stop();
       await checkIds(env, database);
-      return sample(env, t0, queriesStarted, done, { database, queries: started.queries.length });
+      return sample(env, t0, queriesStarted, done, cpuSeconds, { database, layout, queries: started.queries.length });
     } finally {
+      cpu.stop();
       started.spark.close();
       await stopStreaming(config, env.bindings);
       await env.mongo.db(database).dropDatabase().catch(() => undefined);
@@ -115,6 +149,7 @@ const theirs = (options: RunOptions): Contender<Env> => ({
     await env.mongo.db(database).dropDatabase();
     const t0 = Date.now();
     const worker = await startConnectWorker(config, { dir, restPort: env.restPort, sink: sinkProperties(config, { name, database, bindings: env.bindings, tasks: env.tasks }) });
+    const cpu = sampleCpu(env, worker.child.pid);
     let exited: string | undefined;
     void worker.exited.then((code) => (exited = `Kafka Connect exited (${code}) before the documents arrived; last lines:\n${worker.lines.slice(-20).join('\n')}`));
     try {
@@ -124,10 +159,12 @@ const theirs = (options: RunOptions): Contender<Env> => ({
         () => undefined,
       );
       const done = await waitForDocuments(env, database, options.signal, () => exited);
+      const cpuSeconds = cpu.stop();
       await checkIds(env, database);
       const errors = worker.lines.filter((l) => / ERROR /.test(l));
-      return sample(env, t0, started || t0, done, { database, tasks: env.tasks, errorLines: errors.length, log: join(dir, 'connect.log') });
+      return sample(env, t0, started || t0, done, cpuSeconds, { database, tasks: env.tasks, errorLines: errors.length, log: join(dir, 'connect.log') });
     } finally {
+      cpu.stop();
       await worker.stop();
       await env.mongo.db(database).dropDatabase().catch(() => undefined);
     }
@@ -163,6 +200,10 @@ const bench: Benchmark<Env> = {
     { name: 'after_start_records_per_s', unit: 'records/s after start-up', better: 'higher' },
     { name: 'total_s', unit: 's', better: 'lower' },
     { name: 'startup_s', unit: 's', better: 'lower' },
+    { name: 'spark_cpu_s_per_1k', unit: 'CPU s per 1,000 records (Spark Connect server)', better: 'lower' },
+    { name: 'store_cpu_s_per_1k', unit: 'CPU s per 1,000 records (FerretDB)', better: 'lower' },
+    { name: 'kafka_cpu_s_per_1k', unit: 'CPU s per 1,000 records (Kafka broker)', better: 'lower' },
+    { name: 'connect_cpu_s_per_1k', unit: 'CPU s per 1,000 records (Kafka Connect worker)', better: 'lower' },
   ],
   ratios: [[OURS, THEIRS, 1.2]],
   async setup(options) {
@@ -188,7 +229,10 @@ const bench: Benchmark<Env> = {
     await env.mongo.close();
     await env.services.stop();
   },
-  contenders: (_env, options) => [theirs(options), ours(options)],
+  contenders: (env, options) => {
+    const layouts = layoutsOf(options, env.services.config.stream.queries);
+    return [theirs(options), ...layouts.map((l) => ours(options, l, layouts.length > 1))];
+  },
 };
 
 export default bench;

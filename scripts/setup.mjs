@@ -5,7 +5,7 @@
 // Every step leaves a stamp in the state dir; a step whose inputs did not change is skipped.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -130,6 +130,8 @@ async function npmPackages() {
   log('npm packages: installed');
 }
 
+const CONNECT_PLUGIN_JAR = 'streamline-connect-plugin.jar';
+
 const mavenLayouts = [
   { profile: 'kafka', dir: 'kafka/libs', what: 'Kafka broker' },
   { profile: 'spark', dir: 'spark/jars', what: 'Spark + Connect + Kafka source + MongoDB connector' },
@@ -241,6 +243,27 @@ async function jvmArtifacts() {
     writeFileSync(jarLockFile, `${header}${newLock.join('\n')}\n`);
     log(`jvm: wrote ${newLock.length} SHA-256 to ${jarLockFile}`);
   }
+}
+
+/**
+ * streamline's Spark Connect plugin (runtime/connect-plugin: routed foreachBatch), compiled against the
+ * Spark jars from Maven Central and put into the Spark jars dir, so the Connect server (local and
+ * cluster mode) loads it from the same classpath as Spark. Rebuilt when its sources change or when the
+ * jvm step laid the jars dir out anew.
+ */
+async function connectPlugin() {
+  const project = join(root, 'runtime', 'connect-plugin');
+  const sources = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : [readFileSync(join(dir, e.name))]));
+  const key = sha(readFileSync(join(project, 'pom.xml')), ...sources(join(project, 'src')));
+  const installed = join(stateDir, 'spark', 'jars', CONNECT_PLUGIN_JAR);
+  if (isFresh('connect-plugin', key) && existsSync(installed)) return log(`spark connect plugin: up to date (${installed})`);
+  log('spark connect plugin: building with Maven...');
+  const buildDir = join(stateDir, 'build', 'connect-plugin');
+  const settings = process.env.STREAMLINE_MAVEN_SETTINGS ?? join(root, 'runtime', 'maven-settings.xml');
+  await run('mvn', ['-B', '-q', '-s', settings, '-f', join(project, 'pom.xml'), `-Dplugin.build.dir=${buildDir}`, 'package'], { label: 'spark connect plugin (mvn package)' });
+  copyFileSync(join(buildDir, CONNECT_PLUGIN_JAR), installed);
+  stamp('connect-plugin', key);
+  log(`spark connect plugin: ${installed}`);
 }
 
 /**
@@ -358,7 +381,7 @@ async function dockerfileLinter() {
   log(`hadolint: installed (${binary})`);
 }
 
-const steps = { tools: checkTools, npm: npmPackages, jvm: jvmArtifacts, ferretdb, codegen: sparkProtos, deploy: composeValidator, hadolint: dockerfileLinter };
+const steps = { tools: checkTools, npm: npmPackages, jvm: jvmArtifacts, 'connect-plugin': connectPlugin, ferretdb, codegen: sparkProtos, deploy: composeValidator, hadolint: dockerfileLinter };
 
 async function main() {
   try {

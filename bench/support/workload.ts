@@ -6,7 +6,7 @@ import type { StreamlineConfig } from '../../src/config/index.js';
 import { buildEnvelope, TOPIC_NAMES, type NormalizedUser, type TopicName } from '../../src/model/index.js';
 import { produceUsers, type ProduceSummary } from '../../src/produce/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../src/source/index.js';
-import { ingestQueryName, type TopicBinding } from '../../src/stream/index.js';
+import { pipelineQueryPlan, type TopicBinding } from '../../src/stream/index.js';
 import { wholeSetting } from '../harness.js';
 
 /**
@@ -76,12 +76,18 @@ export function repetitionConfig(base: StreamlineConfig, label: string, stream: 
   };
 }
 
-/** The streaming settings a benchmark run may override: `--set trigger=... maxOffsetsPerTrigger=N writeTasks=N`. */
+function queryLayout(value: string): StreamlineConfig['stream']['queries'] {
+  if (value === 'per-topic' || value === 'one') return value;
+  throw new Error(`--set queries must be per-topic or one, got ${value}`);
+}
+
+/** The streaming settings a benchmark run may override: `--set trigger=... maxOffsetsPerTrigger=N writeTasks=N queries=per-topic|one`. */
 export function streamSettings(settings: Readonly<Record<string, string>>): Partial<StreamlineConfig['stream']> {
   return {
     ...(settings.trigger ? { trigger: settings.trigger } : {}),
     ...(settings.maxOffsetsPerTrigger ? { maxOffsetsPerTrigger: wholeSetting(settings, 'maxOffsetsPerTrigger', 1) } : {}),
     ...(settings.writeTasks ? { writeTasks: wholeSetting(settings, 'writeTasks', 0, 0) } : {}),
+    ...(settings.queries ? { queries: queryLayout(settings.queries) } : {}),
   };
 }
 
@@ -172,13 +178,15 @@ export async function runPipelineUntil(config: StreamlineConfig, bindings: Topic
   const started = await startStreaming(config, bindings);
   opts.onStarted?.();
   const progress = collectProgress(started.queries);
-  const ingest = started.queries.filter((q) => bindings.some((b) => q.name === ingestQueryName(b)));
+  // Each query commits `expected` records per topic it reads (pipelineQueryPlan: one topic, or all of them).
+  const topicsOf = new Map(pipelineQueryPlan(bindings, config.stream.queries).map((q) => [q.name, q.bindings.length]));
+  const ingest = started.queries.filter((q) => q.name !== null && topicsOf.has(q.name));
   try {
     const db = mongo.db(config.mongo.database);
     for (;;) {
       opts.signal.throwIfAborted();
       const committed = await Promise.all(ingest.map(committedRecords));
-      if (committed.every((n) => n >= expected)) {
+      if (committed.every((n, i) => n >= expected * (topicsOf.get(ingest[i]?.name ?? '') ?? 1))) {
         const seconds = (Date.now() - t0) / 1000;
         const counts = Object.fromEntries((await countCollections(db, bindings)).map((c) => [c.collection, c.documents]));
         if (bindings.some((b) => counts[b.collection] !== expected)) throw new Error(`Spark committed every record but the store holds ${JSON.stringify(counts)}, expected ${expected} per collection`);

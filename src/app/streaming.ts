@@ -34,6 +34,7 @@ export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[])
     checkpointDir: config.stream.checkpointDir ?? join(config.stateDir, 'checkpoints'),
     trigger: { processingTime: config.stream.trigger },
     writeTasks: config.stream.writeTasks,
+    layout: config.stream.queries,
   };
 }
 
@@ -74,7 +75,7 @@ export async function attachPipeline(config: StreamlineConfig, bindings: TopicBi
   if (!session) return undefined;
   const spark = await connect(config, session.sessionId);
   try {
-    const queries = await usingService(config, 'spark', () => pipelineQueries(spark, bindings));
+    const queries = await usingService(config, 'spark', () => pipelineQueries(spark, bindings, config.stream.queries));
     if (queries.length === 0) {
       spark.close();
       return undefined;

@@ -10,7 +10,7 @@ import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
 import { mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { serviceState, up } from '../runtime/index.js';
-import { checkpointFor, DEAD_LETTER_QUERY, ingestQueryName, loadPipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { checkpointFor, loadPipelineSession, pipelineQueryNames, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { decideRestart, describeFailure, diagnose, type Failure, type Observations, type RestartHistory } from './recovery-policy.js';
 import { pipelineSpec, queryReports, releasePipeline, startQueries, type RunningPipeline } from './streaming.js';
 
@@ -61,7 +61,7 @@ async function watchUntilBroken(config: StreamlineConfig, running: RunningPipeli
 /** The dirs Spark writes a checkpoint into: the root, each query's dir and its offsets/commits logs. */
 export function checkpointDirs(config: StreamlineConfig, bindings: TopicBinding[]): string[] {
   const spec = pipelineSpec(config, bindings);
-  const queries = [...bindings.map(ingestQueryName), DEAD_LETTER_QUERY].map((q) => checkpointFor(spec, q));
+  const queries = pipelineQueryNames(bindings, spec.layout).map((q) => checkpointFor(spec, q));
   return [spec.checkpointDir, ...queries.flatMap((dir) => [dir, join(dir, 'offsets'), join(dir, 'commits')])];
 }
 

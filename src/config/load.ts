@@ -25,6 +25,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
       startingOffsets: 'earliest',
       maxOffsetsPerTrigger: 20_000,
       writeTasks: 1,
+      queries: 'per-topic',
       restart: { maxRestarts: 5, initialBackoffMs: 1_000, maxBackoffMs: 30_000, healthyAfterMs: 120_000, waitMs: 600_000, restartDriver: true },
     },
     dashboard: { host: '127.0.0.1', port: 3000, refreshMs: 2_000, historyMinutes: 15, allowedHosts: [], showPii: false },

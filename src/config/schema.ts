@@ -132,6 +132,12 @@ export const configSchema = z
          * fewer commits queueing: 1 halved the p99 latency at 100 users/s (docs/decisions.md).
          */
         writeTasks: z.number().int().min(0).max(1_000),
+        /**
+         * How topics map to streaming queries: `per-topic` (one query per topic, each writing its valid
+         * records and its dead letters in the same micro-batch) or `one` (one query reading every topic).
+         * Either way each record is read and parsed once (docs/decisions.md, "One read per record").
+         */
+        queries: z.enum(['per-topic', 'one']),
         /** How the foreground `stream start` recovers from failures (see docs/decisions.md, Recovery). */
         restart: z
           .object({

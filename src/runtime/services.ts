@@ -15,6 +15,10 @@ export function kafkaService(config: StreamlineConfig): ServiceSpec {
   return kafkaNodeService(config, { name: 'kafka', id: 1, port, controllerPort, voters: `1@${host}:${controllerPort}`, brokers: 1, clusterIdFile: join(dir, 'cluster-id') });
 }
 
+/** streamline's Spark Connect server plugin (runtime/connect-plugin), as setup names it in the Spark jars dir. */
+export const CONNECT_PLUGIN_JAR = 'streamline-connect-plugin.jar';
+export const CONNECT_PLUGIN_CLASS = 'dev.streamline.connect.RoutedForeachBatchPlugin';
+
 export function sparkService(config: StreamlineConfig): ServiceSpec {
   const dir = serviceDir(config, 'spark');
   const sparkHome = join(artifactsOf(config), 'spark');
@@ -40,6 +44,8 @@ export function sparkService(config: StreamlineConfig): ServiceSpec {
     'spark.sql.streaming.stopGracefullyOnShutdown': 'true',
     // The sink's MongoDB URI and the Kafka source's JAAS config carry passwords: keep them out of plans, UI and logs.
     'spark.redaction.string.regex': SPARK_REDACTION_REGEX,
+    // streamline's plugin (runtime/connect-plugin, built by setup into the jars dir): routed foreachBatch.
+    'spark.connect.extensions.command.classes': CONNECT_PLUGIN_CLASS,
   };
   if (config.spark.master.startsWith('spark://')) conf['spark.executor.extraJavaOptions'] = `-Dlog4j2.configurationFile=${log4jFile}`;
   return {
@@ -52,7 +58,12 @@ export function sparkService(config: StreamlineConfig): ServiceSpec {
     // As driver of a standalone cluster it also waits for its executors to launch on the workers; on a
     // shared 2-core machine at load 40 even the local JVM needed more than 120 s (issue 12 bench runs).
     startTimeoutMs: config.spark.master.startsWith('spark://') ? 300_000 : 240_000,
-    checkArtifacts: () => requireJars(jars, 'Spark'),
+    checkArtifacts() {
+      requireJars(jars, 'Spark');
+      if (!existsSync(join(jars, CONNECT_PLUGIN_JAR))) {
+        throw new RuntimeError(`missing artifact: streamline's Spark Connect plugin ${join(jars, CONNECT_PLUGIN_JAR)}`, 'run `npm run setup` (it builds runtime/connect-plugin with Maven)');
+      }
+    },
     async prepare() {
       mkdirSync(join(dir, 'tmp'), { recursive: true });
       writeFileSync(log4jFile, log4jConfig('WARN', {

@@ -15,4 +15,26 @@ export function bindTopics(topics: readonly string[]): TopicBinding[] {
 
 /** Query names are part of the checkpoint contract: stable, and unique per binding. */
 export const ingestQueryName = (binding: TopicBinding): string => `ingest_${binding.collection}`;
-export const DEAD_LETTER_QUERY = 'dead_letters';
+/** The one query of the `one` layout, reading every topic. */
+export const ALL_TOPICS_QUERY = 'ingest_all_topics';
+
+/** How topics map to streaming queries (config stream.queries). */
+export type QueryLayout = 'per-topic' | 'one';
+
+/** One streaming query of the pipeline: its name and the topics it reads, parses and routes. */
+export interface PipelineQuery {
+  name: string;
+  bindings: TopicBinding[];
+}
+
+/**
+ * The pipeline's streaming queries: the one place that names them, for starting them, for finding
+ * them in a session (status, stop) and for their checkpoints (supervisor). Each writes its valid
+ * records and its dead letters in the same micro-batch.
+ */
+export function pipelineQueryPlan(bindings: TopicBinding[], layout: QueryLayout): PipelineQuery[] {
+  if (layout === 'one') return [{ name: ALL_TOPICS_QUERY, bindings }];
+  return bindings.map((b) => ({ name: ingestQueryName(b), bindings: [b] }));
+}
+
+export const pipelineQueryNames = (bindings: TopicBinding[], layout: QueryLayout): string[] => pipelineQueryPlan(bindings, layout).map((q) => q.name);

@@ -1,7 +1,7 @@
-export { bindTopics, DEAD_LETTER_QUERY, ingestQueryName, type TopicBinding } from './bindings.js';
+export { ALL_TOPICS_QUERY, bindTopics, ingestQueryName, pipelineQueryNames, pipelineQueryPlan, type PipelineQuery, type QueryLayout, type TopicBinding } from './bindings.js';
 export { checkpointFor, pipelineQueries, queryReport, startPipeline, stopQueries, type PipelineSpec } from './pipeline.js';
 export { readOffsets, reportFromProgress, type OffsetMap, type QueryReport } from './progress.js';
-export { deadLetterFrame, ingestFrame, kafkaSource, mongoSinkOptions, type MongoTarget, type SourceOptions } from './queries.js';
+export { deadLetterColumns, documentColumns, kafkaSource, mongoSinkOptions, parsedRecords, recordRoutes, type MongoTarget, type SourceOptions } from './queries.js';
 export { clearPipelineSession, loadPipelineSession, savePipelineSession, type PipelineSession } from './session-file.js';
 export { messageChecks, reasonColumn, type Check } from './validation.js';
 export { sparkSchema } from './spark-schema.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { SparkSession, StreamingQuery, Trigger } from '@streamline/spark-connect';
-import { DEAD_LETTER_QUERY, ingestQueryName, type TopicBinding } from './bindings.js';
+import { pipelineQueryNames, pipelineQueryPlan, type QueryLayout, type TopicBinding } from './bindings.js';
 import { reportFromProgress, type QueryReport } from './progress.js';
-import { deadLetterCollection, deadLetterFrame, ingestFrame, mongoSinkOptions, type MongoTarget, type SourceOptions } from './queries.js';
+import { parsedRecords, recordRoutes, type MongoTarget, type SourceOptions } from './queries.js';
 
 /** Everything that defines the running pipeline; checkpoints make it resumable after any crash. */
 export interface PipelineSpec {
@@ -13,32 +13,31 @@ export interface PipelineSpec {
   trigger: Trigger;
   /** Write tasks per query and micro-batch (config stream.writeTasks); 0 = one per Kafka partition. */
   writeTasks: number;
+  /** Topics per query (config stream.queries). */
+  layout: QueryLayout;
 }
 
 export const checkpointFor = (spec: PipelineSpec, queryName: string) => join(spec.checkpointDir, queryName);
 
 /**
- * Starts one ingest query per topic and one dead-letter query for all of them. On any failure the
+ * Starts the pipeline's queries (pipelineQueryPlan): each reads its topics once, parses and validates
+ * every record once, and writes valid records to their collections and invalid ones to dead_letters in
+ * the same micro-batch (the routed foreachBatch of the Spark Connect plugin). On any failure the
  * queries already started are stopped, so a half-started pipeline is never left behind.
  */
 export async function startPipeline(spark: SparkSession, spec: PipelineSpec): Promise<StreamingQuery[]> {
   const started: StreamingQuery[] = [];
-  const start = async (name: string, frame: ReturnType<typeof ingestFrame>, collection: string) => {
-    const query = await (spec.writeTasks > 0 ? frame.coalesce(spec.writeTasks) : frame).writeStream
-      .format('mongodb')
-      .options(mongoSinkOptions(spec.mongo, collection))
-      .outputMode('append')
-      .trigger(spec.trigger)
-      .queryName(name)
-      .checkpointLocation(checkpointFor(spec, name))
-      .start();
-    started.push(query);
-  };
   try {
-    for (const binding of spec.bindings) {
-      await start(ingestQueryName(binding), ingestFrame(spark, binding, spec.source), binding.collection);
+    for (const { name, bindings } of pipelineQueryPlan(spec.bindings, spec.layout)) {
+      const records = parsedRecords(spark, bindings, spec.source);
+      const query = await (spec.writeTasks > 0 ? records.coalesce(spec.writeTasks) : records).writeStream
+        .trigger(spec.trigger)
+        .queryName(name)
+        .checkpointLocation(checkpointFor(spec, name))
+        .foreachBatchRoutes(recordRoutes(bindings, spec.mongo))
+        .start();
+      started.push(query);
     }
-    await start(DEAD_LETTER_QUERY, deadLetterFrame(spark, spec.bindings, spec.source), deadLetterCollection);
   } catch (e) {
     await Promise.allSettled(started.map((q) => q.stop()));
     throw e;
@@ -47,15 +46,16 @@ export async function startPipeline(spark: SparkSession, spec: PipelineSpec): Pr
 }
 
 /** The session's queries that belong to this pipeline (by name). */
-export async function pipelineQueries(spark: SparkSession, bindings: TopicBinding[]): Promise<StreamingQuery[]> {
-  const names = new Set([...bindings.map(ingestQueryName), DEAD_LETTER_QUERY]);
+export async function pipelineQueries(spark: SparkSession, bindings: TopicBinding[], layout: QueryLayout): Promise<StreamingQuery[]> {
+  const names = new Set(pipelineQueryNames(bindings, layout));
   return (await spark.streams.active()).filter((q) => q.name !== undefined && q.name !== null && names.has(q.name));
 }
 
 export async function queryReport(query: StreamingQuery): Promise<QueryReport> {
   const [active, recent, exception] = await Promise.all([query.isActive(), query.recentProgress(), query.exception()]);
   const report = reportFromProgress(query.name ?? query.id, query.id, active, recent);
-  report.rowsWritten = recent.reduce((sum, p) => sum + (p.sink?.numOutputRows ?? 0), 0);
+  // A foreachBatch sink reports no output rows (-1); its routes write every input row exactly once.
+  report.rowsWritten = recent.reduce((sum, p) => sum + ((p.sink?.numOutputRows ?? -1) >= 0 ? (p.sink?.numOutputRows ?? 0) : p.numInputRows), 0);
   if (exception) report.exception = exception.errorClass ? `${exception.errorClass}: ${exception.message}` : exception.message;
   return report;
 }

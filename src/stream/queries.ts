@@ -1,4 +1,4 @@
-import { functions as F, T, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
+import { functions as F, T, type BatchRoute, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
 import { envelopeFields, TOPIC_FIELDS, type TopicName } from '../model/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import type { TopicBinding } from './bindings.js';
@@ -75,54 +75,85 @@ const parsedMessage = (schema: TopicName): Column => F.from_json(source.json, sp
 const invalidReason = (schema: TopicName, msg: Column): Column =>
   reasonColumn(messageChecks(envelopeFields(TOPIC_FIELDS[schema]), { json: source.json, key: source.key, msg }));
 
+/** The column holding record i's parsed message in parsedRecords() (null for records of other topics). */
+const messageColumn = (i: number): Column => F.col(`msg_${i}`);
+
 /**
- * Valid records of one topic as the documents stored in its collection: `_id` = user id, the topic's
- * fields at the top level, where it was read from, and when. Replaying a batch rewrites the same `_id`s.
+ * Every record of the bindings' topics read once and parsed once, with its own topic's schema, plus
+ * `reason`: why it is invalid (null when it is valid). The routes below split it into documents and
+ * dead letters. One binding: one from_json; several: one per topic, each only on its topic's records.
  */
-export function ingestFrame(spark: SparkSession, binding: TopicBinding, options: SourceOptions): DataFrame {
-  const msg = F.col('msg');
-  const data = msg.getField('data');
-  const dataFields = Object.keys(TOPIC_FIELDS[binding.schema]).map((f) => data.getField(f).alias(f));
-  return withColumnsOnce(kafkaSource(spark, [binding.topic], options), { msg: parsedMessage(binding.schema) })
-    .withColumn('reason', invalidReason(binding.schema, msg))
-    .where(reason.isNull())
-    .select(
-      msg.getField('id').alias('_id'),
-      ...dataFields,
-      F.named_struct({ topic: source.topic, partition: source.partition, offset: source.offset, timestamp: source.timestamp }).alias('kafka'),
-      F.current_timestamp().alias('ingested_at'),
-      ...['fetched_at', 'produced_at', 'schema_version', 'source'].map((f) => msg.getField(f).alias(f)),
-    );
+export function parsedRecords(spark: SparkSession, bindings: TopicBinding[], options: SourceOptions): DataFrame {
+  const only = bindings.length === 1;
+  const parsed = Object.fromEntries(bindings.map((b, i) => [`msg_${i}`, only ? parsedMessage(b.schema) : F.when(source.topic.eq(b.topic), parsedMessage(b.schema))]));
+  const reasonByTopic = only
+    ? invalidReason(bindings[0]!.schema, messageColumn(0))
+    : reasonColumn(
+        bindings.map((b, i) => ({ condition: source.topic.eq(b.topic), reason: invalidReason(b.schema, messageColumn(i)) })),
+        'no schema is bound to this topic',
+      );
+  return withColumnsOnce(kafkaSource(spark, bindings.map((b) => b.topic), options), parsed).withColumn('reason', reasonByTopic);
 }
 
 /**
- * Invalid records of all topics, each with its topic's own checks, as dead letters whose `_id` is
- * topic/partition/offset, so a replayed batch overwrites instead of duplicating.
+ * A valid record of binding i as the document stored in its collection: `_id` = user id, the topic's
+ * fields at the top level, where it was read from, and when. Replaying a batch rewrites the same `_id`s.
  */
-export function deadLetterFrame(spark: SparkSession, bindings: TopicBinding[], options: SourceOptions): DataFrame {
-  // Parse each record once, with its own topic's schema (msg_0, msg_1, ... are null for other topics).
-  const parsed = Object.fromEntries(bindings.map((b, i) => [`msg_${i}`, F.when(source.topic.eq(b.topic), parsedMessage(b.schema))]));
-  const reasonByTopic = reasonColumn(
-    bindings.map((b, i) => ({ condition: source.topic.eq(b.topic), reason: invalidReason(b.schema, F.col(`msg_${i}`)) })),
-    'no schema is bound to this topic',
-  );
-  return withColumnsOnce(kafkaSource(spark, bindings.map((b) => b.topic), options), parsed)
-    .withColumn('reason', reasonByTopic)
-    .where(reason.isNotNull())
-    .select(
-      F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string)).alias('_id'),
-      source.topic,
-      source.partition,
-      source.offset,
-      source.timestamp.alias('kafka_timestamp'),
-      source.key,
-      source.json.alias('value'),
-      // Bytes that are not UTF-8 would be mangled by the string copy: keep them exactly, base64-encoded.
-      F.when(source.raw.isNotNull().and(F.is_valid_utf8(source.raw).not()), F.base64(source.raw)).alias('value_base64'),
-      F.octet_length(source.raw).alias('value_bytes'),
-      reason,
-      F.current_timestamp().alias('failed_at'),
-    );
+export function documentColumns(binding: TopicBinding, i: number): Column[] {
+  const msg = messageColumn(i);
+  const data = msg.getField('data');
+  return [
+    msg.getField('id').alias('_id'),
+    ...Object.keys(TOPIC_FIELDS[binding.schema]).map((f) => data.getField(f).alias(f)),
+    F.named_struct({ topic: source.topic, partition: source.partition, offset: source.offset, timestamp: source.timestamp }).alias('kafka'),
+    F.current_timestamp().alias('ingested_at'),
+    ...['fetched_at', 'produced_at', 'schema_version', 'source'].map((f) => msg.getField(f).alias(f)),
+  ];
+}
+
+/** An invalid record as a dead letter whose `_id` is topic/partition/offset, so a replayed batch overwrites instead of duplicating. */
+export function deadLetterColumns(): Column[] {
+  return [
+    F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string)).alias('_id'),
+    source.topic,
+    source.partition,
+    source.offset,
+    source.timestamp.alias('kafka_timestamp'),
+    source.key,
+    source.json.alias('value'),
+    // Bytes that are not UTF-8 would be mangled by the string copy: keep them exactly, base64-encoded.
+    F.when(source.raw.isNotNull().and(F.is_valid_utf8(source.raw).not()), F.base64(source.raw)).alias('value_base64'),
+    F.octet_length(source.raw).alias('value_bytes'),
+    reason,
+    F.current_timestamp().alias('failed_at'),
+  ];
+}
+
+/**
+ * A MongoDB write error about one document (as the Java driver's MongoBulkWriteException lists it) that
+ * no retry can fix: 121 the collection's validator rejected it, 11000 a unique index other than _id,
+ * 10334 too large. Such a record becomes a dead letter with the store's reason instead of a batch that
+ * fails and replays forever; any other write error (store down, timeouts) still fails the batch.
+ */
+export const MONGO_DOCUMENT_REJECTED = 'BulkWriteError\\{index=\\d+, code=(121|11000|10334), ';
+
+/**
+ * Where each row of parsedRecords(bindings) goes, in one micro-batch: a valid record to its topic's
+ * collection, an invalid one to dead_letters. The conditions split the rows: each lands in exactly one place.
+ */
+export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): BatchRoute[] {
+  const only = bindings.length === 1;
+  return [
+    ...bindings.map((b, i) => ({
+      name: b.collection,
+      condition: only ? reason.isNull() : source.topic.eq(b.topic).and(reason.isNull()),
+      select: documentColumns(b, i),
+      format: 'mongodb',
+      options: mongoSinkOptions(mongo, b.collection),
+      rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: DEAD_LETTERS, reasonColumn: 'reason' },
+    })),
+    { name: DEAD_LETTERS, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: mongoSinkOptions(mongo, DEAD_LETTERS) },
+  ];
 }
 
 /** MongoDB Spark Connector options for an idempotent upsert by `_id`. */
@@ -138,4 +169,3 @@ export function mongoSinkOptions(target: MongoTarget, collection: string): Recor
   };
 }
 
-export const deadLetterCollection = DEAD_LETTERS;

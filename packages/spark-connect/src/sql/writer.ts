@@ -7,6 +7,7 @@ import { SparkError } from '../client/errors.js';
 import { WriteOperation_SaveMode, type WriteStreamOperationStartSchema } from '../gen/spark/connect/commands_pb.js';
 import type { Relation } from '../gen/spark/connect/relations_pb.js';
 import { command, executeCommand, type SessionContext } from './context.js';
+import { routedForeachBatchExtension, type BatchRoute } from './routed.js';
 import { StreamingQuery } from './streaming.js';
 
 export type OptionValue = string | number | boolean;
@@ -75,6 +76,7 @@ interface StreamWriterState {
   trigger?: Trigger;
   queryName?: string;
   options: Record<string, string>;
+  routes?: BatchRoute[];
 }
 
 const interval = (v: string | number): string => (typeof v === 'number' ? `${v} milliseconds` : v);
@@ -113,8 +115,24 @@ export class DataStreamWriter {
   checkpointLocation(dir: string): DataStreamWriter {
     return this.option('checkpointLocation', dir);
   }
-  /** The WriteStreamOperationStart command (for tests and inspection). */
+  /**
+   * Instead of one format sink: every micro-batch is computed once and written by each route in order
+   * (its rows, projected, through a batch format sink). Needs the Connect server plugin
+   * dev.streamline.connect.RoutedForeachBatchPlugin; see routed.ts. Output mode is append.
+   */
+  foreachBatchRoutes(routes: BatchRoute[]): DataStreamWriter {
+    if (routes.length === 0) throw new SparkError('foreachBatchRoutes() needs at least one route');
+    const names = new Set(routes.map((r) => r.name));
+    if (names.size !== routes.length) throw new SparkError(`foreachBatchRoutes(): route names must be unique, got ${routes.map((r) => r.name).join(', ')}`);
+    for (const r of routes) {
+      if (r.rejects && !names.has(r.rejects.route)) throw new SparkError(`foreachBatchRoutes(): route '${r.name}' sends rejected rows to '${r.rejects.route}', which is not one of the routes`);
+    }
+    return this.with({ routes });
+  }
+
+  /** The WriteStreamOperationStart command, or the routed foreachBatch plugin command (for tests and inspection). */
   toCommand() {
+    if (this.state.routes) return this.routedCommand(this.state.routes);
     const t = this.state.trigger;
     let trigger: MessageInitShape<typeof WriteStreamOperationStartSchema>['trigger'] = { case: undefined };
     if (t && 'processingTime' in t) trigger = { case: 'processingTimeInterval', value: interval(t.processingTime) };
@@ -132,6 +150,21 @@ export class DataStreamWriter {
         },
       },
     });
+  }
+
+  private routedCommand(routes: BatchRoute[]) {
+    if (this.state.format !== undefined) throw new SparkError(`foreachBatchRoutes() writes through its routes' formats; drop format('${this.state.format}')`);
+    if (this.state.outputMode !== undefined && this.state.outputMode !== 'append') throw new SparkError(`foreachBatchRoutes() supports output mode append only, got ${this.state.outputMode}`);
+    const t = this.state.trigger;
+    const extension = routedForeachBatchExtension({
+      input: this.input,
+      ...(this.state.queryName !== undefined ? { queryName: this.state.queryName } : {}),
+      ...(t && 'processingTime' in t ? { trigger: { processingTimeInterval: interval(t.processingTime) } } : {}),
+      ...(t && 'availableNow' in t ? { trigger: { availableNow: true as const } } : {}),
+      options: this.state.options,
+      routes,
+    });
+    return command({ commandType: { case: 'extension', value: extension } });
   }
 
   /** Starts the streaming query and returns its handle. */

@@ -1,0 +1,137 @@
+package dev.streamline.connect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The foreachBatch function: each micro-batch is computed once (persisted when more than one route
+ * reads it) and each route writes its rows with the batch writer, in order. A failing route fails the
+ * batch, which Spark then replays from the same offsets: sinks that upsert by a key derived from the
+ * record rewrite the same documents, so a replay is exactly once in effect. A route with a reject
+ * pattern isolates the rows its sink rejects instead (see routed_foreach_batch.proto).
+ */
+final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+  private static final Logger LOG = LoggerFactory.getLogger(RoutedBatchWriter.class);
+  /** Longest reason kept from a sink's error message. */
+  private static final int MAX_REASON = 500;
+
+  /** Rejected rows of a route go to `target` with `reasonColumn` set. */
+  record RejectRule(Pattern pattern, String target, String reasonColumn) {}
+
+  record CompiledRoute(String name, Column condition, Column[] projection, String format, Map<String, String> options, RejectRule rejects) {
+    Dataset<Row> kept(Dataset<Row> batch) {
+      return condition == null ? batch : batch.filter(condition);
+    }
+
+    void write(Dataset<Row> rows) {
+      Dataset<Row> projected = projection.length == 0 ? rows : rows.select(projection);
+      projected.write().format(format).options(options).mode(SaveMode.Append).save();
+    }
+  }
+
+  private final List<CompiledRoute> routes;
+
+  RoutedBatchWriter(List<CompiledRoute> routes) {
+    for (CompiledRoute r : routes) {
+      if (r.rejects() != null && routes.stream().noneMatch((t) -> t.name().equals(r.rejects().target()))) {
+        throw new IllegalArgumentException("route '" + r.name() + "' sends rejected rows to route '" + r.rejects().target() + "', which does not exist");
+      }
+    }
+    this.routes = routes;
+  }
+
+  @Override
+  public void call(Dataset<Row> batch, Long batchId) {
+    boolean shared = routes.size() > 1;
+    if (shared) batch.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      for (CompiledRoute route : routes) {
+        Dataset<Row> rows = route.kept(batch);
+        try {
+          route.write(rows);
+        } catch (RuntimeException e) {
+          if (route.rejects() == null || reason(route.rejects().pattern(), e) == null) {
+            LOG.warn("route '{}' ({}) failed in batch {}; the batch will be replayed", route.name(), route.format(), batchId);
+            throw e;
+          }
+          isolateRejected(route, rows, batchId);
+        }
+      }
+    } finally {
+      if (shared) batch.unpersist(false);
+    }
+  }
+
+  /**
+   * Writes the route's rows in halves down to the single rows its sink still rejects, and sends those to
+   * the reject route with the reason. Rows written twice on the way are upserts of the same key.
+   */
+  private void isolateRejected(CompiledRoute route, Dataset<Row> rows, long batchId) {
+    RejectRule rule = route.rejects();
+    StructType schema = rows.schema();
+    if (!List.of(schema.fieldNames()).contains(rule.reasonColumn())) {
+      throw new IllegalArgumentException("route '" + route.name() + "': no column '" + rule.reasonColumn() + "' for the reject reason");
+    }
+    int reasonIndex = schema.fieldIndex(rule.reasonColumn());
+    if (!schema.fields()[reasonIndex].dataType().equals(DataTypes.StringType)) {
+      throw new IllegalArgumentException("route '" + route.name() + "': reject reason column '" + rule.reasonColumn() + "' is not a string");
+    }
+    SparkSession spark = rows.sparkSession();
+    List<Row> rejected = new ArrayList<>();
+    isolate(spark, schema, route, rows.collectAsList(), reasonIndex, rejected);
+    CompiledRoute target = routes.stream().filter((t) -> t.name().equals(rule.target())).findFirst().orElseThrow();
+    LOG.warn("route '{}' ({}): {} row(s) rejected by the sink in batch {}, written to route '{}'", route.name(), route.format(), rejected.size(), batchId, target.name());
+    if (!rejected.isEmpty()) target.write(spark.createDataFrame(rejected, schema));
+  }
+
+  private void isolate(SparkSession spark, StructType schema, CompiledRoute route, List<Row> rows, int reasonIndex, List<Row> rejected) {
+    if (rows.isEmpty()) return;
+    try {
+      route.write(spark.createDataFrame(rows, schema));
+    } catch (RuntimeException e) {
+      String reason = reason(route.rejects().pattern(), e);
+      if (reason == null) throw e;
+      if (rows.size() == 1) {
+        Object[] values = new Object[schema.size()];
+        for (int i = 0; i < values.length; i++) values[i] = rows.get(0).get(i);
+        values[reasonIndex] = "rejected by the " + route.format() + " sink of route '" + route.name() + "': " + reason;
+        rejected.add(RowFactory.create(values));
+        return;
+      }
+      int half = rows.size() / 2;
+      isolate(spark, schema, route, rows.subList(0, half), reasonIndex, rejected);
+      isolate(spark, schema, route, rows.subList(half, rows.size()), reasonIndex, rejected);
+    }
+  }
+
+  /** The matched part of the first message in the cause chain that matches, to the end of its line; null when none does. */
+  static String reason(Pattern pattern, Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage();
+      if (message == null) continue;
+      Matcher m = pattern.matcher(message);
+      if (m.find()) {
+        int end = message.indexOf('\n', m.start());
+        String line = message.substring(m.start(), end < 0 ? message.length() : end);
+        return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
+      }
+    }
+    return null;
+  }
+}
