@@ -7,6 +7,7 @@ import { portFree } from './ports.js';
 import { isRunning, startProcess, stopProcess, tailFile, type ProcessRecord } from './process.js';
 import { checkMemoryBudget } from './budget.js';
 import { localServices, logFileOf, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './services.js';
+import type { LaunchSpec } from './spec.js';
 
 export interface ServiceRecord extends ProcessRecord {
   name: ServiceName;
@@ -195,6 +196,32 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
   return { started, alreadyRunning };
 }
 
+/**
+ * Starts a long-lived process of ours that is not one of the config's local services (the stream
+ * supervisor), under a record like theirs: `down` stops it, `status` shows it.
+ */
+export function startRecorded(config: StreamlineConfig, spec: { name: ServiceName; role: ServiceRole; address: string; launch: LaunchSpec }): ServiceRecord {
+  mkdirSync(join(config.stateDir, 'logs'), { recursive: true });
+  const record: ServiceRecord = { name: spec.name, role: spec.role, address: spec.address, ...startProcess({ ...spec.launch, logFile: logFileOf(config, spec.name) }) };
+  writeRecord(config, record);
+  return record;
+}
+
+/** The recorded process if it still runs. */
+export function runningRecord(config: StreamlineConfig, name: ServiceName): ServiceRecord | undefined {
+  const record = readRecord(config, name);
+  return record && isRunning(record) ? record : undefined;
+}
+
+/** Stops one recorded process (SIGTERM, then SIGKILL after graceMs) and removes its record; false if it survived. */
+export async function stopRecorded(config: StreamlineConfig, name: ServiceName, graceMs = 15_000): Promise<boolean> {
+  const record = readRecord(config, name);
+  if (!record) return true;
+  if (!(await stopProcess(record, graceMs))) return false;
+  removeRecord(config, name);
+  return true;
+}
+
 export interface DownResult {
   stopped: ServiceRecord[];
   /** Processes that survived SIGTERM and SIGKILL (should never happen; reported, not hidden). */
@@ -245,9 +272,22 @@ export interface ServiceStatus {
   logFile: string;
 }
 
-/** One line per local service: address, pid, uptime and a live health probe. */
+/** Recorded processes of ours that are not local services (the stream supervisor): alive or not, by pid. */
+function recordedExtras(config: StreamlineConfig): ServiceStatus[] {
+  const services = new Set(localServices(config).map((s) => s.name));
+  return allRecords(config)
+    .filter((r) => r.role === 'stream-supervisor' && !services.has(r.name))
+    .map((r) => {
+      const base = { name: r.name, role: 'stream-supervisor' as const, title: 'stream supervisor (keeps the streaming queries running)', address: r.address, logFile: r.logFile };
+      // Its record is removed when it is stopped on purpose: a record without a process is a crash.
+      if (!isRunning(r)) return { ...base, health: 'unhealthy', detail: `process ${r.pid} exited without \`stream stop\`; see ${r.logFile}` };
+      return { ...base, pid: r.pid, startedAt: r.startedAt, uptimeMs: Date.now() - Date.parse(r.startedAt), health: 'healthy' };
+    });
+}
+
+/** One line per local service (and per supervisor of ours): address, pid, uptime and a live health probe. */
 export async function status(config: StreamlineConfig, probeTimeoutMs = 10_000): Promise<ServiceStatus[]> {
-  return Promise.all(
+  const services = await Promise.all(
     localServices(config).map(async (spec): Promise<ServiceStatus> => {
       const base = { name: spec.name, role: spec.role, title: spec.title, address: spec.address, logFile: logFileOf(config, spec.name) };
       const record = readRecord(config, spec.name);
@@ -261,4 +301,5 @@ export async function status(config: StreamlineConfig, probeTimeoutMs = 10_000):
       }
     }),
   );
+  return [...services, ...recordedExtras(config)];
 }

@@ -1,5 +1,5 @@
 export { bindTopics, DEAD_LETTER_QUERY, ingestQueryName, type TopicBinding } from './bindings.js';
-export { checkpointFor, pipelineQueries, queryReport, startPipeline, stopQueries, type PipelineSpec } from './pipeline.js';
+export { checkpointFor, definitionDifferences, expectedQueries, pipelineDefinition, pipelineQueries, queryReport, startPipeline, stopQueries, type PipelineDefinition, type PipelineSpec } from './pipeline.js';
 export { readOffsets, reportFromProgress, type OffsetMap, type QueryReport } from './progress.js';
 export { deadLetterFrame, ingestFrame, kafkaSource, mongoSinkOptions, type MongoTarget, type SourceOptions } from './queries.js';
 export { clearPipelineSession, loadPipelineSession, savePipelineSession, type PipelineSession } from './session-file.js';

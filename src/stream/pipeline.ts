@@ -18,6 +18,48 @@ export interface PipelineSpec {
 export const checkpointFor = (spec: PipelineSpec, queryName: string) => join(spec.checkpointDir, queryName);
 
 /**
+ * The queries this pipeline must have running, by name: the one list that `stream status`, the
+ * dashboard, /metrics and the supervisor hold the running queries against. startPipeline starts
+ * exactly these (it checks), so a change of the pipeline's shape is an edit here and there only.
+ */
+export const expectedQueries = (bindings: TopicBinding[]): string[] => [...bindings.map(ingestQueryName), DEAD_LETTER_QUERY];
+
+/**
+ * What makes two runs the same pipeline, without secrets (no URIs, no Kafka options): a `stream start`
+ * that finds queries running adopts them only when this matches what they were started with.
+ */
+export interface PipelineDefinition {
+  queries: string[];
+  /** topic -> schema -> collection, per binding. */
+  bindings: string[];
+  database: string;
+  checkpointDir: string;
+  trigger: string;
+  startingOffsets: string;
+  maxOffsetsPerTrigger: number;
+  writeTasks: number;
+}
+
+export const pipelineDefinition = (spec: PipelineSpec): PipelineDefinition => ({
+  queries: expectedQueries(spec.bindings),
+  bindings: spec.bindings.map((b) => `${b.topic} -> ${b.collection} (schema ${b.schema})`),
+  database: spec.mongo.database,
+  checkpointDir: spec.checkpointDir,
+  trigger: JSON.stringify(spec.trigger),
+  startingOffsets: spec.source.startingOffsets,
+  maxOffsetsPerTrigger: spec.source.maxOffsetsPerTrigger,
+  writeTasks: spec.writeTasks,
+});
+
+/** Each key whose value differs, as "key: running X, asked for Y" ([] when the definitions match). */
+export function definitionDifferences(running: PipelineDefinition, asked: PipelineDefinition): string[] {
+  const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+  return (Object.keys(asked) as (keyof PipelineDefinition)[])
+    .filter((key) => show(running[key]) !== show(asked[key]))
+    .map((key) => `${key}: running ${show(running[key])}, asked for ${show(asked[key])}`);
+}
+
+/**
  * Starts one ingest query per topic and one dead-letter query for all of them. On any failure the
  * queries already started are stopped, so a half-started pipeline is never left behind.
  */
@@ -39,6 +81,8 @@ export async function startPipeline(spark: SparkSession, spec: PipelineSpec): Pr
       await start(ingestQueryName(binding), ingestFrame(spark, binding, spec.source), binding.collection);
     }
     await start(DEAD_LETTER_QUERY, deadLetterFrame(spark, spec.bindings, spec.source), deadLetterCollection);
+    const names = started.map((q) => q.name ?? q.id);
+    if (names.join() !== expectedQueries(spec.bindings).join()) throw new Error(`startPipeline started [${names.join(', ')}] but expectedQueries() says [${expectedQueries(spec.bindings).join(', ')}]: keep them in step`);
   } catch (e) {
     await Promise.allSettled(started.map((q) => q.stop()));
     throw e;
@@ -48,7 +92,7 @@ export async function startPipeline(spark: SparkSession, spec: PipelineSpec): Pr
 
 /** The session's queries that belong to this pipeline (by name). */
 export async function pipelineQueries(spark: SparkSession, bindings: TopicBinding[]): Promise<StreamingQuery[]> {
-  const names = new Set([...bindings.map(ingestQueryName), DEAD_LETTER_QUERY]);
+  const names = new Set(expectedQueries(bindings));
   return (await spark.streams.active()).filter((q) => q.name !== undefined && q.name !== null && names.has(q.name));
 }
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { PipelineDefinition } from './pipeline.js';
 
 /** Which Spark Connect session runs the pipeline's queries, so `status` and `stop` can reattach to it. */
 export interface PipelineSession {
@@ -7,6 +8,8 @@ export interface PipelineSession {
   remote: string;
   startedAt: string;
   queries: { name: string; id: string; runId: string }[];
+  /** What the queries were started as (absent in records written before adoption existed). */
+  definition?: PipelineDefinition;
 }
 
 export const sessionFile = (stateDir: string) => join(stateDir, 'run', 'stream.json');
