@@ -131,7 +131,7 @@ async function observe(config: StreamlineConfig, bindings: TopicBinding[], broke
   const error = 'error' in broke ? (broke.error as { name?: string; errorClass?: string; message?: string }) : undefined;
   return {
     ...(error ? { sparkError: { name: error.name ?? 'Error', errorClass: error.errorClass, message: error.message ?? String(broke) } } : {}),
-    queryExceptions: 'stopped' in broke ? broke.stopped.map((r) => ({ query: r.name, message: r.exception ?? 'stopped' })) : [],
+    queryExceptions: 'stopped' in broke ? broke.stopped.map((r) => ({ query: r.name, message: r.exception ?? 'stopped without an exception (stopped from outside, e.g. through Spark Connect)' })) : [],
     ...(() => {
       const problem = unwritableCheckpoint(config, bindings);
       return problem ? { checkpointProblem: problem } : {};

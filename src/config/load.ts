@@ -41,7 +41,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
       workerUiPort: 8081,
       portStep: 2,
     },
-    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2 },
+    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2, dedupeWindowUsers: 100_000 },
     topics: [...DEFAULT_TOPICS],
   };
 }
@@ -74,6 +74,7 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
     api: ['url', 'secretsLog'],
     stream: ['checkpointDir'],
     dashboard: ['tokenFile'],
+    produce: ['rate', 'dedupeWindowMs'],
   };
   // Sections absent from the defaults whose keys can still come from env (STREAMLINE_KAFKA_SASL_USERNAME...).
   const optionalSections: Record<string, Tree> = {

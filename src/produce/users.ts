@@ -32,6 +32,9 @@ export interface ProduceUsersOptions extends ProduceRunOptions {
   maxPendingRecords?: number;
   /** Produce requests in flight at once (one idempotent producer each). Default 2. */
   inFlightRequests?: number;
+  /** The duplicate window (config produce.dedupeWindowUsers / dedupeWindowMs). */
+  dedupeWindowUsers?: number;
+  dedupeWindowMs?: number;
 }
 
 /** Where a record came from, in the envelope: the API's host, so local and real runs are told apart. */

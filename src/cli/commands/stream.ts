@@ -42,7 +42,7 @@ const SUPERVISOR_READY_MS = 180_000;
 /** Starts the detached supervisor and waits until it supervises the queries (its status file says so). */
 async function startSupervisor(flags: StreamFlags, config: StreamlineConfig): Promise<number> {
   clearSupervisorStatus(config.stateDir);
-  const record = startRecorded(config, { name: STREAM_SUPERVISOR, role: 'stream-supervisor', address: `pid file ${config.stateDir}/run/${STREAM_SUPERVISOR}.json`, launch: streamSupervisorLaunch(config, configArgs(flags, config)) });
+  const record = startRecorded(config, { name: STREAM_SUPERVISOR, role: 'stream-supervisor', address: sparkRemote(config), launch: streamSupervisorLaunch(config, configArgs(flags, config)) });
   const deadline = Date.now() + SUPERVISOR_READY_MS;
   while (Date.now() < deadline) {
     if (!isRunning(record)) throw new RuntimeError(`the stream supervisor (pid ${record.pid}) exited during start`, `see ${record.logFile}`, tailFile(record.logFile));
