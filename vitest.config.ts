@@ -9,7 +9,8 @@ import { defineConfig } from 'vitest/config';
 // producers and fault runs never overlap. Every tier has its own port block (test/support/runtime.ts
 // offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700,
 // recovery 400 (test/integration/stream/recovery.test.ts, its own Spark and FerretDB), benchmarks 800
-// (the bench smoke at 850), ferretdb 900, producer-outage 950 (the broker test/integration/produce/outage.test.ts kills);
+// (the bench smoke at 850), ferretdb 900, producer-outage 950 (the broker test/integration/produce/outage.test.ts kills),
+// always-on 1000..1099 (test/always-on/: the detached pipeline through broker, store and driver faults);
 // all global setups start at the beginning of the run, so no two blocks may overlap.
 // Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
 // tests share the one Spark server (test/global-setup.ts provides `sparkRemote` for them).
@@ -93,6 +94,21 @@ export default defineConfig({
           fileParallelism: false,
           pool: 'forks',
           sequence: { groupOrder: 3 },
+        },
+      },
+      {
+        test: {
+          // Issue 18's detached run (and compressed soak), after every other tier: it kills its own
+          // broker and driver and stops its own store (port block 1000), one file, about 12 minutes.
+          name: 'always-on',
+          include: ['test/always-on/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/always-on/global-setup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 400_000,
+          fileParallelism: false,
+          pool: 'forks',
+          sequence: { groupOrder: 4 },
         },
       },
     ],
