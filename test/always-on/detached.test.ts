@@ -196,7 +196,8 @@ describe('a detached pipeline, nobody touching it', () => {
       },
       { timeoutMs: 60_000, intervalMs: 500, what: '`stream status` to exit 1 naming ingest_users_contact' },
     );
-    expect(failing.stdout).toMatch(/expected queries not active: ingest_users_contact/);
+    // The supervisor restarts the whole pipeline from its checkpoints, so while it does every query is restarting.
+    expect(failing.stdout).toMatch(/expected queries not active: .*ingest_users_contact \((restarting|missing|failed)\)/);
     const healthy = await eventually(
       async () => {
         const run = await cli('stream', 'status');
