@@ -44,3 +44,11 @@ describe('pushBounded', () => {
     expect(latest(values, 100)).toEqual(Array.from({ length: 100 }, (_, i) => 9_900 + i));
   });
 });
+
+describe('produce-long progress parsing', () => {
+  it('reads the latest fetched count from the progress lines', async () => {
+    const { usersFromProgress } = await import('../../../bench/produce-long.js');
+    expect(usersFromProgress('5.0s  fetched 9,500 (invalid 0)  a 9,000 @ 1/s\n10.0s  fetched 101,000 (invalid 0)  a 100,500 @ 2/s\n')).toBe(101_000);
+    expect(usersFromProgress('starting')).toBeUndefined();
+  });
+});
