@@ -170,8 +170,15 @@ export class Collector {
 
   /** Every expected query (a dead one as failed, restarting or missing, with its last error), then any other running one. */
   private async queries(): Promise<AccountedQuery[]> {
-    const reports = await this.runningQueries();
-    const accounted = accountForQueries(expectedQueries(this.bindings), reports, runningSupervisor(this.config)?.status);
+    let reports: QueryReport[] = [];
+    let unreachable: string | undefined;
+    try {
+      reports = await this.runningQueries();
+    } catch (e) {
+      // Spark Connect not answering: no query can be shown active (stale "active" rows would hide the outage).
+      unreachable = `Spark Connect did not answer: ${(e as Error).message.split('\n')[0]}`;
+    }
+    const accounted = accountForQueries(expectedQueries(this.bindings), reports, runningSupervisor(this.config)?.status).map((q) => (unreachable && !q.lastError ? { ...q, lastError: unreachable } : q));
     const byName = new Map(reports.map((r) => [r.name, r]));
     return [
       ...accounted.map((e): AccountedQuery => ({ ...(byName.get(e.name) ?? { name: e.name, id: '', active: false }), state: e.state, ...(e.lastError ? { lastError: e.lastError } : {}) })),
