@@ -21,6 +21,7 @@ import { down, readRecord, recordedNodes, up } from '../src/runtime/index.js';
 import { bindTopics } from '../src/stream/index.js';
 import { checkDelivery, missingFromStore } from '../faults/checker.js';
 import { readAckLog, readStore } from '../faults/store.js';
+import { ensureChromium } from '../test/support/chromium.js';
 import { eventually } from '../test/support/poll.js';
 import { testRuntimeConfig } from '../test/support/runtime.js';
 import { svgToPng } from './chart.js';
@@ -284,8 +285,15 @@ async function main(): Promise<number> {
     const out = flags.out ?? (flags.quick ? undefined : join(repoRoot, 'SOAK.md'));
     if (out) {
       writeFileSync(out, soakMarkdown(report));
-      await svgToPng(soakChartSvg(samples, ticks, t0), join(repoRoot, 'docs', 'soak.png')).catch((e: unknown) => log(`chart not written: ${(e as Error).message}`));
-      log(`wrote ${out} and docs/soak.png`);
+      log(`wrote ${out}`);
+      try {
+        ensureChromium();
+        await svgToPng(soakChartSvg(samples, ticks, t0), join(repoRoot, 'docs', 'soak.png'));
+        log('wrote docs/soak.png');
+      } catch (e) {
+        log(`docs/soak.png not written: ${(e as Error).message}`);
+        return 1;
+      }
     }
     return exact && (flags.quick || slopeOk) ? 0 : 1;
   } finally {
