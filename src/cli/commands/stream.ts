@@ -135,7 +135,7 @@ export function streamCommands(program: Command): void {
     process.exitCode = ExitCode.interrupted;
   });
 
-  addGlobalOptions(stream.command('status').description('per query: state, rows/s, batch duration, last batch, Kafka records behind; documents per collection')).action(
+  addGlobalOptions(stream.command('status').description('every query the pipeline expects: state (active, restarting, failed, missing) and last error, rows/s, batch duration, last batch, Kafka records behind; the supervisor; documents per collection. Exit 1 unless every query is active')).action(
     async (flags: StreamFlags) => {
       const config = streamConfig(flags);
       if (maybePrintConfig(flags, config)) return;
