@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 // offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700,
 // recovery 400 (test/integration/stream/recovery.test.ts, its own Spark and FerretDB), benchmarks 800
 // (the bench smoke at 850), ferretdb 900, producer-outage 950 (the broker test/integration/produce/outage.test.ts kills),
+// always-on 1000..1099 (test/always-on/: the detached pipeline through broker, store and driver faults);
 // compose 1150 (the host ports of the Docker stack of test/compose);
 // all global setups start at the beginning of the run, so no two blocks may overlap.
 // Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
@@ -97,6 +98,21 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          // Issue 18's detached run (and compressed soak), after every other tier: it kills its own
+          // broker and driver and stops its own store (port block 1000), one file, about 12 minutes.
+          name: 'always-on',
+          include: ['test/always-on/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/always-on/global-setup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 400_000,
+          fileParallelism: false,
+          pool: 'forks',
+          sequence: { groupOrder: 4 },
+        },
+      },
+      {
         // The Docker deployment built and run for real (deploy/compose.yaml + compose.test.yaml), last of
         // all: its stack of containers must not compete with the JVM tiers. The quick variant in `npm test`,
         // the fault list with `npm run test:compose` (STREAMLINE_COMPOSE_FULL=1). Port block 1150.
@@ -109,7 +125,7 @@ export default defineConfig({
           hookTimeout: 2_400_000,
           fileParallelism: false,
           pool: 'forks',
-          sequence: { groupOrder: 4 },
+          sequence: { groupOrder: 5 },
         },
       },
     ],

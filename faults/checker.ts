@@ -14,6 +14,12 @@
 // - unexpected: a document whose _id was never acknowledged for that topic (and the scenario did not
 //   declare it tolerated), or a dead letter for a record that was not written as poison (a valid,
 //   acknowledged record that was dead-lettered counts here, and as lost from its collection).
+// - contentMismatches: an acknowledged (topic, user id) whose stored document's content digest differs
+//   from the digest of the record the producer sent last for it (the ack log's `digest`): stale or wrong
+//   content, which an _id-only check would pass. Records acknowledged without a digest (older logs)
+//   are not compared.
+// - partialUsers (reported): users acknowledged on some topics but not all, i.e. acknowledged records
+//   != users x topics.
 // - tolerated: documents the scenario explains (delivered by a producer killed before it could log the
 //   acknowledgement); counted separately, never a failure.
 
@@ -27,12 +33,16 @@ export interface KafkaPosition {
 /** One line of `streamline produce --ack-log`. */
 export interface Ack extends KafkaPosition {
   key: string;
+  /** contentDigest of the record's data (src/produce/digest.ts); absent in logs written before it. */
+  digest?: string;
 }
 
 export interface StoreSnapshot {
   /** Per Kafka topic: the _id of every document in that topic's collection, as listed. */
   documents: Record<string, string[]>;
   deadLetters: KafkaPosition[];
+  /** Per Kafka topic: each document's content digest by _id (contentDigest of its topic fields). */
+  digests?: Record<string, Record<string, string>>;
 }
 
 export interface CheckInput {
@@ -52,9 +62,15 @@ export interface CheckResult {
   unexpected: number;
   producerDuplicates: number;
   tolerated: number;
+  /** Stored documents whose content differs from what was acknowledged last for them. */
+  contentMismatches: number;
+  /** Acknowledged (topic, user) pairs whose content was compared (those with a digest and a document). */
+  contentChecked: number;
+  /** Users acknowledged on some topics only (acknowledged records != users x topics). */
+  partialUsers: number;
   deadLetters: { expected: number; found: number };
   /** Up to five examples of each, as topic:id or topic/partition/offset, for the failure message. */
-  samples: { lost: string[]; duplicated: string[]; unexpected: string[] };
+  samples: { lost: string[]; duplicated: string[]; unexpected: string[]; content?: string[] };
 }
 
 export const positionId = (p: KafkaPosition): string => `${p.topic}/${p.partition}/${p.offset}`;
@@ -110,6 +126,23 @@ export function checkDelivery(input: CheckInput): CheckResult {
   }
   for (const position of expected) if (!letters.has(position)) lost.push(position);
 
+  // The last acknowledged digest per (topic, user): a re-send later in the log is what the store keeps.
+  const lastDigest = new Map<string, string>();
+  for (const ack of input.acks) if (ack.digest) lastDigest.set(userId(ack.topic, ack.key), ack.digest);
+  const content: string[] = [];
+  let contentChecked = 0;
+  for (const [topic, byId] of Object.entries(input.store.digests ?? {})) {
+    for (const [id, digest] of Object.entries(byId)) {
+      const want = lastDigest.get(userId(topic, id));
+      if (want === undefined) continue;
+      contentChecked++;
+      if (want !== digest) content.push(userId(topic, id));
+    }
+  }
+  const topics = new Set(input.acks.map((a) => a.topic));
+  const topicsPerUser = countBy(new Set(input.acks.map((a) => userId(a.topic, a.key))), (id) => id.slice(id.indexOf(':') + 1));
+  const partialUsers = [...topicsPerUser.values()].filter((n) => n < topics.size).length;
+
   return {
     produced: acked.positions.size,
     users: new Set(input.acks.map((a) => a.key)).size,
@@ -118,8 +151,11 @@ export function checkDelivery(input: CheckInput): CheckResult {
     unexpected: unexpected.length,
     producerDuplicates: acked.extraOffsets,
     tolerated: toleratedFound,
+    contentMismatches: content.length,
+    contentChecked,
+    partialUsers,
     deadLetters: { expected: expected.size, found: [...letters.keys()].filter((p) => expected.has(p)).length },
-    samples: { lost: lost.slice(0, 5), duplicated: duplicated.slice(0, 5), unexpected: unexpected.slice(0, 5) },
+    samples: { lost: lost.slice(0, 5), duplicated: duplicated.slice(0, 5), unexpected: unexpected.slice(0, 5), ...(content.length ? { content: content.slice(0, 5) } : {}) },
   };
 }
 

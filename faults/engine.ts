@@ -93,14 +93,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   built.stopClock();
   let check: CheckResult | undefined;
   try {
-    check = checkDelivery({ acks: readAckLog(ctx.ackLog), store: await readStore(ctx.config, ctx.bindings), expectedDeadLetters: outcome.expectedDeadLetters, tolerated: outcome.toleratedKeys });
+    check = checkDelivery({ acks: readAckLog(ctx.ackLog), store: await readStore(ctx.config, ctx.bindings, { content: true }), expectedDeadLetters: outcome.expectedDeadLetters, tolerated: outcome.toleratedKeys });
   } catch (e) {
     error ??= `reading the store: ${message(e)}`;
   }
   await stopStreaming(ctx.config, ctx.bindings).catch((e: unknown) => opts.log(`[${scenario.id}] stopping the queries: ${message(e)}`));
   await Promise.all(built.apis.map((a) => a.close()));
   if (!opts.keep && !error) await dropDatabase(ctx.config).catch(() => undefined);
-  const counts = check ?? { produced: 0, users: 0, lost: 0, duplicated: 0, unexpected: 0, producerDuplicates: 0, tolerated: 0, deadLetters: { expected: 0, found: 0 }, samples: { lost: [], duplicated: [], unexpected: [] } };
+  const counts = check ?? { produced: 0, users: 0, lost: 0, duplicated: 0, unexpected: 0, producerDuplicates: 0, tolerated: 0, contentMismatches: 0, contentChecked: 0, partialUsers: 0, deadLetters: { expected: 0, found: 0 }, samples: { lost: [], duplicated: [], unexpected: [] } };
   const failedChecks = outcome.failedChecks ?? [];
   const { fault } = built;
   return {
@@ -108,7 +108,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     name: scenario.name,
     seed: opts.seed,
     ...counts,
-    ok: !error && check !== undefined && counts.lost === 0 && counts.duplicated === 0 && counts.unexpected === 0 && failedChecks.length === 0,
+    ok: !error && check !== undefined && counts.lost === 0 && counts.duplicated === 0 && counts.unexpected === 0 && counts.contentMismatches === 0 && failedChecks.length === 0,
     recoveryMs: fault.at !== undefined && fault.recoveredAt !== undefined ? fault.recoveredAt - fault.at : null,
     ...(fault.what ? { fault: fault.what } : {}),
     durationMs: Date.now() - t0,

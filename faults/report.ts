@@ -9,6 +9,8 @@ export function resultLine(r: ScenarioResult): string {
   const extra = [
     r.producerDuplicates ? `producer re-sends absorbed ${r.producerDuplicates}` : '',
     r.tolerated ? `tolerated ${r.tolerated}` : '',
+    r.contentChecked || r.contentMismatches ? `content checked ${r.contentChecked}, mismatched ${r.contentMismatches}${r.samples.content?.length ? ` (${r.samples.content.join(', ')})` : ''}` : '',
+    r.partialUsers ? `users acknowledged on some topics only ${r.partialUsers}` : '',
     r.deadLetters.expected ? `dead letters ${r.deadLetters.found}/${r.deadLetters.expected}` : '',
     ...r.failedChecks.map((c) => `check failed: ${c}`),
     r.error ? `error: ${r.error.split('\n')[0]}` : '',

@@ -1,7 +1,7 @@
 // Scenario 3: the Spark Connect server (the driver, which runs every streaming query) SIGKILLed mid-run.
 // The foreground `stream start` notices, starts the crashed local server again (`up --only spark`) and
 // resumes the queries from their checkpoints in a new session: nobody else restarts anything.
-import { pipelineQueryNames } from '../../src/stream/index.js';
+import { expectedQueries } from '../../src/stream/index.js';
 import type { Scenario, ScenarioOutcome } from '../scenario.js';
 import { producerExitCheck } from './checks.js';
 import { RESUMED, supervisedScenario, type Strike } from './supervised.js';
@@ -16,7 +16,7 @@ async function killDriver(ctx: Parameters<Scenario['run']>[0], { pipeline, produ
   const newPid = ctx.cluster.record('spark').pid;
   ctx.log(`driver pid ${pid} killed; noticed after ${gone.at - t0} ms; new driver pid ${newPid}; ${resumed.match[0]}`);
   const queries = Number(resumed.match[1]);
-  const expected = pipelineQueryNames(ctx.bindings, ctx.config.stream.queries).length;
+  const expected = expectedQueries(ctx.bindings, ctx.config.stream.queries).length;
   return {
     measurements: { noticedMs: gone.at - t0, resumedMs: resumed.at - t0, resumedQueries: queries },
     failedChecks: [

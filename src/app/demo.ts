@@ -137,7 +137,7 @@ export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}):
     step('creating topics and collections, starting the streaming queries...');
     const started = await startStreaming(config, bindings);
     streaming = true;
-    for (const warning of started.storage.warnings) opts.onWarning?.(warning);
+    for (const warning of started.storage?.warnings ?? []) opts.onWarning?.(warning);
     step(`streaming queries: ${started.queries.map((q) => q.name).join(', ')}`);
     mongo = await connectMongo(config);
     const database = mongo.db(config.mongo.database);

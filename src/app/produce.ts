@@ -34,6 +34,8 @@ export async function produce(config: StreamlineConfig, options: ProduceOptions 
       produceUsers({
         ...config.produce,
         ...options,
+        // A rate given by the caller wins; otherwise the configured one (config, env STREAMLINE_PRODUCE_RATE).
+        rate: options.rate ?? config.produce.rate,
         bootstrapServers: bootstrap,
         sasl: kafkaSasl(config),
         apiUrl,

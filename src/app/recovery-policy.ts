@@ -2,7 +2,7 @@
 // restart, and after how long. No I/O here, so every rule is unit-tested (test/unit/app/recovery-policy).
 
 /** Why the pipeline stopped making progress; each kind has its own "is it back?" check before a restart. */
-export type FailureKind = 'spark-gone' | 'checkpoint-unwritable' | 'store-unavailable' | 'query-failed';
+export type FailureKind = 'spark-gone' | 'checkpoint-unwritable' | 'store-unavailable' | 'kafka-unavailable' | 'query-failed';
 
 export interface Failure {
   kind: FailureKind;
@@ -38,6 +38,12 @@ export type RestartDecision =
   | { action: 'restart'; attempt: number; delayMs: number; history: RestartHistory }
   | { action: 'give-up'; reason: string };
 
+/**
+ * The detached supervisor's policy: the same backoff, but no give-up window (no restart budget, no
+ * limit on waiting for a cause to go away): a pipeline left running must come back whenever it can.
+ */
+export const withoutGiveUp = (policy: RestartPolicy): RestartPolicy => ({ ...policy, maxRestarts: Number.POSITIVE_INFINITY, waitMs: Number.POSITIVE_INFINITY });
+
 /** Exponential backoff: initial, 2x, 4x, ... capped at maxBackoffMs; attempt is 1-based. */
 export function backoffMs(policy: RestartPolicy, attempt: number): number {
   return Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** Math.max(0, attempt - 1));
@@ -70,13 +76,18 @@ export interface Observations {
   checkpointProblem?: { path: string; reason: string };
   /** Whether the store answered a ping just now. */
   storeReachable: boolean;
+  /** Whether Kafka answered a metadata request just now (undefined: not probed). */
+  kafkaReachable?: boolean;
   sparkAddress: string;
   storeAddress: string;
+  kafkaAddress?: string;
 }
 
 const SPARK_GONE_ERRORS = new Set(['SparkUnavailableError', 'SparkTimeoutError']);
 /** The MongoDB Java driver's words for "nothing answers" (server selection, socket, connection pool). */
 const STORE_DOWN_TEXT = /com\.mongodb\.Mongo\w*(Timeout|Socket|Network|Connection|Interrupted)\w*Exception|while waiting for a server|Exception (opening|receiving|sending)|Connection refused/i;
+/** Spark's Kafka source when the brokers do not answer (consumer timeouts while fetching positions or metadata). */
+const KAFKA_DOWN_TEXT = /position for partition .* could be determined|org\.apache\.kafka\.common\.errors\.(TimeoutException|DisconnectException)|Timed out waiting for a node assignment/i;
 const DISK_TEXT = /Read-only file system|Operation not permitted|Permission denied|AccessDeniedException|No space left on device|Disk quota exceeded/i;
 /** A file: path in a Java exception message (Hadoop reports checkpoint files as file:/...). */
 const FILE_PATH = /file:(\/[^\s'",;)\]]+)/;
@@ -95,6 +106,7 @@ export function diagnose(obs: Observations): Failure {
   const detail = text || 'a query stopped without an exception';
   if (obs.checkpointProblem) return { kind: 'checkpoint-unwritable', subject: obs.checkpointProblem.path, detail: `${obs.checkpointProblem.reason}${text ? `; Spark said: ${firstLine(text)}` : ''}` };
   if (!obs.storeReachable || STORE_DOWN_TEXT.test(text)) return { kind: 'store-unavailable', subject: obs.storeAddress, detail };
+  if (obs.kafkaReachable === false || KAFKA_DOWN_TEXT.test(text)) return { kind: 'kafka-unavailable', subject: obs.kafkaAddress ?? 'Kafka', detail };
   if (DISK_TEXT.test(text)) return { kind: 'checkpoint-unwritable', subject: FILE_PATH.exec(text)?.[1] ?? 'the checkpoint dir', detail };
   return { kind: 'query-failed', subject: obs.queryExceptions.map((e) => e.query).join(', ') || 'the pipeline', detail };
 }
@@ -103,16 +115,18 @@ export const firstLine = (text: string): string => text.split('\n').find((l) => 
 
 /** One sentence per cause: what is wrong and what a person can do about it. */
 export function describeFailure(failure: Failure, policy: RestartPolicy): string {
-  const wait = `${Math.round(policy.waitMs / 1000)} s (stream.restart.waitMs)`;
+  const wait = Number.isFinite(policy.waitMs) ? `up to ${Math.round(policy.waitMs / 1000)} s (stream.restart.waitMs)` : 'with no time limit (detached supervisor)';
   switch (failure.kind) {
     case 'spark-gone':
-      return `Spark Connect at ${failure.subject} is gone; waiting up to ${wait} for it to come back`;
+      return `Spark Connect at ${failure.subject} is gone; waiting ${wait} for it to come back`;
     case 'store-unavailable':
-      return `the store at ${failure.subject} is not answering (${firstLine(failure.detail)}); waiting up to ${wait} for it`;
+      return `the store at ${failure.subject} is not answering (${firstLine(failure.detail)}); waiting ${wait} for it`;
+    case 'kafka-unavailable':
+      return `Kafka at ${failure.subject} is not answering (${firstLine(failure.detail)}); waiting ${wait} for it`;
     case 'checkpoint-unwritable':
       return (
         `the checkpoint dir ${failure.subject} is not writable (${firstLine(failure.detail)}): make it writable again ` +
-        `(remount it read-write, \`chattr -R -i\`, free disk space or fix its permissions); the queries resume from it as soon as it is, waiting up to ${wait}`
+        `(remount it read-write, \`chattr -R -i\`, free disk space or fix its permissions); the queries resume from it as soon as it is, waiting ${wait}`
       );
     case 'query-failed':
       return `query ${failure.subject} failed: ${firstLine(failure.detail)}`;

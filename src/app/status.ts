@@ -2,7 +2,10 @@
 // landed in the store. Kafka not answering leaves the lag unknown but still shows the rest.
 import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
 import { describeKafkaError } from '../produce/index.js';
-import { bindTopics, type PipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { runningRecord, STREAM_SUPERVISOR } from '../runtime/index.js';
+import { bindTopics, expectedQueries, type PipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { accountForQueries, type ExpectedQuery } from './expected-queries.js';
+import { readSupervisorStatus, type SupervisorStatus } from './stream-supervisor.js';
 import { kafkaEndOffsets, lagByTopic, totalLag, type EndOffsets } from './lag.js';
 import { configuredKafkaAdmin } from './services.js';
 import { attachPipeline, collectionCounts, queryReports, type CollectionCount } from './streaming.js';
@@ -14,7 +17,12 @@ export interface QueryStatus extends QueryReport {
 
 export interface PipelineStatus {
   session?: PipelineSession;
+  /** The queries found running in the recorded session. */
   queries: QueryStatus[];
+  /** Every query the pipeline definition implies, with its state: what `stream status` exits on. */
+  expected: ExpectedQuery[];
+  /** The detached supervisor, when one runs: its pid and what it last reported. */
+  supervisor?: { pid: number; status?: SupervisorStatus };
   collections: CollectionCount[];
   /** Why the lag is unknown: Kafka did not answer. */
   kafkaError?: string;
@@ -30,9 +38,12 @@ export async function streamingStatus(config: StreamlineConfig, bindings: TopicB
   }
   const kafka = reports.length ? await endOffsetsOrError(config, bindings) : {};
   const queries = reports.map((q) => ({ ...q, behind: kafka.endOffsets ? totalLag(lagByTopic(q.readOffsets, kafka.endOffsets)) : undefined }));
+  const supervisor = runningSupervisor(config);
   return {
     session: attached?.session,
     queries,
+    expected: accountForQueries(expectedQueries(bindings, config.stream.queries), reports, supervisor?.status),
+    ...(supervisor ? { supervisor } : {}),
     collections: await collectionCounts(config, bindings),
     ...(kafka.error ? { kafkaError: kafka.error } : {}),
   };
@@ -47,4 +58,12 @@ async function endOffsetsOrError(config: StreamlineConfig, bindings: TopicBindin
   } finally {
     await admin.close().catch(() => undefined);
   }
+}
+
+/** The detached supervisor if its process runs, with its status file (undefined when it has not written one yet). */
+export function runningSupervisor(config: StreamlineConfig): { pid: number; status?: SupervisorStatus } | undefined {
+  const record = runningRecord(config, STREAM_SUPERVISOR);
+  if (!record) return undefined;
+  const status = readSupervisorStatus(config.stateDir);
+  return status?.pid === record.pid ? { pid: record.pid, status } : { pid: record.pid };
 }

@@ -8,7 +8,9 @@ import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import {
   bindTopics,
   clearPipelineSession,
+  definitionDifferences,
   loadPipelineSession,
+  pipelineDefinition,
   pipelineQueries,
   queryReport,
   savePipelineSession,
@@ -20,11 +22,6 @@ import {
 } from '../stream/index.js';
 import { topicSettings } from './produce.js';
 import { configuredKafkaAdmin, usingService } from './services.js';
-
-/** A pipeline is already running in the recorded Spark Connect session. */
-export class PipelineRunningError extends Error {
-  override name = 'PipelineRunningError';
-}
 
 export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[]): PipelineSpec {
   return {
@@ -94,7 +91,28 @@ export interface StartedPipeline {
   queries: StreamingQuery[];
   session: PipelineSession;
   createdTopics: string[];
-  storage: SetupReport;
+  /** Absent when the pipeline was adopted (its topics and collections were made by whoever started it). */
+  storage?: SetupReport;
+  /** True when the same pipeline's queries were found running and taken over instead of started. */
+  adopted: boolean;
+}
+
+/** A different pipeline definition already runs on these checkpoints: refused, naming what differs. */
+export class PipelineDefinitionError extends Error {
+  override name = 'PipelineDefinitionError';
+}
+
+/** Whether the recorded session still has any streaming query running (whatever its name). */
+async function sessionRuns(config: StreamlineConfig, session: PipelineSession): Promise<boolean> {
+  const spark = await connect(config, session.sessionId);
+  try {
+    return (await usingService(config, 'spark', () => spark.streams.active())).length > 0;
+  } catch (e) {
+    if ((e as { errorClass?: string }).errorClass?.startsWith('INVALID_HANDLE')) return false;
+    throw e;
+  } finally {
+    spark.close();
+  }
 }
 
 /**
@@ -102,14 +120,20 @@ export interface StartedPipeline {
  * recorded in the state dir. Checkpoints make a restart resume exactly where the last run committed.
  */
 export async function startStreaming(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<StartedPipeline> {
-  const running = await attachPipeline(config, bindings);
-  if (running) {
-    running.spark.close();
-    throw new PipelineRunningError(`the pipeline is already running (Spark Connect session ${running.session.sessionId}, ${running.queries.length} queries); \`streamline stream stop\` stops it`);
+  const recorded = loadPipelineSession(config.stateDir);
+  const differences = recorded?.definition ? definitionDifferences(recorded.definition, pipelineDefinition(pipelineSpec(config, bindings))) : [];
+  if (recorded && differences.length && (await sessionRuns(config, recorded))) {
+    throw new PipelineDefinitionError(
+      `a different pipeline runs on ${pipelineSpec(config, bindings).checkpointDir} (Spark Connect session ${recorded.sessionId}): ${differences.join('; ')}. ` +
+        '`streamline stream stop` stops it first, or start this one with its own state dir / stream.checkpointDir',
+    );
   }
+  // The same pipeline still running (a restarted CLI, a Compose service restarted, a detached run): take it over.
+  const running = await attachPipeline(config, bindings);
+  if (running) return { ...running, createdTopics: [], adopted: true };
   clearPipelineSession(config.stateDir);
   const { createdTopics, storage } = await prepareStorage(config, bindings);
-  return { ...(await startQueries(config, bindings)), createdTopics, storage };
+  return { ...(await startQueries(config, bindings)), createdTopics, storage, adopted: false };
 }
 
 export type RunningPipeline = Pick<StartedPipeline, 'spark' | 'queries' | 'session'>;
@@ -121,8 +145,10 @@ export type RunningPipeline = Pick<StartedPipeline, 'spark' | 'queries' | 'sessi
 export async function startQueries(config: StreamlineConfig, bindings: TopicBinding[]): Promise<RunningPipeline> {
   const spark = await connect(config);
   try {
-    const queries = await startPipeline(spark, pipelineSpec(config, bindings));
+    const spec = pipelineSpec(config, bindings);
+    const queries = await startPipeline(spark, spec);
     const session: PipelineSession = {
+      definition: pipelineDefinition(spec),
       sessionId: spark.sessionId,
       remote: sparkRemote(config),
       startedAt: new Date().toISOString(),

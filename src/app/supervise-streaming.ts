@@ -8,15 +8,18 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
-import { mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { serviceState, up } from '../runtime/index.js';
-import { checkpointFor, loadPipelineSession, pipelineQueryNames, type QueryReport, type TopicBinding } from '../stream/index.js';
-import { decideRestart, describeFailure, diagnose, type Failure, type Observations, type RestartHistory } from './recovery-policy.js';
+import { checkpointFor, expectedQueries, loadPipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { decideRestart, describeFailure, diagnose, withoutGiveUp, type Failure, type Observations, type RestartHistory, type RestartPolicy } from './recovery-policy.js';
+import { configuredKafkaAdmin } from './services.js';
 import { pipelineSpec, queryReports, releasePipeline, startQueries, type RunningPipeline } from './streaming.js';
 
 export type RecoveryEvent =
   | { type: 'report'; reports: QueryReport[] }
-  | { type: 'failed'; failure: Failure; message: string }
+  | { type: 'failed'; failure: Failure; message: string; queries?: { query: string; message: string }[] }
+  | { type: 'supervising'; queries: string[]; session: string; adopted: boolean }
+  | { type: 'start-failed'; message: string; retryInMs: number }
   | { type: 'restarting-driver'; address: string }
   | { type: 'driver-start-failed'; message: string }
   | { type: 'waiting'; failure: Failure; elapsedMs: number }
@@ -34,6 +37,8 @@ export interface SuperviseOptions {
   everyMs?: number;
   /** How often a waiting supervisor says it still waits. */
   noticeEveryMs?: number;
+  /** The detached supervisor: restart and wait for as long as it takes (no give-up window). */
+  unbounded?: boolean;
 }
 
 /** Why the watch broke off: queries that stopped, or an error talking to Spark. */
@@ -61,7 +66,7 @@ async function watchUntilBroken(config: StreamlineConfig, running: RunningPipeli
 /** The dirs Spark writes a checkpoint into: the root, each query's dir and its offsets/commits logs. */
 export function checkpointDirs(config: StreamlineConfig, bindings: TopicBinding[]): string[] {
   const spec = pipelineSpec(config, bindings);
-  const queries = pipelineQueryNames(bindings, spec.layout).map((q) => checkpointFor(spec, q));
+  const queries = expectedQueries(bindings, spec.layout).map((q) => checkpointFor(spec, q));
   return [spec.checkpointDir, ...queries.flatMap((dir) => [dir, join(dir, 'offsets'), join(dir, 'commits')])];
 }
 
@@ -96,6 +101,18 @@ async function storeAnswers(config: StreamlineConfig): Promise<boolean> {
   }
 }
 
+async function kafkaAnswers(config: StreamlineConfig): Promise<boolean> {
+  const admin = configuredKafkaAdmin(config, 'streamline-supervisor');
+  try {
+    const metadata = await Promise.race([admin.metadata({ topics: [] }), sleep(5_000).then(() => undefined)]);
+    return metadata !== undefined && metadata.brokers.size > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
+
 async function sparkAnswers(config: StreamlineConfig): Promise<boolean> {
   try {
     const spark = await SparkSession.builder().remote(sparkRemote(config)).deadlineMs(5_000).getOrCreate();
@@ -114,14 +131,16 @@ async function observe(config: StreamlineConfig, bindings: TopicBinding[], broke
   const error = 'error' in broke ? (broke.error as { name?: string; errorClass?: string; message?: string }) : undefined;
   return {
     ...(error ? { sparkError: { name: error.name ?? 'Error', errorClass: error.errorClass, message: error.message ?? String(broke) } } : {}),
-    queryExceptions: 'stopped' in broke ? broke.stopped.map((r) => ({ query: r.name, message: r.exception ?? 'stopped' })) : [],
+    queryExceptions: 'stopped' in broke ? broke.stopped.map((r) => ({ query: r.name, message: r.exception ?? 'stopped without an exception (stopped from outside, e.g. through Spark Connect)' })) : [],
     ...(() => {
       const problem = unwritableCheckpoint(config, bindings);
       return problem ? { checkpointProblem: problem } : {};
     })(),
     storeReachable: await storeAnswers(config),
+    kafkaReachable: await kafkaAnswers(config),
     sparkAddress: redactUri(sparkRemote(config)).replace(/^sc:\/\//, ''),
     storeAddress: mongoUri(config).replace(/\/\/[^@/]*@/, '//'),
+    kafkaAddress: kafkaBootstrap(config),
   };
 }
 
@@ -129,8 +148,8 @@ async function observe(config: StreamlineConfig, bindings: TopicBinding[], broke
  * Waits until the failure's cause is gone (restarting a crashed local driver on the way), or the
  * deadline passes (false). Polls once a second; says it still waits every noticeEveryMs.
  */
-async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[], failure: Failure, since: number, opts: SuperviseOptions): Promise<boolean> {
-  const deadline = since + config.stream.restart.waitMs;
+async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[], policy: RestartPolicy, failure: Failure, since: number, opts: SuperviseOptions): Promise<boolean> {
+  const deadline = since + policy.waitMs;
   let lastNotice = Date.now();
   // Decided once: a driver that crashed is ours to restart until it runs, even when a start attempt
   // failed and `up` removed its record (a start that timed out on a busy machine).
@@ -143,11 +162,14 @@ async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[],
           lastStart = Date.now();
           opts.onEvent({ type: 'restarting-driver', address: failure.subject });
           // A failed start (port not yet released, JVM too slow to answer) is retried on the next poll.
-          await up(config, { only: ['spark'], startTimeoutMs: Math.max(30_000, deadline - Date.now()) }).catch((e: unknown) => opts.onEvent({ type: 'driver-start-failed', message: (e as Error).message }));
+          // Without a deadline of its own (detached), the server gets its usual start timeout and is tried again after it.
+          await up(config, { only: ['spark'], ...(Number.isFinite(deadline) ? { startTimeoutMs: Math.max(30_000, deadline - Date.now()) } : {}) }).catch((e: unknown) => opts.onEvent({ type: 'driver-start-failed', message: (e as Error).message }));
         }
         return sparkAnswers(config);
       case 'store-unavailable':
         return storeAnswers(config);
+      case 'kafka-unavailable':
+        return kafkaAnswers(config);
       case 'checkpoint-unwritable':
         return unwritableCheckpoint(config, bindings) === undefined;
       case 'query-failed':
@@ -170,7 +192,7 @@ async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[],
  * failure outlasts the restart budget or the wait (outcome 'gave-up'; nothing of the pipeline runs then).
  */
 export async function superviseStreaming(config: StreamlineConfig, bindings: TopicBinding[], started: RunningPipeline, opts: SuperviseOptions): Promise<SuperviseOutcome> {
-  const policy = config.stream.restart;
+  const policy = opts.unbounded ? withoutGiveUp(config.stream.restart) : config.stream.restart;
   let running: RunningPipeline | undefined = started;
   let history: RestartHistory = { restarts: 0, runningSince: Date.now() };
   let broke: Break | 'stopped' | undefined;
@@ -182,13 +204,14 @@ export async function superviseStreaming(config: StreamlineConfig, bindings: Top
     }
     if (opts.signal.aborted || !broke) return { outcome: 'interrupted', running };
     const failedAt = Date.now();
-    const failure = diagnose(await observe(config, bindings, broke));
-    opts.onEvent({ type: 'failed', failure, message: describeFailure(failure, policy) });
+    const observations = await observe(config, bindings, broke);
+    const failure = diagnose(observations);
+    opts.onEvent({ type: 'failed', failure, message: describeFailure(failure, policy), queries: observations.queryExceptions });
     if (running) await releasePipeline(running, { serverGone: failure.kind === 'spark-gone' });
     running = undefined;
     const decision = decideRestart(policy, history, failedAt);
     if (decision.action === 'give-up') return { outcome: 'gave-up', failure, reason: decision.reason };
-    if (!(await waitUntilBack(config, bindings, failure, failedAt, opts))) {
+    if (!(await waitUntilBack(config, bindings, policy, failure, failedAt, opts))) {
       if (opts.signal.aborted) return { outcome: 'interrupted' };
       return { outcome: 'gave-up', failure, reason: `still not back after ${Math.round(policy.waitMs / 1000)} s (stream.restart.waitMs)` };
     }

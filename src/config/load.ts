@@ -42,7 +42,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
       workerUiPort: 8081,
       portStep: 2,
     },
-    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2, maxConsecutiveFetchFailures: 10 },
+    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2, maxConsecutiveFetchFailures: 10, dedupeWindowUsers: 100_000 },
     topics: [...DEFAULT_TOPICS],
   };
 }
@@ -75,6 +75,7 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
     api: ['url', 'secretsLog'],
     stream: ['checkpointDir'],
     dashboard: ['tokenFile'],
+    produce: ['rate', 'dedupeWindowMs'],
   };
   // Sections absent from the defaults whose keys can still come from env (STREAMLINE_KAFKA_SASL_USERNAME...).
   const optionalSections: Record<string, Tree> = {

@@ -221,6 +221,19 @@ export const configSchema = z
          * which the producer stops, reporting the URL and the reason; fewer and it goes on with the next fetch.
          */
         maxConsecutiveFetchFailures: z.number().int().min(1).max(1_000_000),
+        /**
+         * Upper bound in users per second (each user is one record per topic); unset: as fast as the
+         * API and Kafka allow. The Compose producer sets 20 (STREAMLINE_PRODUCE_RATE), what the stack absorbs.
+         */
+        rate: z.number().positive().max(1_000_000).optional(),
+        /**
+         * The duplicate check's window: the latest this many user ids are remembered (about 100 bytes
+         * each), so a run that never ends holds flat memory. A user served again within it is dropped;
+         * one served again later is sent again and the store's upsert by _id absorbs it.
+         */
+        dedupeWindowUsers: z.number().int().min(1).max(10_000_000),
+        /** Also forget remembered ids after this many ms; unset: by count only. */
+        dedupeWindowMs: z.number().int().min(1_000).optional(),
       })
       .strict(),
     topics: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name')).min(1),

@@ -1,14 +1,16 @@
 import type { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import { kafkaEndOffsets } from '../app/lag.js';
+import { accountForQueries } from '../app/expected-queries.js';
+import { runningSupervisor } from '../app/status.js';
 import { attachPipeline, countCollections } from '../app/streaming.js';
 import { configuredKafkaAdmin } from '../app/services.js';
 import { mongoUri, type StreamlineConfig } from '../config/index.js';
 import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
-import { bindTopics, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { bindTopics, expectedQueries, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { Poller, withTimeout } from './poller.js';
-import { historyPoint, perSecond, withLag, type CollectionView, type DashboardSnapshot, type HistoryPoint, type LatestView, type ServiceView, type TopicView } from './views.js';
+import { historyPoint, perSecond, withLag, type AccountedQuery, type CollectionView, type DashboardSnapshot, type HistoryPoint, type LatestView, type ServiceView, type SupervisorView, type TopicView } from './views.js';
 
 export interface CollectorOptions {
   /** The local Random User API, shown as a service when the caller runs one (demo). */
@@ -47,7 +49,8 @@ export class Collector {
     services: Poller<ServiceView[]>;
     liveness: Poller<Record<string, boolean>>;
     topics: Poller<TopicView[]>;
-    queries: Poller<QueryReport[]>;
+    queries: Poller<AccountedQuery[]>;
+    supervisor: Poller<SupervisorView | null>;
     collections: Poller<CollectionView[]>;
     latest: Poller<LatestView>;
   };
@@ -76,6 +79,7 @@ export class Collector {
       liveness: new Poller('service processes', async () => this.liveness(), every, deadline),
       topics: new Poller('Kafka topics', () => this.topics(), every, deadline),
       queries: new Poller('streaming queries', () => this.queries(), every, deadline),
+      supervisor: new Poller('stream supervisor', async () => runningSupervisor(this.config) ?? null, every, deadline),
       collections: new Poller('MongoDB collections', () => this.collections(), every, deadline),
       // Sorted finds and a group over dead letters scan whole collections on FerretDB: less often.
       latest: new Poller('latest documents', () => this.latest(), Math.max(every * 5, LATEST_MIN_MS), deadline),
@@ -107,7 +111,7 @@ export class Collector {
   }
 
   snapshot(): DashboardSnapshot {
-    const { services, liveness, topics, queries, collections, latest } = this.pollers;
+    const { services, liveness, topics, queries, supervisor, collections, latest } = this.pollers;
     const alive = liveness.section.value ?? {};
     return {
       at: new Date().toISOString(),
@@ -115,6 +119,7 @@ export class Collector {
       services: { ...services.section, value: services.section.value?.map((s) => (alive[s.name] === false ? { ...s, health: 'stopped', up: false, uptimeMs: undefined, detail: 'process exited' } : s)) },
       topics: topics.section,
       queries: { ...queries.section, value: queries.section.value?.map((q) => withLag(q, topics.section.value)) },
+      supervisor: supervisor.section,
       collections: collections.section,
       latest: latest.section,
     };
@@ -164,15 +169,36 @@ export class Collector {
     return views;
   }
 
+  /** Every expected query (a dead one as failed, restarting or missing, with its last error), then any other running one. */
+  private async queries(): Promise<AccountedQuery[]> {
+    let reports: QueryReport[] = [];
+    let unreachable: string | undefined;
+    try {
+      reports = await this.runningQueries();
+    } catch (e) {
+      // Spark Connect not answering: no query can be shown active (stale "active" rows would hide the outage).
+      unreachable = `Spark Connect did not answer: ${(e as Error).message.split('\n')[0]}`;
+    }
+    const accounted = accountForQueries(expectedQueries(this.bindings, this.config.stream.queries), reports, runningSupervisor(this.config)?.status).map((q) => (unreachable && !q.lastError ? { ...q, lastError: unreachable } : q));
+    const byName = new Map(reports.map((r) => [r.name, r]));
+    return [
+      ...accounted.map((e): AccountedQuery => ({ ...(byName.get(e.name) ?? { name: e.name, id: '', active: false }), state: e.state, ...(e.lastError ? { lastError: e.lastError } : {}) })),
+      ...reports.filter((r) => !accounted.some((e) => e.name === r.name)),
+    ];
+  }
+
   /** Reuses one reattached Spark Connect session while the recorded pipeline session stays the same. */
-  private async queries(): Promise<QueryReport[]> {
+  private async runningQueries(): Promise<QueryReport[]> {
     const session = loadPipelineSession(this.config.stateDir);
     if (this.attached && this.attached.session.sessionId !== session?.sessionId) this.detach();
     if (!session) return [];
     this.attached ??= await attachPipeline(this.config, this.bindings);
     if (!this.attached) return [];
     try {
-      return await Promise.all(this.attached.queries.map(queryReport));
+      // A query that stopped since we attached is reported as such (isActive false), then re-read next time.
+      const reports = await Promise.all(this.attached.queries.map(queryReport));
+      if (reports.some((r) => !r.active)) this.detach();
+      return reports;
     } catch (e) {
       this.detach();
       throw e;

@@ -42,8 +42,23 @@ export function createMetrics(read: () => DashboardSnapshot): Registry {
   gauge('streamline_topic_partitions', 'Partitions of the topic.', ['topic'], (set, s) => {
     for (const t of s.topics.value ?? []) set({ topic: t.topic }, t.partitions);
   });
-  gauge('streamline_query_active', 'Whether the streaming query is active (1) or stopped/failed (0).', ['query'], (set, s) => {
-    for (const q of s.queries.value ?? []) set({ query: q.name }, q.active ? 1 : 0);
+  gauge('streamline_query_active', 'Whether the streaming query is active (1) or not (0: failed, restarting or missing); every query the pipeline expects has a series.', ['query', 'state'], (set, s) => {
+    for (const q of s.queries.value ?? []) set({ query: q.name, state: q.state ?? (q.active ? 'active' : 'missing') }, q.active && !q.exception ? 1 : 0);
+  });
+  gauge('streamline_queries_expected', 'Streaming queries the pipeline definition implies.', [], (set, s) => {
+    if (s.queries.value) set({}, s.queries.value.filter((q) => q.state !== undefined).length);
+  });
+  gauge('streamline_queries_active', 'Expected streaming queries that are active (equal to streamline_queries_expected when all is well).', [], (set, s) => {
+    if (s.queries.value) set({}, s.queries.value.filter((q) => q.state === 'active').length);
+  });
+  gauge('streamline_stream_supervisor_up', 'Whether the detached stream supervisor process runs (1) or not (0).', [], (set, s) => {
+    if (s.supervisor.value !== undefined) set({}, s.supervisor.value ? 1 : 0);
+  });
+  counter('streamline_stream_supervisor_failures_total', 'Failures the running stream supervisor has seen, by cause.', ['cause'], (set, s) => {
+    for (const [cause, n] of Object.entries(s.supervisor.value?.status?.failures ?? {})) set({ cause }, n ?? 0);
+  });
+  counter('streamline_stream_supervisor_restarts_total', 'Times the running stream supervisor started the queries again.', [], (set, s) => {
+    if (s.supervisor.value?.status) set({}, s.supervisor.value.status.restarts);
   });
   counter('streamline_query_processed_records_total', 'Kafka records the query has read (sum of the offsets in its latest progress).', ['query'], (set, s) => {
     for (const q of s.queries.value ?? []) if (q.recordsRead !== undefined) set({ query: q.name }, q.recordsRead);
@@ -70,7 +85,7 @@ export function createMetrics(read: () => DashboardSnapshot): Registry {
     for (const [topic, count] of Object.entries(s.latest.value?.deadLettersByTopic ?? {})) set({ topic }, count);
   });
   gauge('streamline_collector_ok', 'Whether each collector\'s latest refresh succeeded (1) or failed (0).', ['collector'], (set, s) => {
-    for (const key of ['services', 'topics', 'queries', 'collections', 'latest'] as const) set({ collector: key }, s[key].error ? 0 : 1);
+    for (const key of ['services', 'topics', 'queries', 'supervisor', 'collections', 'latest'] as const) set({ collector: key }, s[key].error ? 0 : 1);
   });
 
   // Forget the snapshot once the scrape is done, so the next scrape reads a fresh one.

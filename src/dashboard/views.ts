@@ -1,6 +1,8 @@
 import type { Health } from '../runtime/index.js';
 import { lagByTopic, totalLag } from '../app/lag.js';
 import type { QueryReport } from '../stream/index.js';
+import type { QueryState } from '../app/expected-queries.js';
+import type { SupervisorStatus } from '../app/stream-supervisor.js';
 
 /** One collector's latest result; a failed refresh keeps the last value and says why it is stale. */
 export interface Section<T> {
@@ -30,7 +32,20 @@ export interface TopicView {
   producedPerSecond?: number;
 }
 
-export interface QueryView extends QueryReport {
+/** A query as the dashboard reads it: every expected query, running or not (then with its state and last error). */
+export interface AccountedQuery extends QueryReport {
+  /** Absent for a running query that the pipeline definition does not expect (an older definition's). */
+  state?: QueryState;
+  lastError?: string;
+}
+
+/** The detached stream supervisor, when one runs (its status file; src/app/stream-supervisor.ts). */
+export interface SupervisorView {
+  pid: number;
+  status?: SupervisorStatus;
+}
+
+export interface QueryView extends AccountedQuery {
   /** Lag per topic (src/app/lag.ts: Kafka end offsets minus the offsets in the query's latest progress). */
   lagByTopic?: Record<string, number>;
   lag?: number;
@@ -66,6 +81,7 @@ export interface DashboardSnapshot {
   services: Section<ServiceView[]>;
   topics: Section<TopicView[]>;
   queries: Section<QueryView[]>;
+  supervisor: Section<SupervisorView | null>;
   collections: Section<CollectionView[]>;
   latest: Section<LatestView>;
 }

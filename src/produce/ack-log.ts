@@ -8,6 +8,8 @@ export interface Acknowledgement {
   offset: string;
   /** The message key, i.e. the user id. */
   key: string;
+  /** contentDigest of the record's data (src/produce/digest.ts): what the stored document must equal. */
+  digest?: string;
 }
 
 export interface AckLog {
@@ -24,7 +26,7 @@ export function openAckLog(path: string): AckLog {
   let fd: number | undefined = openSync(path, 'a');
   return {
     write: (ack) => {
-      if (fd !== undefined) writeSync(fd, `${JSON.stringify({ topic: ack.topic, partition: ack.partition, offset: ack.offset, key: ack.key })}\n`);
+      if (fd !== undefined) writeSync(fd, `${JSON.stringify({ topic: ack.topic, partition: ack.partition, offset: ack.offset, key: ack.key, ...(ack.digest ? { digest: ack.digest } : {}) })}\n`);
     },
     close: () => {
       if (fd !== undefined) closeSync(fd);

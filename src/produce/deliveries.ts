@@ -2,6 +2,7 @@ import { asError } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import type { TopicProgress } from './progress.js';
 import type { Acknowledgement } from './ack-log.js';
+import { recordDigest } from './digest.js';
 
 /**
  * The records of one run that were handed to the producer: per-topic counts, the last failure per
@@ -33,7 +34,7 @@ export class Deliveries {
     } catch (error) {
       delivery = Promise.resolve(failed(error));
     }
-    const tracked: Promise<void> = delivery.then((report) => this.#settle(message.topic, report)).finally(() => this.#pending.delete(tracked));
+    const tracked: Promise<void> = delivery.then((report) => this.#settle(message, report)).finally(() => this.#pending.delete(tracked));
     this.#pending.add(tracked);
   }
 
@@ -51,11 +52,15 @@ export class Deliveries {
     return Object.fromEntries(Object.entries(this.topics).map(([t, p]) => [t, { ...p }]));
   }
 
-  #settle(topic: string, report: DeliveryReport): void {
+  #settle(message: OutgoingMessage, report: DeliveryReport): void {
+    const topic = message.topic;
     const progress = this.#progress(topic);
     if (report.ok) {
       progress.produced++;
-      this.#onAcknowledged?.({ topic: report.topic, partition: report.partition, offset: String(report.offset), key: report.key });
+      if (this.#onAcknowledged) {
+        const digest = recordDigest(message.value);
+        this.#onAcknowledged({ topic: report.topic, partition: report.partition, offset: String(report.offset), key: report.key, ...(digest ? { digest } : {}) });
+      }
     } else {
       progress.failed++;
       this.failureReasons[topic] = report.error.message;

@@ -1,3 +1,8 @@
+import { DedupeWindow } from './dedupe-window.js';
+
+/** Users remembered for the duplicate check when the caller does not say (config produce.dedupeWindowUsers). */
+export const DEFAULT_DEDUPE_WINDOW_USERS = 100_000;
+
 /** What the API client returns for one page: the valid users and how many records it rejected. */
 export interface FetchedBatch<U> {
   users: U[];
@@ -14,7 +19,7 @@ export interface FeedStats {
   /** Valid users received, duplicates included. */
   fetched: number;
   invalid: number;
-  /** Users whose id was already in this run; dropped, never sent twice. */
+  /** Users whose id was in the duplicate window (the latest ids of this run); dropped, never sent twice. */
   duplicates: number;
   fetchErrors: number;
   /** Pages fetched successfully; the next request asks for page `pages + 1`. */
@@ -32,6 +37,8 @@ export interface UserFeedOptions<U> {
   readers: readonly string[];
   /** Distinct users the run needs at most (the count); stops fetching beyond it. */
   limit?: number;
+  /** The duplicate window: ids remembered at most, and for how long (ms; undefined: no age limit). */
+  dedupe?: { maxUsers: number; maxAgeMs?: number; now: () => number };
   /** Passed to fetchBatch; a fetch that fails after it aborted is not counted as a fetch error. */
   signal?: AbortSignal;
   /** Called after every fetch, successful or not. */
@@ -49,8 +56,9 @@ export class EmptyPageError extends Error {
 /**
  * The run's single sequence of distinct users, fetched page by page on demand and shared by every
  * lane. Pages advance only on success (a failed page is asked for again, and the API returns the
- * same users for the same seed and page), and a user id seen before is dropped, so no lane ever
- * sees a user twice, even across retried fetches.
+ * same users for the same seed and page), and a user id in the duplicate window (the latest
+ * `dedupe.maxUsers` ids) is dropped, so no lane sees a user twice within it, even across retried
+ * fetches. Memory stays flat however long the run: users every lane has read are released too.
  */
 export class UserFeed<U> {
   readonly #options: UserFeedOptions<U>;
@@ -58,7 +66,7 @@ export class UserFeed<U> {
   #users: U[] = [];
   #offset = 0;
   readonly #cursors: Map<string, number>;
-  readonly #seen = new Set<string>();
+  readonly #seen: DedupeWindow;
   #fetching: Promise<void> | undefined;
   readonly #stats: FeedStats = { fetched: 0, invalid: 0, duplicates: 0, fetchErrors: 0, pages: 0, consecutiveFailures: 0 };
 
@@ -66,6 +74,8 @@ export class UserFeed<U> {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batchSize must be a whole number >= 1, got ${options.batchSize}`);
     if (options.readers.length === 0) throw new Error('a user feed needs at least one reader');
     this.#options = options;
+    const dedupe = options.dedupe ?? { maxUsers: DEFAULT_DEDUPE_WINDOW_USERS, now: () => performance.now() };
+    this.#seen = new DedupeWindow({ maxIds: dedupe.maxUsers, maxAgeMs: dedupe.maxAgeMs, now: dedupe.now });
     this.#cursors = new Map(options.readers.map((reader) => [reader, 0]));
   }
 
@@ -116,11 +126,10 @@ export class UserFeed<U> {
       this.#stats.consecutiveFailures = 0;
       for (const user of batch.users) {
         const id = userId(user);
-        if (this.#seen.has(id)) {
+        if (this.#seen.seenBefore(id)) {
           this.#stats.duplicates++;
           continue;
         }
-        this.#seen.add(id);
         this.#users.push(user);
       }
     } catch (error) {

@@ -48,7 +48,7 @@ export interface ProduceSummary {
   /** True when the caller's signal (Ctrl-C) ended the run. */
   aborted: boolean;
   stopReason: StopReason;
-  /** Pauses between consecutive ticks, in the order used (all lanes). */
+  /** Pauses between consecutive ticks, in the order used (all lanes): the latest 10,000 (MAX_RECORDED_GAPS). */
   fetchGapsMs: number[];
   gapsByLane: Record<string, number[]>;
 }

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock.js';
 import { Deliveries } from './deliveries.js';
+import { DedupeWindow, latest, pushBounded } from './dedupe-window.js';
 import { UserFeed, type FetchBatch } from './feed.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import type { ProduceRunOptions } from './options.js';
@@ -21,7 +22,14 @@ export interface RunProducerOptions extends ProduceRunOptions {
   maxConsecutiveFetchFailures?: number;
   /** Least time between two progress events (ms). Default 500. */
   progressIntervalMs?: number;
+  /** Users remembered for the duplicate check (config produce.dedupeWindowUsers). Default 100000. */
+  dedupeWindowUsers?: number;
+  /** Forget remembered users after this long too (config produce.dedupeWindowMs). Default: by count only. */
+  dedupeWindowMs?: number;
 }
+
+/** Fetch gaps kept per lane and overall for the summary: the latest ones (a run may last for weeks). */
+export const MAX_RECORDED_GAPS = 10_000;
 
 /** Everything runProducer needs from the outside, injected so it runs against fakes in tests. */
 export interface RunProducerDeps<U> {
@@ -83,8 +91,9 @@ class ProducerRun<U> {
   readonly lanes: Lane[];
   readonly feed: UserFeed<U>;
   readonly deliveries: Deliveries;
-  /** Users the router could not project; counted once even when several lanes trip over one. */
-  readonly unroutable = new Set<string>();
+  /** Users the router could not project, remembered (a bounded window) to count and warn once even when several lanes trip over one. */
+  readonly unroutable: DedupeWindow;
+  unroutableCount = 0;
   readonly gapsByLane: Record<string, number[]>;
   readonly fetchGapsMs: number[] = [];
   fatalFetchError: string | undefined;
@@ -114,7 +123,9 @@ class ProducerRun<U> {
       readers: this.lanes.map((l) => l.name),
       limit: options.count,
       signal: this.signal,
+      dedupe: { maxUsers: options.dedupeWindowUsers ?? 100_000, maxAgeMs: options.dedupeWindowMs, now: () => this.clock.now() },
     });
+    this.unroutable = new DedupeWindow({ maxIds: 10_000, now: () => this.clock.now() });
     this.deliveries = new Deliveries(options.topics, () => this.emitProgress(), options.onAcknowledged);
     this.kafkaGate = new KafkaGate({
       health: deps.kafkaHealth ?? (() => ({ expired: 0 })),
@@ -137,7 +148,7 @@ class ProducerRun<U> {
     return {
       elapsedMs: this.clock.now() - this.startedAt,
       fetched: stats.fetched,
-      invalid: stats.invalid + this.unroutable.size,
+      invalid: stats.invalid + this.unroutableCount,
       duplicates: stats.duplicates,
       fetchErrors: stats.fetchErrors,
       topics,
@@ -161,8 +172,8 @@ class ProducerRun<U> {
   }
 
   recordGap(lane: Lane, gapMs: number): void {
-    (this.gapsByLane[lane.name] as number[]).push(gapMs);
-    this.fetchGapsMs.push(gapMs);
+    pushBounded(this.gapsByLane[lane.name] as number[], gapMs, MAX_RECORDED_GAPS);
+    pushBounded(this.fetchGapsMs, gapMs, MAX_RECORDED_GAPS);
   }
 }
 
@@ -187,8 +198,8 @@ function routeUser<U>(run: ProducerRun<U>, lane: Lane, user: U): OutgoingMessage
     return messagesForLane(run.deps.toMessages(user), lane, run.deliveries.topics);
   } catch (error) {
     const id = run.deps.userId(user);
-    if (!run.unroutable.has(id)) {
-      run.unroutable.add(id);
+    if (!run.unroutable.seenBefore(id)) {
+      run.unroutableCount++;
       run.warn(`user ${id} skipped: ${message(error)}`);
     }
     return undefined;
@@ -247,16 +258,16 @@ function summarize<U>(run: ProducerRun<U>, ends: LaneEnd[]): ProduceSummary {
     elapsedMs: final.elapsedMs,
     aborted: run.options.signal?.aborted ?? false,
     stopReason: stopReason(run, ends),
-    fetchGapsMs: run.fetchGapsMs,
-    gapsByLane: run.gapsByLane,
+    fetchGapsMs: latest(run.fetchGapsMs, MAX_RECORDED_GAPS),
+    gapsByLane: Object.fromEntries(Object.entries(run.gapsByLane).map(([lane, gaps]) => [lane, latest(gaps, MAX_RECORDED_GAPS)])),
   };
 }
 
 /**
  * Pulls users page by page, paces them, routes each to its topics and sends the records; stops on
- * count, duration, abort or a dead API, then waits for every record in flight. Every user goes to
- * each topic at most once (deduplicated by id within the run); every record ends up counted as
- * produced or failed.
+ * count, duration, abort or a dead API, then waits for every record in flight (without count and
+ * duration: until aborted, in flat memory). Every user goes to each topic at most once within the
+ * duplicate window (the latest dedupeWindowUsers ids); every record ends up counted as produced or failed.
  */
 export async function runProducer<U>(options: RunProducerOptions, deps: RunProducerDeps<U>): Promise<ProduceSummary> {
   validateOptions(options);

@@ -34,6 +34,9 @@ export interface ProduceUsersOptions extends ProduceRunOptions {
   inFlightRequests?: number;
   /** The most bytes of one API response read (config api.maxResponseBytes). Default 16 MiB. */
   maxResponseBytes?: number;
+  /** The duplicate window (config produce.dedupeWindowUsers / dedupeWindowMs). */
+  dedupeWindowUsers?: number;
+  dedupeWindowMs?: number;
 }
 
 /** Where a record came from, in the envelope: the API's host, so local and real runs are told apart. */

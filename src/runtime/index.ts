@@ -5,4 +5,5 @@ export { localServices, type ServiceName, type ServiceSpec } from './services.js
 export { isRunning, pidAlive } from './process.js';
 export { kafkaClusterView, sparkClusterView, type KafkaClusterView, type SparkClusterView, type TopicIsr, type WorkerView } from './cluster-status.js';
 export { availableMemoryMb, budgetProblem, checkMemoryBudget, memoryBudget, type BudgetLine } from './budget.js';
-export { recordedNodes, serviceState } from './supervisor.js';
+export { recordedNodes, runningRecord, serviceState, startRecorded, stopRecorded } from './supervisor.js';
+export { STREAM_SUPERVISOR, streamSupervisorLaunch } from './stream-supervisor.js';

@@ -7,8 +7,9 @@ import { RuntimeError } from './errors.js';
 export type ServiceName = string;
 
 /** What a process is, for `status` and for the order of `down` (drivers first, storage last). */
-export type ServiceRole = 'spark-driver' | 'spark-worker' | 'spark-master' | 'kafka-broker' | 'mongo';
-export const STOP_ORDER: ServiceRole[] = ['spark-driver', 'spark-worker', 'spark-master', 'kafka-broker', 'mongo'];
+export type ServiceRole = 'stream-supervisor' | 'spark-driver' | 'spark-worker' | 'spark-master' | 'kafka-broker' | 'mongo';
+// The stream supervisor first: stopped after the driver, it would start that driver again.
+export const STOP_ORDER: ServiceRole[] = ['stream-supervisor', 'spark-driver', 'spark-worker', 'spark-master', 'kafka-broker', 'mongo'];
 
 export interface PortClaim {
   host: string;

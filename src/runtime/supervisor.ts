@@ -8,6 +8,7 @@ import { isRunning, startProcess, stopProcess, tailFile, type ProcessRecord } fr
 import { checkMemoryBudget } from './budget.js';
 import { localServices, logFileOf, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './services.js';
 import { checkLocalBindings, type BindSection } from './bind.js';
+import type { LaunchSpec } from './spec.js';
 
 export interface ServiceRecord extends ProcessRecord {
   name: ServiceName;
@@ -80,8 +81,8 @@ export function serviceState(config: StreamlineConfig, name: ServiceName): 'runn
 export const recordedNodes = (config: StreamlineConfig): ServiceName[] => allRecords(config).map((r) => r.name);
 
 const LEGACY_ROLES: Record<string, ServiceRole> = { spark: 'spark-driver', kafka: 'kafka-broker', ferretdb: 'mongo' };
-/** Which config section's host (and allowRemote) each kind of process listens on. */
-const BIND_SECTION: Record<ServiceRole, BindSection> = { 'kafka-broker': 'kafka', 'spark-driver': 'spark', 'spark-master': 'spark', 'spark-worker': 'spark', mongo: 'mongo' };
+/** Which config section's host (and allowRemote) each kind of process listens on (the stream supervisor listens on none). */
+const BIND_SECTION: Record<ServiceRole, BindSection | undefined> = { 'kafka-broker': 'kafka', 'spark-driver': 'spark', 'spark-master': 'spark', 'spark-worker': 'spark', mongo: 'mongo', 'stream-supervisor': undefined };
 
 const stopRank = (r: ServiceRecord) => STOP_ORDER.indexOf(r.role ?? LEGACY_ROLES[r.name] ?? 'mongo');
 
@@ -160,7 +161,7 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
   }
 
   // Fail fast on anything we can check before spawning a JVM: first where it would listen.
-  checkLocalBindings(config, toStart.map((spec) => BIND_SECTION[spec.role]));
+  checkLocalBindings(config, toStart.flatMap((spec) => BIND_SECTION[spec.role] ?? []));
   for (const spec of toStart) {
     spec.checkArtifacts();
     await checkPorts(spec, crashed.has(spec.name) ? CRASHED_PORT_RELEASE_MS : 0);
@@ -198,6 +199,32 @@ export async function up(config: StreamlineConfig, opts: UpOptions = {}): Promis
     throw e;
   }
   return { started, alreadyRunning };
+}
+
+/**
+ * Starts a long-lived process of ours that is not one of the config's local services (the stream
+ * supervisor), under a record like theirs: `down` stops it, `status` shows it.
+ */
+export function startRecorded(config: StreamlineConfig, spec: { name: ServiceName; role: ServiceRole; address: string; launch: LaunchSpec }): ServiceRecord {
+  mkdirSync(join(config.stateDir, 'logs'), { recursive: true });
+  const record: ServiceRecord = { name: spec.name, role: spec.role, address: spec.address, ...startProcess({ ...spec.launch, logFile: logFileOf(config, spec.name) }) };
+  writeRecord(config, record);
+  return record;
+}
+
+/** The recorded process if it still runs. */
+export function runningRecord(config: StreamlineConfig, name: ServiceName): ServiceRecord | undefined {
+  const record = readRecord(config, name);
+  return record && isRunning(record) ? record : undefined;
+}
+
+/** Stops one recorded process (SIGTERM, then SIGKILL after graceMs) and removes its record; false if it survived. */
+export async function stopRecorded(config: StreamlineConfig, name: ServiceName, graceMs = 15_000): Promise<boolean> {
+  const record = readRecord(config, name);
+  if (!record) return true;
+  if (!(await stopProcess(record, graceMs))) return false;
+  removeRecord(config, name);
+  return true;
 }
 
 export interface DownResult {
@@ -250,9 +277,22 @@ export interface ServiceStatus {
   logFile: string;
 }
 
-/** One line per local service: address, pid, uptime and a live health probe. */
+/** Recorded processes of ours that are not local services (the stream supervisor): alive or not, by pid. */
+function recordedExtras(config: StreamlineConfig): ServiceStatus[] {
+  const services = new Set(localServices(config).map((s) => s.name));
+  return allRecords(config)
+    .filter((r) => r.role === 'stream-supervisor' && !services.has(r.name))
+    .map((r) => {
+      const base = { name: r.name, role: 'stream-supervisor' as const, title: 'stream supervisor (keeps the streaming queries running)', address: r.address, logFile: r.logFile };
+      // Its record is removed when it is stopped on purpose: a record without a process is a crash.
+      if (!isRunning(r)) return { ...base, health: 'unhealthy', detail: `process ${r.pid} exited without \`stream stop\`; see ${r.logFile}` };
+      return { ...base, pid: r.pid, startedAt: r.startedAt, uptimeMs: Date.now() - Date.parse(r.startedAt), health: 'healthy' };
+    });
+}
+
+/** One line per local service (and per supervisor of ours): address, pid, uptime and a live health probe. */
 export async function status(config: StreamlineConfig, probeTimeoutMs = 10_000): Promise<ServiceStatus[]> {
-  return Promise.all(
+  const services = await Promise.all(
     localServices(config).map(async (spec): Promise<ServiceStatus> => {
       const base = { name: spec.name, role: spec.role, title: spec.title, address: spec.address, logFile: logFileOf(config, spec.name) };
       const record = readRecord(config, spec.name);
@@ -266,4 +306,5 @@ export async function status(config: StreamlineConfig, probeTimeoutMs = 10_000):
       }
     }),
   );
+  return [...services, ...recordedExtras(config)];
 }

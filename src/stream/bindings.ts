@@ -37,4 +37,9 @@ export function pipelineQueryPlan(bindings: TopicBinding[], layout: QueryLayout)
   return bindings.map((b) => ({ name: ingestQueryName(b), bindings: [b] }));
 }
 
-export const pipelineQueryNames = (bindings: TopicBinding[], layout: QueryLayout): string[] => pipelineQueryPlan(bindings, layout).map((q) => q.name);
+/**
+ * The queries this pipeline must have running, by name: the one list that `stream status`, the
+ * dashboard, /metrics and the supervisor hold the running queries against (startPipeline starts
+ * exactly the plan above).
+ */
+export const expectedQueries = (bindings: TopicBinding[], layout: QueryLayout): string[] => pipelineQueryPlan(bindings, layout).map((q) => q.name);

@@ -1,5 +1,5 @@
-export { ALL_TOPICS_QUERY, bindTopics, ingestQueryName, pipelineQueryNames, pipelineQueryPlan, type PipelineQuery, type QueryLayout, type TopicBinding } from './bindings.js';
-export { checkpointFor, pipelineQueries, queryReport, startPipeline, stopQueries, type PipelineSpec } from './pipeline.js';
+export { ALL_TOPICS_QUERY, bindTopics, expectedQueries, ingestQueryName, pipelineQueryPlan, type PipelineQuery, type QueryLayout, type TopicBinding } from './bindings.js';
+export { checkpointFor, definitionDifferences, pipelineDefinition, pipelineQueries, queryReport, startPipeline, stopQueries, type PipelineDefinition, type PipelineSpec } from './pipeline.js';
 export { readOffsets, reportFromProgress, type OffsetMap, type QueryReport } from './progress.js';
 export { deadLetterColumns, documentColumns, kafkaSource, mongoSinkOptions, parsedRecords, recordRoutes, type MongoTarget, type SourceOptions } from './queries.js';
 export { clearPipelineSession, loadPipelineSession, savePipelineSession, type PipelineSession } from './session-file.js';

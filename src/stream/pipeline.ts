@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SparkSession, StreamingQuery, Trigger } from '@streamline/spark-connect';
-import { pipelineQueryNames, pipelineQueryPlan, type QueryLayout, type TopicBinding } from './bindings.js';
+import { expectedQueries, pipelineQueryPlan, type QueryLayout, type TopicBinding } from './bindings.js';
 import { reportFromProgress, type QueryReport } from './progress.js';
 import { parsedRecords, recordRoutes, type MongoTarget, type SourceOptions } from './queries.js';
 
@@ -18,6 +18,44 @@ export interface PipelineSpec {
 }
 
 export const checkpointFor = (spec: PipelineSpec, queryName: string) => join(spec.checkpointDir, queryName);
+
+/**
+ * What makes two runs the same pipeline, without secrets (no URIs, no Kafka options): a `stream start`
+ * that finds queries running adopts them only when this matches what they were started with.
+ */
+export interface PipelineDefinition {
+  queries: string[];
+  /** Topics per query (stream.queries). */
+  layout: string;
+  /** topic -> schema -> collection, per binding. */
+  bindings: string[];
+  database: string;
+  checkpointDir: string;
+  trigger: string;
+  startingOffsets: string;
+  maxOffsetsPerTrigger: number;
+  writeTasks: number;
+}
+
+export const pipelineDefinition = (spec: PipelineSpec): PipelineDefinition => ({
+  queries: expectedQueries(spec.bindings, spec.layout),
+  layout: spec.layout,
+  bindings: spec.bindings.map((b) => `${b.topic} -> ${b.collection} (schema ${b.schema})`),
+  database: spec.mongo.database,
+  checkpointDir: spec.checkpointDir,
+  trigger: JSON.stringify(spec.trigger),
+  startingOffsets: spec.source.startingOffsets,
+  maxOffsetsPerTrigger: spec.source.maxOffsetsPerTrigger,
+  writeTasks: spec.writeTasks,
+});
+
+/** Each key whose value differs, as "key: running X, asked for Y" ([] when the definitions match). */
+export function definitionDifferences(running: PipelineDefinition, asked: PipelineDefinition): string[] {
+  const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+  return (Object.keys(asked) as (keyof PipelineDefinition)[])
+    .filter((key) => show(running[key]) !== show(asked[key]))
+    .map((key) => `${key}: running ${show(running[key])}, asked for ${show(asked[key])}`);
+}
 
 /**
  * Starts the pipeline's queries (pipelineQueryPlan): each reads its topics once, parses and validates
@@ -47,7 +85,7 @@ export async function startPipeline(spark: SparkSession, spec: PipelineSpec): Pr
 
 /** The session's queries that belong to this pipeline (by name). */
 export async function pipelineQueries(spark: SparkSession, bindings: TopicBinding[], layout: QueryLayout): Promise<StreamingQuery[]> {
-  const names = new Set(pipelineQueryNames(bindings, layout));
+  const names = new Set(expectedQueries(bindings, layout));
   return (await spark.streams.active()).filter((q) => q.name !== undefined && q.name !== null && names.has(q.name));
 }
 

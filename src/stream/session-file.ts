@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { redactUri } from '../config/redact.js';
+import type { PipelineDefinition } from './pipeline.js';
 
 /** Which Spark Connect session runs the pipeline's queries, so `status` and `stop` can reattach to it. */
 export interface PipelineSession {
@@ -8,6 +9,8 @@ export interface PipelineSession {
   remote: string;
   startedAt: string;
   queries: { name: string; id: string; runId: string }[];
+  /** What the queries were started as (absent in records written before adoption existed). */
+  definition?: PipelineDefinition;
 }
 
 export const sessionFile = (stateDir: string) => join(stateDir, 'run', 'stream.json');

@@ -75,7 +75,7 @@ export function produceCommand(program: Command): void {
       .option('--topics <list>', 'comma-separated topics, each optionally topic=kafka-topic to publish it under another name (default: config topics)')
       .option('--count <n>', 'users to produce (one record per topic each)', parse.count)
       .option('--duration <time>', 'stop after this long, e.g. 60s, 5m', parse.duration)
-      .option('--rate <n>', 'upper bound in users per second', parse.rate)
+      .option('--rate <n>', 'upper bound in users per second (config produce.rate, env STREAMLINE_PRODUCE_RATE; default: unbounded)', parse.rate)
       .option('--seed <seed>', 'seed for API pages and pacing: same seed, same users in the same order')
       .option('--interval <min..max>', 'uniform random gap between fetches, e.g. 50..150ms, 1s..3s, or 0ms..0ms for none', parse.interval)
       .option('--mean-rate <n>', 'exponential gaps with this mean number of fetches per second', parse.meanRate)
@@ -93,7 +93,7 @@ export function produceCommand(program: Command): void {
       topics,
       api: { url: flags.apiUrl },
       kafka: { bootstrapServers: flags.kafka },
-      produce: { deliveryTimeoutMs: flags.deliveryTimeout },
+      produce: { deliveryTimeoutMs: flags.deliveryTimeout, rate: flags.rate },
     });
     if (maybePrintConfig(flags, config)) return;
     if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
@@ -104,7 +104,7 @@ export function produceCommand(program: Command): void {
         topicNames,
         count: flags.count,
         durationMs: flags.duration,
-        rate: flags.rate,
+        rate: config.produce.rate,
         seed: flags.seed,
         interval: flags.interval ?? flags.meanRate,
         pacing: flags.pacing,

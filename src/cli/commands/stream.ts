@@ -1,11 +1,14 @@
 import { Command, Option } from 'commander';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { streamingStatus } from '../../app/status.js';
-import { PipelineRunningError, startStreaming, stopStreaming } from '../../app/streaming.js';
+import { PipelineDefinitionError, startStreaming, stopStreaming } from '../../app/streaming.js';
+import { applyRecoveryEvent, clearSupervisorStatus, initialSupervisorStatus, readSupervisorStatus, runDetachedSupervisor, writeSupervisorStatus } from '../../app/stream-supervisor.js';
 import { superviseStreaming } from '../../app/supervise-streaming.js';
 import { describeFailure } from '../../app/recovery-policy.js';
-import { mongoUri, redactUri, sparkRemote } from '../../config/index.js';
-import { bindTopics } from '../../stream/index.js';
-import { RuntimeError } from '../../runtime/index.js';
+import { mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
+import { bindTopics, expectedQueries } from '../../stream/index.js';
+import { isRunning, runningRecord, RuntimeError, startRecorded, stopRecorded, STREAM_SUPERVISOR, streamSupervisorLaunch } from '../../runtime/index.js';
+import { tailFile } from '../../runtime/process.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
 import { FlagValueError, flagParser } from '../flags.js';
 import { formatPipelineStatus, formatRecoveryEvent } from '../stream-format.js';
@@ -23,6 +26,33 @@ const parseRestarts = (text: string): number => {
   return Number(text.trim());
 };
 
+/** The flags that shaped the configuration, for the detached supervisor to resolve the same one. */
+function configArgs(flags: StreamFlags, config: StreamlineConfig): string[] {
+  return [
+    ...(flags.config ? ['--config', flags.config] : []),
+    ...(config.cluster.enabled ? ['--cluster'] : []),
+    '--topics', config.topics.join(','),
+    '--trigger', config.stream.trigger,
+    '--starting-offsets', config.stream.startingOffsets,
+  ];
+}
+
+const SUPERVISOR_READY_MS = 180_000;
+
+/** Starts the detached supervisor and waits until it supervises the queries (its status file says so). */
+async function startSupervisor(flags: StreamFlags, config: StreamlineConfig): Promise<number> {
+  clearSupervisorStatus(config.stateDir);
+  const record = startRecorded(config, { name: STREAM_SUPERVISOR, role: 'stream-supervisor', address: redactUri(sparkRemote(config)), launch: streamSupervisorLaunch(config, configArgs(flags, config)) });
+  const deadline = Date.now() + SUPERVISOR_READY_MS;
+  while (Date.now() < deadline) {
+    if (!isRunning(record)) throw new RuntimeError(`the stream supervisor (pid ${record.pid}) exited during start`, `see ${record.logFile}`, tailFile(record.logFile));
+    const status = readSupervisorStatus(config.stateDir);
+    if (status?.pid === record.pid && status.state !== 'starting') return record.pid;
+    await sleep(250);
+  }
+  throw new RuntimeError(`the stream supervisor (pid ${record.pid}) did not report within ${SUPERVISOR_READY_MS / 1000} s`, `see ${record.logFile}`, tailFile(record.logFile));
+}
+
 function streamConfig(flags: StreamFlags) {
   return resolveConfig(flags, {
     topics: flags.topics?.split(',').map((t) => t.trim()).filter(Boolean),
@@ -36,8 +66,8 @@ export function streamCommands(program: Command): void {
   addGlobalOptions(
     stream
       .command('start')
-      .description('create topics and collections, start one streaming query per topic plus the dead-letter query; Ctrl-C stops them')
-      .option('--detach', 'leave the queries running on the Spark Connect server and exit')
+      .description('create topics and collections, start the streaming queries (or adopt the same pipeline already running) and supervise them; Ctrl-C stops them')
+      .option('--detach', 'leave the queries running under a supervisor process of ours (restarts them after failures, no give-up) and exit')
       .option('--trigger <interval>', 'micro-batch interval, e.g. "1 second", "500 milliseconds"')
       .option('--topics <list>', 'comma-separated topics (default: config topics)')
       .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest']))
@@ -49,23 +79,35 @@ export function streamCommands(program: Command): void {
   ).action(async (flags: StreamFlags) => {
     const config = streamConfig(flags);
     if (maybePrintConfig(flags, config)) return;
-    say(`starting ${config.topics.length + 1} streaming queries on ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
+    const supervisor = runningRecord(config, STREAM_SUPERVISOR);
+    say(`starting ${expectedQueries(bindTopics(config.topics), config.stream.queries).length} streaming queries on ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
     let started;
     try {
       started = await startStreaming(config);
     } catch (e) {
-      if (e instanceof PipelineRunningError) throw new UsageError(e.message);
+      if (e instanceof PipelineDefinitionError) throw new UsageError(e.message);
       throw e;
     }
     if (started.createdTopics.length) say(`created topics: ${started.createdTopics.join(', ')}`);
-    if (started.storage.created.length) say(`created collections: ${started.storage.created.join(', ')}`);
-    for (const warning of started.storage.warnings) say(`note: ${warning}`);
-    say(`started: ${started.queries.map((q) => q.name).join(', ')} (session ${started.session.sessionId})`);
+    if (started.storage?.created.length) say(`created collections: ${started.storage.created.join(', ')}`);
+    for (const warning of started.storage?.warnings ?? []) say(`note: ${warning}`);
+    say(`${started.adopted ? 'adopted the running queries' : 'started'}: ${started.queries.map((q) => q.name).join(', ')} (session ${started.session.sessionId})`);
 
     if (flags.detach) {
       started.spark.close();
-      say('detached: the queries keep running. `streamline stream status` shows them; `streamline stream stop` stops them.');
+      if (supervisor) {
+        say(`detached: already supervised by the stream supervisor (pid ${supervisor.pid}). \`streamline stream status\` shows the queries; \`streamline stream stop\` stops them.`);
+        return;
+      }
+      const pid = await startSupervisor(flags, config);
+      say(`detached: the stream supervisor (pid ${pid}, log ${config.stateDir}/logs/${STREAM_SUPERVISOR}.log) keeps the queries running and restarts them after failures.`);
+      say('`streamline stream status` shows them; `streamline stream stop` stops them and the supervisor.');
       return;
+    }
+    if (supervisor) {
+      // The foreground takes over: two supervisors would restart the same queries twice.
+      say(`taking over from the detached stream supervisor (pid ${supervisor.pid}): stopping it; the queries keep running`);
+      if (!(await stopRecorded(config, STREAM_SUPERVISOR))) throw new RuntimeError(`could not stop the stream supervisor (pid ${supervisor.pid})`, 'stop it by hand (kill) and run `streamline stream start` again');
     }
 
     say('running in the foreground; Ctrl-C stops the queries (their checkpoints keep the position). Failures are recovered from the checkpoints (stream.restart).');
@@ -93,19 +135,57 @@ export function streamCommands(program: Command): void {
     process.exitCode = ExitCode.interrupted;
   });
 
-  addGlobalOptions(stream.command('status').description('per query: state, rows/s, batch duration, last batch, Kafka records behind; documents per collection')).action(
+  addGlobalOptions(stream.command('status').description('every query the pipeline expects: state (active, restarting, failed, missing) and last error, rows/s, batch duration, last batch, Kafka records behind; the supervisor; documents per collection. Exit 1 unless every query is active')).action(
     async (flags: StreamFlags) => {
       const config = streamConfig(flags);
       if (maybePrintConfig(flags, config)) return;
       const status = await streamingStatus(config);
       say(formatPipelineStatus(status));
-      if (status.queries.some((q) => q.exception)) process.exitCode = ExitCode.failure;
+      // A query that is not running is an error, never an omission: scripts and health checks see it.
+      if (status.expected.some((q) => q.state !== 'active') || status.queries.some((q) => q.exception)) process.exitCode = ExitCode.failure;
     },
   );
 
-  addGlobalOptions(stream.command('stop').description('stop the streaming queries and release their Spark Connect session')).action(async (flags: StreamFlags) => {
+  addGlobalOptions(stream.command('stop').description('stop the stream supervisor (if detached), the streaming queries, and release their Spark Connect session')).action(async (flags: StreamFlags) => {
     const config = streamConfig(flags);
     if (maybePrintConfig(flags, config)) return;
+    const supervisor = runningRecord(config, STREAM_SUPERVISOR);
+    // The supervisor first: it would start the queries again.
+    if (!(await stopRecorded(config, STREAM_SUPERVISOR))) throw new RuntimeError(`could not stop the stream supervisor (pid ${supervisor?.pid})`, 'stop it by hand (kill) and run `streamline stream stop` again');
+    if (supervisor) say(`stopped the stream supervisor (pid ${supervisor.pid}).`);
+    clearSupervisorStatus(config.stateDir);
     say((await stopStreaming(config)) ? 'stopped the streaming queries.' : 'no streaming queries were running.');
+  });
+
+  addGlobalOptions(
+    stream
+      .command('supervise')
+      .description('what `stream start --detach` leaves running: adopt (or start) the queries and keep them running, restarting after any failure with backoff and no give-up; SIGTERM leaves the queries running')
+      .option('--trigger <interval>', 'micro-batch interval, e.g. "1 second", "500 milliseconds"')
+      .option('--topics <list>', 'comma-separated topics (default: config topics)')
+      .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest'])),
+  ).action(async (flags: StreamFlags) => {
+    const config = streamConfig(flags);
+    if (maybePrintConfig(flags, config)) return;
+    let status = initialSupervisorStatus(process.pid, new Date());
+    writeSupervisorStatus(config.stateDir, status);
+    say(`${new Date().toISOString()} stream supervisor (pid ${process.pid}) for ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
+    try {
+      await withInterrupt(undefined, (signal) =>
+        runDetachedSupervisor(config, bindTopics(config.topics), {
+          signal,
+          onEvent: (event) => {
+            status = applyRecoveryEvent(status, event, new Date());
+            writeSupervisorStatus(config.stateDir, status);
+            // Progress tables every few seconds would fill the log: only changes and failures go there.
+            if (event.type !== 'report') say(formatRecoveryEvent(event, new Date()));
+          },
+        }),
+      );
+    } catch (e) {
+      if (e instanceof PipelineDefinitionError) throw new UsageError(e.message);
+      throw e;
+    }
+    say(`${new Date().toISOString()} stream supervisor (pid ${process.pid}) stopped; the queries keep running`);
   });
 }

@@ -43,11 +43,11 @@
   function renderQueries(section) {
     showError('queries-error', section);
     fillBody('queries', (section.value || []).map((q) =>
-      el('tr', { 'data-query': q.name, 'data-active': q.active, 'data-processed-rate': q.processedRowsPerSecond ?? 0, 'data-lag': q.lag ?? '' },
-        el('td', {}, q.name), el('td', { class: q.active ? 'state-active' : 'state-stopped' }, q.active ? 'active' : 'stopped'),
+      el('tr', { 'data-query': q.name, 'data-active': q.active, 'data-state': q.state || '', 'data-processed-rate': q.processedRowsPerSecond ?? 0, 'data-lag': q.lag ?? '' },
+        el('td', {}, q.name), el('td', { class: q.active ? 'state-active' : 'state-stopped' }, q.state || (q.active ? 'active' : 'stopped')),
         el('td', { class: 'num' }, fmt(q.inputRowsPerSecond, 1)), el('td', { class: 'num' }, fmt(q.processedRowsPerSecond, 1)),
         el('td', { class: 'num' }, fmt(q.batchDurationMs)), el('td', { class: 'num' }, fmt(q.batchId)),
-        el('td', { class: 'num' }, fmt(q.lag)), el('td', {}, q.exception || ''))));
+        el('td', { class: 'num' }, fmt(q.lag)), el('td', {}, q.exception || q.lastError || ''))));
   }
 
   function renderCollections(section) {

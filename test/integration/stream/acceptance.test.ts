@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { waitForCatchUp } from '../../../src/app/lag.js';
 import { streamingStatus } from '../../../src/app/status.js';
 import { collectionCounts, startStreaming, stopStreaming } from '../../../src/app/streaming.js';
-import { pipelineQueryNames } from '../../../src/stream/index.js';
+import { expectedQueries } from '../../../src/stream/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
 import { eventually } from '../../support/services.js';
 import { apiServer, deadLetters, disposeFixture, documentProblems, expectProduced, physicalPlans, pipelineFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
@@ -32,7 +32,7 @@ describe('streaming pipeline acceptance (issue 4)', () => {
     const expected = await seededUsers(server, seed, count, batchSize);
 
     const started = await startStreaming(fixture.config, fixture.bindings);
-    const queryNames = pipelineQueryNames(fixture.bindings, fixture.config.stream.queries);
+    const queryNames = expectedQueries(fixture.bindings, fixture.config.stream.queries);
     expect(started.queries.map((q) => q.name).sort()).toEqual([...queryNames].sort());
     expect(started.createdTopics.sort()).toEqual(fixture.bindings.map((b) => b.topic).sort());
     // Keep the queries running on the server; the session id is recorded for status/stop.

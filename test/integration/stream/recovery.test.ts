@@ -13,7 +13,7 @@ import type { StreamlineConfig } from '../../../src/config/index.js';
 import { TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
 import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
-import { pipelineQueryNames } from '../../../src/stream/index.js';
+import { expectedQueries } from '../../../src/stream/index.js';
 import { makeReadOnly, type ReadOnlyDir } from '../../support/read-only.js';
 import { testRuntimeConfig } from '../../support/runtime.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
@@ -158,7 +158,7 @@ describe('stream start recovers by itself (issue 13, scenarios 3, 5, 9 on a sing
     const restarted = readRecord(runtime, 'spark');
     expect(restarted?.pid, 'a new Spark Connect server').not.toBe(pid);
     log(`resumed ${resumed.queries} queries ${resumed.afterMs} ms after the kill (new pid ${restarted?.pid})`);
-    expect(resumed.queries).toBe(pipelineQueryNames(fixture.bindings, fixture.config.stream.queries).length);
+    expect(resumed.queries).toBe(expectedQueries(fixture.bindings, fixture.config.stream.queries).length);
     await produceStep();
     await expectExactlyOnce();
   }, 400_000);

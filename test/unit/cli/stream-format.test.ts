@@ -10,6 +10,11 @@ describe('formatPipelineStatus', () => {
         { name: 'ingest_users_profile', id: 'q1', active: true, batchId: 7, inputRowsPerSecond: 1234.4, processedRowsPerSecond: 12.25, batchDurationMs: 850, behind: 40 },
         { name: 'dead_letters', id: 'q2', active: false, exception: 'BOOM: broken' },
       ],
+      expected: [
+        { name: 'ingest_users_profile', state: 'active' },
+        { name: 'ingest_users_location', state: 'missing', lastError: 'Timeout of 60000ms expired' },
+        { name: 'dead_letters', state: 'failed', lastError: 'BOOM: broken' },
+      ],
       collections: [{ collection: 'users_profile', documents: 5000 }, { collection: 'dead_letters', documents: 3 }],
     });
     const lines = text.split('\n');
@@ -17,11 +22,29 @@ describe('formatPipelineStatus', () => {
     expect(lines.find((l) => l.startsWith('ingest_users_profile'))).toMatch(/active\s+7\s+1,234\s+12\.3\s+850\s+40/);
     expect(lines.find((l) => l.startsWith('dead_letters '))).toMatch(/failed/);
     expect(text).toContain('dead_letters: BOOM: broken');
+    expect(lines.find((l) => l.startsWith('ingest_users_location'))).toMatch(/missing/);
+    expect(text).toContain('ingest_users_location: Timeout of 60000ms expired');
+    expect(text).toContain('2 of 3 expected queries not active: ingest_users_location (missing), dead_letters (failed)');
+    expect(text).toContain('no supervisor runs');
     expect(lines.find((l) => l.startsWith('users_profile'))).toMatch(/5000$/);
   });
 
   it('says so when nothing runs', () => {
-    expect(formatPipelineStatus({ queries: [], collections: [] })).toContain('no streaming queries are running');
+    const text = formatPipelineStatus({ queries: [], expected: [{ name: 'dead_letters', state: 'missing' }], collections: [] });
+    expect(text).toContain('no streaming queries are running');
+    expect(text).toMatch(/dead_letters\s+missing/);
+  });
+
+  it('names the supervisor and what it is doing', () => {
+    const text = formatPipelineStatus({
+      session: { sessionId: 's-2', remote: 'sc://x', startedAt: '2026-01-01T00:00:00.000Z', queries: [] },
+      queries: [],
+      expected: [{ name: 'dead_letters', state: 'restarting', lastError: 'Kafka at h:1 is not answering' }],
+      supervisor: { pid: 42, status: { pid: 42, startedAt: 'a', updatedAt: 'b', state: 'recovering', restarts: 2, failures: { 'kafka-unavailable': 2 }, queryErrors: {}, active: [] } },
+      collections: [],
+    });
+    expect(text).toContain('supervised by pid 42 (recovering; 2 restarts; failures: kafka-unavailable 2; last report b)');
+    expect(text).toMatch(/dead_letters\s+restarting/);
   });
 });
 

@@ -29,6 +29,7 @@ describe('rates and history', () => {
       refreshMs: 1000,
       services: {},
       topics: { value: [{ ...topics[0]!, producedPerSecond: 3 }, { ...topics[1]!, producedPerSecond: 2 }] },
+      supervisor: {},
       queries: { value: [{ name: 'a', id: 'a', active: true, processedRowsPerSecond: 4, batchDurationMs: 120, lag: 1 }, { name: 'b', id: 'b', active: false, batchDurationMs: 300, lag: 2 }] },
       collections: { value: [{ collection: 'c', documents: 3, growthPerSecond: 1.5 }] },
       latest: {},

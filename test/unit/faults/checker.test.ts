@@ -70,3 +70,21 @@ describe('parseAckLog', () => {
     expect(() => parseAckLog(`{"topic":"p","partition":0,"offset":3,"key":"u"}\n`)).toThrow(/line 1/);
   });
 });
+
+describe('content (issue 18)', () => {
+  const ack = (topic: string, key: string, offset: string, digest?: string) => ({ topic, partition: 0, offset, key, ...(digest ? { digest } : {}) });
+
+  it('a document whose content differs from the last acknowledged record is a content mismatch, named', () => {
+    const result = checkDelivery({
+      acks: [ack('t1', 'u1', '0', 'd1'), ack('t1', 'u2', '1', 'd2'), ack('t1', 'u2', '2', 'd2-resent'), ack('t2', 'u1', '0', 'e1'), ack('t2', 'u2', '1', 'e2')],
+      store: { documents: { t1: ['u1', 'u2'], t2: ['u1', 'u2'] }, deadLetters: [], digests: { t1: { u1: 'd1', u2: 'd2' }, t2: { u1: 'e1', u2: 'e2' } } },
+    });
+    expect(result).toMatchObject({ contentChecked: 4, contentMismatches: 1, partialUsers: 0, lost: 0 });
+    expect(result.samples.content).toEqual(['t1:u2']);
+  });
+
+  it('counts users acknowledged on some topics only (records != users x topics)', () => {
+    const result = checkDelivery({ acks: [ack('t1', 'u1', '0'), ack('t2', 'u1', '0'), ack('t1', 'u2', '1')], store: { documents: { t1: ['u1', 'u2'], t2: ['u1'] }, deadLetters: [] } });
+    expect(result).toMatchObject({ partialUsers: 1, contentChecked: 0, contentMismatches: 0 });
+  });
+});
