@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { runsLocalSparkCluster, SPARK_REDACTION_REGEX, type StreamlineConfig } from '../config/index.js';
 import { probeFerretDb, probeSpark } from './probes.js';
 import { RuntimeError } from './errors.js';
+// streamline's Spark Connect server plugin (runtime/connect-plugin), as setup names it in the Spark jars dir.
+import { ROUTED_FOREACH_BATCH_PLUGIN_CLASS as CONNECT_PLUGIN_CLASS, ROUTED_FOREACH_BATCH_PLUGIN_JAR as CONNECT_PLUGIN_JAR } from '@streamline/spark-connect';
 import { executorConf, kafkaClusterServices, sparkClusterServices } from './cluster-services.js';
 import { kafkaNodeService } from './kafka-node.js';
 import { artifactsOf, log4jConfig, requireJars, serviceDir, SPARK_JAVA_OPTIONS, type ServiceSpec } from './spec.js';
@@ -15,9 +17,6 @@ export function kafkaService(config: StreamlineConfig): ServiceSpec {
   return kafkaNodeService(config, { name: 'kafka', id: 1, port, controllerPort, voters: `1@${host}:${controllerPort}`, brokers: 1, clusterIdFile: join(dir, 'cluster-id') });
 }
 
-/** streamline's Spark Connect server plugin (runtime/connect-plugin), as setup names it in the Spark jars dir. */
-export const CONNECT_PLUGIN_JAR = 'streamline-connect-plugin.jar';
-export const CONNECT_PLUGIN_CLASS = 'dev.streamline.connect.RoutedForeachBatchPlugin';
 
 export function sparkService(config: StreamlineConfig): ServiceSpec {
   const dir = serviceDir(config, 'spark');

@@ -12,7 +12,7 @@ export { Column, type ColumnOrName, type ColumnOrValue, type LiteralValue } from
 export * as functions from './sql/functions.js';
 export { DataStreamReader } from './sql/reader.js';
 export { DataFrameWriter, DataStreamWriter, type OutputMode, type Trigger, type OptionValue } from './sql/writer.js';
-export { routedForeachBatchExtension, ROUTED_FOREACH_BATCH_TYPE_URL, type BatchRoute, type RoutedForeachBatchInit } from './sql/routed.js';
+export { routedForeachBatchExtension, ROUTED_FOREACH_BATCH_PLUGIN_CLASS, ROUTED_FOREACH_BATCH_PLUGIN_JAR, ROUTED_FOREACH_BATCH_TYPE_URL, type BatchRoute, type RoutedForeachBatchInit } from './sql/routed.js';
 export {
   StreamingQuery,
   StreamingQueryManager,

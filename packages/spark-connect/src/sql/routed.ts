@@ -15,6 +15,9 @@ import { RelationSchema, type Relation } from '../gen/spark/connect/relations_pb
 import type { Column } from './column.js';
 
 export const ROUTED_FOREACH_BATCH_TYPE_URL = 'type.googleapis.com/streamline.connect.RoutedForeachBatch';
+/** The server plugin that runs it, and the jar runtime/connect-plugin builds. */
+export const ROUTED_FOREACH_BATCH_PLUGIN_CLASS = 'dev.streamline.connect.RoutedForeachBatchPlugin';
+export const ROUTED_FOREACH_BATCH_PLUGIN_JAR = 'streamline-connect-plugin.jar';
 
 /** One destination of a routed micro-batch. Routes write in order; a failing route fails (and replays) the batch. */
 export interface BatchRoute {

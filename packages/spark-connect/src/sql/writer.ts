@@ -7,7 +7,7 @@ import { SparkError } from '../client/errors.js';
 import { WriteOperation_SaveMode, type WriteStreamOperationStartSchema } from '../gen/spark/connect/commands_pb.js';
 import type { Relation } from '../gen/spark/connect/relations_pb.js';
 import { command, executeCommand, type SessionContext } from './context.js';
-import { routedForeachBatchExtension, type BatchRoute } from './routed.js';
+import { ROUTED_FOREACH_BATCH_PLUGIN_CLASS, ROUTED_FOREACH_BATCH_PLUGIN_JAR, routedForeachBatchExtension, type BatchRoute } from './routed.js';
 import { StreamingQuery } from './streaming.js';
 
 export type OptionValue = string | number | boolean;
@@ -169,7 +169,16 @@ export class DataStreamWriter {
 
   /** Starts the streaming query and returns its handle. */
   async start(): Promise<StreamingQuery> {
-    const result = await executeCommand(this.ctx, this.toCommand());
+    const result = await executeCommand(this.ctx, this.toCommand()).catch((e: unknown) => {
+      // Spark's answer to a command no plugin handles; name the plugin a routed query needs.
+      if (this.state.routes && e instanceof Error && /No handler found for extension/.test(e.message)) {
+        throw new SparkError(
+          `this Spark Connect server has no routed foreachBatch plugin: put ${ROUTED_FOREACH_BATCH_PLUGIN_JAR} on its classpath and set spark.connect.extensions.command.classes=${ROUTED_FOREACH_BATCH_PLUGIN_CLASS} (${e.message})`,
+          { cause: e },
+        );
+      }
+      throw e;
+    });
     const r = result.writeStreamOperationStartResult;
     if (!r?.queryId) throw new SparkError('WriteStreamOperationStart returned no query id');
     return new StreamingQuery(this.ctx, r.queryId.id, r.queryId.runId, r.name || null);
