@@ -17,7 +17,7 @@ import { collectionCounts } from '../../src/app/streaming.js';
 import { sparkRemote, type StreamlineConfig } from '../../src/config/index.js';
 import { down, readRecord, up } from '../../src/runtime/index.js';
 import type { ApiServer } from '../../src/source/index.js';
-import { bindTopics, loadPipelineSession, type TopicBinding } from '../../src/stream/index.js';
+import { bindTopics, expectedQueries, loadPipelineSession, type TopicBinding } from '../../src/stream/index.js';
 import { processTrend, sampleProcesses } from '../../bench/support/soak-sampler.js';
 import { runCli } from '../support/cli.js';
 import { eventually } from '../support/poll.js';
@@ -175,7 +175,7 @@ describe('a detached pipeline, nobody touching it', () => {
     await expectExact('after 90 s of client silence', Date.now(), 120_000);
     expect(loadPipelineSession(config.stateDir)?.sessionId).toBe(session);
     expect(supervisor()?.restarts).toBe(before?.restarts);
-    expect(supervisor()?.active.length).toBe(bindings.length + 1);
+    expect(supervisor()?.active.length).toBe(expectedQueries(bindings, config.stream.queries).length);
   });
 
   it('a query stopped through Spark Connect behind the supervisor\'s back: `stream status` exits 1 naming it until it runs again', async () => {
