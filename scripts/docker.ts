@@ -151,9 +151,10 @@ container registry). Steps, all by default, each skipped when its inputs did not
   engine   a Docker engine that answers (Debian's docker.io, dockerd started in the background)
   compose  the Compose v2 CLI built from the Go module proxy into ${composeBinary}
   base     the Debian 13 base image (debootstrap + docker import) under the dated tag of deploy/compose.yaml
-  build    our images (docker compose build: Kafka, Spark, app; needs \`npm run setup\` first)
+  build    our images: docker compose build with deploy/.env (Kafka, Spark, app, Airflow; it copies what
+           \`npm run setup\` resolved, so run setup first: \`npm run deploy:images\` does)
 
-Exit codes: 0 ready, 1 a step failed (the message names it), 2 usage.`;
+Exit codes: 0 ready, 1 a step failed (the message names it), 2 usage or \`build\` asked without deploy/.env.`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -172,6 +173,16 @@ async function main(argv: string[]): Promise<number> {
     if (run('engine') || run('base') || run('build')) defaultLog(`engine: Docker ${await ensureEngine()}`);
     if (run('compose') || run('build')) defaultLog(`compose: ${ensureComposeCli()}`);
     if (run('base') || run('build')) defaultLog(`base image: ${ensureBaseImage()}`);
+    if (run('build')) {
+      const envFile = join(root, 'deploy', '.env');
+      if (!existsSync(envFile)) {
+        defaultLog('images: not built yet, deploy/.env is missing (cp deploy/.env.example deploy/.env, fill in the credentials, run this again)');
+        return wanted.includes('build') ? 2 : 0;
+      }
+      const t0 = Date.now();
+      runVisible(composeBinary, ['-f', composeFile, '--env-file', envFile, 'build'], 'docker compose build');
+      defaultLog(`images: built in ${((Date.now() - t0) / 1000).toFixed(0)} s (docker images | grep streamline)`);
+    }
     return 0;
   } catch (e) {
     if (e instanceof DockerSetupError) {
