@@ -19,6 +19,7 @@ import {
   unpinned,
   type ComposeModel,
 } from '../../support/compose-stack.js';
+import { ROUTED_FOREACH_BATCH_PLUGIN_CLASS } from '@streamline/spark-connect';
 import { loadConfig, SPARK_REDACTION_REGEX, sparkKafkaOptions } from '../../../src/config/index.js';
 
 // deploy/compose.yaml, parsed and validated by compose-go (the loader inside `docker compose`, built
@@ -153,6 +154,8 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
     expect(model.services['kafka-ui']?.environment?.KAFKA_CLUSTERS_0_READONLY).toBe('true');
     expect(model.services['kafka-scram-init']?.environment).toMatchObject({ KAFKA_APP_PASSWORD: user, KAFKA_READONLY_PASSWORD: secrets.KAFKA_READONLY_PASSWORD });
     expect(model.services['spark-connect']?.command).toContain(`spark.redaction.string.regex=${SPARK_REDACTION_REGEX}`);
+    // The routed foreachBatch the streaming queries use lives in our server plugin, loaded as locally.
+    expect(model.services['spark-connect']?.command).toContain(`spark.connect.extensions.command.classes=${ROUTED_FOREACH_BATCH_PLUGIN_CLASS}`);
   });
 
   it('Kafka authorizes with ACLs; replication and the quorum stay on a network only the brokers join', () => {
