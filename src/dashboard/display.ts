@@ -1,3 +1,4 @@
+import { redactText } from '../config/index.js';
 import { maskEmail, maskKeepingShape } from '../model/pii.js';
 import type { DashboardSnapshot, DeadLetterView, LatestView } from './views.js';
 
@@ -58,3 +59,10 @@ export function snapshotForDisplay(snapshot: DashboardSnapshot, showPii: boolean
   const value = showPii ? { ...latest, deadLetters: latest.deadLetters.map(cutPreview) } : maskLatest(latest);
   return { ...snapshot, latest: { ...snapshot.latest, value } };
 }
+
+/**
+ * JSON with every string value redacted (credential patterns and the known secret values). Value by value,
+ * not the serialised text: the patterns span any run of non-blank characters, and compact JSON has none.
+ */
+export const redactedJson = (value: unknown, secrets: readonly string[]): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? redactText(v, secrets) : v));

@@ -20,7 +20,7 @@ import {
   type ThrottleOptions,
 } from './auth.js';
 import { Collector, type CollectorOptions } from './collect.js';
-import { snapshotForDisplay } from './display.js';
+import { redactedJson, snapshotForDisplay } from './display.js';
 import { createMetrics } from './metrics.js';
 
 export interface DashboardOptions extends CollectorOptions {
@@ -111,7 +111,7 @@ function routes(app: FastifyInstance, config: StreamlineConfig, collector: Colle
   // The JSON is built from driver errors and stored values: it goes through the same redaction as the
   // CLI's output (URI passwords, JAAS, sc://...;token=, the known secret values), and never is cached.
   const secrets = [...knownSecrets(config), ...(token ? [token] : [])];
-  const json = (reply: FastifyReply, value: unknown) => reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(redactText(JSON.stringify(value), secrets));
+  const json = (reply: FastifyReply, value: unknown) => reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(redactedJson(value, secrets));
   app.get('/api/snapshot', async (_request, reply) => json(reply, snapshotForDisplay(collector.snapshot(), config.dashboard.showPii)));
   app.get('/api/history', async (_request, reply) => json(reply, collector.historyPoints()));
   const registry = createMetrics(() => collector.snapshot());

@@ -5,12 +5,15 @@
 import { request } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { StreamlineConfig } from '../../src/config/index.js';
+import { mongoUri, type StreamlineConfig } from '../../src/config/index.js';
 import { SECURITY_HEADERS } from '../../src/dashboard/auth.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/index.js';
+import { bindTopics } from '../../src/stream/index.js';
 import { eventually } from '../support/poll.js';
+import { uniqueName } from '../support/services.js';
 import { browserRuntimeConfig } from './runtime.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -19,8 +22,11 @@ const log = (message: string) => process.stdout.write(`[browser-security] ${mess
 const TOKEN = `browser-token-${Date.now().toString(36)}-4f9c1e`;
 
 const base = browserRuntimeConfig();
-// A port of its own (the other dashboard test uses dashboard.port), nothing else changes.
-const config: StreamlineConfig = { ...base, dashboard: { ...base.dashboard, port: 0 } };
+// A port and a database of its own (the other dashboard test uses dashboard.port and drops its database).
+const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database: uniqueName('dashsec') }, dashboard: { ...base.dashboard, port: 0 } };
+const bindings = bindTopics(config.topics);
+/** Personal data in a stored document: the page shows it masked (dashboard.showPii is off). */
+const EMAIL = 'private.person@example.com';
 
 function rawGet(url: string, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const { hostname, port } = new URL(url);
@@ -38,8 +44,16 @@ function rawGet(url: string, path: string, headers: Record<string, string>): Pro
 describe('dashboard security in the browser (issue 22)', () => {
   let dashboard: Dashboard;
   let browser: Browser;
+  let mongo: MongoClient;
 
   beforeAll(async () => {
+    // One stored document per collection, so every panel has something to show.
+    mongo = new MongoClient(mongoUri(config));
+    await mongo.connect();
+    const db = mongo.db(config.mongo.database);
+    for (const [i, b] of bindings.entries()) {
+      await db.collection<{ _id: string; email: string; phone: string; ingested_at: Date }>(b.collection).insertOne({ _id: `00000000-0000-4000-8000-00000000000${i}`, email: EMAIL, phone: '555-867-5309', ingested_at: new Date() });
+    }
     dashboard = await startDashboard(config, { token: TOKEN });
     log(`dashboard with a token on ${dashboard.url}`);
     browser = await chromium.launch({ executablePath: inject('chromium'), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
@@ -48,6 +62,8 @@ describe('dashboard security in the browser (issue 22)', () => {
   afterAll(async () => {
     await browser?.close();
     await dashboard?.close();
+    await mongo?.db(config.mongo.database).dropDatabase().catch(() => undefined);
+    await mongo?.close();
   });
 
   it('with a token: /login sets the cookie and the page renders completely, no 401 in the network log, headers on every response', async () => {
@@ -59,19 +75,32 @@ describe('dashboard security in the browser (issue 22)', () => {
     await page.goto(`${dashboard.url}login?token=${TOKEN}`);
     expect(new URL(page.url()).pathname).toBe('/');
     expect(page.url()).not.toContain(TOKEN);
-    // Rendered: the script ran (services cards, the collections table, three uPlot charts) and the data arrived.
-    await eventually(
-      async () => {
-        const services = await page.locator('#services [data-service]').count();
-        const collections = await page.locator('#collections tbody tr').count();
-        const charts = await page.locator('.charts .uplot').count();
-        const updated = (await page.textContent('#updated')) ?? '';
-        return services >= 3 && collections === config.topics.length && charts === 3 && updated.startsWith('updated') && { services, collections, charts };
-      },
-      { what: 'the page rendered with services, collections and charts', timeoutMs: 60_000 },
-    );
+    // Rendered: the script ran (services cards, the collections table, three uPlot charts, the latest
+    // documents) and the data arrived; what it saw last is logged if it never gets there.
+    let seen = {};
     mkdirSync(screenshotDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotDir, 'dashboard-token.png'), fullPage: true });
+    try {
+      await eventually(
+        async () => {
+          seen = {
+            services: await page.locator('#services [data-service]').count(),
+            collections: await page.locator('#collections tbody tr').count(),
+            charts: await page.locator('.charts .uplot').count(),
+            latest: await page.locator('#latest pre').count(),
+            updated: (await page.textContent('#updated')) ?? '',
+          };
+          const s = seen as { services: number; collections: number; charts: number; latest: number; updated: string };
+          return s.services >= 3 && s.collections >= bindings.length && s.charts === 3 && s.latest === bindings.length && s.updated.startsWith('updated');
+        },
+        { what: 'the page rendered with services, collections, charts and the latest documents', timeoutMs: 120_000 },
+      );
+    } finally {
+      log(`page: ${JSON.stringify(seen)}`);
+      await page.screenshot({ path: join(screenshotDir, 'dashboard-token.png'), fullPage: true });
+    }
+    const latest = (await page.textContent('#latest')) ?? '';
+    expect(latest).toContain('p***@example.com');
+    expect(latest).not.toContain(EMAIL);
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'streamline_dashboard')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     log(`network log: ${responses.map((r) => `${r.status} ${new URL(r.url).pathname}`).join(', ')}`);

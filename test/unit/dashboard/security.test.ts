@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type StreamlineConfig } from '../../../src/config/index.js';
 import { allowedHostNames, checkBinding, cookieValue, FailureThrottle, hostRefusal, MIN_TOKEN_LENGTH, SECURITY_HEADERS } from '../../../src/dashboard/auth.js';
-import { maskDocument, maskRawPreview, snapshotForDisplay } from '../../../src/dashboard/display.js';
+import { maskDocument, maskRawPreview, redactedJson, snapshotForDisplay } from '../../../src/dashboard/display.js';
 import { startDashboard, type Dashboard } from '../../../src/dashboard/index.js';
 import type { DashboardSnapshot } from '../../../src/dashboard/views.js';
 
@@ -140,6 +140,12 @@ describe('dashboard rules', () => {
     const throttle = new FailureThrottle({ maxFailures: 1, windowMs: 1_000, maxClients: 10, now: () => 0 });
     for (let i = 0; i < 1_000; i += 1) throttle.fail(`10.0.${i >> 8}.${i & 255}`);
     expect((throttle as unknown as { failures: Map<string, unknown> }).failures.size).toBeLessThanOrEqual(10);
+  });
+
+  it('redacts the JSON value by value, so it stays valid JSON next to addresses and emails', () => {
+    const value = { address: 'mongodb://app:pw-123456@127.0.0.1:1/', remote: 'sc://h:1/;token=tok-abcdef', doc: { email: 'someone@example.com' }, note: 'secret-value-42 here' };
+    const text = redactedJson(value, ['secret-value-42']);
+    expect(JSON.parse(text)).toEqual({ address: 'mongodb://app:***@127.0.0.1:1/', remote: 'sc://h:1/;token=***', doc: { email: 'someone@example.com' }, note: '*** here' });
   });
 
   it('masks personal data for display unless the operator opts in', () => {
