@@ -29,31 +29,23 @@ export const SECRET_ENV_NAMES = ['STREAMLINE_DASHBOARD_TOKEN', 'STREAMLINE_KAFKA
  */
 export const redactUri = (uri: string): string => uri.replace(URI_CREDENTIALS, `//$1:${REDACTED}@`).replace(URL_TOKEN, `$1${REDACTED}`);
 
-/** The `token` parameter of a Spark Connect URL (raw and percent-decoded), or none. */
-export function urlToken(uri: string): string[] {
-  const match = /[;?&]token=([^;&\s]*)/i.exec(uri);
-  if (!match?.[1]) return [];
-  let decoded = match[1];
+/** A secret as it appears in a URL and percent-decoded (clients print either), or none. */
+function rawAndDecoded(raw: string | undefined): string[] {
+  if (!raw) return [];
+  let decoded = raw;
   try {
-    decoded = decodeURIComponent(match[1]);
+    decoded = decodeURIComponent(raw);
   } catch {
     // not valid percent-encoding: the raw form is what can leak
   }
-  return [...new Set([match[1], decoded])];
+  return [...new Set([raw, decoded])];
 }
 
+/** The `token` parameter of a Spark Connect URL (raw and percent-decoded), or none. */
+export const urlToken = (uri: string): string[] => rawAndDecoded(/[;?&]token=([^;&\s]*)/i.exec(uri)?.[1]);
+
 /** The password inside a URI, raw and percent-decoded (drivers print either). */
-export function uriPassword(uri: string): string[] {
-  const match = /\/\/[^:/@\s]+:([^@\s]*)@/.exec(uri);
-  if (!match?.[1]) return [];
-  let decoded = match[1];
-  try {
-    decoded = decodeURIComponent(match[1]);
-  } catch {
-    // not valid percent-encoding: the raw form is what can leak
-  }
-  return [...new Set([match[1], decoded])];
-}
+export const uriPassword = (uri: string): string[] => rawAndDecoded(/\/\/[^:/@\s]+:([^@\s]*)@/.exec(uri)?.[1]);
 
 const readQuietly = (file: string | undefined): string | undefined => {
   if (!file) return undefined;
