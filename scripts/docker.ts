@@ -151,7 +151,7 @@ container registry). Steps, all by default, each skipped when its inputs did not
   engine   a Docker engine that answers (Debian's docker.io, dockerd started in the background)
   compose  the Compose v2 CLI built from the Go module proxy into ${composeBinary}
   base     the Debian 13 base image (debootstrap + docker import) under the dated tag of deploy/compose.yaml
-  build    our images: docker compose build with deploy/.env (Kafka, Spark, app, Airflow; it copies what
+  build    our images: docker compose build with deploy/.env (Kafka, Spark, app, Airflow and its Postgres; it copies what
            \`npm run setup\` resolved, so run setup first: \`npm run deploy:images\` does)
 
 Exit codes: 0 ready, 1 a step failed (the message names it), 2 usage or \`build\` asked without deploy/.env.`;

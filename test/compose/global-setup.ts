@@ -9,7 +9,7 @@ declare module 'vitest' {
   }
 }
 
-/** `npm run test:compose` sets it: the whole list (broker kill, disconnect, scale); else the quick variant. */
+/** `npm run test:compose` sets it: the whole list (broker kill, disconnect, scale, Airflow); else the quick variant. */
 export const FULL = process.env.STREAMLINE_COMPOSE_FULL === '1';
 
 const log = (line: string) => process.stdout.write(`[compose-setup] ${line}\n`);
@@ -25,12 +25,11 @@ export default async function setup(project: TestProject) {
   log(`Docker engine ${await ensureEngine(log)}`);
   ensureComposeCli(log);
   ensureBaseImage(log);
-  // Airflow (profile airflow) is not part of the tier yet: its metadata DB is the official postgres image,
-  // which cannot be pulled here (README "Deployment", what is not covered).
-  const stack = writeStackEnv('compose');
+  // The whole list adds Airflow (profile airflow: its image and its Postgres, both ours).
+  const stack = writeStackEnv('compose', { profiles: FULL ? 'airflow' : '' });
   await compose(stack, ['down', '-v', '--remove-orphans'], { timeoutMs: 180_000 });
-  // One service per image: Kafka, Spark, the app, our FerretDB. No pulls.
-  const services = ['kafka-1', 'spark-master', 'streamline-setup', 'mongo'];
+  // One service per image: Kafka, Spark, the app, our FerretDB (and Airflow, its Postgres). No pulls.
+  const services = ['kafka-1', 'spark-master', 'streamline-setup', 'mongo', ...(FULL ? ['airflow-scheduler', 'airflow-postgres'] : [])];
   const tBuild = Date.now();
   log(`building ${services.join(', ')} images (cached layers are reused; the first build takes minutes)...`);
   await compose(stack, ['build', '--progress', 'plain', ...services], { timeoutMs: 1_800_000 });

@@ -3,13 +3,14 @@
 // `npm test`): topics and collections by streamline-setup, 500 users by streamline-producer, landed
 // exactly once by streamline-stream; a broken image build, a wrong broker name and a topic outside the
 // app user's ACLs fail loudly; `down -v` leaves nothing. `npm run test:compose` adds the fault list: a broker killed mid-run, a broker cut off
-// the network for 60 s, three Spark workers, and (once its image builds) Airflow.
+// the network for 60 s, three Spark workers, and the Airflow profile (its DAG triggered through the REST API).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { collectionForTopic, DEAD_LETTERS } from '../../src/sink/index.js';
 import { baseImageTag, composeBinary } from '../../scripts/docker.js';
+import { parseEnvFile } from '../support/compose-stack.js';
 import { collectionCounts, compose, docker, leftovers, run, type Stack } from '../support/docker-stack.js';
 import { eventually } from '../support/poll.js';
 
@@ -158,6 +159,44 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
         { timeoutMs: 300_000, intervalMs: 3000, what: '3 ALIVE workers with executors' },
       );
       expect(state.workers.filter((w) => w.state === 'ALIVE')).toHaveLength(3);
+    });
+
+    it('the airflow profile: stream_to_kafka triggered through the REST API succeeds and its records land exactly', async () => {
+      const DAG_USERS = 100;
+      await compose(stack, ['up', '-d', '--wait', '--wait-timeout', '600', 'airflow-scheduler', 'airflow-dag-processor'], { timeoutMs: 660_000, echo: 'compose up airflow' });
+      const env = Object.fromEntries(parseEnvFile(readFileSync(stack.envFile, 'utf8')).map((e) => [e.name, e.value]));
+      const base = `http://127.0.0.1:${env.AIRFLOW_HOST_PORT}`;
+      const logs = async () => (await compose(stack, ['logs', '--no-color', '--tail', '20', 'airflow-scheduler', 'airflow-dag-processor'], { allowFailure: true })).stdout;
+      // The simple auth manager's token for the admin user of the tier's env file.
+      const tokenResponse = await fetch(`${base}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: env.AIRFLOW_ADMIN_USER, password: env.AIRFLOW_ADMIN_PASSWORD }),
+      });
+      expect(tokenResponse.status, await tokenResponse.clone().text()).toBeLessThan(300);
+      const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+      const api = (path: string, init: RequestInit = {}) =>
+        fetch(`${base}/api/v2${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+
+      await eventually(async () => (await api('/dags/stream_to_kafka')).ok, { timeoutMs: 180_000, intervalMs: 2_000, what: 'the DAG processor to register stream_to_kafka' }).catch(async (e) => {
+        throw new Error(`${(e as Error).message}\n${await logs()}`);
+      });
+      // Paused at creation (compose.yaml): unpause, then trigger with a count (the stack's default topics).
+      expect((await api('/dags/stream_to_kafka', { method: 'PATCH', body: JSON.stringify({ is_paused: false }) })).status).toBe(200);
+      const triggered = await api('/dags/stream_to_kafka/dagRuns', { method: 'POST', body: JSON.stringify({ logical_date: null, conf: { count: DAG_USERS, seed: 'compose-airflow' } }) });
+      expect(triggered.status, await triggered.clone().text()).toBe(200);
+      const { dag_run_id: runId } = (await triggered.json()) as { dag_run_id: string };
+      const runPath = `/dags/stream_to_kafka/dagRuns/${encodeURIComponent(runId)}`;
+      const finalState = await eventually(
+        async () => {
+          const state = ((await (await api(runPath)).json()) as { state: string }).state;
+          return ['success', 'failed'].includes(state) ? state : undefined;
+        },
+        { timeoutMs: 300_000, intervalMs: 2_000, what: `run ${runId} to finish` },
+      );
+      if (finalState !== 'success') throw new Error(`run ${runId} ended ${finalState}; task instances: ${await (await api(`${runPath}/taskInstances`)).text()}\n${await logs()}`);
+      landed += DAG_USERS;
+      await landsExactly(landed);
     });
   });
 

@@ -35,7 +35,7 @@ const envExample = join(root, 'deploy', '.env.example');
 const composeText = readText(composeFile);
 const envEntries = parseEnvFile(readText(envExample));
 const pom = readText(join(root, 'runtime', 'pom.xml'));
-const dockerfiles = { app: join(root, 'deploy', 'Dockerfile'), jvm: join(root, 'deploy', 'jvm', 'Dockerfile'), ferretdb: join(root, 'deploy', 'ferretdb', 'Dockerfile') };
+const dockerfiles = { app: join(root, 'deploy', 'Dockerfile'), jvm: join(root, 'deploy', 'jvm', 'Dockerfile'), ferretdb: join(root, 'deploy', 'ferretdb', 'Dockerfile'), postgres: join(root, 'deploy', 'postgres', 'Dockerfile') };
 
 /** The credentials .env must set: empty in the example, marked required. */
 const requiredSecrets = envEntries.filter((e) => e.value === '' && /\(required/.test(e.comment)).map((e) => e.name);
@@ -246,7 +246,7 @@ describe('the cross-check fails on a broken stack, naming exactly the problem', 
 describe('images and Dockerfiles', () => {
   it('our images: every one built FROM the one pinned base (BASE_IMAGE, a dated debian:trixie-slim tag), never pulled', () => {
     const built = Object.entries(model.services).filter(([, s]) => s.build);
-    expect(built.map(([n]) => n)).toEqual(expect.arrayContaining(['kafka-1', 'spark-master', 'spark-worker', 'spark-connect', 'streamline-setup', 'airflow-scheduler']));
+    expect(built.map(([n]) => n)).toEqual(expect.arrayContaining(['kafka-1', 'spark-master', 'spark-worker', 'spark-connect', 'streamline-setup', 'airflow-scheduler', 'airflow-postgres']));
     for (const [name, s] of built) {
       expect((s.build as { args?: Record<string, string> }).args?.BASE_IMAGE, name).toMatch(/^debian:trixie-\d{8}-slim$/);
       expect((s as { pull_policy?: string }).pull_policy, name).toBe('never');
@@ -278,7 +278,7 @@ describe('images and Dockerfiles', () => {
     expect(output).toBe('');
     const stages = readText(dockerfiles.app).split(/^FROM /m);
     expect(stages.at(-1)?.trim(), 'the default target is the app').toBe('app');
-    const runnable = [...readText(dockerfiles.app).split(/^FROM /m).filter((s) => / AS (app|airflow)\n/.test(s)), ...readText(dockerfiles.jvm).split(/^FROM /m).filter((s) => / AS (kafka|spark)\n/.test(s)), readText(dockerfiles.ferretdb)];
+    const runnable = [...readText(dockerfiles.app).split(/^FROM /m).filter((s) => / AS (app|airflow)\n/.test(s)), ...readText(dockerfiles.jvm).split(/^FROM /m).filter((s) => / AS (kafka|spark)\n/.test(s)), readText(dockerfiles.ferretdb), readText(dockerfiles.postgres)];
     for (const stage of runnable) expect(stage, stage.split('\n')[0]).toMatch(/^USER [1-9]\d*$/m);
   });
 });
