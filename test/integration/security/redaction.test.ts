@@ -149,8 +149,10 @@ describe('credentials are redacted in CLI output, errors and service logs (issue
     try {
       const auth = { authorization: `Bearer ${secrets.token}` };
       await eventually(async () => {
-        const snapshot = (await (await fetch(`http://127.0.0.1:${port}/api/snapshot`, { headers: auth })).json()) as { queries?: { error?: string } };
-        return snapshot.queries?.error?.includes('Spark Connect is not reachable at') ?? false;
+        // The unreachable server is named in each expected query's last error (not active, never stale rows).
+        const snapshot = (await (await fetch(`http://127.0.0.1:${port}/api/snapshot`, { headers: auth })).json()) as { queries?: { error?: string; value?: { lastError?: string }[] } };
+        const said = [snapshot.queries?.error, ...(snapshot.queries?.value ?? []).map((q) => q.lastError)];
+        return said.some((s) => s?.includes('Spark Connect is not reachable at'));
       }, { what: 'the dashboard to report Spark Connect unreachable', timeoutMs: 90_000, intervalMs: 500 });
       for (const path of ['api/snapshot', 'api/history', 'metrics']) served.push(await (await fetch(`http://127.0.0.1:${port}/${path}`, { headers: auth })).text());
       expect(served.join('\n')).toContain(';token=***');
