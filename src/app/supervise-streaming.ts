@@ -6,13 +6,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
-import { kafkaBootstrap, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { serviceState, up } from '../runtime/index.js';
+import { probeFerretDb, probeKafka } from '../runtime/probes.js';
 import { checkpointFor, expectedQueries, loadPipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { decideRestart, describeFailure, diagnose, withoutGiveUp, type Failure, type Observations, type RestartHistory, type RestartPolicy } from './recovery-policy.js';
-import { configuredKafkaAdmin } from './services.js';
 import { pipelineSpec, queryReports, releasePipeline, startQueries, type RunningPipeline } from './streaming.js';
 
 export type RecoveryEvent =
@@ -88,30 +87,10 @@ export function unwritableCheckpoint(config: StreamlineConfig, bindings: TopicBi
   return undefined;
 }
 
-async function storeAnswers(config: StreamlineConfig): Promise<boolean> {
-  const client = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: 3_000, connectTimeoutMS: 3_000 });
-  try {
-    await client.connect();
-    await client.db('admin').command({ ping: 1 });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
+/** The readiness probes `up` and `ping` use, as yes/no for the wait loop. */
+const storeAnswers = (config: StreamlineConfig): Promise<boolean> => probeFerretDb(mongoUri(config), 3_000).then(() => true, () => false);
 
-async function kafkaAnswers(config: StreamlineConfig): Promise<boolean> {
-  const admin = configuredKafkaAdmin(config, 'streamline-supervisor');
-  try {
-    const metadata = await Promise.race([admin.metadata({ topics: [] }), sleep(5_000).then(() => undefined)]);
-    return metadata !== undefined && metadata.brokers.size > 0;
-  } catch {
-    return false;
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
-}
+const kafkaAnswers = (config: StreamlineConfig): Promise<boolean> => probeKafka(kafkaBootstrap(config), 5_000, undefined, kafkaSasl(config)).then(() => true, () => false);
 
 async function sparkAnswers(config: StreamlineConfig): Promise<boolean> {
   try {
