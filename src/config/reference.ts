@@ -37,7 +37,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** zod's bound for "no bound" (Number.MAX_SAFE_INTEGER) says nothing to a reader. */
 const bounded = (n: number | undefined): n is number => n !== undefined && Math.abs(n) < Number.MAX_SAFE_INTEGER;
 
-export function typeOf(schema: JsonSchemaNode): string {
+function typeOf(schema: JsonSchemaNode): string {
   if (schema.enum) return schema.enum.map((v) => code(String(v))).join(' or ');
   if (schema.type === 'array') {
     const least = schema.minItems ? `, at least ${schema.minItems}` : '';
