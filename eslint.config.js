@@ -1,5 +1,32 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
+
+// The layers of docs/layout.md, lowest first: a layer may import itself and the ones it lists, nothing else of
+// ours. src/core, src/kafka and harness/ may not exist yet; their rules apply as soon as they do.
+const layers = {
+  core: { pattern: 'src/core', imports: [] },
+  config: { pattern: 'src/config', imports: ['core'] },
+  model: { pattern: 'src/model', imports: ['core'] },
+  kafka: { pattern: 'src/kafka', imports: ['core', 'config', 'model'] },
+  source: { pattern: 'src/source', imports: ['core', 'config', 'model', 'kafka'] },
+  produce: { pattern: 'src/produce', imports: ['core', 'config', 'model', 'kafka', 'source'] },
+  sink: { pattern: 'src/sink', imports: ['core', 'config', 'model', 'kafka'] },
+  stream: { pattern: 'src/stream', imports: ['core', 'config', 'model', 'kafka', 'sink', 'spark-connect'] },
+  runtime: { pattern: 'src/runtime', imports: ['core', 'config', 'model', 'kafka', 'spark-connect'] },
+  app: { pattern: 'src/app', imports: ['core', 'config', 'model', 'kafka', 'source', 'produce', 'sink', 'stream', 'runtime', 'spark-connect'] },
+  dashboard: { pattern: 'src/dashboard', imports: ['core', 'config', 'model', 'kafka', 'sink', 'stream', 'runtime', 'app'] },
+  // The CLI is the entry point: its `dashboard` command starts the dashboard (never the other way round).
+  cli: { pattern: 'src/cli', imports: ['core', 'config', 'model', 'kafka', 'source', 'produce', 'sink', 'stream', 'runtime', 'app', 'dashboard'] },
+  'spark-connect': { pattern: 'packages/spark-connect', imports: [] },
+  // Scaffolding shared by tests and tools; src/ never imports it, nor test/, bench/ or faults/.
+  harness: { pattern: 'harness', imports: ['*'] },
+  test: { pattern: 'test', imports: ['*'] },
+  bench: { pattern: 'bench', imports: ['*'] },
+  faults: { pattern: 'faults', imports: ['*'] },
+};
+const srcLayers = Object.keys(layers).filter((name) => layers[name].pattern.startsWith('src/'));
+const toolLayers = ['harness', 'test', 'bench', 'faults'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.streamline/', 'packages/spark-connect/src/gen/', 'dist/', 'coverage/', 'scratch/'] },
@@ -12,6 +39,36 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    files: ['**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': Object.entries(layers).map(([type, { pattern }]) => ({ type, pattern, partialMatch: false })),
+      'boundaries/include': [...Object.values(layers).map(({ pattern }) => `${pattern}/**`)],
+      'import/resolver': { typescript: { alwaysTryTypes: true, project: 'tsconfig.json' } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: Object.entries(layers).map(([type, { imports }]) => ({
+            from: { element: { type } },
+            allow: {
+              to: {
+                element: {
+                  types: { anyOf: imports.includes('*') ? [...srcLayers, 'spark-connect', ...toolLayers.filter((t) => t === 'harness' || type !== 'harness')] : [type, ...imports] },
+                },
+              },
+            },
+          })),
+        },
+      ],
+    },
+  },
+  // The one crossing left: the client package's test server starts Spark through the host app's runtime until
+  // its tests get a package-local helper (issue 19, part C); delete this block then.
+  { files: ['packages/spark-connect/test/spark-server.ts'], rules: { 'boundaries/dependencies': 'off' } },
   // The dashboard page is plain browser JavaScript served as is.
   {
     files: ['src/dashboard/page/**/*.js'],

@@ -3,7 +3,8 @@
 // What it catches: the same user served again within the last `maxIds` users (and `maxAgeMs`, when
 // set), e.g. a page fetched twice after a retry, or the API repeating a user soon after. What it does
 // not: a user repeated after it left the window; the store's upsert by `_id` absorbs that one (the
-// document is rewritten with the newer content, never duplicated). Documented in README, "Producer".
+// document is rewritten with the newer content, never duplicated). Documented in docs/always-on.md, "A
+// producer in flat memory".
 
 export interface DedupeWindowOptions {
   /** Ids remembered at most (the oldest are forgotten first). */
