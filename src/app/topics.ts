@@ -1,7 +1,7 @@
 import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
 import { configuredKafkaAdmin } from './services.js';
 import { describeKafkaError, ensureTopics } from '../produce/index.js';
-import { RuntimeError } from '../runtime/index.js';
+import { ServiceUnavailableError } from '../core/errors.js';
 
 export interface TopicCheckOptions {
   /** Create the missing topics (with the configured partitions and replication) instead of failing. */
@@ -39,10 +39,9 @@ async function withDeadline<T>(work: Promise<T>, timeoutMs: number, onTimeout: (
 export async function checkTopics(config: StreamlineConfig, topics: readonly string[], options: TopicCheckOptions): Promise<TopicCheckReport> {
   const bootstrap = kafkaBootstrap(config);
   const unreachable = (reason: string) =>
-    new RuntimeError(
-      `Kafka at ${bootstrap} is not reachable: ${reason}`,
-      'start it (`streamline up`) or point at a running broker (--kafka host:port, env STREAMLINE_KAFKA_BOOTSTRAP_SERVERS)',
-    );
+    new ServiceUnavailableError('kafka', bootstrap, `Kafka at ${bootstrap} is not reachable: ${reason}`, {
+      hint: 'start it (`streamline up`) or point at a running broker (--kafka host:port, env STREAMLINE_KAFKA_BOOTSTRAP_SERVERS)',
+    });
   const admin = configuredKafkaAdmin(config, 'streamline-topics');
   try {
     const present = await withDeadline(

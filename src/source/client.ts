@@ -1,3 +1,4 @@
+import { StreamlineError } from '../core/errors.js';
 import type { PiiPolicy } from '../model/pii.js';
 import { classifyApiBody, type ApiInfo } from '../model/raw.js';
 import { normalizeRecords, type InvalidRecord, type NormalizedUser } from '../model/user.js';
@@ -68,7 +69,7 @@ export interface AttemptFailure {
 }
 
 /** Every attempt failed, or one failed in a way retrying cannot fix (e.g. 400). */
-export class FetchUsersError extends Error {
+export class FetchUsersError extends StreamlineError {
   override name = 'FetchUsersError';
   readonly attempts: number;
   readonly lastFailure: AttemptFailure;
@@ -79,7 +80,7 @@ export class FetchUsersError extends Error {
   ) {
     const last = failures.at(-1) as AttemptFailure;
     const why = last.retryable ? `after ${failures.length} attempt(s)` : `with a non-retryable error on attempt ${last.attempt}`;
-    super(`fetching users from ${url} failed ${why}; last error (${last.kind}): ${last.message}`);
+    super('SOURCE_FAILED', `fetching users from ${url} failed ${why}; last error (${last.kind}): ${last.message}`);
     this.attempts = failures.length;
     this.lastFailure = last;
   }
