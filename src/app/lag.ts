@@ -1,7 +1,7 @@
 import type { Admin } from '@platformatic/kafka';
 import type { StreamlineConfig } from '../config/index.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { PipelineFailedError, PipelineNotRunningError } from '../core/errors.js';
-import { systemClock, type Clock } from '../produce/index.js';
 import { bindTopics, queryReport, type OffsetMap, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { configuredKafkaAdmin, usingService } from './services.js';
 import { attachPipeline } from './streaming.js';
@@ -79,12 +79,12 @@ export async function waitForCatchUp(
   config: StreamlineConfig,
   { timeoutMs, intervalMs = 2_000, clock = systemClock, onLag, bindings }: { timeoutMs: number; intervalMs?: number; clock?: Clock; onLag?: (lag: Lag) => void; bindings?: TopicBinding[] },
 ): Promise<Lag> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   for (;;) {
     const lag = await currentLag(config, bindings);
     onLag?.(lag);
     if (caughtUp(lag)) return lag;
-    if (Date.now() >= deadline) {
+    if (clock.now() >= deadline) {
       throw new PipelineFailedError(`the streaming queries did not catch up within ${timeoutMs} ms: ${lag.map((q) => `${q.query} ${q.behind ?? '?'} behind`).join(', ')}`);
     }
     await clock.sleep(intervalMs);

@@ -6,10 +6,10 @@
 // "Always on: one supervisor per pipeline".
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { StreamlineConfig } from '../config/index.js';
 import type { TopicBinding } from '../stream/index.js';
-import { backoffMs, firstLine, type FailureKind } from './recovery-policy.js';
+import { backoffMs, systemClock } from '../core/clock.js';
+import { firstLine, restartBackoff, type FailureKind } from './recovery-policy.js';
 import { PipelineRunningError } from '../core/errors.js';
 import { startStreaming } from './streaming.js';
 import { superviseStreaming, type RecoveryEvent } from './supervise-streaming.js';
@@ -115,9 +115,9 @@ export async function runDetachedSupervisor(config: StreamlineConfig, bindings: 
       started = await startStreaming(config, bindings);
     } catch (error) {
       if (error instanceof PipelineRunningError || opts.signal.aborted) throw error;
-      const retryInMs = backoffMs(config.stream.restart, ++attempt);
+      const retryInMs = backoffMs(restartBackoff(config.stream.restart), ++attempt);
       opts.onEvent({ type: 'start-failed', message: firstLine((error as Error).message), retryInMs });
-      await sleep(retryInMs, undefined, { signal: opts.signal }).catch(() => undefined);
+      await systemClock.sleep(retryInMs, opts.signal);
       continue;
     }
     attempt = 0;

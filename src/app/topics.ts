@@ -1,6 +1,7 @@
 import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
 import { configuredKafkaAdmin } from './services.js';
 import { describeKafkaError, ensureTopics } from '../produce/index.js';
+import { withTimeout } from '../core/clock.js';
 import { ServiceUnavailableError } from '../core/errors.js';
 
 export interface TopicCheckOptions {
@@ -20,18 +21,6 @@ export interface TopicCheckReport {
 /** Topics of `wanted` that are not in `present`, in the order asked for. */
 export const missingTopics = (wanted: readonly string[], present: ReadonlySet<string>): string[] => wanted.filter((t) => !present.has(t));
 
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Is Kafka reachable and do the topics exist? A scheduler's first step: it fails fast, naming the
  * broker and what to do, instead of letting a producer wait on a broker that is not there.
@@ -44,7 +33,7 @@ export async function checkTopics(config: StreamlineConfig, topics: readonly str
     });
   const admin = configuredKafkaAdmin(config, 'streamline-topics');
   try {
-    const present = await withDeadline(
+    const present = await withTimeout(
       admin.listTopics().catch((error: unknown) => Promise.reject(unreachable(describeKafkaError(error)))),
       options.timeoutMs,
       () => unreachable(`no answer within ${options.timeoutMs} ms`),

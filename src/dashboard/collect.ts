@@ -10,7 +10,8 @@ import { DEAD_LETTER_TIME, type DeadLetter, type DeadLetterField } from '../mode
 import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import { bindTopics, expectedQueries, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
-import { Poller, withTimeout } from './poller.js';
+import { withTimeout } from '../core/clock.js';
+import { noAnswer, Poller } from './poller.js';
 import { historyPoint, perSecond, withLag, type AccountedQuery, type CollectionView, type DashboardSnapshot, type HistoryPoint, type LatestView, deadLetterView, type ServiceView, type SupervisorView, type TopicView } from './views.js';
 
 export interface CollectorOptions {
@@ -101,7 +102,7 @@ export class Collector {
     await Promise.all(Object.values(this.pollers).map((p) => p.stop()));
     this.attached?.spark.close();
     // A client whose server is gone may never finish closing; the process must still get on.
-    await withTimeout(Promise.allSettled([this.admin.close(), this.mongo.close()]), 5_000, 'closing the dashboard clients').catch(() => undefined);
+    await withTimeout(Promise.allSettled([this.admin.close(), this.mongo.close()]), 5_000, noAnswer('closing the dashboard clients', 5_000)).catch(() => undefined);
   }
 
   /** Adds the local Random User API to the services once the caller has started it. */

@@ -3,7 +3,8 @@ import type { PiiPolicy } from '../model/pii.js';
 import { classifyApiBody, type ApiInfo } from '../model/raw.js';
 import { normalizeRecords, type InvalidRecord, type NormalizedUser } from '../model/user.js';
 import type { RandomSource } from './random.js';
-import { DEFAULT_RETRY, parseRetryAfter, realSleep, retryDelayMs, type RetryOptions, type Sleep } from './retry.js';
+import { systemClock, type Sleep } from '../core/clock.js';
+import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_RESULTS_PER_REQUEST = 5000;
@@ -222,7 +223,7 @@ export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsers
   validateFetchOptions(options);
   const url = buildUsersUrl(options);
   const retry = options.retry ?? DEFAULT_RETRY;
-  const sleep = options.sleep ?? realSleep;
+  const sleep = options.sleep ?? systemClock.sleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const failures: AttemptFailure[] = [];
@@ -244,6 +245,7 @@ export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsers
     const delayMs = willRetry ? retryDelayMs(attempt, outcome.failure.retryAfterMs, retry, random) : undefined;
     options.onAttemptFailed?.(outcome.failure, delayMs);
     if (delayMs === undefined) break;
+    // An abort ends the wait early; the next round's throwIfAborted() ends the fetch.
     await sleep(delayMs, options.signal);
   }
   throw new FetchUsersError(url, failures);
