@@ -1,5 +1,6 @@
 import type { StreamlineConfig } from '../config/index.js';
-import { checkLocalBindings, RuntimeError } from '../runtime/index.js';
+import { PortInUseError } from '../core/errors.js';
+import { checkLocalBindings } from '../runtime/index.js';
 import { faultsFromEnv, startApiServer, validateFaultOptions, type ApiServer, type ApiServerOptions, type FaultOptions } from '../source/index.js';
 
 export type { ApiServer, FaultOptions } from '../source/index.js';
@@ -14,7 +15,7 @@ export async function serveApi(config: StreamlineConfig, faults?: FaultOptions):
     return await startApiServer({ ...serverLimits(config), host, port, faults });
   } catch (e) {
     if (!inUse(e)) throw e;
-    throw new RuntimeError(`port ${port} on ${host} is already in use`, 'stop what listens there, or choose another port with --port (config api.port, env STREAMLINE_API_PORT)');
+    throw new PortInUseError(`port ${port} on ${host} is already in use`, { hint: 'stop what listens there, or choose another port with --port (config api.port, env STREAMLINE_API_PORT)' });
   }
 }
 

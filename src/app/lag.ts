@@ -1,7 +1,7 @@
 import type { Admin } from '@platformatic/kafka';
 import type { StreamlineConfig } from '../config/index.js';
-import { systemClock, type Clock } from '../produce/index.js';
-import { RuntimeError } from '../runtime/index.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { PipelineFailedError, PipelineNotRunningError } from '../core/errors.js';
 import { bindTopics, queryReport, type OffsetMap, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { configuredKafkaAdmin, usingService } from './services.js';
 import { attachPipeline } from './streaming.js';
@@ -60,14 +60,14 @@ export async function currentLag(config: StreamlineConfig, bindings: TopicBindin
   const attached = await attachPipeline(config, bindings);
   if (!attached || attached.queries.length === 0) {
     attached?.spark.close();
-    throw new RuntimeError('no streaming pipeline is running', 'start it with `streamline stream start --detach` (or `streamline demo`)');
+    throw new PipelineNotRunningError('no streaming pipeline is running', { hint: 'start it with `streamline stream start --detach` (or `streamline demo`)' });
   }
   const reports = await Promise.all(attached.queries.map(queryReport)).finally(() => attached.spark.close());
   const admin = configuredKafkaAdmin(config, 'streamline-lag');
   const { endOffsets } = await usingService(config, 'kafka', () => kafkaEndOffsets(admin, bindings.map((b) => b.topic))).finally(() => admin.close().catch(() => undefined));
   const lag = lagOf(reports, endOffsets);
   const stopped = lag.filter((q) => !q.active);
-  if (stopped.length) throw new RuntimeError(`streaming queries stopped: ${stopped.map((q) => `${q.query}${q.exception ? ` (${q.exception})` : ''}`).join(', ')}`);
+  if (stopped.length) throw new PipelineFailedError(`streaming queries stopped: ${stopped.map((q) => `${q.query}${q.exception ? ` (${q.exception})` : ''}`).join(', ')}`);
   return lag;
 }
 
@@ -79,13 +79,13 @@ export async function waitForCatchUp(
   config: StreamlineConfig,
   { timeoutMs, intervalMs = 2_000, clock = systemClock, onLag, bindings }: { timeoutMs: number; intervalMs?: number; clock?: Clock; onLag?: (lag: Lag) => void; bindings?: TopicBinding[] },
 ): Promise<Lag> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   for (;;) {
     const lag = await currentLag(config, bindings);
     onLag?.(lag);
     if (caughtUp(lag)) return lag;
-    if (Date.now() >= deadline) {
-      throw new RuntimeError(`the streaming queries did not catch up within ${timeoutMs} ms: ${lag.map((q) => `${q.query} ${q.behind ?? '?'} behind`).join(', ')}`);
+    if (clock.now() >= deadline) {
+      throw new PipelineFailedError(`the streaming queries did not catch up within ${timeoutMs} ms: ${lag.map((q) => `${q.query} ${q.behind ?? '?'} behind`).join(', ')}`);
     }
     await clock.sleep(intervalMs);
   }

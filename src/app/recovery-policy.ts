@@ -1,6 +1,8 @@
 // Pure decisions of the streaming supervisor (src/app/supervise-streaming.ts): what broke, whether to
 // restart, and after how long. No I/O here, so every rule is unit-tested (test/unit/app/recovery-policy).
 
+import { backoffMs, type Backoff } from '../core/clock.js';
+
 /** Why the pipeline stopped making progress; each kind has its own "is it back?" check before a restart. */
 export type FailureKind = 'spark-gone' | 'checkpoint-unwritable' | 'store-unavailable' | 'kafka-unavailable' | 'query-failed';
 
@@ -44,10 +46,8 @@ export type RestartDecision =
  */
 export const withoutGiveUp = (policy: RestartPolicy): RestartPolicy => ({ ...policy, maxRestarts: Number.POSITIVE_INFINITY, waitMs: Number.POSITIVE_INFINITY });
 
-/** Exponential backoff: initial, 2x, 4x, ... capped at maxBackoffMs; attempt is 1-based. */
-export function backoffMs(policy: RestartPolicy, attempt: number): number {
-  return Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** Math.max(0, attempt - 1));
-}
+/** The policy's restart backoff (initial, 2x, 4x, ... capped at maxBackoffMs), for backoffMs. */
+export const restartBackoff = (policy: RestartPolicy): Backoff => ({ initialMs: policy.initialBackoffMs, maxMs: policy.maxBackoffMs });
 
 /** Whether (and when) to restart after a failure observed at `now`. */
 export function decideRestart(policy: RestartPolicy, history: RestartHistory, now: number): RestartDecision {
@@ -63,7 +63,7 @@ export function decideRestart(policy: RestartPolicy, history: RestartHistory, no
     };
   }
   const attempt = streak + 1;
-  return { action: 'restart', attempt, delayMs: backoffMs(policy, attempt), history: { restarts: attempt, runningSince: undefined } };
+  return { action: 'restart', attempt, delayMs: backoffMs(restartBackoff(policy), attempt), history: { restarts: attempt, runningSince: undefined } };
 }
 
 /** What the supervisor saw when the watch loop broke off. */

@@ -1,7 +1,7 @@
 import type { Admin } from '@platformatic/kafka';
+import { AuthRefusedError, ServiceUnavailableError } from '../core/errors.js';
 import { kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
 import { createKafkaAdmin, isKafkaAuthFailure, isKafkaUnreachable } from '../produce/index.js';
-import { RuntimeError } from '../runtime/index.js';
 import { SparkUnavailableError } from '@streamline/spark-connect';
 
 /** A Kafka admin for the configured brokers with the configured credentials (the one way use cases get one). */
@@ -29,19 +29,6 @@ export function describeService(config: StreamlineConfig, service: ServiceKey): 
   }
 }
 
-/** An expected failure: a service the command needs does not answer. Printed without a stack trace, exit code 1. */
-export class ServiceUnavailableError extends RuntimeError {
-  override name = 'ServiceUnavailableError';
-  constructor(
-    readonly service: ServiceKey,
-    readonly address: string,
-    message: string,
-    hint: string,
-  ) {
-    super(message, hint);
-  }
-}
-
 export function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): ServiceUnavailableError {
   const { title, address, externalKey, external } = describeService(config, service);
   const key = `${externalKey.join('.')} (env ${toEnvName(externalKey)})`;
@@ -50,16 +37,15 @@ export function serviceUnavailable(config: StreamlineConfig, service: ServiceKey
   const hint = external
     ? `check that ${title} runs there, or correct ${key}${saslNote}`
     : `start the local services with \`streamline up\`, or set ${key} to use a ${title} that runs elsewhere`;
-  return new ServiceUnavailableError(service, address, `${title} is not reachable at ${address}`, hint);
+  return new ServiceUnavailableError(service, address, `${title} is not reachable at ${address}`, { hint });
 }
 
-function kafkaAuthRefused(config: StreamlineConfig): RuntimeError {
+function kafkaAuthRefused(config: StreamlineConfig): AuthRefusedError {
   const sasl = config.kafka.sasl;
   const who = sasl ? `user ${sasl.username} (${sasl.mechanism})` : 'an unauthenticated client';
-  return new RuntimeError(
-    `Kafka at ${kafkaBootstrap(config)} refused the SASL login of ${who}`,
-    'check kafka.sasl.username (env STREAMLINE_KAFKA_SASL_USERNAME) and the password (env STREAMLINE_KAFKA_SASL_PASSWORD or kafka.sasl.passwordFile) against the SCRAM credentials on the brokers',
-  );
+  return new AuthRefusedError(`Kafka at ${kafkaBootstrap(config)} refused the SASL login of ${who}`, {
+    hint: 'check kafka.sasl.username (env STREAMLINE_KAFKA_SASL_USERNAME) and the password (env STREAMLINE_KAFKA_SASL_PASSWORD or kafka.sasl.passwordFile) against the SCRAM credentials on the brokers',
+  });
 }
 
 const MONGO_CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError']);

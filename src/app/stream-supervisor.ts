@@ -6,11 +6,12 @@
 // "Always on: one supervisor per pipeline".
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { StreamlineConfig } from '../config/index.js';
 import type { TopicBinding } from '../stream/index.js';
-import { backoffMs, firstLine, type FailureKind } from './recovery-policy.js';
-import { PipelineDefinitionError, startStreaming } from './streaming.js';
+import { backoffMs, systemClock } from '../core/clock.js';
+import { firstLine, restartBackoff, type FailureKind } from './recovery-policy.js';
+import { PipelineRunningError } from '../core/errors.js';
+import { startStreaming } from './streaming.js';
 import { superviseStreaming, type RecoveryEvent } from './supervise-streaming.js';
 
 /** What the supervisor is doing, as of its last event. */
@@ -104,7 +105,7 @@ export interface DetachedSupervisorOptions {
 /**
  * Runs until `signal` aborts (SIGTERM from `stream stop` or `down`): leaves the queries running then,
  * since `stream stop` stops them itself and `down` stops the server. Only a different pipeline on the
- * same checkpoints ends it early (PipelineDefinitionError): that is a configuration to fix, not an outage.
+ * same checkpoints ends it early (PipelineRunningError): that is a configuration to fix, not an outage.
  */
 export async function runDetachedSupervisor(config: StreamlineConfig, bindings: TopicBinding[], opts: DetachedSupervisorOptions): Promise<void> {
   let attempt = 0;
@@ -113,10 +114,10 @@ export async function runDetachedSupervisor(config: StreamlineConfig, bindings: 
     try {
       started = await startStreaming(config, bindings);
     } catch (error) {
-      if (error instanceof PipelineDefinitionError || opts.signal.aborted) throw error;
-      const retryInMs = backoffMs(config.stream.restart, ++attempt);
+      if (error instanceof PipelineRunningError || opts.signal.aborted) throw error;
+      const retryInMs = backoffMs(restartBackoff(config.stream.restart), ++attempt);
       opts.onEvent({ type: 'start-failed', message: firstLine((error as Error).message), retryInMs });
-      await sleep(retryInMs, undefined, { signal: opts.signal }).catch(() => undefined);
+      await systemClock.sleep(retryInMs, opts.signal);
       continue;
     }
     attempt = 0;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
+import { PipelineRunningError } from '../core/errors.js';
 import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
 import { ensureTopics } from '../produce/index.js';
@@ -97,11 +98,6 @@ export interface StartedPipeline {
   adopted: boolean;
 }
 
-/** A different pipeline definition already runs on these checkpoints: refused, naming what differs. */
-export class PipelineDefinitionError extends Error {
-  override name = 'PipelineDefinitionError';
-}
-
 /** Whether the recorded session still has any streaming query running (whatever its name). */
 async function sessionRuns(config: StreamlineConfig, session: PipelineSession): Promise<boolean> {
   const spark = await connect(config, session.sessionId);
@@ -123,9 +119,9 @@ export async function startStreaming(config: StreamlineConfig, bindings: TopicBi
   const recorded = loadPipelineSession(config.stateDir);
   const differences = recorded?.definition ? definitionDifferences(recorded.definition, pipelineDefinition(pipelineSpec(config, bindings))) : [];
   if (recorded && differences.length && (await sessionRuns(config, recorded))) {
-    throw new PipelineDefinitionError(
-      `a different pipeline runs on ${pipelineSpec(config, bindings).checkpointDir} (Spark Connect session ${recorded.sessionId}): ${differences.join('; ')}. ` +
-        '`streamline stream stop` stops it first, or start this one with its own state dir / stream.checkpointDir',
+    throw new PipelineRunningError(
+      `a different pipeline runs on ${pipelineSpec(config, bindings).checkpointDir} (Spark Connect session ${recorded.sessionId}): ${differences.join('; ')}`,
+      { hint: '`streamline stream stop` stops it first, or start this one with its own state dir / stream.checkpointDir' },
     );
   }
   // The same pipeline still running (a restarted CLI, a Compose service restarted, a detached run): take it over.

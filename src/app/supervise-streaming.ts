@@ -5,9 +5,9 @@
 // file is the I/O around them. Why the CLI and not a daemon: docs/decisions.md, "Recovery".
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SparkSession } from '@streamline/spark-connect';
 import { kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../config/index.js';
+import { systemClock } from '../core/clock.js';
 import { serviceState, up } from '../runtime/index.js';
 import { probeFerretDb, probeKafka } from '../runtime/probes.js';
 import { checkpointFor, expectedQueries, loadPipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
@@ -48,7 +48,7 @@ const stoppedOnPurpose = (config: StreamlineConfig, running: RunningPipeline) =>
 
 async function watchUntilBroken(config: StreamlineConfig, running: RunningPipeline, opts: SuperviseOptions): Promise<Break | 'stopped' | undefined> {
   while (!opts.signal.aborted) {
-    await sleep(opts.everyMs ?? 5_000, undefined, { signal: opts.signal }).catch(() => undefined);
+    await systemClock.sleep(opts.everyMs ?? 5_000, opts.signal);
     if (opts.signal.aborted) return undefined;
     try {
       const reports = await queryReports(running.queries);
@@ -161,7 +161,7 @@ async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[],
       lastNotice = Date.now();
       opts.onEvent({ type: 'waiting', failure, elapsedMs: Date.now() - since });
     }
-    await sleep(1_000, undefined, { signal: opts.signal }).catch(() => undefined);
+    await systemClock.sleep(1_000, opts.signal);
   }
   return false;
 }
@@ -194,7 +194,7 @@ export async function superviseStreaming(config: StreamlineConfig, bindings: Top
       if (opts.signal.aborted) return { outcome: 'interrupted' };
       return { outcome: 'gave-up', failure, reason: `still not back after ${Math.round(policy.waitMs / 1000)} s (stream.restart.waitMs)` };
     }
-    await sleep(Math.max(0, failedAt + decision.delayMs - Date.now()), undefined, { signal: opts.signal }).catch(() => undefined);
+    await systemClock.sleep(Math.max(0, failedAt + decision.delayMs - Date.now()), opts.signal);
     if (opts.signal.aborted) return { outcome: 'interrupted' };
     history = decision.history;
     try {

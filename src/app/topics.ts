@@ -1,7 +1,8 @@
 import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
 import { configuredKafkaAdmin } from './services.js';
 import { describeKafkaError, ensureTopics } from '../produce/index.js';
-import { RuntimeError } from '../runtime/index.js';
+import { withTimeout } from '../core/clock.js';
+import { ServiceUnavailableError } from '../core/errors.js';
 
 export interface TopicCheckOptions {
   /** Create the missing topics (with the configured partitions and replication) instead of failing. */
@@ -20,18 +21,6 @@ export interface TopicCheckReport {
 /** Topics of `wanted` that are not in `present`, in the order asked for. */
 export const missingTopics = (wanted: readonly string[], present: ReadonlySet<string>): string[] => wanted.filter((t) => !present.has(t));
 
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Is Kafka reachable and do the topics exist? A scheduler's first step: it fails fast, naming the
  * broker and what to do, instead of letting a producer wait on a broker that is not there.
@@ -39,13 +28,12 @@ async function withDeadline<T>(work: Promise<T>, timeoutMs: number, onTimeout: (
 export async function checkTopics(config: StreamlineConfig, topics: readonly string[], options: TopicCheckOptions): Promise<TopicCheckReport> {
   const bootstrap = kafkaBootstrap(config);
   const unreachable = (reason: string) =>
-    new RuntimeError(
-      `Kafka at ${bootstrap} is not reachable: ${reason}`,
-      'start it (`streamline up`) or point at a running broker (--kafka host:port, env STREAMLINE_KAFKA_BOOTSTRAP_SERVERS)',
-    );
+    new ServiceUnavailableError('kafka', bootstrap, `Kafka at ${bootstrap} is not reachable: ${reason}`, {
+      hint: 'start it (`streamline up`) or point at a running broker (--kafka host:port, env STREAMLINE_KAFKA_BOOTSTRAP_SERVERS)',
+    });
   const admin = configuredKafkaAdmin(config, 'streamline-topics');
   try {
-    const present = await withDeadline(
+    const present = await withTimeout(
       admin.listTopics().catch((error: unknown) => Promise.reject(unreachable(describeKafkaError(error)))),
       options.timeoutMs,
       () => unreachable(`no answer within ${options.timeoutMs} ms`),

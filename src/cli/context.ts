@@ -3,19 +3,6 @@ import { describeConfig, loadConfig, type StreamlineConfig } from '../config/ind
 import { recordedNodes } from '../runtime/index.js';
 import { rememberSecrets } from './redaction.js';
 
-/** A wrong combination of flags: printed as is, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Exit codes that mean something to scripts and to Airflow. */
-export const ExitCode = {
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  interrupted: 130,
-} as const;
-
 export interface GlobalOptions {
   config?: string;
   stateDir?: string;

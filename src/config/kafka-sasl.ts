@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './load.js';
+import { ConfigError } from '../core/errors.js';
 import type { StreamlineConfig } from './schema.js';
 
 export interface KafkaSasl {

@@ -1,14 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
 import { REDACTED, redactUri } from './redact.js';
 import { credentialsInFile } from './safety.js';
 import { applyClusterMode, clusterIssues } from './cluster.js';
 import { DEFAULT_TOPICS, configSchema, type StreamlineConfig } from './schema.js';
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 type Tree = { [k: string]: Json | undefined };

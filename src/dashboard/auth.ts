@@ -1,14 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { StreamlineConfig } from '../config/index.js';
+import { BindRefusedError } from '../core/errors.js';
 
 /** Where the access token comes from when it is not in dashboard.tokenFile; read here only, never printed. */
 export const DASHBOARD_TOKEN_ENV = 'STREAMLINE_DASHBOARD_TOKEN';
 
-/** The dashboard may not listen where asked (non-loopback without --host or without a token). */
-export class DashboardBindError extends Error {
-  override name = 'DashboardBindError';
-}
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
@@ -19,7 +16,7 @@ export const MIN_TOKEN_LENGTH = 16;
 
 function checkTokenLength(token: string, source: string): string {
   if (token.length < MIN_TOKEN_LENGTH) {
-    throw new DashboardBindError(`${source}: the dashboard token has ${token.length} characters, at least ${MIN_TOKEN_LENGTH} are needed (make one with \`openssl rand -hex 16\`)`);
+    throw new BindRefusedError(`${source}: the dashboard token has ${token.length} characters, at least ${MIN_TOKEN_LENGTH} are needed (make one with \`openssl rand -hex 16\`)`);
   }
   return token;
 }
@@ -34,10 +31,10 @@ export function dashboardToken(config: StreamlineConfig, env: NodeJS.ProcessEnv 
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new DashboardBindError(`dashboard.tokenFile ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new BindRefusedError(`dashboard.tokenFile ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const token = text.trim();
-  if (!token) throw new DashboardBindError(`dashboard.tokenFile ${file}: the file is empty`);
+  if (!token) throw new BindRefusedError(`dashboard.tokenFile ${file}: the file is empty`);
   return checkTokenLength(token, `dashboard.tokenFile ${file}`);
 }
 
@@ -58,10 +55,10 @@ export function checkBinding(req: BindRequest): void {
   if (isLoopback(req.host)) return;
   const where = `${req.host}:${req.port}`;
   if (!req.explicitHost) {
-    throw new DashboardBindError(`refusing to serve the dashboard on ${where} (dashboard.host): a non-loopback address needs the --host flag on the command line`);
+    throw new BindRefusedError(`refusing to serve the dashboard on ${where} (dashboard.host): a non-loopback address needs the --host flag on the command line`);
   }
   if (!req.token) {
-    throw new DashboardBindError(
+    throw new BindRefusedError(
       `refusing to serve the dashboard on ${where} without an access token: set ${DASHBOARD_TOKEN_ENV} or dashboard.tokenFile (env STREAMLINE_DASHBOARD_TOKEN_FILE), or bind to 127.0.0.1`,
     );
   }

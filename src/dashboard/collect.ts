@@ -6,19 +6,19 @@ import { runningSupervisor } from '../app/status.js';
 import { attachPipeline, countCollections } from '../app/streaming.js';
 import { configuredKafkaAdmin } from '../app/services.js';
 import { mongoUri, type StreamlineConfig } from '../config/index.js';
+import { DEAD_LETTER_TIME, type DeadLetter, type DeadLetterField } from '../model/index.js';
 import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import { bindTopics, expectedQueries, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
-import { Poller, withTimeout } from './poller.js';
-import { historyPoint, perSecond, withLag, type AccountedQuery, type CollectionView, type DashboardSnapshot, type HistoryPoint, type LatestView, type ServiceView, type SupervisorView, type TopicView } from './views.js';
+import { withTimeout } from '../core/clock.js';
+import { noAnswer, Poller } from './poller.js';
+import { historyPoint, perSecond, withLag, type AccountedQuery, type CollectionView, type DashboardSnapshot, type HistoryPoint, type LatestView, deadLetterView, type ServiceView, type SupervisorView, type TopicView } from './views.js';
 
 export interface CollectorOptions {
   /** The local Random User API, shown as a service when the caller runs one (demo). */
   apiUrl?: string;
 }
 
-// Long enough for the display filter to parse and mask a record field by field; the page shows 160 (display.ts).
-const PREVIEW_CHARS = 16_384;
 const SERVICE_PROBE_MS = 5_000;
 const LATEST_MIN_MS = 10_000;
 
@@ -102,7 +102,7 @@ export class Collector {
     await Promise.all(Object.values(this.pollers).map((p) => p.stop()));
     this.attached?.spark.close();
     // A client whose server is gone may never finish closing; the process must still get on.
-    await withTimeout(Promise.allSettled([this.admin.close(), this.mongo.close()]), 5_000, 'closing the dashboard clients').catch(() => undefined);
+    await withTimeout(Promise.allSettled([this.admin.close(), this.mongo.close()]), 5_000, noAnswer('closing the dashboard clients', 5_000)).catch(() => undefined);
   }
 
   /** Adds the local Random User API to the services once the caller has started it. */
@@ -226,18 +226,12 @@ export class Collector {
     const documents = await Promise.all(
       this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1, maxTimeMS: this.scanLimitMs }).toArray())[0] ?? undefined })),
     );
-    const dead = await db.collection(DEAD_LETTERS).find({}, { sort: { failed_at: -1 }, limit: 5, maxTimeMS: this.scanLimitMs }).toArray();
-    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$topic', n: { $sum: 1 } } }], { maxTimeMS: this.scanLimitMs }).toArray();
+    const dead = await db.collection<Partial<DeadLetter>>(DEAD_LETTERS).find({}, { sort: { [DEAD_LETTER_TIME]: -1 }, limit: 5, maxTimeMS: this.scanLimitMs }).toArray();
+    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: `$${'topic' satisfies DeadLetterField}`, n: { $sum: 1 } } }], { maxTimeMS: this.scanLimitMs }).toArray();
     return {
       deadLettersByTopic: Object.fromEntries(byTopic.map((t) => [String(t._id), t.n])),
       documents,
-      deadLetters: dead.map((d) => ({
-        id: String(d._id),
-        topic: d.topic as string | undefined,
-        reason: d.reason as string | undefined,
-        failedAt: d.failed_at instanceof Date ? d.failed_at.toISOString() : undefined,
-        preview: typeof d.value === 'string' ? d.value.slice(0, PREVIEW_CHARS) : typeof d.value_base64 === 'string' ? `(base64) ${d.value_base64.slice(0, PREVIEW_CHARS)}` : undefined,
-      })),
+      deadLetters: dead.map(deadLetterView),
     };
   }
 }

@@ -1,4 +1,4 @@
-export { checkBinding, dashboardToken, DashboardBindError, DASHBOARD_TOKEN_ENV, isLoopback } from './auth.js';
+export { checkBinding, dashboardToken, DASHBOARD_TOKEN_ENV, isLoopback } from './auth.js';
 export { Collector, type CollectorOptions } from './collect.js';
 export { createMetrics } from './metrics.js';
 export { startDashboard, type Dashboard, type DashboardOptions } from './server.js';

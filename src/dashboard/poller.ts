@@ -1,14 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { systemClock, withTimeout } from '../core/clock.js';
 import type { Section } from './views.js';
 
-/** Rejects after `ms` so one hung service cannot stall its collector (the call itself is left to finish). */
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+/** What a collector call that timed out rejects with: one hung service cannot stall its collector (the call itself is left to finish). */
+export const noAnswer = (what: string, ms: number) => (): Error => new Error(`${what}: no answer within ${ms} ms`);
 
 /**
  * Refreshes one section on its own loop, so a slow or dead service (a MongoDB call waiting for
@@ -36,7 +30,7 @@ export class Poller<T> {
         const t0 = Date.now();
         await this.once();
         first();
-        await delay(Math.max(0, this.intervalMs - (Date.now() - t0)), undefined, { signal: this.abort.signal }).catch(() => undefined);
+        await systemClock.sleep(Math.max(0, this.intervalMs - (Date.now() - t0)), this.abort.signal);
       }
     })();
     return firstDone;
@@ -53,7 +47,7 @@ export class Poller<T> {
       this.inflight.catch(() => undefined);
     }
     try {
-      const value = await withTimeout(this.inflight, this.timeoutMs, this.what);
+      const value = await withTimeout(this.inflight, this.timeoutMs, noAnswer(this.what, this.timeoutMs));
       this.section = { value, updatedAt: new Date().toISOString() };
     } catch (e) {
       this.section = { ...this.section, error: (e as Error).message };

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { knownSecrets, redactText, type StreamlineConfig } from '../config/index.js';
+import { PortInUseError } from '../core/errors.js';
 import {
   allowedHostNames,
   bearerToken,
@@ -137,7 +138,7 @@ export async function startDashboard(config: StreamlineConfig, opts: DashboardOp
     await collector.stop();
     await app.close();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`dashboard: port ${port} on ${host} is already in use; choose another with --port or dashboard.port (env STREAMLINE_DASHBOARD_PORT)`, { cause: e });
+      throw new PortInUseError(`dashboard: port ${port} on ${host} is already in use`, { hint: 'choose another with --port or dashboard.port (env STREAMLINE_DASHBOARD_PORT)', cause: e });
     }
     throw e;
   }

@@ -1,3 +1,4 @@
+import type { DeadLetter } from '../model/index.js';
 import type { Health } from '../runtime/index.js';
 import { lagByTopic, totalLag } from '../app/lag.js';
 import type { QueryReport } from '../stream/index.js';
@@ -66,6 +67,24 @@ export interface DeadLetterView {
   failedAt?: string;
   /** The raw value, cut to a preview. */
   preview?: string;
+}
+
+// Long enough for the display filter to parse and mask a record field by field; the page shows 160 (display.ts).
+const PREVIEW_CHARS = 16_384;
+
+/**
+ * A stored dead letter as the page shows it. Read as Partial: the collection may hold documents written
+ * before a field existed, and a page must show them rather than fail.
+ */
+export function deadLetterView(d: Partial<DeadLetter> & { _id: unknown }): DeadLetterView {
+  const preview = typeof d.value === 'string' ? d.value.slice(0, PREVIEW_CHARS) : typeof d.value_base64 === 'string' ? `(base64) ${d.value_base64.slice(0, PREVIEW_CHARS)}` : undefined;
+  return {
+    id: String(d._id),
+    topic: d.topic ?? undefined,
+    reason: d.reason ?? undefined,
+    failedAt: d.failed_at instanceof Date ? d.failed_at.toISOString() : undefined,
+    preview,
+  };
 }
 
 export interface LatestView {

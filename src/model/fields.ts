@@ -48,12 +48,20 @@ export interface TimestampField extends FieldBase {
   readonly kind: 'timestamp';
 }
 
+/**
+ * An instant the pipeline itself makes (Spark TIMESTAMP, stored as a BSON date, read back as a Date), as
+ * opposed to `timestamp`, the ISO string a producer sends and we keep verbatim.
+ */
+export interface DateField extends FieldBase {
+  readonly kind: 'date';
+}
+
 export interface ObjectField<S extends Fields = Fields> extends FieldBase {
   readonly kind: 'object';
   readonly fields: S;
 }
 
-export type Field = StringField | IntegerField | NumberField | BooleanField | TimestampField | ObjectField;
+export type Field = StringField | IntegerField | NumberField | BooleanField | TimestampField | DateField | ObjectField;
 export type FieldKind = Field['kind'];
 export interface Fields {
   readonly [name: string]: Field;
@@ -76,7 +84,9 @@ type ValueOf<F> =
             ? boolean
             : F extends TimestampField
               ? string
-              : never;
+              : F extends DateField
+                ? Date
+                : never;
 
 /** The TS type of one field's value (adds `| null` when nullable). */
 export type InferField<F> = F extends { readonly nullable: true } ? ValueOf<F> | null : ValueOf<F>;
@@ -115,6 +125,10 @@ export function boolean(options: Options<BooleanField> = {}): BooleanField & Pla
 
 export function timestamp(options: Options<TimestampField> = {}): TimestampField & Plain {
   return { kind: 'timestamp', ...plain, ...options };
+}
+
+export function date(options: Options<DateField> = {}): DateField & Plain {
+  return { kind: 'date', ...plain, ...options };
 }
 
 export function object<const S extends Fields>(

@@ -8,3 +8,4 @@ export * from './user.js';
 export * from './wire.js';
 export * from './topics.js';
 export * from './envelope.js';
+export * from './dead-letter.js';

@@ -43,6 +43,9 @@ export function fieldToJsonSchema(field: Field): JsonSchema {
       return defined({ type: withNull('boolean', field.nullable), description });
     case 'timestamp':
       return defined({ type: withNull('string', field.nullable), format: 'date-time', pattern: ISO_UTC_INSTANT_PATTERN, description });
+    case 'date':
+      // A Date in JSON is its toISOString().
+      return defined({ type: withNull('string', field.nullable), format: 'date-time', description });
     case 'object':
       return defined({ ...objectJsonSchema(field.fields), type: withNull('object', field.nullable), description });
   }

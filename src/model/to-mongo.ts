@@ -49,6 +49,8 @@ export function fieldToBsonSchema(field: Field): JsonSchema {
       return defined({ bsonType: withNull('bool', field.nullable), description });
     case 'timestamp':
       return defined({ bsonType: withNull(['string', 'date'], field.nullable), pattern: ISO_UTC_INSTANT_PATTERN, description });
+    case 'date':
+      return defined({ bsonType: withNull('date', field.nullable), description });
     case 'object':
       return defined({ ...bsonObjectSchema(field.fields), bsonType: withNull('object', field.nullable), description });
   }

@@ -40,6 +40,8 @@ function valueSchema(field: Field): z.ZodType {
       // Canonical instants are UTC with a `Z` suffix (what Date#toISOString produces); offsets are rejected
       // so that string comparison and sorting of stored values stay meaningful.
       return z.iso.datetime();
+    case 'date':
+      return z.date();
     case 'object':
       return fieldsToZod(field.fields);
   }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { StreamlineError } from '../core/errors.js';
 import { string, type Fields, type InferFields } from './fields.js';
 import { jsonSchemaDocument, type JsonSchema } from './to-json-schema.js';
 import { storedDocumentValidator, type MongoValidator } from './to-mongo.js';
@@ -99,11 +100,11 @@ export const TOPIC_SCHEMAS: { readonly [N in TopicName]: TopicSchema<N> } = {
   'users.account': deriveTopicSchema('users.account'),
 };
 
-export class UnknownTopicError extends Error {
+export class UnknownTopicError extends StreamlineError {
   override name = 'UnknownTopicError';
   constructor(readonly topics: readonly string[]) {
     const names = topics.map((topic) => JSON.stringify(topic)).join(', ');
-    super(`unknown topic ${names}: each topic needs a projection; known topics are ${TOPIC_NAMES.join(', ')}`);
+    super('UNKNOWN_TOPIC', `unknown topic ${names}: each topic needs a projection; known topics are ${TOPIC_NAMES.join(', ')}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { KafkaHealth } from './outage.js';
 
 /** How often a paused lane looks at Kafka again (and refreshes the progress line). */

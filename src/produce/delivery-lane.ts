@@ -2,10 +2,10 @@
 // its records in the order they were sent. Why one request, and how a lane rides out an outage: the
 // KafkaProducer comment in ./kafka-producer.ts.
 import type { ClusterMetadata, MessageToProduce, ProduceResult, TopicWithPartitionAndOffset } from '@platformatic/kafka';
-import type { Clock } from './clock.js';
+import { backoffMs, type Clock } from '../core/clock.js';
 import { asError, isWorthResending, partitionForKey, producedBeforeFailure } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
-import { batchDeadline, DeliveryTimeoutError, resendDelayMs, type OutageTracker } from './outage.js';
+import { batchDeadline, DeliveryTimeoutError, type OutageTracker } from './outage.js';
 
 /** The part of @platformatic/kafka's Producer a lane uses; a seam for unit tests. */
 export interface ProduceClient {
@@ -136,7 +136,7 @@ export class DeliveryLane {
           failure = new DeliveryTimeoutError(deliveryTimeoutMs, asError(error));
           break;
         }
-        await clock.sleep(Math.min(resendDelayMs(this.#ctx.retryBackoffMs, attempt, this.#ctx.maxBackoffMs), left));
+        await clock.sleep(Math.min(backoffMs({ initialMs: this.#ctx.retryBackoffMs, maxMs: this.#ctx.maxBackoffMs }, attempt), left));
       }
     }
     if (remaining.length === 0) return;

@@ -1,4 +1,3 @@
-export { systemClock, type Clock } from './clock.js';
 export type { ProduceRunOptions } from './options.js';
 export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
 export { bootstrapList, describeKafkaError, isKafkaAuthFailure, isKafkaUnreachable, partitionForKey } from './kafka-common.js';

@@ -3,11 +3,11 @@
 // client is configured (idempotent, acks=all, its own retries kept short).
 import type { KafkaSasl } from '../config/index.js';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
-import { systemClock, type Clock } from './clock.js';
+import { backoffMs, systemClock, type Clock } from '../core/clock.js';
 import { DeliveryLane, type PendingRecord, type ProduceClient } from './delivery-lane.js';
 import { bootstrapList, describeKafkaError, javaCompatiblePartitioner, partitionForKey } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
-import { OutageTracker, resendDelayMs, type KafkaHealth } from './outage.js';
+import { OutageTracker, type KafkaHealth } from './outage.js';
 
 /**
  * Codecs that work out of the box on Node 20: gzip is zlib, lz4 and snappy are WebAssembly inside
@@ -83,6 +83,8 @@ const DEFAULTS = {
   connectTimeoutMs: 10_000,
 } as const satisfies Partial<KafkaProducerOptions>;
 
+// The pause before re-sending a batch doubles per attempt up to this. The cap is low (like the Java
+// producer's retry.backoff.max.ms) so a broker that is back is used within a second.
 const MAX_BACKOFF_MS = 1000;
 
 /** What the producer needs besides the client; the clock and address only for timing and reporting outages. */
@@ -261,7 +263,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): KafkaProduce
     partitioner: javaCompatiblePartitioner,
     compression: options.compression ?? DEFAULTS.compression,
     retries: options.retries ?? DEFAULTS.retries,
-    retryDelay: (_client, _operation, attempt) => resendDelayMs(retryBackoffMs, attempt, MAX_BACKOFF_MS),
+    retryDelay: (_client, _operation, attempt) => backoffMs({ initialMs: retryBackoffMs, maxMs: MAX_BACKOFF_MS }, attempt),
     timeout: options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs,
     requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     connectTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import { describeKafkaError, isKafkaUnreachable } from './kafka-common.js';
 
 /** Kafka not acknowledging anything since `forMs` ago: what the progress line and the run's backpressure see. */
@@ -68,12 +68,6 @@ export class OutageTracker {
     return { outage, expired: this.#expired };
   }
 }
-
-/**
- * The pause before re-sending a batch: `baseMs` doubling per attempt up to `maxMs`. The cap is low
- * (1 s, like the Java producer's retry.backoff.max.ms) so a broker that is back is used within a second.
- */
-export const resendDelayMs = (baseMs: number, attempt: number, maxMs: number): number => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 
 /** When a batch expires: the delivery timeout counted from its oldest record's acceptance (Java's delivery.timeout.ms). */
 export const batchDeadline = (acceptedAt: readonly number[], timeoutMs: number): number => Math.min(...acceptedAt) + timeoutMs;

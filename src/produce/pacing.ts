@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Random } from './random.js';
 
 /** How long to wait between fetches (or, when topics are paced independently, between a topic's sends). */

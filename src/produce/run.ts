@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { Deliveries } from './deliveries.js';
 import { DedupeWindow, latest, pushBounded } from './dedupe-window.js';
 import { UserFeed, type FetchBatch } from './feed.js';

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { backoffMs, type Clock } from '../core/clock.js';
 import { intervalGenerator, type IntervalSpec } from './pacing.js';
 import { deriveSeed, mulberry32 } from './random.js';
 
@@ -46,7 +46,7 @@ export interface LaneLoopOptions {
   retryDelayMs?: (consecutiveFailures: number) => number;
 }
 
-const defaultRetryDelayMs = (failures: number): number => Math.min(5000, 100 * 2 ** (failures - 1));
+const defaultRetryDelayMs = (failures: number): number => backoffMs({ initialMs: 100, maxMs: 5000 }, failures);
 
 /**
  * Runs `tick` now, then again after each gap, until it reports done, the deadline passes or the

@@ -1,4 +1,5 @@
-import { ConfigError, toEnvName, type StreamlineConfig } from '../config/index.js';
+import { toEnvName, type StreamlineConfig } from '../config/index.js';
+import { ConfigError } from '../core/errors.js';
 
 /**
  * Local services listen on loopback unless the configuration says otherwise on purpose: none of them has

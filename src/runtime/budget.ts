@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { workerNodes, type StreamlineConfig } from '../config/index.js';
-import { RuntimeError } from './errors.js';
+import { MemoryBudgetError } from '../core/errors.js';
 
 /**
  * Worst-case memory of the processes we start: each JVM's maximum heap plus what a JVM of that kind
@@ -75,6 +75,6 @@ export function checkMemoryBudget(c: StreamlineConfig, starting: string[], avail
   const lines = memoryBudget(c).filter((l) => starting.includes(l.service));
   const problem = budgetProblem(lines, availableMb, c);
   if (problem) {
-    throw new RuntimeError(problem, 'lower cluster.sparkWorkers, cluster.workerMemory, kafka.heap or spark.driverMemory, or free memory');
+    throw new MemoryBudgetError(problem, { hint: 'lower cluster.sparkWorkers, cluster.workerMemory, kafka.heap or spark.driverMemory, or free memory' });
   }
 }

@@ -1,4 +1,3 @@
-export { RuntimeError } from './errors.js';
 export { checkLocalBindings, isLoopbackHost, remoteBindRefusal, type BindSection } from './bind.js';
 export { down, status, up, readRecord, type DownResult, type Health, type RuntimeEvent, type ServiceRecord, type ServiceStatus, type UpOptions, type UpResult } from './supervisor.js';
 export { localServices, type ServiceName, type ServiceSpec } from './services.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runsLocalSparkCluster, SPARK_REDACTION_REGEX, type StreamlineConfig } from '../config/index.js';
 import { probeFerretDb, probeSpark } from './probes.js';
-import { RuntimeError } from './errors.js';
+import { MissingArtifactError } from '../core/errors.js';
 // streamline's Spark Connect server plugin (runtime/connect-plugin), as setup names it in the Spark jars dir.
 import { ROUTED_FOREACH_BATCH_PLUGIN_CLASS as CONNECT_PLUGIN_CLASS, ROUTED_FOREACH_BATCH_PLUGIN_JAR as CONNECT_PLUGIN_JAR } from '@streamline/spark-connect';
 import { executorConf, kafkaClusterServices, sparkClusterServices } from './cluster-services.js';
@@ -60,7 +60,7 @@ export function sparkService(config: StreamlineConfig): ServiceSpec {
     checkArtifacts() {
       requireJars(jars, 'Spark');
       if (!existsSync(join(jars, CONNECT_PLUGIN_JAR))) {
-        throw new RuntimeError(`missing artifact: streamline's Spark Connect plugin ${join(jars, CONNECT_PLUGIN_JAR)}`, 'run `npm run setup` (it builds runtime/connect-plugin with Maven)');
+        throw new MissingArtifactError(`missing artifact: streamline's Spark Connect plugin ${join(jars, CONNECT_PLUGIN_JAR)}`, { hint: 'run `npm run setup` (it builds runtime/connect-plugin with Maven)' });
       }
     },
     async prepare() {
@@ -104,7 +104,7 @@ export function ferretDbService(config: StreamlineConfig): ServiceSpec {
     ports: [{ host, port, purpose: 'MongoDB wire protocol', configKey: 'mongo.port' }],
     startTimeoutMs: 30_000,
     checkArtifacts() {
-      if (!existsSync(binary)) throw new RuntimeError(`missing artifact: FerretDB binary ${binary}`, 'run `npm run setup` (it builds FerretDB v1.24.2 with Go)');
+      if (!existsSync(binary)) throw new MissingArtifactError(`missing artifact: FerretDB binary ${binary}`, { hint: 'run `npm run setup` (it builds FerretDB v1.24.2 with Go)' });
     },
     async prepare() {
       mkdirSync(dataDir, { recursive: true });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StreamlineConfig } from '../config/index.js';
-import { RuntimeError } from './errors.js';
+import { MissingArtifactError } from '../core/errors.js';
 
 /** 'kafka', 'spark', 'ferretdb' in single-node mode; cluster nodes are 'kafka-1', 'spark-master', 'spark-worker-1', ... */
 export type ServiceName = string;
@@ -36,7 +36,7 @@ export interface ServiceSpec {
   title: string;
   address: string;
   ports: PortClaim[];
-  /** Throws a RuntimeError naming what is missing (jars, binary) and how to get it. */
+  /** Throws a MissingArtifactError naming what is missing (jars, binary) and how to get it. */
   checkArtifacts(): void;
   /** Writes config files, formats storage; idempotent. */
   prepare(): Promise<void>;
@@ -65,7 +65,7 @@ export const SPARK_JAVA_OPTIONS = [
 
 export function requireJars(dir: string, what: string): void {
   if (!existsSync(dir) || readdirSync(dir).filter((f) => f.endsWith('.jar')).length === 0) {
-    throw new RuntimeError(`missing artifact: no ${what} jars in ${dir}`, 'run `npm run setup` (it downloads them from Maven Central)');
+    throw new MissingArtifactError(`missing artifact: no ${what} jars in ${dir}`, { hint: 'run `npm run setup` (it downloads them from Maven Central)' });
   }
 }
 

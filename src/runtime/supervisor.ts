@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StreamlineConfig } from '../config/index.js';
-import { RuntimeError } from './errors.js';
+import { PortInUseError, ServiceFailedError } from '../core/errors.js';
 import { portFree } from './ports.js';
 import { isRunning, startProcess, stopProcess, tailFile, type ProcessRecord } from './process.js';
 import { checkMemoryBudget } from './budget.js';
@@ -103,10 +103,9 @@ async function checkPorts(spec: ServiceSpec, releaseWaitMs: number): Promise<voi
       free = await portFree(claim.host, claim.port);
     }
     if (!free) {
-      throw new RuntimeError(
-        `${spec.name}: port ${claim.port} on ${claim.host} (${claim.purpose}) is already in use`,
-        `stop whatever listens there, or choose another port with ${claim.configKey} (env STREAMLINE_${claim.configKey.replace('.', '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()})`,
-      );
+      throw new PortInUseError(`${spec.name}: port ${claim.port} on ${claim.host} (${claim.purpose}) is already in use`, {
+        hint: `stop whatever listens there, or choose another port with ${claim.configKey} (env STREAMLINE_${claim.configKey.replace('.', '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()})`,
+      });
     }
   }
 }
@@ -117,7 +116,7 @@ async function awaitReady(spec: ServiceSpec, record: ServiceRecord): Promise<voi
   let lastError = 'no answer yet';
   while (Date.now() < deadline) {
     if (!isRunning(record)) {
-      throw new RuntimeError(`${spec.name}: the process exited during start`, `see ${record.logFile}`, tailFile(record.logFile));
+      throw new ServiceFailedError(`${spec.name}: the process exited during start`, { hint: `see ${record.logFile}`, details: tailFile(record.logFile) });
     }
     try {
       await spec.probe(Math.min(15_000, Math.max(1_000, deadline - Date.now())));
@@ -127,11 +126,10 @@ async function awaitReady(spec: ServiceSpec, record: ServiceRecord): Promise<voi
     }
     await delay(500);
   }
-  throw new RuntimeError(
-    `${spec.name}: not ready after ${Math.round(spec.startTimeoutMs / 1000)} s (last probe: ${lastError})`,
-    `see ${record.logFile}`,
-    tailFile(record.logFile),
-  );
+  throw new ServiceFailedError(`${spec.name}: not ready after ${Math.round(spec.startTimeoutMs / 1000)} s (last probe: ${lastError})`, {
+    hint: `see ${record.logFile}`,
+    details: tailFile(record.logFile),
+  });
 }
 
 /**

@@ -30,8 +30,3 @@ const TOPIC_INDEXES: Record<string, IndexPlan[]> = {
 const COMMON_INDEXES: IndexPlan[] = [{ name: 'ingested_at', key: { ingested_at: -1 } }];
 
 export const indexesForTopic = (topic: string): IndexPlan[] => [...(TOPIC_INDEXES[topic] ?? []), ...COMMON_INDEXES];
-
-export const DEAD_LETTER_INDEXES: IndexPlan[] = [
-  { name: 'topic_time', key: { topic: 1, failed_at: -1 } },
-  { name: 'reason', key: { reason: 1 } },
-];

@@ -1,15 +1,16 @@
 import { MongoServerError, type Db } from 'mongodb';
+import { DEAD_LETTER_TIME } from '../model/index.js';
 import { DEAD_LETTERS } from './collections.js';
 
 /**
  * Documents per collection, plus the dead letters. With `since`, only what a run starting then wrote:
  * documents the producer sent since (their `produced_at`, an ISO string) and dead letters written since
- * (their `failed_at`, a date).
+ * (their DEAD_LETTER_TIME, a date).
  */
 export async function countDocuments(db: Db, collections: readonly string[], since?: Date): Promise<Record<string, number>> {
   const filter = (collection: string) => {
     if (!since) return {};
-    return collection === DEAD_LETTERS ? { failed_at: { $gte: since } } : { produced_at: { $gte: since.toISOString() } };
+    return collection === DEAD_LETTERS ? { [DEAD_LETTER_TIME]: { $gte: since } } : { produced_at: { $gte: since.toISOString() } };
   };
   return perCollection(collections, (c) => db.collection(c).countDocuments(filter(c)));
 }

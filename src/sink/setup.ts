@@ -1,5 +1,6 @@
 import type { Db, MongoClient, MongoServerError } from 'mongodb';
-import { DEAD_LETTERS, DEAD_LETTER_INDEXES, indexesForTopic, type IndexPlan } from './collections.js';
+import { DEAD_LETTER_INDEXES, deadLetterValidator } from '../model/index.js';
+import { DEAD_LETTERS, indexesForTopic, type IndexPlan } from './collections.js';
 
 export interface CollectionPlan {
   name: string;
@@ -34,7 +35,7 @@ export async function detectBackend(db: Db): Promise<Backend> {
 export function pipelinePlan(collections: { name: string; schema: string; validator?: Record<string, unknown> }[]): CollectionPlan[] {
   return [
     ...collections.map((c) => ({ name: c.name, validator: c.validator, indexes: indexesForTopic(c.schema) })),
-    { name: DEAD_LETTERS, indexes: DEAD_LETTER_INDEXES },
+    { name: DEAD_LETTERS, validator: deadLetterValidator(), indexes: [...DEAD_LETTER_INDEXES] },
   ];
 }
 

@@ -1,8 +1,10 @@
+import { StreamlineError } from '../core/errors.js';
 import type { PiiPolicy } from '../model/pii.js';
 import { classifyApiBody, type ApiInfo } from '../model/raw.js';
 import { normalizeRecords, type InvalidRecord, type NormalizedUser } from '../model/user.js';
 import type { RandomSource } from './random.js';
-import { DEFAULT_RETRY, parseRetryAfter, realSleep, retryDelayMs, type RetryOptions, type Sleep } from './retry.js';
+import { systemClock, type Sleep } from '../core/clock.js';
+import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_RESULTS_PER_REQUEST = 5000;
@@ -68,7 +70,7 @@ export interface AttemptFailure {
 }
 
 /** Every attempt failed, or one failed in a way retrying cannot fix (e.g. 400). */
-export class FetchUsersError extends Error {
+export class FetchUsersError extends StreamlineError {
   override name = 'FetchUsersError';
   readonly attempts: number;
   readonly lastFailure: AttemptFailure;
@@ -79,7 +81,7 @@ export class FetchUsersError extends Error {
   ) {
     const last = failures.at(-1) as AttemptFailure;
     const why = last.retryable ? `after ${failures.length} attempt(s)` : `with a non-retryable error on attempt ${last.attempt}`;
-    super(`fetching users from ${url} failed ${why}; last error (${last.kind}): ${last.message}`);
+    super('SOURCE_FAILED', `fetching users from ${url} failed ${why}; last error (${last.kind}): ${last.message}`);
     this.attempts = failures.length;
     this.lastFailure = last;
   }
@@ -221,7 +223,7 @@ export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsers
   validateFetchOptions(options);
   const url = buildUsersUrl(options);
   const retry = options.retry ?? DEFAULT_RETRY;
-  const sleep = options.sleep ?? realSleep;
+  const sleep = options.sleep ?? systemClock.sleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const failures: AttemptFailure[] = [];
@@ -243,6 +245,7 @@ export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsers
     const delayMs = willRetry ? retryDelayMs(attempt, outcome.failure.retryAfterMs, retry, random) : undefined;
     options.onAttemptFailed?.(outcome.failure, delayMs);
     if (delayMs === undefined) break;
+    // An abort ends the wait early; the next round's throwIfAborted() ends the fetch.
     await sleep(delayMs, options.signal);
   }
   throw new FetchUsersError(url, failures);

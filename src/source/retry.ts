@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { backoffMs } from '../core/clock.js';
 import type { RandomSource } from './random.js';
 
 export interface RetryOptions {
@@ -17,18 +17,12 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
 
-/** Waits `ms`, or rejects with the signal's reason when it aborts first. Injectable so tests never sleep. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined);
-
 /**
  * "Full jitter" backoff: uniform in [0, min(maxDelay, base * 2^(retry-1))]. Spreads retries of many clients
  * instead of having them hit a recovering server in lockstep. `retry` counts from 1.
  */
 export function backoffDelayMs(retry: number, options: RetryOptions, random: RandomSource): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * backoffMs({ initialMs: options.baseDelayMs, maxMs: options.maxDelayMs }, retry));
 }
 
 /**

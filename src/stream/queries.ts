@@ -1,5 +1,5 @@
 import { functions as F, T, type BatchRoute, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
-import { envelopeFields, TOPIC_FIELDS, type TopicName } from '../model/index.js';
+import { DEAD_LETTER_FIELDS, envelopeFields, TOPIC_FIELDS, type DeadLetterField, type TopicName } from '../model/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import type { TopicBinding } from './bindings.js';
 import { sparkSchema } from './spark-schema.js';
@@ -111,22 +111,26 @@ export function documentColumns(binding: TopicBinding, i: number): Column[] {
   ];
 }
 
-/** An invalid record as a dead letter whose `_id` is topic/partition/offset, so a replayed batch overwrites instead of duplicating. */
+/**
+ * An invalid record as a dead letter (src/model/dead-letter.ts): one column per field of the model, in its
+ * order. Its `_id` is topic/partition/offset, so a replayed batch overwrites instead of duplicating.
+ */
 export function deadLetterColumns(): Column[] {
-  return [
-    F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string)).alias('_id'),
-    source.topic,
-    source.partition,
-    source.offset,
-    source.timestamp.alias('kafka_timestamp'),
-    source.key,
-    source.json.alias('value'),
+  const columns: Record<DeadLetterField, Column> = {
+    _id: F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string)),
+    topic: source.topic,
+    partition: source.partition,
+    offset: source.offset,
+    kafka_timestamp: source.timestamp,
+    key: source.key,
+    value: source.json,
     // Bytes that are not UTF-8 would be mangled by the string copy: keep them exactly, base64-encoded.
-    F.when(source.raw.isNotNull().and(F.is_valid_utf8(source.raw).not()), F.base64(source.raw)).alias('value_base64'),
-    F.octet_length(source.raw).alias('value_bytes'),
+    value_base64: F.when(source.raw.isNotNull().and(F.is_valid_utf8(source.raw).not()), F.base64(source.raw)),
+    value_bytes: F.octet_length(source.raw),
     reason,
-    F.current_timestamp().alias('failed_at'),
-  ];
+    failed_at: F.current_timestamp(),
+  };
+  return (Object.keys(DEAD_LETTER_FIELDS) as DeadLetterField[]).map((field) => columns[field].alias(field));
 }
 
 /**

@@ -26,6 +26,8 @@ export function sparkType(field: Field): DataType {
       // exact text the producer validated. Keeping the ISO-8601 string is lossless; a query that needs
       // time arithmetic casts explicitly (to_timestamp), where a failure is visible.
       return T.string;
+    case 'date':
+      return T.timestamp;
     case 'object':
       return sparkSchema(field.fields);
   }

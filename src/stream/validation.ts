@@ -57,6 +57,7 @@ function fieldChecks(field: Field, column: Column, label: string): Check[] {
       break;
     }
     case 'boolean':
+    case 'date':
       break;
   }
   return checks;

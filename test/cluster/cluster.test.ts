@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Admin } from '@platformatic/kafka';
 import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
 import { kafkaBootstrap } from '../../src/config/index.js';
-import { kafkaClusterView, readRecord, RuntimeError, sparkClusterView, up } from '../../src/runtime/index.js';
+import { PortInUseError } from '../../src/core/errors.js';
+import { kafkaClusterView, readRecord, sparkClusterView, up } from '../../src/runtime/index.js';
 import { bindTopics } from '../../src/stream/index.js';
 import { eventually } from '../support/services.js';
 import { clusterTestConfig } from './config.js';
@@ -22,7 +23,7 @@ describe('cluster mode', () => {
     const other = { ...config, stateDir: `${config.stateDir}-port-clash` };
     const t0 = Date.now();
     const error = await up(other).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RuntimeError);
+    expect(error).toBeInstanceOf(PortInUseError);
     // The first node checked names its port; every port of the running cluster is taken.
     const [, port] = /port (\d+) on 127\.0\.0\.1 \(.+\) is already in use/.exec((error as Error).message) ?? [];
     expect([config.mongo.port, config.kafka.port, config.kafka.controllerPort, config.cluster.masterPort]).toContain(Number(port));

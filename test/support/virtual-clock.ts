@@ -1,6 +1,6 @@
 // A discrete-event Clock for unit tests of the producer's pacing and scheduling.
 import { setImmediate } from 'node:timers';
-import type { Clock } from '../../src/produce/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 
 interface VirtualTimer {
   at: number;

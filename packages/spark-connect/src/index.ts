@@ -47,6 +47,6 @@ export {
   StructType,
   T,
 } from './sql/types.js';
-export { SparkError, SparkConnectError, SparkUnavailableError, SparkTimeoutError } from './client/errors.js';
+export { SparkError, SparkConnectError, SparkPlanError, SparkUnavailableError, SparkTimeoutError } from './client/errors.js';
 export { parseSparkConnectUrl, InvalidSparkUrlError, DEFAULT_SPARK_CONNECT_PORT, type SparkConnectUrl } from './client/url.js';
 export { CLIENT_TYPE, CLIENT_VERSION } from './client/version.js';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { DashboardBindError, dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
+import { dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
 import type { StreamlineConfig } from '../../config/index.js';
 import { flagParser, parsePositiveInteger, portFlag } from '../flags.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
 
 interface DashboardFlags extends GlobalOptions {
   host?: string;
@@ -10,15 +10,9 @@ interface DashboardFlags extends GlobalOptions {
   refresh?: number;
 }
 
-/** Starts the dashboard; a refused binding is a usage error (exit 2) naming what to do. */
-export async function openDashboard(config: StreamlineConfig, opts: Omit<DashboardOptions, 'token'> = {}): Promise<Dashboard> {
-  try {
-    return await startDashboard(config, { ...opts, token: dashboardToken(config) });
-  } catch (e) {
-    if (e instanceof DashboardBindError) throw new UsageError(e.message);
-    throw e;
-  }
-}
+/** Starts the dashboard; a refused binding is a BindRefusedError (exit 2) naming what to do. */
+export const openDashboard = (config: StreamlineConfig, opts: Omit<DashboardOptions, 'token'> = {}): Promise<Dashboard> =>
+  startDashboard(config, { ...opts, token: dashboardToken(config) });
 
 export function dashboardCommand(program: Command): void {
   addGlobalOptions(

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { runDemo, type DemoProgress, type DemoResult } from '../../app/demo.js';
 import { mongoUri, type StreamlineConfig } from '../../config/index.js';
 import type { IntervalSpec } from '../../produce/index.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { ExitCode, PortInUseError } from '../../core/errors.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
 import { flags as parse, parseInterval } from '../flags.js';
 import { formatDuration, table } from '../format.js';
 import { openDashboard } from './dashboard.js';
@@ -50,7 +51,7 @@ async function openDemoDashboard(config: StreamlineConfig) {
   try {
     return await openDashboard(config);
   } catch (e) {
-    if (!((e as Error).cause && ((e as Error).cause as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw e;
+    if (!(e instanceof PortInUseError)) throw e;
     say(`note: dashboard port ${config.dashboard.port} is taken; using a free one`);
     return openDashboard({ ...config, dashboard: { ...config.dashboard, port: 0 } });
   }

@@ -2,10 +2,10 @@ import { Argument, Command } from 'commander';
 import { apiUrl, kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
 import { prepareStorage } from '../../app/streaming.js';
 import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
-import { RuntimeError } from '../../runtime/index.js';
 import { flagParser, parsePositiveInteger } from '../flags.js';
 import { bindTopics } from '../../stream/index.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { ExitCode, ServiceUnavailableError } from '../../core/errors.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 // Commands for deployments where the services run elsewhere (deploy/compose.yaml): the one-shot
 // store setup job and the probes its health checks run.
@@ -50,6 +50,7 @@ export function deployCommands(program: Command): void {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;
     const failures: string[] = [];
+    const failed: { name: ServiceName; address: string }[] = [];
     for (const name of services) {
       const address = PROBES[name].address(config);
       try {
@@ -57,10 +58,13 @@ export function deployCommands(program: Command): void {
         say(`${name}: ok (${redactUri(address)})`);
       } catch (e) {
         failures.push(`${name} at ${redactUri(address)}: ${(e as Error).message}`);
+        failed.push({ name, address: redactUri(address) });
       }
     }
     if (failures.length) {
-      throw new RuntimeError(`not answering: ${failures.join('; ')}`, 'check that the service is running and that the address in the configuration is right');
+      throw new ServiceUnavailableError(failed.map((f) => f.name).join(', '), failed.map((f) => f.address).join(', '), `not answering: ${failures.join('; ')}`, {
+        hint: 'check that the service is running and that the address in the configuration is right',
+      });
     }
     process.exitCode = ExitCode.ok;
   });

@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { produce } from '../../app/produce.js';
 import { isTopicName, PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
 import { formatProgressLine, formatSummary, openAckLog, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
 import { flagParser, flags as parse, parseDuration } from '../flags.js';
 
 interface ProduceFlags extends GlobalOptions {

@@ -1,15 +1,16 @@
 import { Command, Option } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamingStatus } from '../../app/status.js';
-import { PipelineDefinitionError, startStreaming, stopStreaming } from '../../app/streaming.js';
+import { startStreaming, stopStreaming } from '../../app/streaming.js';
 import { applyRecoveryEvent, clearSupervisorStatus, initialSupervisorStatus, readSupervisorStatus, runDetachedSupervisor, writeSupervisorStatus } from '../../app/stream-supervisor.js';
 import { superviseStreaming } from '../../app/supervise-streaming.js';
 import { describeFailure } from '../../app/recovery-policy.js';
 import { mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
 import { bindTopics, expectedQueries } from '../../stream/index.js';
-import { isRunning, runningRecord, RuntimeError, startRecorded, stopRecorded, STREAM_SUPERVISOR, streamSupervisorLaunch } from '../../runtime/index.js';
+import { isRunning, runningRecord, startRecorded, stopRecorded, STREAM_SUPERVISOR, streamSupervisorLaunch } from '../../runtime/index.js';
 import { tailFile } from '../../runtime/process.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, UsageError, withInterrupt, type GlobalOptions } from '../context.js';
+import { ExitCode, PipelineFailedError, ServiceFailedError } from '../../core/errors.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
 import { FlagValueError, flagParser } from '../flags.js';
 import { formatPipelineStatus, formatRecoveryEvent } from '../stream-format.js';
 
@@ -45,12 +46,12 @@ async function startSupervisor(flags: StreamFlags, config: StreamlineConfig): Pr
   const record = startRecorded(config, { name: STREAM_SUPERVISOR, role: 'stream-supervisor', address: redactUri(sparkRemote(config)), launch: streamSupervisorLaunch(config, configArgs(flags, config)) });
   const deadline = Date.now() + SUPERVISOR_READY_MS;
   while (Date.now() < deadline) {
-    if (!isRunning(record)) throw new RuntimeError(`the stream supervisor (pid ${record.pid}) exited during start`, `see ${record.logFile}`, tailFile(record.logFile));
+    if (!isRunning(record)) throw new ServiceFailedError(`the stream supervisor (pid ${record.pid}) exited during start`, { hint: `see ${record.logFile}`, details: tailFile(record.logFile) });
     const status = readSupervisorStatus(config.stateDir);
     if (status?.pid === record.pid && status.state !== 'starting') return record.pid;
     await sleep(250);
   }
-  throw new RuntimeError(`the stream supervisor (pid ${record.pid}) did not report within ${SUPERVISOR_READY_MS / 1000} s`, `see ${record.logFile}`, tailFile(record.logFile));
+  throw new ServiceFailedError(`the stream supervisor (pid ${record.pid}) did not report within ${SUPERVISOR_READY_MS / 1000} s`, { hint: `see ${record.logFile}`, details: tailFile(record.logFile) });
 }
 
 function streamConfig(flags: StreamFlags) {
@@ -81,13 +82,7 @@ export function streamCommands(program: Command): void {
     if (maybePrintConfig(flags, config)) return;
     const supervisor = runningRecord(config, STREAM_SUPERVISOR);
     say(`starting ${expectedQueries(bindTopics(config.topics), config.stream.queries).length} streaming queries on ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
-    let started;
-    try {
-      started = await startStreaming(config);
-    } catch (e) {
-      if (e instanceof PipelineDefinitionError) throw new UsageError(e.message);
-      throw e;
-    }
+    const started = await startStreaming(config);
     if (started.createdTopics.length) say(`created topics: ${started.createdTopics.join(', ')}`);
     if (started.storage?.created.length) say(`created collections: ${started.storage.created.join(', ')}`);
     for (const warning of started.storage?.warnings ?? []) say(`note: ${warning}`);
@@ -107,7 +102,7 @@ export function streamCommands(program: Command): void {
     if (supervisor) {
       // The foreground takes over: two supervisors would restart the same queries twice.
       say(`taking over from the detached stream supervisor (pid ${supervisor.pid}): stopping it; the queries keep running`);
-      if (!(await stopRecorded(config, STREAM_SUPERVISOR))) throw new RuntimeError(`could not stop the stream supervisor (pid ${supervisor.pid})`, 'stop it by hand (kill) and run `streamline stream start` again');
+      if (!(await stopRecorded(config, STREAM_SUPERVISOR))) throw new ServiceFailedError(`could not stop the stream supervisor (pid ${supervisor.pid})`, { hint: 'stop it by hand (kill) and run `streamline stream start` again' });
     }
 
     say('running in the foreground; Ctrl-C stops the queries (their checkpoints keep the position). Failures are recovered from the checkpoints (stream.restart).');
@@ -115,11 +110,10 @@ export function streamCommands(program: Command): void {
       superviseStreaming(config, bindTopics(config.topics), started, { signal, onEvent: (event) => say(formatRecoveryEvent(event, new Date())) }),
     );
     if (result.outcome === 'gave-up') {
-      throw new RuntimeError(
-        `the streaming queries are stopped: ${describeFailure(result.failure, config.stream.restart).split(';')[0]}; gave up: ${result.reason}`,
-        'fix the cause above and run `streamline stream start` again: the queries resume from their checkpoints',
-        result.failure.detail,
-      );
+      throw new PipelineFailedError(`the streaming queries are stopped: ${describeFailure(result.failure, config.stream.restart).split(';')[0]}; gave up: ${result.reason}`, {
+        hint: 'fix the cause above and run `streamline stream start` again: the queries resume from their checkpoints',
+        details: result.failure.detail,
+      });
     }
     if (result.outcome === 'stopped') {
       say('the queries were stopped by `streamline stream stop`.');
@@ -151,7 +145,7 @@ export function streamCommands(program: Command): void {
     if (maybePrintConfig(flags, config)) return;
     const supervisor = runningRecord(config, STREAM_SUPERVISOR);
     // The supervisor first: it would start the queries again.
-    if (!(await stopRecorded(config, STREAM_SUPERVISOR))) throw new RuntimeError(`could not stop the stream supervisor (pid ${supervisor?.pid})`, 'stop it by hand (kill) and run `streamline stream stop` again');
+    if (!(await stopRecorded(config, STREAM_SUPERVISOR))) throw new ServiceFailedError(`could not stop the stream supervisor (pid ${supervisor?.pid})`, { hint: 'stop it by hand (kill) and run `streamline stream stop` again' });
     if (supervisor) say(`stopped the stream supervisor (pid ${supervisor.pid}).`);
     clearSupervisorStatus(config.stateDir);
     say((await stopStreaming(config)) ? 'stopped the streaming queries.' : 'no streaming queries were running.');
@@ -170,22 +164,17 @@ export function streamCommands(program: Command): void {
     let status = initialSupervisorStatus(process.pid, new Date());
     writeSupervisorStatus(config.stateDir, status);
     say(`${new Date().toISOString()} stream supervisor (pid ${process.pid}) for ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
-    try {
-      await withInterrupt(undefined, (signal) =>
-        runDetachedSupervisor(config, bindTopics(config.topics), {
-          signal,
-          onEvent: (event) => {
-            status = applyRecoveryEvent(status, event, new Date());
-            writeSupervisorStatus(config.stateDir, status);
-            // Progress tables every few seconds would fill the log: only changes and failures go there.
-            if (event.type !== 'report') say(formatRecoveryEvent(event, new Date()));
-          },
-        }),
-      );
-    } catch (e) {
-      if (e instanceof PipelineDefinitionError) throw new UsageError(e.message);
-      throw e;
-    }
+    await withInterrupt(undefined, (signal) =>
+      runDetachedSupervisor(config, bindTopics(config.topics), {
+        signal,
+        onEvent: (event) => {
+          status = applyRecoveryEvent(status, event, new Date());
+          writeSupervisorStatus(config.stateDir, status);
+          // Progress tables every few seconds would fill the log: only changes and failures go there.
+          if (event.type !== 'report') say(formatRecoveryEvent(event, new Date()));
+        },
+      }),
+    );
     say(`${new Date().toISOString()} stream supervisor (pid ${process.pid}) stopped; the queries keep running`);
   });
 }

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { checkTopics } from '../../app/topics.js';
 import { flagParser, parseDuration } from '../flags.js';
-import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { ExitCode } from '../../core/errors.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 interface TopicsFlags extends GlobalOptions {
   topics?: string;

@@ -3,7 +3,8 @@ import { rmSync } from 'node:fs';
 import { Admin, Consumer, MessagesStreamModes, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { down, pidAlive, RuntimeError, status, up, type ServiceRecord } from '../../../src/runtime/index.js';
+import { PortInUseError } from '../../../src/core/errors.js';
+import { down, pidAlive, status, up, type ServiceRecord } from '../../../src/runtime/index.js';
 import { SparkSession } from '@streamline/spark-connect';
 import { testRuntimeConfig } from '../../support/runtime.js';
 import { eventually, uniqueName } from '../../support/services.js';
@@ -84,7 +85,7 @@ describe('embedded runtime life cycle', () => {
       const t0 = Date.now();
       const error = await up(busy).then(() => undefined, (e: unknown) => e);
       expect(Date.now() - t0).toBeLessThan(30_000);
-      expect(error).toBeInstanceOf(RuntimeError);
+      expect(error).toBeInstanceOf(PortInUseError);
       expect((error as Error).message).toContain(`port ${port}`);
       expect((error as Error).message).toContain('kafka');
       // Nothing was left running by the failed start.

@@ -6,7 +6,7 @@ import { ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Document } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStreaming, stopStreaming } from '../../../src/app/streaming.js';
-import { buildEnvelope, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
+import { buildEnvelope, DEAD_LETTER_FIELDS, fieldsToZod, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
 import { fetchUsers, type ApiServer } from '../../../src/source/index.js';
 import { testServices, uniqueName } from '../../support/services.js';
 import { apiServer, deadLetters, disposeFixture, documentProblems, expectProduced, pipelineFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
@@ -100,6 +100,8 @@ interface Sent extends Bad {
   offset: number;
 }
 
+const deadLetterSchema = fieldsToZod(DEAD_LETTER_FIELDS);
+
 describe('poison messages (issue 4)', () => {
   it('500 bad messages interleaved with valid users: all in dead_letters with a reason, every valid user arrives, nothing invalid stored', async () => {
     const t0 = Date.now();
@@ -172,6 +174,9 @@ describe('poison messages (issue 4)', () => {
       if (!reason || (s.reason && !s.reason.test(reason))) problems.push(`${s.kind}: reason ${JSON.stringify(reason)} does not match ${s.reason}`);
       if (letter.topic !== s.topic || letter.partition !== s.partition || letter.offset !== s.offset) problems.push(`${s.kind}: coordinates ${letter.topic}/${letter.partition}/${letter.offset}`);
       if (!(letter.failed_at instanceof Date)) problems.push(`${s.kind}: failed_at ${String(letter.failed_at)}`);
+      // The stored document is what the model (src/model/dead-letter.ts) says it is.
+      const modelled = deadLetterSchema.safeParse(letter);
+      if (!modelled.success) problems.push(`${s.kind}: not a dead letter of the model: ${modelled.error.message.slice(0, 200)}`);
       const key = s.key ? s.key.toString('utf8') : null;
       if ((letter.key ?? null) !== key) problems.push(`${s.kind}: key ${JSON.stringify(letter.key)} instead of ${JSON.stringify(key)}`);
       if (!s.value) {

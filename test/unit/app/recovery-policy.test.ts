@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, decideRestart, describeFailure, diagnose, type Observations, type RestartPolicy } from '../../../src/app/recovery-policy.js';
+import { decideRestart, describeFailure, diagnose, restartBackoff, type Observations, type RestartPolicy } from '../../../src/app/recovery-policy.js';
+import { backoffMs } from '../../../src/core/clock.js';
 import { defaultConfig } from '../../../src/config/load.js';
 
 const policy: RestartPolicy = { maxRestarts: 3, initialBackoffMs: 1_000, maxBackoffMs: 5_000, healthyAfterMs: 60_000, waitMs: 300_000, restartDriver: true };
@@ -7,7 +8,7 @@ const base: Observations = { queryExceptions: [], storeReachable: true, sparkAdd
 
 describe('restart budget and backoff', () => {
   it('doubles the backoff from the initial value up to the cap', () => {
-    expect([1, 2, 3, 4, 5].map((a) => backoffMs(policy, a))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect([1, 2, 3, 4, 5].map((a) => backoffMs(restartBackoff(policy), a))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
   });
 
   it('restarts up to maxRestarts times in a streak, then gives up naming the setting', () => {

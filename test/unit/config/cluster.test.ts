@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, kafkaBootstrap, kafkaNodes, loadConfig, workerNodes } from '../../../src/config/index.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { kafkaBootstrap, kafkaNodes, loadConfig, workerNodes } from '../../../src/config/index.js';
 import { budgetProblem, memoryBudget } from '../../../src/runtime/index.js';
 
 const load = (overrides: object, env: NodeJS.ProcessEnv = {}) => loadConfig({ cwd: mkdtempSync(join(tmpdir(), 'streamline-cluster-')), env, overrides: overrides as never });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBinding, dashboardToken, DashboardBindError, isLoopback } from '../../../src/dashboard/auth.js';
+import { BindRefusedError } from '../../../src/core/errors.js';
+import { checkBinding, dashboardToken, isLoopback } from '../../../src/dashboard/auth.js';
 import { historyPoint, perSecond, withLag, type DashboardSnapshot, type TopicView } from '../../../src/dashboard/views.js';
 import { loadConfig } from '../../../src/config/index.js';
 
@@ -60,7 +61,7 @@ describe('binding', () => {
     expect(() => dashboardToken(config, { STREAMLINE_DASHBOARD_TOKEN: 'short' })).toThrow(/STREAMLINE_DASHBOARD_TOKEN: the dashboard token has 5 characters, at least 16/);
     expect(dashboardToken(config, {})).toBeUndefined();
     const missing = loadConfig({ env: { STREAMLINE_DASHBOARD_TOKEN_FILE: '/nonexistent/token' } });
-    expect(() => dashboardToken(missing, {})).toThrow(DashboardBindError);
+    expect(() => dashboardToken(missing, {})).toThrow(BindRefusedError);
     expect(() => dashboardToken(missing, {})).toThrow(/dashboard.tokenFile \/nonexistent\/token: cannot be read/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/produce/clock.js';
+import type { Clock } from '../../../src/core/clock.js';
 import { VirtualClock } from '../../support/virtual-clock.js';
 import { createRouter, jsonMessage, type TopicRoute } from '../../../src/produce/message.js';
 import { planLanes, runLane, TOGETHER_LANE } from '../../../src/produce/scheduler.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, parseRetryAfter, realSleep, retryDelayMs, uuidFromBytes } from '../../../src/source/index.js';
+import { backoffDelayMs, parseRetryAfter, retryDelayMs, uuidFromBytes } from '../../../src/source/index.js';
 
 const options = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 5_000 };
 
@@ -27,14 +27,6 @@ describe('Retry-After', () => {
     [null, undefined],
   ])('%j -> %j ms', (header, expected) => {
     expect(parseRetryAfter(header, now)).toBe(expected);
-  });
-});
-
-describe('real sleep', () => {
-  it('rejects when aborted instead of waiting', async () => {
-    const controller = new AbortController();
-    controller.abort(new Error('stop'));
-    await expect(realSleep(60_000, controller.signal)).rejects.toThrow();
   });
 });
 

@@ -37,6 +37,7 @@ import type {
 import { SparkError, fromGrpcError, SparkConnectError } from './errors.js';
 import { isUuid, parseSparkConnectUrl, type SparkConnectUrl } from './url.js';
 import { CLIENT_TYPE } from './version.js';
+import { retryBackoffMs, sleep } from './backoff.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (0 disables retrying). Default 3. */
@@ -104,8 +105,6 @@ function defaultUser(): string {
   return process.env.USER || process.env.USERNAME || 'streamline';
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export class SparkConnectClient {
   readonly url: SparkConnectUrl;
   readonly sessionId: string;
@@ -171,10 +170,6 @@ export class SparkConnectClient {
     if (this.closed) throw new SparkError('Spark Connect client is closed');
   }
 
-  private backoff(attempt: number): number {
-    return Math.min(this.retry.initialBackoffMs * 4 ** attempt, this.retry.maxBackoffMs);
-  }
-
   private static retryable(err: unknown): boolean {
     return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === grpc.status.UNAVAILABLE && !(err instanceof SparkConnectError);
   }
@@ -211,8 +206,8 @@ export class SparkConnectClient {
         });
       } catch (err) {
         if (attempt < this.retry.maxRetries && SparkConnectClient.retryable(err) && !options.signal?.aborted) {
-          await sleep(this.backoff(attempt));
-          continue;
+          await sleep(retryBackoffMs(this.retry, attempt), options.signal);
+          if (!options.signal?.aborted) continue;
         }
         throw fromGrpcError(err, this.address);
       }
@@ -283,12 +278,13 @@ export class SparkConnectClient {
           }
           if (!complete && !received) {
             if (failures >= this.retry.maxRetries) throw new SparkError(`operation ${operationId}: the server ended its result stream without completing it`);
-            await sleep(this.backoff(failures++));
+            await sleep(retryBackoffMs(this.retry, failures++), options.signal);
           }
         } catch (err) {
           if (err instanceof SparkError) throw err;
           if (failures >= this.retry.maxRetries || !SparkConnectClient.retryable(err) || options.signal?.aborted) throw fromGrpcError(err, this.address);
-          await sleep(this.backoff(failures++));
+          await sleep(retryBackoffMs(this.retry, failures++), options.signal);
+          if (options.signal?.aborted) throw fromGrpcError(err, this.address);
         } finally {
           call.cancel();
         }

@@ -9,6 +9,11 @@ export class SparkError extends Error {
   override name = 'SparkError';
 }
 
+/** A builder (Column, StructType, literal) was used in a way that cannot make a valid plan; raised before anything is sent. */
+export class SparkPlanError extends SparkError {
+  override name = 'SparkPlanError';
+}
+
 export interface SparkConnectErrorInit {
   message: string;
   grpcCode: number;

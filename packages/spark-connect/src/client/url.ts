@@ -5,6 +5,7 @@
  * (unless `use_ssl=false` is given explicitly); `user_id`, `session_id`, `user_agent`, `use_ssl` and
  * `token` are reserved; any other parameter is sent as a gRPC request header on every call.
  */
+import { SparkError } from './errors.js';
 
 export const DEFAULT_SPARK_CONNECT_PORT = 15002;
 
@@ -24,7 +25,7 @@ export interface SparkConnectUrl {
 
 const RESERVED = new Set(['user_id', 'session_id', 'token', 'use_ssl', 'user_agent']);
 
-export class InvalidSparkUrlError extends Error {
+export class InvalidSparkUrlError extends SparkError {
   override name = 'InvalidSparkUrlError';
 }
 

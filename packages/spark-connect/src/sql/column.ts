@@ -9,6 +9,7 @@ import {
   type Expression,
   type Expression_Literal,
 } from '../gen/spark/connect/expressions_pb.js';
+import { SparkPlanError } from '../client/errors.js';
 import { DataType, NullType } from './types.js';
 
 /** JS values that become Spark literals. */
@@ -34,7 +35,7 @@ function literalProto(value: LiteralValue): Expression_Literal['literalType'] {
   if (typeof value === 'string') return { case: 'string', value };
   if (value instanceof Date) return { case: 'timestamp', value: BigInt(value.getTime()) * 1000n };
   if (value instanceof Uint8Array) return { case: 'binary', value };
-  throw new TypeError(`unsupported literal value: ${String(value)}`);
+  throw new SparkPlanError(`unsupported literal value: ${String(value)}`);
 }
 
 function expression(init: Parameters<typeof create<typeof ExpressionSchema>>[1]): Expression {
@@ -191,9 +192,9 @@ export class Column {
   private caseWhen(what: string) {
     const e = this.expr.exprType;
     if (e.case !== 'unresolvedFunction' || e.value.functionName !== 'when') {
-      throw new Error(`${what}() can only be applied on a Column built by when()`);
+      throw new SparkPlanError(`${what}() can only be applied on a Column built by when()`);
     }
-    if (e.value.arguments.length % 2 === 1) throw new Error(`${what}() cannot be applied once otherwise() is applied`);
+    if (e.value.arguments.length % 2 === 1) throw new SparkPlanError(`${what}() cannot be applied once otherwise() is applied`);
     return e.value;
   }
 }

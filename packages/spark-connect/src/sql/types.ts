@@ -5,6 +5,7 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { DataTypeSchema, type DataType as ProtoDataType } from '../gen/spark/connect/types_pb.js';
+import { SparkPlanError } from '../client/errors.js';
 
 export abstract class DataType {
   /** Spark's type name in DDL, e.g. `STRING`, `ARRAY<INT>`, `STRUCT<\`a\`: INT>`. */
@@ -124,7 +125,7 @@ export class DecimalType extends DataType {
   ) {
     super();
     if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
-      throw new RangeError(`invalid DECIMAL(${precision},${scale})`);
+      throw new SparkPlanError(`invalid DECIMAL(${precision},${scale})`);
     }
   }
   toDDL(): string {
@@ -242,7 +243,7 @@ export class StructType extends DataType {
     super();
     const seen = new Set<string>();
     for (const f of fields) {
-      if (seen.has(f.name)) throw new Error(`duplicate field '${f.name}' in StructType`);
+      if (seen.has(f.name)) throw new SparkPlanError(`duplicate field '${f.name}' in StructType`);
       seen.add(f.name);
     }
     this.fields = Object.freeze([...fields]);

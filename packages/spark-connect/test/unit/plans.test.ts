@@ -4,7 +4,7 @@ import { CommandSchema } from '../../src/gen/spark/connect/commands_pb.js';
 import { ExpressionSchema } from '../../src/gen/spark/connect/expressions_pb.js';
 import { RelationSchema, type Relation } from '../../src/gen/spark/connect/relations_pb.js';
 import { DataTypeSchema } from '../../src/gen/spark/connect/types_pb.js';
-import { Column, SparkSession, T, functions as F } from '../../src/index.js';
+import { Column, SparkError, SparkPlanError, SparkSession, T, functions as F } from '../../src/index.js';
 
 // Plan building never talks to the server: this session points at a closed port and makes no call.
 const spark = await SparkSession.builder().remote('sc://127.0.0.1:9').getOrCreate();
@@ -109,6 +109,13 @@ describe('DataFrame plans', () => {
     );
     expect(() => F.col('a').otherwise(1)).toThrow(/when\(\)/);
     expect(() => c.when(F.lit(true), 1)).toThrow(/otherwise/);
+  });
+
+  it('a builder used wrongly throws a SparkPlanError, one of the package SparkErrors', () => {
+    for (const misuse of [() => F.col('a').otherwise(1), () => F.lit(Symbol('x') as never), () => T.decimal(3, 5), () => T.struct().add('a', T.int).add('a', T.int)]) {
+      expect(misuse).toThrow(SparkPlanError);
+      expect(misuse).toThrow(SparkError);
+    }
   });
 
   it('cast, getField, to_json, concat_ws, octet_length, arithmetic', () => {

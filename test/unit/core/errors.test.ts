@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  errorJson,
+  EXIT_CODES,
+  ExitCode,
+  PipelineFailedError,
+  PipelineRunningError,
+  ServiceUnavailableError,
+  StreamlineError,
+  UsageError,
+} from '../../../src/core/errors.js';
+
+describe('the error taxonomy', () => {
+  it('derives the exit code from the code: what the caller must change is 2, the rest 1', () => {
+    expect(new UsageError('--a and --b').exitCode).toBe(ExitCode.usage);
+    expect(new ConfigError('kafka.port: too big').exitCode).toBe(ExitCode.usage);
+    expect(new PipelineRunningError('a different pipeline runs').exitCode).toBe(ExitCode.usage);
+    expect(new ServiceUnavailableError('kafka', '127.0.0.1:1', 'Kafka is not reachable').exitCode).toBe(ExitCode.failure);
+    expect(new PipelineFailedError('queries stopped').exitCode).toBe(ExitCode.failure);
+    for (const [code, exit] of Object.entries(EXIT_CODES)) expect([ExitCode.failure, ExitCode.usage], code).toContain(exit);
+  });
+
+  it('keeps message, hint, details and cause apart, and stays an Error for every catch', () => {
+    const cause = new Error('ECONNREFUSED');
+    const error = new ServiceUnavailableError('mongo', '127.0.0.1:27017', 'MongoDB is not reachable', { hint: 'run `streamline up`', details: 'log tail', cause });
+    expect(error).toBeInstanceOf(StreamlineError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', name: 'ServiceUnavailableError', message: 'MongoDB is not reachable', hint: 'run `streamline up`', details: 'log tail', service: 'mongo' });
+    expect(error.cause).toBe(cause);
+  });
+
+  it('describes any thrown value as {error: {code, message, hint}}; what is not ours is INTERNAL', () => {
+    expect(errorJson(new UsageError('--interval and --mean-rate are alternatives', { hint: 'give one' }))).toEqual({
+      error: { code: 'USAGE', message: '--interval and --mean-rate are alternatives', hint: 'give one' },
+    });
+    expect(errorJson(new ConfigError('bad'))).toEqual({ error: { code: 'CONFIG_INVALID', message: 'bad' } });
+    expect(errorJson(new TypeError('x is undefined'))).toEqual({ error: { code: 'INTERNAL', message: 'x is undefined' } });
+    expect(errorJson('thrown text')).toEqual({ error: { code: 'INTERNAL', message: 'thrown text' } });
+  });
+});
