@@ -5,16 +5,7 @@ export { bootstrapList, describeKafkaError, isKafkaAuthFailure, isKafkaUnreachab
 export { createKafkaAdmin, ensureTopics, waitForLeaders, type EnsureTopicsOptions, type EnsureTopicsReport, type TopicAdmin, type TopicSettings } from './kafka-admin.js';
 export { DeliveryTimeoutError, type KafkaHealth, type KafkaOutage } from './outage.js';
 export { createKafkaProducer, KafkaProducer, type Compression, type KafkaProducerOptions, type ProduceClient, type ProducerStats } from './kafka-producer.js';
-export {
-  CONTENT_TYPE_HEADER,
-  createRouter,
-  JSON_CONTENT_TYPE,
-  jsonMessage,
-  SCHEMA_VERSION_HEADER,
-  type DeliveryReport,
-  type OutgoingMessage,
-  type TopicRoute,
-} from './message.js';
+export { createRouter, jsonMessage, type DeliveryReport, type OutgoingMessage, type TopicRoute } from './message.js';
 export { describeInterval, intervalGenerator, RateLimiter, validateInterval, type IntervalSpec, type RateLimiterOptions } from './pacing.js';
 export {
   formatCount,

@@ -1,5 +1,5 @@
 import type { KafkaSasl } from '../config/index.js';
-import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
+import { buildEnvelope, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
 import { fetchUsers } from '../source/index.js';
 import { createKafkaAdmin, ensureTopics, type EnsureTopicsReport, type TopicSettings } from './kafka-admin.js';
 import { createKafkaProducer } from './kafka-producer.js';
@@ -68,7 +68,6 @@ export function userRoutes(
         topicNames[topic] ?? topic,
         user.login.uuid,
         buildEnvelope(topic, user, { source, fetchedAt: fetchedAt.get(user) ?? new Date().toISOString(), producedAt: new Date().toISOString() }),
-        ENVELOPE_SCHEMA_VERSION,
       ),
   }));
 }

@@ -54,7 +54,7 @@ describe('Kafka producer against a real broker', () => {
     closers.push(() => producer.close());
     const n = 600;
     const sent: OutgoingMessage[] = Array.from({ length: n }, (_, i) =>
-      jsonMessage(topic, `user-${i}`, { schema_version: 1, data: { i, name: i % 2 ? 'Zoë Ørsted' : '张伟', postcode: String(68140 + i) } }, 1),
+      jsonMessage(topic, `user-${i}`, { schema_version: 1, data: { i, name: i % 2 ? 'Zoë Ørsted' : '张伟', postcode: String(68140 + i) } }),
     );
     const reports = await Promise.all(sent.map((m) => producer.send(m)));
     await producer.flush();
@@ -94,7 +94,7 @@ describe('Kafka producer against a real broker', () => {
       {
         fetchBatch: async (n, { seed, page }) => ({ users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 }),
         userId: (user) => user.id,
-        toMessages: (user) => topics.map((topic) => jsonMessage(topic, user.id, { id: user.id, topic }, 1)),
+        toMessages: (user) => topics.map((topic) => jsonMessage(topic, user.id, { id: user.id, topic })),
         send: (message) => producer.send(message),
         flush: () => producer.flush(),
       },
@@ -131,7 +131,7 @@ describe('Kafka producer against a real broker', () => {
           return { users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 };
         },
         userId: (user) => user.id,
-        toMessages: (user) => [jsonMessage(topic, user.id, { id: user.id }, 1)],
+        toMessages: (user) => [jsonMessage(topic, user.id, { id: user.id })],
         send: (message) => producer.send(message),
         flush: () => producer.flush(),
       },

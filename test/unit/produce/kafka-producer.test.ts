@@ -22,7 +22,7 @@ const javaPartition = (key: string, partitions: number): number => {
 };
 
 const quiet = { lingerMs: 0 };
-const record = (key: string, topic = 'users.profile') => jsonMessage(topic, key, { key }, 1);
+const record = (key: string, topic = 'users.profile') => jsonMessage(topic, key, { key });
 
 /** The client's failure after it gave up, carrying the partitions that did get written. */
 function sendFailure(produced?: ReturnType<ReturnType<typeof brokerLog>>): Error {
