@@ -1,11 +1,7 @@
-import type { Admin } from '@platformatic/kafka';
-import { kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
-import { createKafkaAdmin, isKafkaAuthFailure, isKafkaUnreachable } from '../produce/index.js';
+import { kafkaBootstrap, mongoUri, redactUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
+import { isKafkaAuthFailure, isKafkaUnreachable } from '../kafka/index.js';
 import { RuntimeError } from '../runtime/index.js';
 import { SparkUnavailableError } from '@streamline/spark-connect';
-
-/** A Kafka admin for the configured brokers with the configured credentials (the one way use cases get one). */
-export const configuredKafkaAdmin = (config: StreamlineConfig, clientId: string): Admin => createKafkaAdmin(kafkaBootstrap(config), clientId, kafkaSasl(config));
 
 /** The services a use case reaches over the network. */
 export type ServiceKey = 'kafka' | 'spark' | 'mongo';

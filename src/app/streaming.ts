@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
-import { ensureTopics } from '../produce/index.js';
+import { configuredKafkaAdmin, ensureTopics } from '../kafka/index.js';
 import { ensureCollections, storedCounts, pipelinePlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import {
@@ -21,7 +21,7 @@ import {
   type TopicBinding,
 } from '../stream/index.js';
 import { topicSettings } from './produce.js';
-import { configuredKafkaAdmin, usingService } from './services.js';
+import { usingService } from './services.js';
 
 export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[]): PipelineSpec {
   return {

@@ -1,10 +1,8 @@
 export { systemClock, type Clock } from './clock.js';
 export type { ProduceRunOptions } from './options.js';
 export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
-export { bootstrapList, describeKafkaError, isKafkaAuthFailure, isKafkaUnreachable, partitionForKey } from './kafka-common.js';
-export { createKafkaAdmin, ensureTopics, waitForLeaders, type EnsureTopicsOptions, type EnsureTopicsReport, type TopicAdmin, type TopicSettings } from './kafka-admin.js';
 export { DeliveryTimeoutError, type KafkaHealth, type KafkaOutage } from './outage.js';
-export { createKafkaProducer, KafkaProducer, type Compression, type KafkaProducerOptions, type ProduceClient, type ProducerStats } from './kafka-producer.js';
+export { createKafkaProducer, KafkaProducer, type KafkaProducerOptions, type ProducerStats } from './kafka-producer.js';
 export { createRouter, jsonMessage, type DeliveryReport, type OutgoingMessage, type TopicRoute } from './message.js';
 export { describeInterval, intervalGenerator, RateLimiter, validateInterval, type IntervalSpec, type RateLimiterOptions } from './pacing.js';
 export {

@@ -1,6 +1,7 @@
 import { Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaAdmin, createKafkaProducer, ensureTopics, partitionForKey } from '../../../src/produce/index.js';
+import { createKafkaAdmin, ensureTopics, kafkaConnection, partitionForKey } from '../../../src/kafka/index.js';
+import { createKafkaProducer } from '../../../src/produce/index.js';
 import { jsonMessage, type OutgoingMessage } from '../../../src/produce/message.js';
 import { runProducer } from '../../../src/produce/run.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
@@ -38,7 +39,7 @@ async function consumeAll(bootstrap: string, topics: string[], expected: number)
 describe('Kafka producer against a real broker', () => {
   it('creates a 3-partition topic and delivers keyed JSON records with headers, each exactly once', async () => {
     const bootstrap = testServices().kafkaBootstrap;
-    const admin = createKafkaAdmin(bootstrap);
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), 'streamline-test');
     closers.push(() => admin.close());
     const topic = uniqueName('produce_it');
     const settings = { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 };
@@ -81,7 +82,7 @@ describe('Kafka producer against a real broker', () => {
 
   it('runs the paced orchestrator into two topics: exact counts, same users in each, gaps inside the interval', async () => {
     const bootstrap = testServices().kafkaBootstrap;
-    const admin = createKafkaAdmin(bootstrap);
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), 'streamline-test');
     closers.push(() => admin.close());
     const topics = [uniqueName('run_profile'), uniqueName('run_contact')];
     await ensureTopics(admin, topics, { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 });
@@ -114,7 +115,7 @@ describe('Kafka producer against a real broker', () => {
 
   it('on abort (Ctrl-C) waits for every record in flight: the log holds exactly what the summary counts', async () => {
     const bootstrap = testServices().kafkaBootstrap;
-    const admin = createKafkaAdmin(bootstrap);
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), 'streamline-test');
     closers.push(() => admin.close());
     const topic = uniqueName('abort');
     await ensureTopics(admin, [topic], { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 });
