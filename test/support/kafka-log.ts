@@ -1,4 +1,5 @@
 import { Consumer, MessagesStreamModes, stringDeserializers, type Message } from '@platformatic/kafka';
+import { createKafkaAdmin, endOffsets, kafkaConnection, recordsInLog } from '../../src/kafka/index.js';
 import { eventually, uniqueName } from './services.js';
 
 export type StringMessage = Message<string, string, string, string>;
@@ -24,8 +25,9 @@ export async function readTopicLogs(bootstrap: string, topics: readonly string[]
     maxWaitTime: 500,
   });
   try {
-    const ends = await consumer.listOffsets({ topics: [...topics] });
-    const inLog = new Map(topics.map((topic) => [topic, (ends.get(topic) ?? []).reduce((sum, offset) => sum + Number(offset), 0)]));
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), uniqueName('log_reader'));
+    const counts = await endOffsets(admin, topics).finally(() => admin.close().catch(() => undefined));
+    const inLog = new Map(topics.map((topic) => [topic, recordsInLog(counts.endOffsets)[topic] ?? 0]));
     const total = [...inLog.values()].reduce((a, b) => a + b, 0);
     const seen = new Map<string, StringMessage>();
     // On a fresh broker the group coordinator needs a moment (JoinGroup fails until it is ready).
