@@ -14,7 +14,7 @@ interface ServiceDescription {
   external: boolean;
 }
 
-export function describeService(config: StreamlineConfig, service: ServiceKey): ServiceDescription {
+function describeService(config: StreamlineConfig, service: ServiceKey): ServiceDescription {
   switch (service) {
     case 'kafka':
       return { title: 'Kafka', address: kafkaBootstrap(config), externalKey: ['kafka', 'bootstrapServers'], external: config.kafka.bootstrapServers !== undefined };
@@ -26,7 +26,7 @@ export function describeService(config: StreamlineConfig, service: ServiceKey): 
 }
 
 /** An expected failure: a service the command needs does not answer. Printed without a stack trace, exit code 1. */
-export class ServiceUnavailableError extends RuntimeError {
+class ServiceUnavailableError extends RuntimeError {
   override name = 'ServiceUnavailableError';
   constructor(
     readonly service: ServiceKey,
@@ -38,7 +38,7 @@ export class ServiceUnavailableError extends RuntimeError {
   }
 }
 
-export function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): ServiceUnavailableError {
+function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): ServiceUnavailableError {
   const { title, address, externalKey, external } = describeService(config, service);
   const key = `${externalKey.join('.')} (env ${toEnvName(externalKey)})`;
   // A SASL listener closes the connection of a client that does not log in: it looks like "unreachable".
@@ -61,7 +61,7 @@ function kafkaAuthRefused(config: StreamlineConfig): RuntimeError {
 const MONGO_CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError']);
 
 /** Whether `error` means that nothing answered at the service's address (as opposed to a refusal or a bug). */
-export function isUnreachable(service: ServiceKey, error: unknown): boolean {
+function isUnreachable(service: ServiceKey, error: unknown): boolean {
   switch (service) {
     case 'kafka':
       return isKafkaUnreachable(error);

@@ -24,7 +24,7 @@ const processOutput: CliOutput = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export function createProgram(output: CliOutput = processOutput): Command {
+function createProgram(output: CliOutput = processOutput): Command {
   const program = new Command('streamline')
     .description('Random User API -> Kafka -> Spark Structured Streaming -> MongoDB, typed end to end.')
     .version('0.1.0')
@@ -44,7 +44,7 @@ export function createProgram(output: CliOutput = processOutput): Command {
 }
 
 /** Prints an error as the user should see it (message and hint, a stack only with STREAMLINE_DEBUG) and returns the exit code. */
-export function reportError(error: unknown, writeRaw: (text: string) => void): number {
+function reportError(error: unknown, writeRaw: (text: string) => void): number {
   const write = (text: string) => writeRaw(redact(text));
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (error instanceof ConfigError || error instanceof UsageError) {

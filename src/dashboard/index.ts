@@ -1,5 +1,3 @@
-export { checkBinding, dashboardToken, DashboardBindError, DASHBOARD_TOKEN_ENV, isLoopback } from './auth.js';
-export { Collector, type CollectorOptions } from './collect.js';
-export { createMetrics } from './metrics.js';
+export { dashboardToken, DashboardBindError } from './auth.js';
+export { Collector } from './collect.js';
 export { startDashboard, type Dashboard, type DashboardOptions } from './server.js';
-export type { DashboardSnapshot, HistoryPoint, QueryView, ServiceView, TopicView, CollectionView } from './views.js';

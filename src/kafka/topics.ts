@@ -101,7 +101,7 @@ export async function ensureTopics(
 }
 
 /** Polls metadata until every partition of `topics` has a leader, or the deadline passes. */
-export async function waitForLeaders(admin: TopicAdmin, topics: string[], timeoutMs: number): Promise<ClusterMetadata> {
+async function waitForLeaders(admin: TopicAdmin, topics: string[], timeoutMs: number): Promise<ClusterMetadata> {
   const deadline = Date.now() + timeoutMs;
   let problem = 'no metadata yet';
   for (let attempt = 1; ; attempt++) {

@@ -54,7 +54,6 @@ export interface ObjectField<S extends Fields = Fields> extends FieldBase {
 }
 
 export type Field = StringField | IntegerField | NumberField | BooleanField | TimestampField | ObjectField;
-export type FieldKind = Field['kind'];
 export interface Fields {
   readonly [name: string]: Field;
 }

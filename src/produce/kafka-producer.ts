@@ -231,7 +231,7 @@ export class KafkaProducer {
 }
 
 /** The lane a topic's partition belongs to: consecutive partitions on consecutive lanes, from a per-topic start. */
-export function laneIndex(topic: string, partition: number, lanes: number): number {
+function laneIndex(topic: string, partition: number, lanes: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < topic.length; i++) hash = Math.imul(hash ^ topic.charCodeAt(i), 0x01000193);
   return ((hash >>> 0) + partition) % lanes;

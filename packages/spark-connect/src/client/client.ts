@@ -46,7 +46,7 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, initialBackoffMs: 100, maxBackoffMs: 1_000 };
+const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, initialBackoffMs: 100, maxBackoffMs: 1_000 };
 
 export interface SparkConnectClientOptions {
   /** `sc://host:port/;param=value` or an already parsed URL. */
@@ -58,7 +58,7 @@ export interface SparkConnectClientOptions {
   /** client_type sent with each request; default `streamline/<version>`. */
   clientType?: string;
   retry?: Partial<RetryPolicy>;
-  /** Default deadline for unary calls (Config, AnalyzePlan, Interrupt, ReleaseSession). Default 120 s. */
+  /** Default deadline for unary calls (Config, AnalyzePlan, ReleaseExecute, ReleaseSession). Default 120 s. */
   unaryTimeoutMs?: number;
 }
 
