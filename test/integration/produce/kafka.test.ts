@@ -1,12 +1,9 @@
-import { Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaAdmin, ensureTopics, kafkaConnection, partitionForKey } from '../../../src/kafka/index.js';
+import { createKafkaAdmin, createRecordReader, ensureTopics, kafkaConnection, partitionForKey, type StringRecord } from '../../../src/kafka/index.js';
 import { createKafkaProducer } from '../../../src/produce/index.js';
 import { jsonMessage, type OutgoingMessage } from '../../../src/produce/message.js';
 import { runProducer } from '../../../src/produce/run.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
-
-type StringMessage = Message<string, string, string, string>;
 
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -14,19 +11,13 @@ afterAll(async () => {
 });
 
 /** Reads every record of `topics` from the beginning until `expected` arrived, then checks the log holds no more. */
-async function consumeAll(bootstrap: string, topics: string[], expected: number): Promise<StringMessage[]> {
-  const consumer = new Consumer<string, string, string, string>({
-    clientId: uniqueName('verify'),
-    groupId: uniqueName('verify'),
-    bootstrapBrokers: [bootstrap],
-    deserializers: stringDeserializers,
-    maxWaitTime: 500,
-  });
+async function consumeAll(bootstrap: string, topics: string[], expected: number): Promise<StringRecord[]> {
+  const consumer = createRecordReader(kafkaConnection(bootstrap), { clientId: uniqueName('verify'), groupId: uniqueName('verify') });
   // Forced: a failed assertion may leave the stream open.
   closers.push(() => new Promise<void>((resolve) => consumer.close(true, () => resolve())));
   const stream = await consumer.consume({ topics, mode: 'earliest', autocommit: false });
-  const received: StringMessage[] = [];
-  stream.on('data', (message: StringMessage) => received.push(message));
+  const received: StringRecord[] = [];
+  stream.on('data', (message: StringRecord) => received.push(message));
   await eventually(() => received.length >= expected, { what: `${expected} records on ${topics.join(', ')} (have ${received.length})` });
   // The log's end offsets prove there is nothing beyond what we read (a read could stop early, not late).
   const ends = await consumer.listOffsets({ topics });
