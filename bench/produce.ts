@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topicSettings } from '../src/app/produce.js';
 import { kafkaBootstrap } from '../src/config/index.js';
-import { createKafkaAdmin, createKafkaProducer, ensureTopics, produceUsers, type OutgoingMessage } from '../src/produce/index.js';
+import { configuredKafkaAdmin, ensureTopics } from '../src/kafka/index.js';
+import { createKafkaProducer, produceUsers, type OutgoingMessage } from '../src/produce/index.js';
 import { startApiServer, type ApiServer } from '../src/source/index.js';
 import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { requireBenchJars, startJava } from './jvm.js';
@@ -52,7 +53,7 @@ export function parseProducerPerformance(line: string): { records: number; recor
 
 async function freshTopic(env: Env, label: string, count = 1): Promise<string[]> {
   const topics = Array.from({ length: count }, (_, i) => `bench.produce.${label}.${++env.topicSeq}${count > 1 ? `.${i}` : ''}`);
-  const admin = createKafkaAdmin(kafkaBootstrap(env.services.config));
+  const admin = configuredKafkaAdmin(env.services.config, 'streamline-admin');
   try {
     await ensureTopics(admin, topics, topicSettings(env.services.config));
   } finally {

@@ -18,6 +18,7 @@ import { parseDuration } from '../src/cli/flags.js';
 import type { StreamlineConfig } from '../src/config/index.js';
 import { Collector } from '../src/dashboard/index.js';
 import { down, readRecord, recordedNodes, up } from '../src/runtime/index.js';
+import { deriveSeed, seededRandom } from '../src/source/index.js';
 import { bindTopics } from '../src/stream/index.js';
 import { checkDelivery, missingFromStore } from '../faults/checker.js';
 import { readAckLog, readStore } from '../faults/store.js';
@@ -79,17 +80,6 @@ function childrenOf(parents: number[]): number[] {
   return found;
 }
 
-/** A small seeded PRNG (mulberry32) for the chaos times, so `--seed` reproduces them. */
-function random(seed: string): () => number {
-  let a = [...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 2654435761) >>> 0, 1);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Tick {
   at: number;
@@ -234,7 +224,7 @@ async function main(): Promise<number> {
 
     const faults: Promise<void>[] = [];
     if (flags.chaos) {
-      const rnd = random(flags.seed);
+      const rnd = seededRandom(deriveSeed(flags.seed));
       const at = () => t0 + flags.duration * (0.15 + 0.6 * rnd());
       const broker = recordedNodes(config).find((n) => n === 'kafka' || n === 'kafka-1') as string;
       const wait = (until: number) => eventually(() => Date.now() >= until, { timeoutMs: Math.max(1_000, until - Date.now() + 60_000), intervalMs: 1_000, what: 'the chaos time' });

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startStreaming } from '../src/app/streaming.js';
 import type { StreamlineConfig } from '../src/config/index.js';
-import { deriveSeed, mulberry32 } from '../src/produce/index.js';
+import { deriveSeed, seededRandom } from '../src/source/index.js';
 import { kafkaClusterView, pidAlive, readRecord, up } from '../src/runtime/index.js';
 import { startApiServer, type ApiServer } from '../src/source/index.js';
 import { bindTopics } from '../src/stream/index.js';
@@ -148,7 +148,7 @@ export function buildContext(opts: ContextOptions): BuiltContext {
     configFile,
     bindings,
     seed: opts.seed,
-    random: mulberry32(deriveSeed(opts.seed, opts.scenarioId)),
+    random: seededRandom(deriveSeed(opts.seed, opts.scenarioId)),
     quick: opts.quick,
     users: opts.users,
     workDir,

@@ -2,7 +2,7 @@
 // it) and what it hands back to the checker. Scenario files live in faults/scenarios/<id>-<name>.ts and
 // are registered in faults/scenarios/index.ts. Keep this interface stable: other branches build on it.
 import type { StreamlineConfig } from '../src/config/index.js';
-import type { Random } from '../src/produce/index.js';
+import type { RandomSource } from '../src/source/index.js';
 import type { ServiceRecord } from '../src/runtime/index.js';
 import type { ApiServer, FaultOptions } from '../src/source/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
@@ -84,7 +84,7 @@ export interface ScenarioContext {
   readonly bindings: TopicBinding[];
   readonly seed: string;
   /** Seeded from `seed`: the same seed makes the same choices (which partition, when to strike). */
-  readonly random: Random;
+  readonly random: RandomSource;
   readonly quick: boolean;
   /** Users per producer run at this size (quick or full). */
   readonly users: number;

@@ -1,8 +1,8 @@
 // Reading what the checker compares: the producer's ack log and the store's _ids and dead letters.
 import { existsSync, readFileSync } from 'node:fs';
-import { Admin } from '@platformatic/kafka';
 import { connectMongo } from '../src/app/streaming.js';
-import { kafkaBootstrap, type StreamlineConfig } from '../src/config/index.js';
+import type { StreamlineConfig } from '../src/config/index.js';
+import { endOffsets, recordsInLog, withKafkaAdmin } from '../src/kafka/index.js';
 import { TOPIC_FIELDS } from '../src/model/index.js';
 import { contentDigest } from '../src/produce/digest.js';
 import { DEAD_LETTERS } from '../src/sink/index.js';
@@ -43,26 +43,13 @@ export async function readStore(config: StreamlineConfig, bindings: TopicBinding
 
 /** Deletes the topics if they exist and waits until Kafka no longer lists them, so a scenario starts from empty topics. */
 export async function deleteTopics(config: StreamlineConfig, topics: string[], timeoutMs = 60_000): Promise<void> {
-  const admin = new Admin({ clientId: 'streamline-faults', bootstrapBrokers: kafkaBootstrap(config).split(',') });
-  try {
+  await withKafkaAdmin(config, 'streamline-faults', async (admin) => {
     const present = (await admin.listTopics()).filter((t) => topics.includes(t));
     if (present.length) await admin.deleteTopics({ topics: present });
     await eventually(async () => !(await admin.listTopics()).some((t) => topics.includes(t)), { timeoutMs, intervalMs: 500, what: `Kafka to stop listing ${topics.join(', ')} after deleting them` });
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
+  });
 }
 
-/** Records Kafka holds per topic (sum of the partitions' end offsets; our topics are never compacted or truncated during a run). */
-export async function kafkaRecordCounts(config: StreamlineConfig, topics: string[]): Promise<Record<string, number>> {
-  const admin = new Admin({ clientId: 'streamline-faults', bootstrapBrokers: kafkaBootstrap(config).split(',') });
-  try {
-    const metadata = await admin.metadata({ topics, forceUpdate: true });
-    const offsets = await admin.listOffsets({
-      topics: topics.map((name) => ({ name, partitions: [...Array(metadata.topics.get(name)?.partitionsCount ?? 0).keys()].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
-    });
-    return Object.fromEntries(topics.map((t) => [t, (offsets.find((o) => o.name === t)?.partitions ?? []).reduce((n, p) => n + Number(p.offset), 0)]));
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
-}
+/** Records Kafka holds per existing topic (our topics are never compacted or truncated during a run). */
+export const kafkaRecordCounts = (config: StreamlineConfig, topics: string[]): Promise<Record<string, number>> =>
+  withKafkaAdmin(config, 'streamline-faults', async (admin) => recordsInLog((await endOffsets(admin, topics)).endOffsets));

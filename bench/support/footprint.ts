@@ -44,7 +44,7 @@ function allStats(): Map<number, ProcStat> {
  * The pids of `root`'s tree (itself and every descendant) among `stats`, not descending into `exclude`
  * (services started by this process are its children but are counted on their own).
  */
-export function processTree(root: number, stats: ReadonlyMap<number, { ppid: number }>, exclude: ReadonlySet<number> = new Set()): number[] {
+function processTree(root: number, stats: ReadonlyMap<number, { ppid: number }>, exclude: ReadonlySet<number> = new Set()): number[] {
   const children = new Map<number, number[]>();
   for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
   const tree: number[] = [];

@@ -40,7 +40,7 @@ export function sampleProcess(pid: number, at = Date.now()): ProcessSample | und
  * one, over the latest pid only (a restarted process starts its own trend). Undefined with fewer
  * than three samples after warm-up.
  */
-export function rssSlopeMbPerHour(samples: readonly ProcessSample[], warmupMs: number): number | undefined {
+function rssSlopeMbPerHour(samples: readonly ProcessSample[], warmupMs: number): number | undefined {
   const lastPid = samples.at(-1)?.pid;
   const series = samples.filter((s) => s.pid === lastPid);
   const start = series[0]?.at;

@@ -15,7 +15,7 @@ import { wholeSetting } from '../harness.js';
  * and Spark's own account of where a micro-batch's time went (durationMs per phase).
  */
 
-export const API_NOW = new Date('2025-06-01T12:00:00.000Z');
+const API_NOW = new Date('2025-06-01T12:00:00.000Z');
 const suffix = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export function benchBindings(label: string): TopicBinding[] {
@@ -23,7 +23,7 @@ export function benchBindings(label: string): TopicBinding[] {
   return TOPIC_NAMES.map((schema) => ({ topic: `bench.${label}.${run}.${schema}`, schema, collection: schema.replace('.', '_') }));
 }
 
-export const topicNamesOf = (bindings: TopicBinding[]) => Object.fromEntries(bindings.map((b) => [b.schema, b.topic])) as Partial<Record<TopicName, string>>;
+const topicNamesOf = (bindings: TopicBinding[]) => Object.fromEntries(bindings.map((b) => [b.schema, b.topic])) as Partial<Record<TopicName, string>>;
 
 export function startBenchApi(): Promise<ApiServer> {
   return startApiServer({ host: '127.0.0.1', port: 0, now: () => API_NOW });
@@ -110,7 +110,7 @@ export async function upsertAll(mongo: MongoClient, database: string, collection
 export type PhaseTotals = Record<string, number>;
 
 /** Collects every progress report of the running queries (recentProgress keeps only the last 100). */
-export function collectProgress(queries: StreamingQuery[], everyMs = 5_000): { stop(): Promise<StreamingQueryProgress[]> } {
+function collectProgress(queries: StreamingQuery[], everyMs = 5_000): { stop(): Promise<StreamingQueryProgress[]> } {
   const seen = new Map<string, StreamingQueryProgress>();
   const poll = async () => {
     const lists = await Promise.all(queries.map((q) => q.recentProgress().catch(() => [])));

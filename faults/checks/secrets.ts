@@ -6,9 +6,9 @@
  * Any hit is a leak. Matching rules: ./secret-matcher.ts.
  */
 import { readFileSync } from 'node:fs';
-import { Consumer, MessagesStreamModes, type Message } from '@platformatic/kafka';
 import { BSON, MongoClient } from 'mongodb';
 import type { KafkaSasl } from '../../src/config/index.js';
+import { createRawRecordReader, kafkaConnection, type RawRecord } from '../../src/kafka/index.js';
 import { parseSecretsLog } from '../../src/source/secrets-log.js';
 import { secretMatcher, type SecretMatcher } from './secret-matcher.js';
 
@@ -46,10 +46,8 @@ export async function scanForSecrets(opts: SecretScanOptions): Promise<SecretSca
 /** The secrets of a `streamline api --secrets-log` file. */
 export const readSecretsLog = (file: string): string[] => parseSecretsLog(readFileSync(file, 'utf8'));
 
-type RawMessage = Message<Buffer | null | undefined, Buffer | null | undefined, Buffer, Buffer | null | undefined>;
-
 /** The parts of one record, each named for the hit report. */
-function recordParts(message: RawMessage): Array<[string, Buffer]> {
+function recordParts(message: RawRecord): Array<[string, Buffer]> {
   const parts: Array<[string, Buffer]> = [];
   if (message.key) parts.push(['key', message.key]);
   if (message.value) parts.push(['value', message.value]);
@@ -63,13 +61,7 @@ function recordParts(message: RawMessage): Array<[string, Buffer]> {
 async function scanKafka(bootstrap: string, topics: string[], matcher: SecretMatcher, sasl?: KafkaSasl): Promise<{ hits: SecretHit[]; count: number }> {
   if (topics.length === 0) return { hits: [], count: 0 };
   const groupId = `streamline-secret-scan-${process.pid}-${Date.now().toString(36)}`;
-  const consumer = new Consumer<Buffer | null | undefined, Buffer | null | undefined, Buffer, Buffer | null | undefined>({
-    clientId: groupId,
-    groupId,
-    bootstrapBrokers: bootstrap.split(',').map((s) => s.trim()),
-    maxWaitTime: 500,
-    ...(sasl ? { sasl } : {}),
-  });
+  const consumer = createRawRecordReader(kafkaConnection(bootstrap, sasl), { clientId: groupId, groupId });
   const hits: SecretHit[] = [];
   try {
     // Earliest (timestamp -2) and end offsets: the records in between are what the log holds now.
@@ -85,7 +77,7 @@ async function scanKafka(bootstrap: string, topics: string[], matcher: SecretMat
     let count = 0;
     const seen = new Set<string>();
     if (remaining.size === 0) return { hits, count };
-    const stream = await consumer.consume({ topics, mode: MessagesStreamModes.EARLIEST, autocommit: false });
+    const stream = await consumer.consume({ topics, mode: 'earliest', autocommit: false });
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -95,7 +87,7 @@ async function scanKafka(bootstrap: string, topics: string[], matcher: SecretMat
           clearTimeout(timer);
           reject(error);
         });
-        stream.on('data', (message: RawMessage) => {
+        stream.on('data', (message: RawRecord) => {
           const id = `${message.topic}/${message.partition}@${message.offset}`;
           if (seen.has(id)) return;
           seen.add(id);

@@ -2,8 +2,7 @@
 // topic's records are invalid in every way faults/poison.ts knows, mixed into a normal producer run.
 // Each must land in dead_letters exactly once and nowhere else.
 import { randomUUID } from 'node:crypto';
-import { ProduceAcks, Producer } from '@platformatic/kafka';
-import { kafkaBootstrap } from '../../src/config/index.js';
+import { configuredConnection, createRecordWriter } from '../../src/kafka/index.js';
 import { buildEnvelope } from '../../src/model/index.js';
 import { fetchUsers } from '../../src/source/index.js';
 import type { KafkaPosition } from '../checker.js';
@@ -16,7 +15,7 @@ async function writePoison(ctx: ScenarioContext, topic: string, count: number): 
   const api = await ctx.startApi();
   // Valid records of users the producer never sees (another seed), each then broken one way.
   const { users } = await fetchUsers({ apiUrl: api.url, results: count, seed: `${ctx.seed}-poison` });
-  const producer = new Producer({ clientId: 'streamline-faults-poison', bootstrapBrokers: kafkaBootstrap(ctx.config).split(','), acks: ProduceAcks.ALL, autocreateTopics: false });
+  const producer = createRecordWriter(configuredConnection(ctx.config), 'streamline-faults-poison');
   const positions: KafkaPosition[] = [];
   const kinds: Record<string, number> = {};
   try {

@@ -3,7 +3,7 @@
 import type { Scenario, ScenarioContext, ScenarioOutcome } from '../scenario.js';
 import { producerExitCheck } from './checks.js';
 
-export async function brokerFault(ctx: ScenarioContext, signal: 'SIGKILL' | 'SIGTERM'): Promise<ScenarioOutcome> {
+async function brokerFault(ctx: ScenarioContext, signal: 'SIGKILL' | 'SIGTERM'): Promise<ScenarioOutcome> {
   await ctx.startStreaming();
   const producer = ctx.startProducer();
   const records = ctx.users * ctx.bindings.length;

@@ -19,7 +19,7 @@ export interface SupervisedPipeline {
 }
 
 /** Starts `streamline stream start` in the foreground and resolves once its queries run. */
-export async function startSupervisedPipeline(ctx: ScenarioContext, args: string[] = []): Promise<SupervisedPipeline> {
+async function startSupervisedPipeline(ctx: ScenarioContext, args: string[] = []): Promise<SupervisedPipeline> {
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'streamline.js'), 'stream', 'start', '-c', ctx.configFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let ended = false;

@@ -1,9 +1,9 @@
-import type { Admin } from '@platformatic/kafka';
 import type { StreamlineConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { PipelineFailedError, PipelineNotRunningError } from '../core/errors.js';
+import { configuredKafkaAdmin, endOffsets, type EndOffsets } from '../kafka/index.js';
 import { bindTopics, queryReport, type OffsetMap, type QueryReport, type TopicBinding } from '../stream/index.js';
-import { configuredKafkaAdmin, usingService } from './services.js';
+import { usingService } from './services.js';
 import { attachPipeline } from './streaming.js';
 
 /**
@@ -12,23 +12,6 @@ import { attachPipeline } from './streaming.js';
  * own `offsetsBehind` compares with the end offsets it saw when that batch was planned, so records
  * published since look like no lag at all.
  */
-
-/** topic -> partition -> the offset the next record will get. */
-export type EndOffsets = OffsetMap;
-
-/** End offsets and partition counts of the topics that exist (absent topics are left out). */
-export async function kafkaEndOffsets(admin: Admin, topics: readonly string[]): Promise<{ endOffsets: EndOffsets; partitions: Record<string, number> }> {
-  const existing = new Set(await admin.listTopics());
-  const present = topics.filter((t) => existing.has(t));
-  if (present.length === 0) return { endOffsets: {}, partitions: {} };
-  const metadata = await admin.metadata({ topics: present, forceUpdate: true });
-  const partitions = Object.fromEntries(present.map((t) => [t, metadata.topics.get(t)?.partitionsCount ?? 0]));
-  const listed = await admin.listOffsets({
-    topics: present.map((name) => ({ name, partitions: [...Array(partitions[name]).keys()].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
-  });
-  const endOffsets = Object.fromEntries(listed.map((t) => [t.name, Object.fromEntries(t.partitions.map((p) => [String(p.partitionIndex), Number(p.offset)]))]));
-  return { endOffsets, partitions };
-}
 
 /** Per topic the query reads: records in Kafka past its read offsets; undefined before its first progress. */
 export function lagByTopic(read: OffsetMap | undefined, end: EndOffsets): Record<string, number> | undefined {
@@ -64,8 +47,8 @@ export async function currentLag(config: StreamlineConfig, bindings: TopicBindin
   }
   const reports = await Promise.all(attached.queries.map(queryReport)).finally(() => attached.spark.close());
   const admin = configuredKafkaAdmin(config, 'streamline-lag');
-  const { endOffsets } = await usingService(config, 'kafka', () => kafkaEndOffsets(admin, bindings.map((b) => b.topic))).finally(() => admin.close().catch(() => undefined));
-  const lag = lagOf(reports, endOffsets);
+  const { endOffsets: ends } = await usingService(config, 'kafka', () => endOffsets(admin, bindings.map((b) => b.topic))).finally(() => admin.close().catch(() => undefined));
+  const lag = lagOf(reports, ends);
   const stopped = lag.filter((q) => !q.active);
   if (stopped.length) throw new PipelineFailedError(`streaming queries stopped: ${stopped.map((q) => `${q.query}${q.exception ? ` (${q.exception})` : ''}`).join(', ')}`);
   return lag;

@@ -1,6 +1,7 @@
 import { kafkaBootstrap, kafkaSasl, type StreamlineConfig } from '../config/index.js';
 import { isTopicName, type PiiPolicy, type TopicName } from '../model/index.js';
-import { produceUsers, type EnsureTopicsReport, type ProduceRunOptions, type ProduceSummary, type TopicSettings } from '../produce/index.js';
+import type { EnsureTopicsReport, TopicSettings } from '../kafka/index.js';
+import { produceUsers, type ProduceRunOptions, type ProduceSummary } from '../produce/index.js';
 import { startRunApi } from './api.js';
 import { usingService } from './services.js';
 

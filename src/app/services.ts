@@ -1,11 +1,7 @@
-import type { Admin } from '@platformatic/kafka';
 import { AuthRefusedError, ServiceUnavailableError } from '../core/errors.js';
-import { kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
-import { createKafkaAdmin, isKafkaAuthFailure, isKafkaUnreachable } from '../produce/index.js';
+import { kafkaBootstrap, mongoUri, redactUri, sparkRemote, toEnvName, type StreamlineConfig } from '../config/index.js';
+import { isKafkaAuthFailure, isKafkaUnreachable } from '../kafka/index.js';
 import { SparkUnavailableError } from '@streamline/spark-connect';
-
-/** A Kafka admin for the configured brokers with the configured credentials (the one way use cases get one). */
-export const configuredKafkaAdmin = (config: StreamlineConfig, clientId: string): Admin => createKafkaAdmin(kafkaBootstrap(config), clientId, kafkaSasl(config));
 
 /** The services a use case reaches over the network. */
 export type ServiceKey = 'kafka' | 'spark' | 'mongo';
@@ -18,7 +14,7 @@ interface ServiceDescription {
   external: boolean;
 }
 
-export function describeService(config: StreamlineConfig, service: ServiceKey): ServiceDescription {
+function describeService(config: StreamlineConfig, service: ServiceKey): ServiceDescription {
   switch (service) {
     case 'kafka':
       return { title: 'Kafka', address: kafkaBootstrap(config), externalKey: ['kafka', 'bootstrapServers'], external: config.kafka.bootstrapServers !== undefined };
@@ -29,7 +25,7 @@ export function describeService(config: StreamlineConfig, service: ServiceKey): 
   }
 }
 
-export function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): ServiceUnavailableError {
+function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): ServiceUnavailableError {
   const { title, address, externalKey, external } = describeService(config, service);
   const key = `${externalKey.join('.')} (env ${toEnvName(externalKey)})`;
   // A SASL listener closes the connection of a client that does not log in: it looks like "unreachable".
@@ -51,7 +47,7 @@ function kafkaAuthRefused(config: StreamlineConfig): AuthRefusedError {
 const MONGO_CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError']);
 
 /** Whether `error` means that nothing answered at the service's address (as opposed to a refusal or a bug). */
-export function isUnreachable(service: ServiceKey, error: unknown): boolean {
+function isUnreachable(service: ServiceKey, error: unknown): boolean {
   switch (service) {
     case 'kafka':
       return isKafkaUnreachable(error);

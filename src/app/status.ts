@@ -1,13 +1,12 @@
 // `stream status`: each query's latest progress with its lag (lag.ts's one definition), and what has
 // landed in the store. Kafka not answering leaves the lag unknown but still shows the rest.
 import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
-import { describeKafkaError } from '../produce/index.js';
+import { configuredKafkaAdmin, describeKafkaError, endOffsets, type EndOffsets } from '../kafka/index.js';
 import { runningRecord, STREAM_SUPERVISOR } from '../runtime/index.js';
 import { bindTopics, expectedQueries, type PipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { accountForQueries, type ExpectedQuery } from './expected-queries.js';
 import { readSupervisorStatus, type SupervisorStatus } from './stream-supervisor.js';
-import { kafkaEndOffsets, lagByTopic, totalLag, type EndOffsets } from './lag.js';
-import { configuredKafkaAdmin } from './services.js';
+import { lagByTopic, totalLag } from './lag.js';
 import { attachPipeline, collectionCounts, queryReports, type CollectionCount } from './streaming.js';
 
 export interface QueryStatus extends QueryReport {
@@ -52,7 +51,7 @@ export async function streamingStatus(config: StreamlineConfig, bindings: TopicB
 async function endOffsetsOrError(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ endOffsets?: EndOffsets; error?: string }> {
   const admin = configuredKafkaAdmin(config, 'streamline-status');
   try {
-    return { endOffsets: (await kafkaEndOffsets(admin, bindings.map((b) => b.topic))).endOffsets };
+    return { endOffsets: (await endOffsets(admin, bindings.map((b) => b.topic))).endOffsets };
   } catch (e) {
     return { error: `Kafka at ${kafkaBootstrap(config)} did not answer (${describeKafkaError(e)}): lag unknown` };
   } finally {

@@ -75,7 +75,7 @@ export function applyRecoveryEvent(status: SupervisorStatus, event: RecoveryEven
   }
 }
 
-export const supervisorStatusFile = (stateDir: string) => join(stateDir, 'supervisor', 'status.json');
+const supervisorStatusFile = (stateDir: string) => join(stateDir, 'supervisor', 'status.json');
 
 export function writeSupervisorStatus(stateDir: string, status: SupervisorStatus): void {
   const file = supervisorStatusFile(stateDir);

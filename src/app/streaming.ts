@@ -3,7 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { PipelineRunningError } from '../core/errors.js';
 import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { TOPIC_SCHEMAS } from '../model/index.js';
-import { ensureTopics } from '../produce/index.js';
+import { configuredKafkaAdmin, ensureTopics } from '../kafka/index.js';
 import { ensureCollections, storedCounts, pipelinePlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import {
@@ -22,7 +22,7 @@ import {
   type TopicBinding,
 } from '../stream/index.js';
 import { topicSettings } from './produce.js';
-import { configuredKafkaAdmin, usingService } from './services.js';
+import { usingService } from './services.js';
 
 export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[]): PipelineSpec {
   return {

@@ -63,14 +63,14 @@ async function watchUntilBroken(config: StreamlineConfig, running: RunningPipeli
 }
 
 /** The dirs Spark writes a checkpoint into: the root, each query's dir and its offsets/commits logs. */
-export function checkpointDirs(config: StreamlineConfig, bindings: TopicBinding[]): string[] {
+function checkpointDirs(config: StreamlineConfig, bindings: TopicBinding[]): string[] {
   const spec = pipelineSpec(config, bindings);
   const queries = expectedQueries(bindings, spec.layout).map((q) => checkpointFor(spec, q));
   return [spec.checkpointDir, ...queries.flatMap((dir) => [dir, join(dir, 'offsets'), join(dir, 'commits')])];
 }
 
 /** The first checkpoint dir where a file cannot be created right now (EROFS, EPERM, ENOSPC...), if any. */
-export function unwritableCheckpoint(config: StreamlineConfig, bindings: TopicBinding[]): { path: string; reason: string } | undefined {
+function unwritableCheckpoint(config: StreamlineConfig, bindings: TopicBinding[]): { path: string; reason: string } | undefined {
   for (const dir of checkpointDirs(config, bindings)) {
     const probe = join(dir, `.streamline-write-probe-${process.pid}`);
     try {

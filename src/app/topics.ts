@@ -1,6 +1,5 @@
 import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
-import { configuredKafkaAdmin } from './services.js';
-import { describeKafkaError, ensureTopics } from '../produce/index.js';
+import { configuredKafkaAdmin, describeKafkaError, ensureTopics } from '../kafka/index.js';
 import { withTimeout } from '../core/clock.js';
 import { ServiceUnavailableError } from '../core/errors.js';
 

@@ -22,7 +22,7 @@ const processOutput: CliOutput = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export function createProgram(output: CliOutput = processOutput, { jsonErrors = false } = {}): Command {
+function createProgram(output: CliOutput = processOutput, { jsonErrors = false } = {}): Command {
   const program = new Command('streamline')
     .description('Random User API -> Kafka -> Spark Structured Streaming -> MongoDB, typed end to end.')
     .version('0.1.0')
@@ -53,7 +53,7 @@ export function wantsJsonErrors(argv: readonly string[]): boolean {
 }
 
 /** The exit code a thrown value ends the command with: the error code's (one table, src/core/errors.ts), 1 for a bug. */
-export function exitCodeOf(error: unknown): ExitCode {
+function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (error instanceof StreamlineError) return error.exitCode;
   return ExitCode.failure;
@@ -63,7 +63,7 @@ export function exitCodeOf(error: unknown): ExitCode {
  * Prints an error as the user should see it (message, details and hint; a stack only for an unexpected
  * error and with STREAMLINE_DEBUG), or as one JSON object with `json`, and returns the exit code.
  */
-export function reportError(error: unknown, writeRaw: (text: string) => void, { json = false } = {}): number {
+function reportError(error: unknown, writeRaw: (text: string) => void, { json = false } = {}): number {
   const write = (text: string) => writeRaw(redact(text));
   const code = exitCodeOf(error);
   if (error instanceof CommanderError) {

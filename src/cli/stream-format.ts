@@ -5,7 +5,7 @@ import { table } from './format.js';
 const rate = (n: number | undefined) => (n === undefined ? '-' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 const num = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US'));
 
-export function queriesTable(queries: QueryStatus[]): string {
+function queriesTable(queries: QueryStatus[]): string {
   return table(
     ['QUERY', 'STATE', 'BATCH', 'INPUT ROWS/S', 'PROCESSED ROWS/S', 'BATCH MS', 'BEHIND'],
     queries.map((q) => [

@@ -45,14 +45,14 @@ export function workerNodes(c: StreamlineConfig): WorkerNode[] {
   }));
 }
 
-export const clusterMasterUrl = (c: StreamlineConfig): string => `spark://${c.spark.host}:${c.cluster.masterPort}`;
+const clusterMasterUrl = (c: StreamlineConfig): string => `spark://${c.spark.host}:${c.cluster.masterPort}`;
 export const masterUiUrl = (c: StreamlineConfig): string => `http://${c.spark.host}:${c.cluster.masterUiPort}`;
 
 /** True when this config runs our own standalone master and workers (not an external master). */
 export const runsLocalSparkCluster = (c: StreamlineConfig): boolean => c.cluster.enabled && c.spark.master === clusterMasterUrl(c);
 
 /** Topic settings cluster mode implies: RF min(3, N); min ISR 2 once a broker can die without blocking writes. */
-export function clusterTopicSettings(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+function clusterTopicSettings(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
   const replicationFactor = Math.min(3, brokers);
   return { replicationFactor, minInsyncReplicas: replicationFactor >= 3 ? 2 : 1 };
 }
@@ -91,7 +91,7 @@ interface PortUse {
 }
 
 /** Every port the configured local services and the demo's API server will bind. */
-export function portUses(c: StreamlineConfig): PortUse[] {
+function portUses(c: StreamlineConfig): PortUse[] {
   const uses: PortUse[] = [{ port: c.api.port, key: 'api.port', what: 'local Random User API' }];
   if (!c.mongo.uri) uses.push({ port: c.mongo.port, key: 'mongo.port', what: 'FerretDB' });
   if (!c.spark.remote) {
@@ -112,7 +112,7 @@ export function portUses(c: StreamlineConfig): PortUse[] {
   return uses;
 }
 
-export function portCollisions(c: StreamlineConfig): ConfigIssue[] {
+function portCollisions(c: StreamlineConfig): ConfigIssue[] {
   const seen = new Map<number, PortUse>();
   const issues: ConfigIssue[] = [];
   for (const use of portUses(c)) {

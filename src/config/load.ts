@@ -47,7 +47,7 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
 const isObject = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Deep merge where later layers win; arrays are replaced, not concatenated. */
-export function mergeLayers(...layers: Tree[]): Tree {
+function mergeLayers(...layers: Tree[]): Tree {
   const out: Tree = {};
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
@@ -102,7 +102,7 @@ export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defau
   return walk(shape as unknown as Tree, []);
 }
 
-export function fileLayer(path: string | undefined, cwd = process.cwd()): Tree {
+function fileLayer(path: string | undefined, cwd = process.cwd()): Tree {
   const candidate = path ?? resolve(cwd, 'streamline.config.json');
   if (!existsSync(candidate)) {
     if (path) throw new ConfigError(`config file ${path}: not found`);
@@ -118,7 +118,7 @@ export function fileLayer(path: string | undefined, cwd = process.cwd()): Tree {
   return parsed;
 }
 
-export function formatIssues(error: z.ZodError, origin: string, input?: Tree): string {
+function formatIssues(error: z.ZodError, origin: string, input?: Tree): string {
   const lines = error.issues.map((i) => {
     const path = i.path.map(String);
     const key = path.length ? path.join('.') : '(root)';

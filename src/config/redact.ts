@@ -21,7 +21,7 @@ const URL_TOKEN = /([;?&]token=)[^;&\s"']*/gi;
 const BEARER = /(\bbearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 
 /** Env variables whose whole value is a secret. */
-export const SECRET_ENV_NAMES = ['STREAMLINE_DASHBOARD_TOKEN', 'STREAMLINE_KAFKA_SASL_PASSWORD', 'STREAMLINE_PII_SALT'] as const;
+const SECRET_ENV_NAMES = ['STREAMLINE_DASHBOARD_TOKEN', 'STREAMLINE_KAFKA_SASL_PASSWORD', 'STREAMLINE_PII_SALT'] as const;
 
 /**
  * scheme://user:secret@host -> scheme://user:***@host, sc://host/;token=secret -> sc://host/;token=***:

@@ -13,7 +13,7 @@ const allowRemote = (risk: string) =>
 
 /** What the brokers may offer; SCRAM-SHA-512 is what the Compose stack uses. */
 // No PLAIN: without TLS it would send the password in clear text on every connection.
-export const KAFKA_SASL_MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const;
+const KAFKA_SASL_MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const;
 
 export const DEFAULT_TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'] as const;
 

@@ -4,7 +4,7 @@ import type { StreamlineConfig } from '../config/index.js';
 import { BindRefusedError } from '../core/errors.js';
 
 /** Where the access token comes from when it is not in dashboard.tokenFile; read here only, never printed. */
-export const DASHBOARD_TOKEN_ENV = 'STREAMLINE_DASHBOARD_TOKEN';
+const DASHBOARD_TOKEN_ENV = 'STREAMLINE_DASHBOARD_TOKEN';
 
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
@@ -122,7 +122,7 @@ export function allowedHostNames(bound: string, extra: readonly string[]): Set<s
 const normaliseHostName = (name: string): string => name.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
 
 /** The host name of a Host header value (`example.com:3000`, `[::1]:3000`), without the port. */
-export function hostHeaderName(value: string): string | undefined {
+function hostHeaderName(value: string): string | undefined {
   try {
     return normaliseHostName(new URL(`http://${value}/`).hostname);
   } catch {
@@ -175,7 +175,7 @@ export interface ThrottleOptions {
   now?: () => number;
 }
 
-export const DEFAULT_THROTTLE: ThrottleOptions = { maxFailures: 5, windowMs: 60_000, maxClients: 10_000 };
+const DEFAULT_THROTTLE: ThrottleOptions = { maxFailures: 5, windowMs: 60_000, maxClients: 10_000 };
 
 /** Failed token attempts per client address: past maxFailures in a window, every attempt is refused until it ends. */
 export class FailureThrottle {

@@ -1,10 +1,8 @@
-import type { Admin } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
-import { kafkaEndOffsets } from '../app/lag.js';
 import { accountForQueries } from '../app/expected-queries.js';
 import { runningSupervisor } from '../app/status.js';
 import { attachPipeline, countCollections } from '../app/streaming.js';
-import { configuredKafkaAdmin } from '../app/services.js';
+import { configuredKafkaAdmin, endOffsets, type KafkaAdmin } from '../kafka/index.js';
 import { mongoUri, type StreamlineConfig } from '../config/index.js';
 import { DEAD_LETTER_TIME, type DeadLetter, type DeadLetterField } from '../model/index.js';
 import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
@@ -41,7 +39,7 @@ type Attached = NonNullable<Awaited<ReturnType<typeof attachPipeline>>>;
  */
 export class Collector {
   private readonly bindings: TopicBinding[];
-  private readonly admin: Admin;
+  private readonly admin: KafkaAdmin;
   private readonly mongo: MongoClient;
   private attached?: Attached;
   private readonly history: HistoryPoint[] = [];
@@ -158,7 +156,7 @@ export class Collector {
   private previousTopics?: { at: number; produced: Map<string, number> };
 
   private async topics(): Promise<TopicView[]> {
-    const { endOffsets: ends, partitions } = await kafkaEndOffsets(this.admin, this.bindings.map((b) => b.topic));
+    const { endOffsets: ends, partitions } = await endOffsets(this.admin, this.bindings.map((b) => b.topic));
     const at = Date.now();
     const previous = this.previousTopics;
     const views = Object.entries(ends).map(([topic, endOffsets]): TopicView => {

@@ -62,7 +62,6 @@ export interface ObjectField<S extends Fields = Fields> extends FieldBase {
 }
 
 export type Field = StringField | IntegerField | NumberField | BooleanField | TimestampField | DateField | ObjectField;
-export type FieldKind = Field['kind'];
 export interface Fields {
   readonly [name: string]: Field;
 }

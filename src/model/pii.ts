@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 export const PII_POLICIES = ['keep', 'mask', 'hash'] as const;
 export type PiiPolicy = (typeof PII_POLICIES)[number];
 
-export const PII_SALT_ENV = 'STREAMLINE_PII_SALT';
+const PII_SALT_ENV = 'STREAMLINE_PII_SALT';
 /**
  * Used when STREAMLINE_PII_SALT is unset. It is public, so hashes made with it only hide data from casual
  * readers: a phone number is easily brute-forced. Set a secret salt wherever the data matters.
@@ -19,10 +19,6 @@ export const DEFAULT_PII_SALT = 'streamline-default-pii-salt';
 export function piiSaltFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   const salt = env[PII_SALT_ENV];
   return salt === undefined || salt === '' ? DEFAULT_PII_SALT : salt;
-}
-
-export function isPiiPolicy(value: unknown): value is PiiPolicy {
-  return typeof value === 'string' && (PII_POLICIES as readonly string[]).includes(value);
 }
 
 const ALPHANUMERIC = /[\p{L}\p{N}]/u;

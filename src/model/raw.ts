@@ -74,10 +74,10 @@ export const apiInfoSchema = z.object({
 });
 export type ApiInfo = z.infer<typeof apiInfoSchema>;
 
-export const apiErrorBodySchema = z.object({ error: z.string() });
+const apiErrorBodySchema = z.object({ error: z.string() });
 
 /** The response envelope; records are validated one by one later, so one bad record can't sink a batch. */
-export const apiResponseSchema = z.object({ results: z.array(z.unknown()), info: apiInfoSchema.optional() });
+const apiResponseSchema = z.object({ results: z.array(z.unknown()), info: apiInfoSchema.optional() });
 
 export type ApiBody =
   | { readonly kind: 'users'; readonly results: unknown[]; readonly info: ApiInfo | undefined }

@@ -3,7 +3,7 @@ import { requiredKeys, type Field, type Fields } from './fields.js';
 /** A JSON Schema document or sub-schema (draft 2020-12). */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
-export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 /** The part of an ISO-8601 UTC instant we produce: 2024-01-31T12:34:56Z or with fractional seconds. */
 export const ISO_UTC_INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$';
@@ -17,7 +17,7 @@ function defined(entries: Record<string, unknown>): JsonSchema {
 }
 
 /** JSON Schema of one field's value (`optional` is expressed by the parent's `required`). */
-export function fieldToJsonSchema(field: Field): JsonSchema {
+function fieldToJsonSchema(field: Field): JsonSchema {
   const description = field.description;
   switch (field.kind) {
     case 'string':
@@ -52,7 +52,7 @@ export function fieldToJsonSchema(field: Field): JsonSchema {
 }
 
 /** JSON Schema of an object descriptor; closed (`additionalProperties: false`) like the zod schema. */
-export function objectJsonSchema(fields: Fields): JsonSchema {
+function objectJsonSchema(fields: Fields): JsonSchema {
   return {
     type: 'object',
     properties: Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, fieldToJsonSchema(field)])),

@@ -24,7 +24,7 @@ function defined(entries: Record<string, unknown>): JsonSchema {
  * - timestamp -> an ISO string (what our Spark DDL keeps) or a BSON date (if a job casts it); `pattern`
  *   only applies to the string case.
  */
-export function fieldToBsonSchema(field: Field): JsonSchema {
+function fieldToBsonSchema(field: Field): JsonSchema {
   const description = field.description;
   switch (field.kind) {
     case 'string':
@@ -93,7 +93,7 @@ export const STORED_DOCUMENT_EXTRA_PROPERTIES = {
   source: { bsonType: 'string', description: 'envelope source, e.g. the API URL (optional)' },
 } as const satisfies Record<string, JsonSchema>;
 
-export const STORED_DOCUMENT_REQUIRED_EXTRAS = ['_id', 'kafka', 'ingested_at', 'fetched_at', 'produced_at'] as const;
+const STORED_DOCUMENT_REQUIRED_EXTRAS = ['_id', 'kafka', 'ingested_at', 'fetched_at', 'produced_at'] as const;
 
 /**
  * Validator for a topic's collection: the stored document is `_id` + the topic's fields at the top level +

@@ -48,7 +48,7 @@ function valueSchema(field: Field): z.ZodType {
 }
 
 /** zod schema for one field, honouring `nullable` and `optional`. */
-export function fieldToZod<F extends Field>(field: F): z.ZodType<InferField<F>> {
+function fieldToZod<F extends Field>(field: F): z.ZodType<InferField<F>> {
   let schema = valueSchema(field);
   if (field.nullable) schema = schema.nullable();
   if (field.optional) schema = schema.optional();

@@ -19,10 +19,6 @@ export type TopicName = keyof typeof TOPIC_FIELDS;
 export const TOPIC_NAMES = Object.keys(TOPIC_FIELDS) as TopicName[];
 
 export type TopicData<N extends TopicName> = InferFields<(typeof TOPIC_FIELDS)[N]>;
-export type ProfileData = TopicData<'users.profile'>;
-export type LocationData = TopicData<'users.location'>;
-export type ContactData = TopicData<'users.contact'>;
-export type AccountData = TopicData<'users.account'>;
 
 /** A Kafka message value for topic N. */
 export interface Envelope<T> {
@@ -113,7 +109,7 @@ export function isTopicName(name: string): name is TopicName {
 }
 
 /** The topic's name, checked; throws UnknownTopicError listing the known topics. */
-export function assertTopicName(name: string): TopicName {
+function assertTopicName(name: string): TopicName {
   if (!isTopicName(name)) throw new UnknownTopicError([name]);
   return name;
 }

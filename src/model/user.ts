@@ -15,12 +15,12 @@ export const pictureFields = object({
   medium: string({ format: 'uri' }),
   thumbnail: string({ format: 'uri' }),
 });
-export const streetFields = object({ number: integer(), name: string() });
-export const coordinatesFields = object({
+const streetFields = object({ number: integer(), name: string() });
+const coordinatesFields = object({
   latitude: number({ minimum: -90, maximum: 90 }),
   longitude: number({ minimum: -180, maximum: 180 }),
 });
-export const timezoneFields = object({ offset: string(), description: string() });
+const timezoneFields = object({ offset: string(), description: string() });
 export const genderField = string({ enum: ['male', 'female'] });
 export const natField = string({ pattern: '^[A-Z]{2}$', description: 'nationality, ISO 3166-1 alpha-2 as the API uses it' });
 
@@ -51,7 +51,7 @@ export const normalizedUserFields = {
 };
 
 export type NormalizedUser = InferFields<typeof normalizedUserFields>;
-export const normalizedUserSchema: z.ZodType<NormalizedUser> = fieldsToZod(normalizedUserFields);
+const normalizedUserSchema: z.ZodType<NormalizedUser> = fieldsToZod(normalizedUserFields);
 
 export type NormalizeOptions = PiiOptions;
 

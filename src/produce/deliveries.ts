@@ -1,4 +1,4 @@
-import { asError } from './kafka-common.js';
+import { asError } from '../kafka/index.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import type { TopicProgress } from './progress.js';
 import type { Acknowledgement } from './ack-log.js';

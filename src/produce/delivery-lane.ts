@@ -1,22 +1,10 @@
 // One delivery lane of the producer: one client (one idempotent producer id), one request in flight,
 // its records in the order they were sent. Why one request, and how a lane rides out an outage: the
 // KafkaProducer comment in ./kafka-producer.ts.
-import type { ClusterMetadata, MessageToProduce, ProduceResult, TopicWithPartitionAndOffset } from '@platformatic/kafka';
+import { asError, isWorthResending, partitionForKey, producedBeforeFailure, type ClientRecord, type ProduceClient, type TopicWithPartitionAndOffset } from '../kafka/index.js';
 import { backoffMs, type Clock } from '../core/clock.js';
-import { asError, isWorthResending, partitionForKey, producedBeforeFailure } from './kafka-common.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import { batchDeadline, DeliveryTimeoutError, type OutageTracker } from './outage.js';
-
-/** The part of @platformatic/kafka's Producer a lane uses; a seam for unit tests. */
-export interface ProduceClient {
-  send(options: { messages: MessageToProduce<string, string, string, string>[] }): Promise<ProduceResult>;
-  /** What the last `send` learnt about the topics (`send` fetches metadata itself). */
-  readonly currentMetadata: ClusterMetadata | undefined;
-  /** The topics' layout, asked of the brokers (routing a topic's partitions to lanes needs their count). */
-  metadata(options: { topics: string[] }): Promise<ClusterMetadata>;
-  initIdempotentProducer(options: Record<string, never>): Promise<unknown>;
-  close(): Promise<void>;
-}
 
 export interface PendingRecord {
   message: OutgoingMessage;
@@ -177,7 +165,7 @@ export class DeliveryLane {
   }
 }
 
-function toClientMessage({ message, partition }: PendingRecord): MessageToProduce<string, string, string, string> {
+function toClientMessage({ message, partition }: PendingRecord): ClientRecord {
   const { topic, key, value, headers } = message;
   return partition === undefined ? { topic, key, value, headers } : { topic, key, value, headers, partition };
 }

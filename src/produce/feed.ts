@@ -1,7 +1,7 @@
 import { DedupeWindow } from './dedupe-window.js';
 
 /** Users remembered for the duplicate check when the caller does not say (config produce.dedupeWindowUsers). */
-export const DEFAULT_DEDUPE_WINDOW_USERS = 100_000;
+const DEFAULT_DEDUPE_WINDOW_USERS = 100_000;
 
 /** What the API client returns for one page: the valid users and how many records it rejected. */
 export interface FetchedBatch<U> {
@@ -46,7 +46,7 @@ export interface UserFeedOptions<U> {
 }
 
 /** A page that had no users at all, valid or invalid: counted as a failed fetch, not as progress. */
-export class EmptyPageError extends Error {
+class EmptyPageError extends Error {
   constructor(page: number) {
     super(`the API returned no users for page ${page}`);
     this.name = 'EmptyPageError';

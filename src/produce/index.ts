@@ -1,36 +1,10 @@
 export type { ProduceRunOptions } from './options.js';
-export { EmptyPageError, UserFeed, type FeedStats, type FetchBatch, type FetchedBatch } from './feed.js';
-export { bootstrapList, describeKafkaError, isKafkaAuthFailure, isKafkaUnreachable, partitionForKey } from './kafka-common.js';
-export { createKafkaAdmin, ensureTopics, waitForLeaders, type EnsureTopicsOptions, type EnsureTopicsReport, type TopicAdmin, type TopicSettings } from './kafka-admin.js';
-export { DeliveryTimeoutError, type KafkaHealth, type KafkaOutage } from './outage.js';
-export { createKafkaProducer, KafkaProducer, type Compression, type KafkaProducerOptions, type ProduceClient, type ProducerStats } from './kafka-producer.js';
-export {
-  CONTENT_TYPE_HEADER,
-  createRouter,
-  JSON_CONTENT_TYPE,
-  jsonMessage,
-  SCHEMA_VERSION_HEADER,
-  type DeliveryReport,
-  type OutgoingMessage,
-  type TopicRoute,
-} from './message.js';
-export { describeInterval, intervalGenerator, RateLimiter, validateInterval, type IntervalSpec, type RateLimiterOptions } from './pacing.js';
-export {
-  formatCount,
-  formatElapsed,
-  formatOutage,
-  formatProgressLine,
-  formatSummary,
-  ratePerSec,
-  summaryHasFailures,
-  type ProduceSummary,
-  type ProgressState,
-  type StopReason,
-  type TopicProgress,
-} from './progress.js';
-export { openAckLog, type Acknowledgement, type AckLog } from './ack-log.js';
-export { summaryJson, writeSummaryFile, type SummaryJson } from './summary-json.js';
-export { deriveSeed, mulberry32, randomSeed, type Random } from './random.js';
-export { runProducer, type RunProducerDeps, type RunProducerOptions } from './run.js';
-export { planLanes, runLane, TOGETHER_LANE, type Lane, type LaneEnd, type PacingMode, type TickOutcome } from './scheduler.js';
+export { createKafkaProducer, KafkaProducer } from './kafka-producer.js';
+export { createRouter, type OutgoingMessage } from './message.js';
+export type { IntervalSpec } from './pacing.js';
+export { formatProgressLine, formatSummary, summaryHasFailures, type ProduceSummary, type ProgressState } from './progress.js';
+export { openAckLog, type Acknowledgement } from './ack-log.js';
+export { writeSummaryFile, type SummaryJson } from './summary-json.js';
+export { randomSeed } from './random.js';
+export type { PacingMode } from './scheduler.js';
 export { produceUsers, userRoutes, type ProduceUsersOptions } from './users.js';

@@ -1,19 +1,12 @@
-// The producer, its options and the client factory stay together: the delivery guarantees (one request
-// in flight per producer id, same sequence numbers on a re-send: ./delivery-lane.ts) depend on how the
-// client is configured (idempotent, acks=all, its own retries kept short).
+// The producer and its options: the delivery guarantees (one request in flight per producer id, same
+// sequence numbers on a re-send: ./delivery-lane.ts) depend on how the client is configured
+// (idempotent, acks=all: src/kafka/producer.ts; its own retries kept short: here).
 import type { KafkaSasl } from '../config/index.js';
-import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
+import { createProduceClient, describeKafkaError, kafkaConnection, partitionForKey, type Compression, type ProduceClient } from '../kafka/index.js';
 import { backoffMs, systemClock, type Clock } from '../core/clock.js';
-import { DeliveryLane, type PendingRecord, type ProduceClient } from './delivery-lane.js';
-import { bootstrapList, describeKafkaError, javaCompatiblePartitioner, partitionForKey } from './kafka-common.js';
+import { DeliveryLane, type PendingRecord } from './delivery-lane.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import { OutageTracker, type KafkaHealth } from './outage.js';
-
-/**
- * Codecs that work out of the box on Node 20: gzip is zlib, lz4 and snappy are WebAssembly inside
- * @platformatic/wasm-utils. zstd is left out: the client uses zlib's zstd, which Node 20 lacks.
- */
-export type Compression = 'none' | 'gzip' | 'lz4' | 'snappy';
 
 export interface KafkaProducerOptions {
   /** host:port, or several (a string may be comma-separated). */
@@ -51,8 +44,6 @@ export interface KafkaProducerOptions {
   /** SASL/SCRAM credentials (config kafka.sasl). */
   sasl?: KafkaSasl;
 }
-
-export type { ProduceClient } from './delivery-lane.js';
 
 export interface TopicFailure {
   count: number;
@@ -242,7 +233,7 @@ export class KafkaProducer {
 }
 
 /** The lane a topic's partition belongs to: consecutive partitions on consecutive lanes, from a per-topic start. */
-export function laneIndex(topic: string, partition: number, lanes: number): number {
+function laneIndex(topic: string, partition: number, lanes: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < topic.length; i++) hash = Math.imul(hash ^ topic.charCodeAt(i), 0x01000193);
   return ((hash >>> 0) + partition) % lanes;
@@ -253,21 +244,16 @@ export function createKafkaProducer(options: KafkaProducerOptions): KafkaProduce
   const retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
   const lanes = options.inFlightRequests ?? DEFAULTS.inFlightRequests;
   if (!(Number.isInteger(lanes) && lanes >= 1)) throw new RangeError(`inFlightRequests must be a whole number >= 1, got ${lanes}`);
-  const newClient = () => new Producer<string, string, string, string>({
-    clientId: options.clientId ?? DEFAULTS.clientId,
-    bootstrapBrokers: bootstrapList(options.bootstrapServers),
-    ...(options.sasl ? { sasl: options.sasl } : {}),
-    serializers: stringSerializers,
-    idempotent: true,
-    acks: ProduceAcks.ALL,
-    partitioner: javaCompatiblePartitioner,
-    compression: options.compression ?? DEFAULTS.compression,
-    retries: options.retries ?? DEFAULTS.retries,
-    retryDelay: (_client, _operation, attempt) => backoffMs({ initialMs: retryBackoffMs, maxMs: MAX_BACKOFF_MS }, attempt),
-    timeout: options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs,
-    requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
-    connectTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
-    autocreateTopics: false,
-  });
-  return new KafkaProducer(Array.from({ length: lanes }, newClient), { ...options, address: bootstrapList(options.bootstrapServers).join(',') });
+  const connection = kafkaConnection(options.bootstrapServers, options.sasl);
+  const newClient = () =>
+    createProduceClient(connection, {
+      clientId: options.clientId ?? DEFAULTS.clientId,
+      compression: options.compression ?? DEFAULTS.compression,
+      retries: options.retries ?? DEFAULTS.retries,
+      retryDelayMs: (attempt) => backoffMs({ initialMs: retryBackoffMs, maxMs: MAX_BACKOFF_MS }, attempt),
+      ackTimeoutMs: options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    });
+  return new KafkaProducer(Array.from({ length: lanes }, newClient), { ...options, address: connection.bootstrapBrokers.join(',') });
 }

@@ -1,7 +1,4 @@
-/** Header carrying the topic schema's version, so consumers can pick the matching decoder. */
-export const SCHEMA_VERSION_HEADER = 'schema-version';
-export const CONTENT_TYPE_HEADER = 'content-type';
-export const JSON_CONTENT_TYPE = 'application/json';
+import { ENVELOPE_HEADERS } from '../model/index.js';
 
 /** One Kafka record as the producer sends it: everything already a string. */
 export interface OutgoingMessage {
@@ -18,14 +15,9 @@ export type DeliveryReport =
   | { ok: true; topic: string; key: string; partition: number; offset: bigint }
   | { ok: false; topic: string; key: string; error: Error };
 
-/** Builds a record with our standard headers: the schema version and `content-type: application/json`. */
-export function jsonMessage(topic: string, key: string, envelope: unknown, schemaVersion: string | number): OutgoingMessage {
-  return {
-    topic,
-    key,
-    value: typeof envelope === 'string' ? envelope : JSON.stringify(envelope),
-    headers: { [SCHEMA_VERSION_HEADER]: String(schemaVersion), [CONTENT_TYPE_HEADER]: JSON_CONTENT_TYPE },
-  };
+/** Builds a record with the envelope's headers (src/model/wire.ts: the schema version and the JSON content type). */
+export function jsonMessage(topic: string, key: string, envelope: unknown): OutgoingMessage {
+  return { topic, key, value: typeof envelope === 'string' ? envelope : JSON.stringify(envelope), headers: ENVELOPE_HEADERS };
 }
 
 /** How one topic is fed: its name and the projection of a user into that topic's record. */

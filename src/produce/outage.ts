@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { describeKafkaError, isKafkaUnreachable } from './kafka-common.js';
+import { describeKafkaError, isKafkaUnreachable } from '../kafka/index.js';
 
 /** Kafka not acknowledging anything since `forMs` ago: what the progress line and the run's backpressure see. */
 export interface KafkaOutage {

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { Random } from './random.js';
+import type { RandomSource } from '../source/index.js';
 
 /** How long to wait between fetches (or, when topics are paced independently, between a topic's sends). */
 export type IntervalSpec =
@@ -31,7 +31,7 @@ export function validateInterval(spec: IntervalSpec): IntervalSpec {
 }
 
 /** Returns a function drawing successive gaps (ms) for `spec` from `random`. */
-export function intervalGenerator(spec: IntervalSpec, random: Random): () => number {
+export function intervalGenerator(spec: IntervalSpec, random: RandomSource): () => number {
   validateInterval(spec);
   if (spec.kind === 'uniform') {
     const { minMs, maxMs } = spec;

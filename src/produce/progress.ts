@@ -57,10 +57,10 @@ const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** 1234 -> "1,234". */
-export const formatCount = (n: number): string => integer.format(n);
+const formatCount = (n: number): string => integer.format(n);
 
 /** Records per second over `elapsedMs`; 0 before any time has passed. */
-export function ratePerSec(count: number, elapsedMs: number): number {
+function ratePerSec(count: number, elapsedMs: number): number {
   return elapsedMs > 0 ? (count * 1000) / elapsedMs : 0;
 }
 

@@ -29,7 +29,7 @@ export interface RunProducerOptions extends ProduceRunOptions {
 }
 
 /** Fetch gaps kept per lane and overall for the summary: the latest ones (a run may last for weeks). */
-export const MAX_RECORDED_GAPS = 10_000;
+const MAX_RECORDED_GAPS = 10_000;
 
 /** Everything runProducer needs from the outside, injected so it runs against fakes in tests. */
 export interface RunProducerDeps<U> {

@@ -1,6 +1,6 @@
 import { backoffMs, type Clock } from '../core/clock.js';
 import { intervalGenerator, type IntervalSpec } from './pacing.js';
-import { deriveSeed, mulberry32 } from './random.js';
+import { deriveSeed, seededRandom } from '../source/index.js';
 
 /**
  * `together`: one schedule; every tick takes a batch of users and sends it to all topics.
@@ -24,7 +24,7 @@ export function planLanes(topics: readonly string[], mode: PacingMode, interval:
   const lane = (name: string, laneTopics: readonly string[]): Lane => ({
     name,
     topics: laneTopics,
-    nextGapMs: interval ? intervalGenerator(interval, mulberry32(deriveSeed(seed, 'lane', name))) : () => 0,
+    nextGapMs: interval ? intervalGenerator(interval, seededRandom(deriveSeed(seed, 'lane', name))) : () => 0,
   });
   return mode === 'together' ? [lane(TOGETHER_LANE, topics)] : topics.map((topic) => lane(topic, [topic]));
 }

@@ -1,7 +1,7 @@
 import type { KafkaSasl } from '../config/index.js';
-import { buildEnvelope, ENVELOPE_SCHEMA_VERSION, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
+import { buildEnvelope, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
 import { fetchUsers } from '../source/index.js';
-import { createKafkaAdmin, ensureTopics, type EnsureTopicsReport, type TopicSettings } from './kafka-admin.js';
+import { createKafkaAdmin, ensureTopics, kafkaConnection, type EnsureTopicsReport, type TopicSettings } from '../kafka/index.js';
 import { createKafkaProducer } from './kafka-producer.js';
 import { jsonMessage, createRouter, type TopicRoute } from './message.js';
 import type { ProduceRunOptions } from './options.js';
@@ -68,7 +68,6 @@ export function userRoutes(
         topicNames[topic] ?? topic,
         user.login.uuid,
         buildEnvelope(topic, user, { source, fetchedAt: fetchedAt.get(user) ?? new Date().toISOString(), producedAt: new Date().toISOString() }),
-        ENVELOPE_SCHEMA_VERSION,
       ),
   }));
 }
@@ -80,7 +79,7 @@ export function userRoutes(
  */
 export async function produceUsers(options: ProduceUsersOptions): Promise<ProduceSummary> {
   const topics = kafkaTopicNames(options.topics, options.topicNames);
-  const admin = createKafkaAdmin(options.bootstrapServers, undefined, options.sasl);
+  const admin = createKafkaAdmin(kafkaConnection(options.bootstrapServers, options.sasl), 'streamline-admin');
   try {
     const report = await ensureTopics(admin, topics, options.topicSettings, { warn: options.onWarning });
     options.onTopics?.(report);

@@ -21,7 +21,7 @@ const EXPOSED: Record<BindSection, { title: string; exposes: string }> = {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
 
-export const isLoopbackHost = (host: string): boolean => LOOPBACK.test(host);
+const isLoopbackHost = (host: string): boolean => LOOPBACK.test(host);
 
 /** Why this section may not listen on its configured host, or undefined when it may. */
 export function remoteBindRefusal(config: StreamlineConfig, section: BindSection, port: number = config[section].port): string | undefined {

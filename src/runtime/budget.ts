@@ -11,9 +11,9 @@ import { MemoryBudgetError } from '../core/errors.js';
 const NON_HEAP_MB = { kafka: 200, daemon: 150, executor: 300, driver: 400, ferretdb: 100 } as const;
 
 /** Memory the OS keeps for everything else (the CLI, tests, page cache). */
-export const RESERVE_MB = 1024;
+const RESERVE_MB = 1024;
 
-export function memoryMb(size: string): number {
+function memoryMb(size: string): number {
   const n = Number.parseInt(size, 10);
   return /g$/i.test(size) ? n * 1024 : n;
 }
@@ -47,7 +47,7 @@ export function memoryBudget(c: StreamlineConfig): BudgetLine[] {
 }
 
 /** MemAvailable from /proc/meminfo (what can be used without swapping), else Node's free memory. */
-export function availableMemoryMb(): number {
+function availableMemoryMb(): number {
   try {
     const match = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
     if (match) return Math.floor(Number(match[1]) / 1024);

@@ -1,38 +1,10 @@
-import { Admin } from '@platformatic/kafka';
-import { kafkaBootstrap, kafkaSasl, masterUiUrl, runsLocalSparkCluster, workerNodes, type StreamlineConfig } from '../config/index.js';
+import { masterUiUrl, runsLocalSparkCluster, workerNodes, type StreamlineConfig } from '../config/index.js';
+import { describeCluster, withKafkaAdmin, type KafkaClusterView } from '../kafka/index.js';
 import { fetchMasterState, fetchWorkerState, workerEntry } from './spark-master.js';
 
-/** Replication health of one of our topics, from cluster metadata. */
-export interface TopicIsr {
-  topic: string;
-  partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[];
-  /** Partitions whose ISR is smaller than their replica set. */
-  underReplicated: number;
-}
-
-export interface KafkaClusterView {
-  /** Broker ids the controller quorum currently lists. */
-  brokers: number[];
-  controllerId: number;
-  topics: TopicIsr[];
-}
-
 /** Brokers and the ISR of our topics (those that exist) from one metadata request to any live broker. */
-export async function kafkaClusterView(config: StreamlineConfig, timeoutMs = 3_000): Promise<KafkaClusterView> {
-  const admin = new Admin({ clientId: 'streamline-status', bootstrapBrokers: kafkaBootstrap(config).split(','), timeout: timeoutMs, retries: 0, ...(kafkaSasl(config) ? { sasl: kafkaSasl(config) } : {}) });
-  try {
-    const listed = new Set(await admin.listTopics());
-    const existing = config.topics.filter((t) => listed.has(t));
-    const metadata = await admin.metadata({ topics: existing, forceUpdate: true });
-    const topics = existing.map((topic): TopicIsr => {
-      const partitions = (metadata.topics.get(topic)?.partitions ?? []).map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr }));
-      return { topic, partitions, underReplicated: partitions.filter((p) => p.isr.length < p.replicas.length).length };
-    });
-    return { brokers: [...metadata.brokers.keys()].sort((a, b) => a - b), controllerId: metadata.controllerId, topics };
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
-}
+export const kafkaClusterView = (config: StreamlineConfig, timeoutMs = 3_000): Promise<KafkaClusterView> =>
+  withKafkaAdmin(config, 'streamline-status', (admin) => describeCluster(admin, config.topics), { timeoutMs, retries: 0 });
 
 export interface WorkerView {
   name: string;

@@ -1,18 +1,13 @@
 import type { KafkaSasl } from '../config/index.js';
-import { Admin } from '@platformatic/kafka';
+import { checkBrokers, createKafkaAdmin, kafkaConnection } from '../kafka/index.js';
 import { MongoClient } from 'mongodb';
 import { SparkSession } from '@streamline/spark-connect';
 
-/**
- * Readiness: the broker answers a metadata request listing at least one broker (with `nodeId`: listing
- * that node, i.e. it registered with the controller quorum and serves as a broker).
- */
+/** Readiness: the brokers at `bootstrap` answer metadata listing a broker (with `nodeId`: that one; see checkBrokers). */
 export async function probeKafka(bootstrap: string, timeoutMs: number, nodeId?: number, sasl?: KafkaSasl): Promise<void> {
-  const admin = new Admin({ clientId: 'streamline-probe', bootstrapBrokers: bootstrap.split(','), timeout: timeoutMs, retries: 0, ...(sasl ? { sasl } : {}) });
+  const admin = createKafkaAdmin(kafkaConnection(bootstrap, sasl), 'streamline-probe', { timeoutMs, retries: 0 });
   try {
-    const metadata = await admin.metadata({ topics: [] });
-    if (metadata.brokers.size === 0) throw new Error('metadata lists no broker yet');
-    if (nodeId !== undefined && !metadata.brokers.has(nodeId)) throw new Error(`cluster metadata does not list broker ${nodeId}`);
+    await checkBrokers(admin, nodeId);
   } finally {
     await admin.close().catch(() => undefined);
   }

@@ -21,7 +21,7 @@ export interface StartProcessOptions {
 }
 
 /** Kernel start time from /proc/<pid>/stat field 22 (Linux); undefined elsewhere or if gone. */
-export function kernelStartTime(pid: number): string | undefined {
+function kernelStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.

@@ -9,16 +9,16 @@ import { executorConf, kafkaClusterServices, sparkClusterServices } from './clus
 import { kafkaNodeService } from './kafka-node.js';
 import { artifactsOf, log4jConfig, requireJars, serviceDir, SPARK_JAVA_OPTIONS, type ServiceSpec } from './spec.js';
 
-export { logFileOf, serviceDir, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './spec.js';
+export { logFileOf, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './spec.js';
 
-export function kafkaService(config: StreamlineConfig): ServiceSpec {
+function kafkaService(config: StreamlineConfig): ServiceSpec {
   const dir = serviceDir(config, 'kafka');
   const { host, port, controllerPort } = config.kafka;
   return kafkaNodeService(config, { name: 'kafka', id: 1, port, controllerPort, voters: `1@${host}:${controllerPort}`, brokers: 1, clusterIdFile: join(dir, 'cluster-id') });
 }
 
 
-export function sparkService(config: StreamlineConfig): ServiceSpec {
+function sparkService(config: StreamlineConfig): ServiceSpec {
   const dir = serviceDir(config, 'spark');
   const sparkHome = join(artifactsOf(config), 'spark');
   const jars = join(sparkHome, 'jars');

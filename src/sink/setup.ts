@@ -24,7 +24,7 @@ export interface Backend {
 }
 
 /** FerretDB answers `buildInfo` with a `ferretdbVersion` field; MongoDB does not. */
-export async function detectBackend(db: Db): Promise<Backend> {
+async function detectBackend(db: Db): Promise<Backend> {
   const info = (await db.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
   return info.ferretdbVersion
     ? { kind: 'ferretdb', version: info.ferretdbVersion }

@@ -6,10 +6,10 @@ import type { RandomSource } from './random.js';
 import { systemClock, type Sleep } from '../core/clock.js';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry.js';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const MAX_RESULTS_PER_REQUEST = 5000;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const MAX_RESULTS_PER_REQUEST = 5000;
 /** 5,000 users pretty-printed are about 9 MB; a body past this is not an answer to our request. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface FetchUsersOptions {
   /** Base URL of the API, e.g. https://randomuser.me/api/ or the local server's url. */
@@ -88,7 +88,7 @@ export class FetchUsersError extends StreamlineError {
 }
 
 /** Checks the plain-data options up front; the error names the option and what was expected. */
-export function validateFetchOptions(options: FetchUsersOptions): void {
+function validateFetchOptions(options: FetchUsersOptions): void {
   const fail = (what: string) => {
     throw new RangeError(`fetchUsers: ${what}`);
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { seededRandom, seedFrom, type RandomSource } from './random.js';
+import { deriveSeed, seededRandom, type RandomSource } from './random.js';
 
 /**
  * Opt-in misbehaviour of the local API server, for tests. Rates are per request and mutually exclusive
@@ -89,7 +89,7 @@ export class FaultInjector {
 
   constructor(private readonly options: FaultOptions) {
     validateFaultOptions(options);
-    const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : seedFrom(options.seed);
+    const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : deriveSeed(options.seed);
     this.random = seededRandom(seed);
   }
 
@@ -139,7 +139,7 @@ const asObject = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
 /** Ways a record gets broken, each one the client must detect. */
-export const BREAKAGES: readonly Breakage[] = [
+const BREAKAGES: readonly Breakage[] = [
   { reason: 'login.uuid missing', apply: (record) => delete asObject(record.login).uuid },
   { reason: 'dob.age not a number', apply: (record) => (asObject(record.dob).age = 'thirty-three') },
   { reason: 'location null', apply: (record) => (record.location = null) },
@@ -165,7 +165,7 @@ export function breakRecords(records: Record<string, unknown>[], random: RandomS
   return broken;
 }
 
-export const FAULT_ENV = {
+const FAULT_ENV = {
   latencyMs: 'STREAMLINE_API_LATENCY_MS',
   errorRate: 'STREAMLINE_API_ERROR_RATE',
   rateLimitRate: 'STREAMLINE_API_RATE_LIMIT_RATE',

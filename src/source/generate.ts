@@ -100,7 +100,7 @@ function candidates(nats: readonly string[] | undefined): readonly Nationality[]
 }
 
 /** User number `index` (0-based) of the page; a pure function of the options and the index. */
-export function generateUser(options: GenerateOptions, index: number): GeneratedUser {
+function generateUser(options: GenerateOptions, index: number): GeneratedUser {
   const bytes = userBytes(options, index);
   const pool = candidates(options.nats);
   const nat = pool[bytes.readUInt32BE(16) % pool.length] as Nationality;

@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 /** A uniform random number in [0, 1). Injectable wherever behaviour must be reproducible in tests. */
 export type RandomSource = () => number;
 
-/** mulberry32: a tiny, fast, seedable PRNG; plenty for fault injection and picking fixtures. */
+/**
+ * mulberry32: a tiny, fast, seedable PRNG; plenty for fault injection, pacing and picking fixtures, and
+ * its output is stable across platforms and versions, which a reproducible `--seed` needs.
+ */
 export function seededRandom(seed: number): RandomSource {
   let state = seed >>> 0;
   return () => {
@@ -20,9 +23,23 @@ export function digest(...parts: readonly (string | number)[]): Buffer {
   return createHash('sha256').update(parts.map(String).join('\u0000')).digest();
 }
 
-/** A 32-bit seed derived from any string or number, stable across runs and platforms. */
-export function seedFrom(value: string | number): number {
-  return digest('seed', value).readUInt32BE(0);
+/**
+ * A 32-bit seed derived from a user seed and labels (FNV-1a, then murmur3's finaliser to spread the
+ * bits), stable across runs and platforms. Labels give each consumer (a producer lane, a fault
+ * scenario) its own independent but reproducible stream from one `--seed`.
+ */
+export function deriveSeed(...parts: ReadonlyArray<string | number>): number {
+  let hash = 0x811c9dc5;
+  for (const char of parts.map(String).join('\u0000')) {
+    hash ^= char.codePointAt(0) as number;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
 
 /** An RFC 4122 version-4 UUID made from 16 bytes, so the same bytes always give the same UUID. */

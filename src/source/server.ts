@@ -11,10 +11,10 @@ import { CappedSecretsLog } from './secrets-log.js';
 export const API_FIELDS = ['gender', 'name', 'location', 'email', 'login', 'dob', 'registered', 'phone', 'cell', 'id', 'picture', 'nat'] as const;
 export type ApiField = (typeof API_FIELDS)[number];
 
-export const MAX_RESULTS = 5000;
+const MAX_RESULTS = 5000;
 const API_PATHS = new Set(['/api', '/api/', `/api/${RANDOMUSER_FORMAT_VERSION}`, `/api/${RANDOMUSER_FORMAT_VERSION}/`]);
 /** The real API's message for its internal errors. */
-export const UPSTREAM_ERROR_MESSAGE = 'Uh oh, something has gone wrong. Please tweet us @randomapi about the issue. Thank you.';
+const UPSTREAM_ERROR_MESSAGE = 'Uh oh, something has gone wrong. Please tweet us @randomapi about the issue. Thank you.';
 
 export interface ApiQuery {
   readonly results: number;
@@ -101,7 +101,7 @@ export function parseApiQuery(params: URLSearchParams): QueryParse {
 }
 
 /** Applies `inc` then `exc`, keeping the API's field order. */
-export function selectFields(user: GeneratedUser, inc?: readonly ApiField[], exc?: readonly ApiField[]): Partial<GeneratedUser> {
+function selectFields(user: GeneratedUser, inc?: readonly ApiField[], exc?: readonly ApiField[]): Partial<GeneratedUser> {
   const keep = API_FIELDS.filter((field) => (!inc || inc.includes(field)) && !exc?.includes(field));
   return Object.fromEntries(keep.map((field) => [field, user[field]])) as Partial<GeneratedUser>;
 }
@@ -145,8 +145,8 @@ export interface ApiServerOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
-export const DEFAULT_SECRETS_LOG_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
+const DEFAULT_SECRETS_LOG_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface ApiServer {
   /** Base URL of the API, e.g. http://127.0.0.1:41234/api/ */

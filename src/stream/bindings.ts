@@ -14,9 +14,9 @@ export function bindTopics(topics: readonly string[]): TopicBinding[] {
 }
 
 /** Query names are part of the checkpoint contract: stable, and unique per binding. */
-export const ingestQueryName = (binding: TopicBinding): string => `ingest_${binding.collection}`;
+const ingestQueryName = (binding: TopicBinding): string => `ingest_${binding.collection}`;
 /** The one query of the `one` layout, reading every topic. */
-export const ALL_TOPICS_QUERY = 'ingest_all_topics';
+const ALL_TOPICS_QUERY = 'ingest_all_topics';
 
 /** How topics map to streaming queries (config stream.queries). */
 export type QueryLayout = 'per-topic' | 'one';

@@ -98,7 +98,3 @@ export async function queryReport(query: StreamingQuery): Promise<QueryReport> {
   return report;
 }
 
-/** Stops queries and waits until each is inactive. */
-export async function stopQueries(queries: StreamingQuery[]): Promise<void> {
-  await Promise.all(queries.map((q) => q.stop()));
-}

@@ -35,7 +35,7 @@ function safeJson(text: string): unknown {
 }
 
 /** Offsets the query has read up to, merged over its sources (each source reads its own topics). */
-export function readOffsets(progress: StreamingQueryProgress): OffsetMap | undefined {
+function readOffsets(progress: StreamingQueryProgress): OffsetMap | undefined {
   const merged: OffsetMap = {};
   for (const source of progress.sources) {
     for (const [topic, partitions] of Object.entries(asOffsets(source.endOffset) ?? {})) merged[topic] = { ...merged[topic], ...partitions };

@@ -33,7 +33,7 @@ const source = {
 const reason = F.col('reason');
 
 /** The Kafka source for some topics, with key/value as strings and Kafka coordinates kept. */
-export function kafkaSource(spark: SparkSession, topics: string[], opts: SourceOptions): DataFrame {
+function kafkaSource(spark: SparkSession, topics: string[], opts: SourceOptions): DataFrame {
   return spark.readStream
     .format('kafka')
     .options({
@@ -99,7 +99,7 @@ export function parsedRecords(spark: SparkSession, bindings: TopicBinding[], opt
  * A valid record of binding i as the document stored in its collection: `_id` = user id, the topic's
  * fields at the top level, where it was read from, and when. Replaying a batch rewrites the same `_id`s.
  */
-export function documentColumns(binding: TopicBinding, i: number): Column[] {
+function documentColumns(binding: TopicBinding, i: number): Column[] {
   const msg = messageColumn(i);
   const data = msg.getField('data');
   return [
@@ -161,7 +161,7 @@ export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): Batc
 }
 
 /** MongoDB Spark Connector options for an idempotent upsert by `_id`. */
-export function mongoSinkOptions(target: MongoTarget, collection: string): Record<string, string> {
+function mongoSinkOptions(target: MongoTarget, collection: string): Record<string, string> {
   return {
     'spark.mongodb.maxBatchSize': String(target.maxBatchSize),
     'spark.mongodb.connection.uri': target.uri,

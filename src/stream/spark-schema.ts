@@ -10,7 +10,7 @@ export function sparkSchema(fields: Fields): StructType {
   return T.struct(...Object.entries(fields).map(([name, field]) => T.field(name, sparkType(field))));
 }
 
-export function sparkType(field: Field): DataType {
+function sparkType(field: Field): DataType {
   switch (field.kind) {
     case 'string':
       return T.string;

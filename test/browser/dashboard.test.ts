@@ -3,13 +3,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Producer, ProduceAcks } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
 import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../../src/config/index.js';
+import { configuredConnection, createRecordWriter } from '../../src/kafka/index.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/index.js';
 import { produceUsers, type ProduceSummary } from '../../src/produce/index.js';
 import { parseInterval } from '../../src/cli/flags.js';
@@ -86,7 +86,7 @@ describe('dashboard (issue 10)', () => {
       onWarning: (m) => log(`producer: ${m}`),
     });
     // A few records that fail validation, so the dead-letter panel has something to show.
-    const producer = new Producer({ clientId: id, bootstrapBrokers: [kafkaBootstrap(config)], acks: ProduceAcks.ALL, autocreateTopics: false });
+    const producer = createRecordWriter(configuredConnection(config), id);
     try {
       await eventually(async () => (await producer.send({ messages: ['not json at all', '{"schema_version":1}'].map((value) => ({ topic: bindings[0]!.topic, key: Buffer.from('poison'), value: Buffer.from(value) })) }), true), {
         what: 'poison messages sent (topics exist)',

@@ -3,10 +3,9 @@
 // broker or a worker SIGKILLed mid-run, with exact per-record checks) are the fault suite's scenarios:
 // test/cluster/faults-quick.test.ts runs the quick ones on this same cluster, `npm run faults` all.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Admin } from '@platformatic/kafka';
 import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
-import { kafkaBootstrap } from '../../src/config/index.js';
 import { PortInUseError } from '../../src/core/errors.js';
+import { configuredKafkaAdmin } from '../../src/kafka/index.js';
 import { kafkaClusterView, readRecord, sparkClusterView, up } from '../../src/runtime/index.js';
 import { bindTopics } from '../../src/stream/index.js';
 import { eventually } from '../support/services.js';
@@ -45,7 +44,7 @@ describe('cluster mode', () => {
     expect(kafka.brokers).toEqual([1, 2, 3]);
     expect(kafka.topics.map((t) => t.topic).sort()).toEqual([...config.topics].sort());
     for (const t of kafka.topics) for (const p of t.partitions) expect(p.replicas).toHaveLength(3);
-    const admin = new Admin({ clientId: 'cluster-test', bootstrapBrokers: kafkaBootstrap(config).split(',') });
+    const admin = configuredKafkaAdmin(config, 'cluster-test');
     try {
       const described = await admin.describeConfigs({ resources: config.topics.map((name) => ({ resourceType: 2, resourceName: name, configurationKeys: ['min.insync.replicas'] })) });
       for (const d of described) expect(d.configs.find((c) => c.name === 'min.insync.replicas')?.value).toBe('2');

@@ -30,7 +30,7 @@ const latencyRange = (value: string): [number, number] => {
 };
 
 /** The fault injection the flags ask for (STREAMLINE_API_* variables fill in what they leave out). */
-export function faultOptions(flags: ApiFlags): FaultOptions | undefined {
+function faultOptions(flags: ApiFlags): FaultOptions | undefined {
   const fromFlags: { -readonly [K in keyof FaultOptions]: FaultOptions[K] } = {};
   if (flags.errorRate !== undefined) fromFlags.errorRate = flags.errorRate;
   if (flags.malformedRate !== undefined) fromFlags.malformedRate = flags.malformedRate;

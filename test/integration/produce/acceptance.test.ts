@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENVELOPE_SCHEMA_VERSION, parseEnvelope, TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
+import { CONTENT_TYPE_JSON, ENVELOPE_SCHEMA_VERSION, HEADER_CONTENT_TYPE, HEADER_SCHEMA_VERSION, parseEnvelope, TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
 import { parseInterval } from '../../../src/cli/flags.js';
-import { CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE, produceUsers, SCHEMA_VERSION_HEADER, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
+import { produceUsers, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
 import { FaultInjector, startApiServer, type ApiServer, type FaultKind, type FaultOptions } from '../../../src/source/index.js';
 import { readTopicLogs, type TopicLog } from '../../support/kafka-log.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
@@ -147,8 +147,8 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
         } catch (error) {
           problems.push(`${where}: ${(error as Error).message}`);
         }
-        if (message.headers.get(SCHEMA_VERSION_HEADER) !== String(ENVELOPE_SCHEMA_VERSION)) problems.push(`${where}: schema-version header ${message.headers.get(SCHEMA_VERSION_HEADER)}`);
-        if (message.headers.get(CONTENT_TYPE_HEADER) !== JSON_CONTENT_TYPE) problems.push(`${where}: content-type header ${message.headers.get(CONTENT_TYPE_HEADER)}`);
+        if (message.headers.get(HEADER_SCHEMA_VERSION) !== String(ENVELOPE_SCHEMA_VERSION)) problems.push(`${where}: schema-version header ${message.headers.get(HEADER_SCHEMA_VERSION)}`);
+        if (message.headers.get(HEADER_CONTENT_TYPE) !== CONTENT_TYPE_JSON) problems.push(`${where}: content-type header ${message.headers.get(HEADER_CONTENT_TYPE)}`);
         if (/"(password|salt|md5|sha1|sha256)"\s*:/.test(message.value)) problems.push(`${where}: a secret field name in the value`);
         const leaked = leakedSecrets([message.key, message.value, ...message.headers.values()], (raw.get(message.key) as { secrets: Secrets }).secrets);
         if (leaked.length > 0) problems.push(`${where}: contains the user's ${leaked.join(', ')}`);

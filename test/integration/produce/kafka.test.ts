@@ -1,11 +1,9 @@
-import { Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaAdmin, createKafkaProducer, ensureTopics, partitionForKey } from '../../../src/produce/index.js';
+import { createKafkaAdmin, createRecordReader, ensureTopics, kafkaConnection, partitionForKey, type StringRecord } from '../../../src/kafka/index.js';
+import { createKafkaProducer } from '../../../src/produce/index.js';
 import { jsonMessage, type OutgoingMessage } from '../../../src/produce/message.js';
 import { runProducer } from '../../../src/produce/run.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
-
-type StringMessage = Message<string, string, string, string>;
 
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -13,19 +11,13 @@ afterAll(async () => {
 });
 
 /** Reads every record of `topics` from the beginning until `expected` arrived, then checks the log holds no more. */
-async function consumeAll(bootstrap: string, topics: string[], expected: number): Promise<StringMessage[]> {
-  const consumer = new Consumer<string, string, string, string>({
-    clientId: uniqueName('verify'),
-    groupId: uniqueName('verify'),
-    bootstrapBrokers: [bootstrap],
-    deserializers: stringDeserializers,
-    maxWaitTime: 500,
-  });
+async function consumeAll(bootstrap: string, topics: string[], expected: number): Promise<StringRecord[]> {
+  const consumer = createRecordReader(kafkaConnection(bootstrap), { clientId: uniqueName('verify'), groupId: uniqueName('verify') });
   // Forced: a failed assertion may leave the stream open.
   closers.push(() => new Promise<void>((resolve) => consumer.close(true, () => resolve())));
   const stream = await consumer.consume({ topics, mode: 'earliest', autocommit: false });
-  const received: StringMessage[] = [];
-  stream.on('data', (message: StringMessage) => received.push(message));
+  const received: StringRecord[] = [];
+  stream.on('data', (message: StringRecord) => received.push(message));
   await eventually(() => received.length >= expected, { what: `${expected} records on ${topics.join(', ')} (have ${received.length})` });
   // The log's end offsets prove there is nothing beyond what we read (a read could stop early, not late).
   const ends = await consumer.listOffsets({ topics });
@@ -38,7 +30,7 @@ async function consumeAll(bootstrap: string, topics: string[], expected: number)
 describe('Kafka producer against a real broker', () => {
   it('creates a 3-partition topic and delivers keyed JSON records with headers, each exactly once', async () => {
     const bootstrap = testServices().kafkaBootstrap;
-    const admin = createKafkaAdmin(bootstrap);
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), 'streamline-test');
     closers.push(() => admin.close());
     const topic = uniqueName('produce_it');
     const settings = { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 };
@@ -54,7 +46,7 @@ describe('Kafka producer against a real broker', () => {
     closers.push(() => producer.close());
     const n = 600;
     const sent: OutgoingMessage[] = Array.from({ length: n }, (_, i) =>
-      jsonMessage(topic, `user-${i}`, { schema_version: 1, data: { i, name: i % 2 ? 'Zoë Ørsted' : '张伟', postcode: String(68140 + i) } }, 1),
+      jsonMessage(topic, `user-${i}`, { schema_version: 1, data: { i, name: i % 2 ? 'Zoë Ørsted' : '张伟', postcode: String(68140 + i) } }),
     );
     const reports = await Promise.all(sent.map((m) => producer.send(m)));
     await producer.flush();
@@ -81,7 +73,7 @@ describe('Kafka producer against a real broker', () => {
 
   it('runs the paced orchestrator into two topics: exact counts, same users in each, gaps inside the interval', async () => {
     const bootstrap = testServices().kafkaBootstrap;
-    const admin = createKafkaAdmin(bootstrap);
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), 'streamline-test');
     closers.push(() => admin.close());
     const topics = [uniqueName('run_profile'), uniqueName('run_contact')];
     await ensureTopics(admin, topics, { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 });
@@ -94,7 +86,7 @@ describe('Kafka producer against a real broker', () => {
       {
         fetchBatch: async (n, { seed, page }) => ({ users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 }),
         userId: (user) => user.id,
-        toMessages: (user) => topics.map((topic) => jsonMessage(topic, user.id, { id: user.id, topic }, 1)),
+        toMessages: (user) => topics.map((topic) => jsonMessage(topic, user.id, { id: user.id, topic })),
         send: (message) => producer.send(message),
         flush: () => producer.flush(),
       },
@@ -114,7 +106,7 @@ describe('Kafka producer against a real broker', () => {
 
   it('on abort (Ctrl-C) waits for every record in flight: the log holds exactly what the summary counts', async () => {
     const bootstrap = testServices().kafkaBootstrap;
-    const admin = createKafkaAdmin(bootstrap);
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), 'streamline-test');
     closers.push(() => admin.close());
     const topic = uniqueName('abort');
     await ensureTopics(admin, [topic], { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 });
@@ -131,7 +123,7 @@ describe('Kafka producer against a real broker', () => {
           return { users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 };
         },
         userId: (user) => user.id,
-        toMessages: (user) => [jsonMessage(topic, user.id, { id: user.id }, 1)],
+        toMessages: (user) => [jsonMessage(topic, user.id, { id: user.id })],
         send: (message) => producer.send(message),
         flush: () => producer.flush(),
       },

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:net';
 import { rmSync } from 'node:fs';
-import { Admin, Consumer, MessagesStreamModes, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PortInUseError } from '../../../src/core/errors.js';
+import { createKafkaAdmin, createRecordReader, createRecordWriter, kafkaConnection } from '../../../src/kafka/index.js';
 import { down, pidAlive, status, up, type ServiceRecord } from '../../../src/runtime/index.js';
 import { SparkSession } from '@streamline/spark-connect';
 import { testRuntimeConfig } from '../../support/runtime.js';
@@ -36,16 +36,16 @@ describe('embedded runtime life cycle', () => {
     expect(health.map((s) => [s.name, s.health])).toEqual(expect.arrayContaining([['kafka', 'healthy'], ['spark', 'healthy'], ['ferretdb', 'healthy']]));
 
     // Kafka: create a topic, produce a record, consume it back.
-    const bootstrap = [`${config.kafka.host}:${config.kafka.port}`];
+    const kafka = kafkaConnection(`${config.kafka.host}:${config.kafka.port}`);
     const topic = uniqueName('lifecycle');
-    const admin = new Admin({ clientId: 'lifecycle-admin', bootstrapBrokers: bootstrap });
+    const admin = createKafkaAdmin(kafka, 'lifecycle-admin');
     await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
     await admin.close();
-    const producer = new Producer({ clientId: 'lifecycle-producer', bootstrapBrokers: bootstrap, serializers: stringSerializers });
-    await producer.send({ messages: [{ topic, key: 'user-1', value: '{"hello":"kafka"}' }] });
+    const producer = createRecordWriter(kafka, 'lifecycle-producer');
+    await producer.send({ messages: [{ topic, key: Buffer.from('user-1'), value: Buffer.from('{"hello":"kafka"}') }] });
     await producer.close();
-    const consumer = new Consumer({ groupId: uniqueName('g'), clientId: 'lifecycle-consumer', bootstrapBrokers: bootstrap, deserializers: stringDeserializers });
-    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST });
+    const consumer = createRecordReader(kafka, { groupId: uniqueName('g'), clientId: 'lifecycle-consumer' });
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
     const received: { key: string; value: string }[] = [];
     stream.on('data', (m) => received.push({ key: m.key, value: m.value }));
     await eventually(() => received.length >= 1, { timeoutMs: 30_000, what: 'the produced record' });

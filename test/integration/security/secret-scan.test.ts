@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSecretsLog, scanForSecrets } from '../../../faults/checks/secrets.js';
 import { startStreaming } from '../../../src/app/streaming.js';
 import { mongoUri } from '../../../src/config/index.js';
+import { createRecordWriter, kafkaConnection } from '../../../src/kafka/index.js';
 import type { PiiPolicy } from '../../../src/model/index.js';
 import { startApiServer, type ApiServer } from '../../../src/source/index.js';
 import { eventually, testServices } from '../../support/services.js';
@@ -74,14 +74,12 @@ describe('security checks on a pipeline run (issue 13)', () => {
     const [hash, password] = [secrets.find((s) => /^[0-9a-f]{64}$/.test(s)), JSON.parse(lines[0] as string).value as string];
     expect(hash).toBeDefined();
     const topic = fixture.binding('users.contact').topic;
-    const producer = new Producer({ clientId: 'secret-plant', bootstrapBrokers: [testServices().kafkaBootstrap], serializers: stringSerializers, acks: ProduceAcks.ALL });
+    const producer = createRecordWriter(kafkaConnection(testServices().kafkaBootstrap), 'secret-plant');
     cleanups.push(() => producer.close());
-    await producer.send({ messages: [{ topic, key: 'planted', value: JSON.stringify({ note: `leaked ${hash} and ${password}` }) }] });
+    await producer.send({ messages: [{ topic, key: Buffer.from('planted'), value: Buffer.from(JSON.stringify({ note: `leaked ${hash} and ${password}` })) }] });
     // A record that is not valid UTF-8 is dead-lettered base64-encoded: the scan decodes it.
     const hiddenHash = secrets.find((s) => /^[0-9a-f]{64}$/.test(s) && s !== hash) as string;
-    const rawProducer = new Producer({ clientId: 'secret-plant-raw', bootstrapBrokers: [testServices().kafkaBootstrap], acks: ProduceAcks.ALL });
-    cleanups.push(() => rawProducer.close());
-    await rawProducer.send({ messages: [{ topic, key: Buffer.from('planted-binary'), value: Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), Buffer.from(` ${hiddenHash} `)]) }] });
+    await producer.send({ messages: [{ topic, key: Buffer.from('planted-binary'), value: Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), Buffer.from(` ${hiddenHash} `)]) }] });
     await eventually(async () => (await counts(fixture)).dead_letters === 2, { timeoutMs: 120_000, what: 'the planted records in dead_letters' });
 
     const dirty = await scan(fixture, secrets);

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkSession, T, functions as F } from '@streamline/spark-connect';
-import { createKafkaAdmin, ensureTopics } from '../../../src/produce/index.js';
+import { createKafkaAdmin, ensureTopics, kafkaConnection } from '../../../src/kafka/index.js';
 import { testServices, uniqueName } from '../../support/services.js';
 
 /** The Spark Connect client against our Kafka broker: the Kafka sink in batch, the Kafka source in streaming. */
@@ -20,7 +20,7 @@ describe('Spark Connect with Kafka', () => {
   it('writes JSON to a topic in batch, then streams it back with from_json (availableNow)', async () => {
     const bootstrap = testServices().kafkaBootstrap;
     const topic = uniqueName('spark_kafka_it');
-    const admin = createKafkaAdmin(bootstrap);
+    const admin = createKafkaAdmin(kafkaConnection(bootstrap), 'streamline-test');
     try {
       await ensureTopics(admin, [topic], { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 });
     } finally {

@@ -2,10 +2,10 @@
 // one topic (users.location), plus profile-specific wrong types on a second topic. Every bad message
 // ends up in dead_letters under its own topic/partition/offset with a reason and its exact bytes, every
 // valid user arrives, and nothing invalid reaches a topic collection.
-import { ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Document } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStreaming, stopStreaming } from '../../../src/app/streaming.js';
+import { createRecordWriter, kafkaConnection } from '../../../src/kafka/index.js';
 import { buildEnvelope, DEAD_LETTER_FIELDS, fieldsToZod, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
 import { fetchUsers, type ApiServer } from '../../../src/source/index.js';
 import { testServices, uniqueName } from '../../support/services.js';
@@ -133,12 +133,7 @@ describe('poison messages (issue 4)', () => {
 
     // The valid users (paced, ~5 s) and the bad messages at the same time, so they interleave in the log.
     const production = produce(server, fixture, { count, seed, batchSize, rate: 300 });
-    const producer = new Producer({
-      clientId: uniqueName('poison'),
-      bootstrapBrokers: [testServices().kafkaBootstrap],
-      acks: ProduceAcks.ALL,
-      autocreateTopics: false,
-    });
+    const producer = createRecordWriter(kafkaConnection(testServices().kafkaBootstrap), uniqueName('poison'));
     cleanups.push(() => producer.close());
     const sent: Sent[] = [];
     // One send at a time: each result names the one record's partition and offset.

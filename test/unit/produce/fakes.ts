@@ -31,7 +31,7 @@ export function fakeApi(options: { failures?: number[]; invalidPerPage?: number;
   return { fetchBatch, calls };
 }
 
-export const toMessages = (user: FakeUser): OutgoingMessage[] => TOPICS.map((topic) => jsonMessage(topic, user.id, { name: user.name, topic }, 1));
+export const toMessages = (user: FakeUser): OutgoingMessage[] => TOPICS.map((topic) => jsonMessage(topic, user.id, { name: user.name, topic }));
 
 /**
  * A stand-in for KafkaProducer: records every send; `fail` decides which records finally fail;

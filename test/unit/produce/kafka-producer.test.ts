@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { MultipleErrors, murmur2 as clientMurmur2, NetworkError, UserError } from '@platformatic/kafka';
+import { MultipleErrors, NetworkError, UserError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { KafkaProducer, partitionForKey } from '../../../src/produce/index.js';
-import { murmur2 } from '../../../src/produce/kafka-common.js';
+import { partitionForKey } from '../../../src/kafka/index.js';
+import { KafkaProducer } from '../../../src/produce/index.js';
 import { jsonMessage } from '../../../src/produce/message.js';
 import { DeliveryTimeoutError } from '../../../src/produce/outage.js';
 import { eventually } from '../../support/poll.js';
 import { VirtualClock } from '../../support/virtual-clock.js';
-import { brokerLog, fakeClient, PARTITIONS, partitionOf } from './kafka-fakes.js';
+import { brokerLog, fakeClient, PARTITIONS, partitionOf } from '../kafka/client-fakes.js';
 
 /** Partitions computed by the real Java client (kafka-clients); see scripts/java-partitions/JavaPartitions.java. */
 const JAVA = JSON.parse(readFileSync(new URL('../../fixtures/java-partitions.json', import.meta.url), 'utf8')) as {
@@ -22,32 +22,13 @@ const javaPartition = (key: string, partitions: number): number => {
 };
 
 const quiet = { lingerMs: 0 };
-const record = (key: string, topic = 'users.profile') => jsonMessage(topic, key, { key }, 1);
+const record = (key: string, topic = 'users.profile') => jsonMessage(topic, key, { key });
 
 /** The client's failure after it gave up, carrying the partitions that did get written. */
 function sendFailure(produced?: ReturnType<ReturnType<typeof brokerLog>>): Error {
   const error = new MultipleErrors('Producing messages failed.', [new NetworkError('Request timed out')]);
   return Object.assign(error, { produced });
 }
-
-describe('Java-compatible partitioning', () => {
-  it(`matches kafka-clients ${JAVA.kafkaClients} for ${JAVA.cases.length} keys and ${JAVA.partitionCounts.length} partition counts`, () => {
-    for (const { key, partitions } of JAVA.cases) {
-      expect(JAVA.partitionCounts.map((n) => partitionForKey(key, n)), key).toEqual(partitions);
-    }
-  });
-
-  it("hashes any bytes as the client's own murmur2 does (every tail length, bytes >= 0x80)", () => {
-    let state = 7;
-    const nextByte = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 24;
-    for (let length = 0; length <= 64; length++) {
-      for (let sample = 0; sample < 8; sample++) {
-        const bytes = Buffer.from(Array.from({ length }, nextByte));
-        expect(murmur2(bytes), bytes.toString('hex')).toBe(clientMurmur2(bytes));
-      }
-    }
-  });
-});
 
 describe('KafkaProducer', () => {
   const uuids = JAVA.cases.slice(-8).map((c) => c.key);

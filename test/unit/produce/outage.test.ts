@@ -2,12 +2,13 @@
 // fake client that refuses every request while "Kafka" is down, as the real one does after a SIGKILL.
 import { MultipleErrors, NetworkError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { KafkaProducer, partitionForKey } from '../../../src/produce/index.js';
+import { partitionForKey } from '../../../src/kafka/index.js';
+import { KafkaProducer } from '../../../src/produce/index.js';
 import { formatProgressLine, formatSummary, summaryHasFailures, type ProgressState } from '../../../src/produce/progress.js';
 import { runProducer } from '../../../src/produce/run.js';
 import { VirtualClock } from '../../support/virtual-clock.js';
 import { fakeApi, toMessages, TOPICS, type FakeUser } from './fakes.js';
-import { brokerLog, fakeClient, PARTITIONS, type ClientMessage } from './kafka-fakes.js';
+import { brokerLog, fakeClient, PARTITIONS, type ClientMessage } from '../kafka/client-fakes.js';
 
 const ADDRESS = '127.0.0.1:9092';
 

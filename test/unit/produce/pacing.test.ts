@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../support/virtual-clock.js';
 import { RateLimiter, describeInterval, intervalGenerator, validateInterval } from '../../../src/produce/pacing.js';
-import { deriveSeed, mulberry32 } from '../../../src/produce/random.js';
+import { deriveSeed, seededRandom } from '../../../src/source/random.js';
 
 const draws = (next: () => number, n: number): number[] => Array.from({ length: n }, next);
 
-describe('mulberry32 and deriveSeed', () => {
+describe('seededRandom and deriveSeed', () => {
   it('gives the same sequence for the same seed and a different one for another seed', () => {
-    expect(draws(mulberry32(7), 5)).toEqual(draws(mulberry32(7), 5));
-    expect(draws(mulberry32(7), 5)).not.toEqual(draws(mulberry32(8), 5));
+    expect(draws(seededRandom(7), 5)).toEqual(draws(seededRandom(7), 5));
+    expect(draws(seededRandom(7), 5)).not.toEqual(draws(seededRandom(8), 5));
   });
 
   it('stays in [0, 1)', () => {
-    for (const x of draws(mulberry32(123), 10_000)) {
+    for (const x of draws(seededRandom(123), 10_000)) {
       expect(x).toBeGreaterThanOrEqual(0);
       expect(x).toBeLessThan(1);
     }
@@ -29,21 +29,21 @@ describe('mulberry32 and deriveSeed', () => {
 describe('interval generators', () => {
   it('draws uniform gaps inside the bounds, reproducibly', () => {
     const spec = { kind: 'uniform', minMs: 50, maxMs: 150 } as const;
-    const gaps = draws(intervalGenerator(spec, mulberry32(deriveSeed('7'))), 5000);
+    const gaps = draws(intervalGenerator(spec, seededRandom(deriveSeed('7'))), 5000);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(150);
     // Spread across the range, not stuck at one end.
     expect(Math.min(...gaps)).toBeLessThan(55);
     expect(Math.max(...gaps)).toBeGreaterThan(145);
-    expect(draws(intervalGenerator(spec, mulberry32(deriveSeed('7'))), 5000)).toEqual(gaps);
+    expect(draws(intervalGenerator(spec, seededRandom(deriveSeed('7'))), 5000)).toEqual(gaps);
   });
 
   it('handles a degenerate uniform range', () => {
-    expect(draws(intervalGenerator({ kind: 'uniform', minMs: 100, maxMs: 100 }, mulberry32(1)), 3)).toEqual([100, 100, 100]);
+    expect(draws(intervalGenerator({ kind: 'uniform', minMs: 100, maxMs: 100 }, seededRandom(1)), 3)).toEqual([100, 100, 100]);
   });
 
   it('draws exponential gaps whose mean is 1000 / rate', () => {
-    const gaps = draws(intervalGenerator({ kind: 'exponential', meanRatePerSec: 4 }, mulberry32(42)), 100_000);
+    const gaps = draws(intervalGenerator({ kind: 'exponential', meanRatePerSec: 4 }, seededRandom(42)), 100_000);
     const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
     expect(mean).toBeGreaterThan(250 * 0.98);
     expect(mean).toBeLessThan(250 * 1.02);
@@ -53,7 +53,7 @@ describe('interval generators', () => {
   });
 
   it('honours an explicit exponential cap', () => {
-    const gaps = draws(intervalGenerator({ kind: 'exponential', meanRatePerSec: 1, maxMs: 1200 }, mulberry32(3)), 10_000);
+    const gaps = draws(intervalGenerator({ kind: 'exponential', meanRatePerSec: 1, maxMs: 1200 }, seededRandom(3)), 10_000);
     expect(Math.max(...gaps)).toBe(1200);
   });
 

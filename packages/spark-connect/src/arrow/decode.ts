@@ -40,7 +40,7 @@ function toDate(ms: unknown): Date | null {
 }
 
 /** Converts one Arrow value of type `type` to its JS representation. */
-export function convertArrowValue(type: ArrowType, value: unknown): unknown {
+function convertArrowValue(type: ArrowType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (type.typeId) {
     case Type.Int:

@@ -59,7 +59,7 @@ export interface SparkConnectClientOptions {
   /** client_type sent with each request; default `streamline/<version>`. */
   clientType?: string;
   retry?: Partial<RetryPolicy>;
-  /** Default deadline for unary calls (Config, AnalyzePlan, Interrupt, ReleaseSession). Default 120 s. */
+  /** Default deadline for unary calls (Config, AnalyzePlan, ReleaseExecute, ReleaseSession). Default 120 s. */
   unaryTimeoutMs?: number;
 }
 

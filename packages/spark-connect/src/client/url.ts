@@ -36,7 +36,7 @@ export function isUuid(value: string): boolean {
 }
 
 /** The URL with its `token` parameter's value masked: what an error message or a log line may show. */
-export const redactSparkConnectUrl = (url: string): string => url.replace(/(;token=)[^;\s]*/gi, '$1***');
+const redactSparkConnectUrl = (url: string): string => url.replace(/(;token=)[^;\s]*/gi, '$1***');
 
 export function parseSparkConnectUrl(url: string): SparkConnectUrl {
   const fail = (why: string): never => {

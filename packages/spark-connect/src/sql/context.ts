@@ -32,7 +32,7 @@ export function command(init: CommandInit): Command {
   return create(CommandSchema, init);
 }
 
-export async function executeRelation(ctx: SessionContext, rel: Relation, options?: ExecuteOptions): Promise<ExecuteResult> {
+async function executeRelation(ctx: SessionContext, rel: Relation, options?: ExecuteOptions): Promise<ExecuteResult> {
   return ctx.client.executeAndCollect({ opType: { case: 'root', value: rel } }, withDeadline(ctx, options));
 }
 

@@ -119,7 +119,7 @@ export class SparkSession {
     return this.ctx.client.address;
   }
 
-  /** The transport client (for advanced use: interrupt, raw plans). */
+  /** The transport client (for advanced use: raw plans, analyze and config requests). */
   get client(): SparkConnectClient {
     return this.ctx.client;
   }

@@ -29,11 +29,6 @@ export interface StreamingQueryException {
   stackTrace: string | undefined;
 }
 
-export interface StreamingQueryOptions {
-  /** Deadline of each control call (status, progress, stop), in ms. Default: the session's deadline. */
-  timeoutMs?: number;
-}
-
 /** Extra time given to the gRPC deadline of server-side waits beyond their own timeout. */
 const WAIT_MARGIN_MS = 30_000;
 

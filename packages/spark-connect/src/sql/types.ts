@@ -188,7 +188,7 @@ export class MapType extends DataType {
 }
 
 /** Backtick-quotes an identifier (always: safe for reserved words and odd characters). */
-export function quoteIdentifier(name: string): string {
+function quoteIdentifier(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
 

@@ -1,7 +1,7 @@
 // Fakes of the @platformatic/kafka parts the producer and ensureTopics use: a broker log that hands out
 // offsets per partition, and metadata shaped like the client's.
 import { UserError, type ClusterMetadata, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
-import { partitionForKey, type ProduceClient } from '../../../src/produce/index.js';
+import { partitionForKey, type ProduceClient } from '../../../src/kafka/index.js';
 
 export type ClientMessage = MessageToProduce<string, string, string, string>;
 

@@ -1,7 +1,7 @@
-import type { KafkaSasl } from '../config/index.js';
-import { Admin, type ClusterMetadata, type CreatedTopic, type CreateTopicsOptions } from '@platformatic/kafka';
+import type { ClusterMetadata, CreatedTopic, CreateTopicsOptions } from '@platformatic/kafka';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bootstrapList, describeKafkaError, topicAlreadyExists } from './kafka-common.js';
+import type { KafkaAdmin } from './admin.js';
+import { describeKafkaError, topicAlreadyExists } from './errors.js';
 
 export interface TopicSettings {
   partitions: number;
@@ -9,7 +9,7 @@ export interface TopicSettings {
   minInsyncReplicas: number;
 }
 
-/** The part of @platformatic/kafka's Admin that ensureTopics uses. */
+/** The part of the client's Admin that ensureTopics uses; a seam for unit tests. */
 export interface TopicAdmin {
   listTopics(): Promise<string[]>;
   createTopics(options: CreateTopicsOptions): Promise<CreatedTopic[]>;
@@ -27,10 +27,6 @@ export interface EnsureTopicsReport {
   existing: string[];
   /** Existing topics whose layout differs from the settings (also passed to `warn`). */
   warnings: string[];
-}
-
-export function createKafkaAdmin(bootstrapServers: string | readonly string[], clientId = 'streamline-admin', sasl?: KafkaSasl): Admin {
-  return new Admin({ clientId, bootstrapBrokers: bootstrapList(bootstrapServers), ...(sasl ? { sasl } : {}) });
 }
 
 function validateTopicSettings(settings: TopicSettings): void {
@@ -105,7 +101,7 @@ export async function ensureTopics(
 }
 
 /** Polls metadata until every partition of `topics` has a leader, or the deadline passes. */
-export async function waitForLeaders(admin: TopicAdmin, topics: string[], timeoutMs: number): Promise<ClusterMetadata> {
+async function waitForLeaders(admin: TopicAdmin, topics: string[], timeoutMs: number): Promise<ClusterMetadata> {
   const deadline = Date.now() + timeoutMs;
   let problem = 'no metadata yet';
   for (let attempt = 1; ; attempt++) {
@@ -123,4 +119,41 @@ export async function waitForLeaders(admin: TopicAdmin, topics: string[], timeou
     if (Date.now() >= deadline) throw new Error(`topics not ready after ${timeoutMs} ms: ${problem}`);
     await sleep(Math.min(1000, 50 * attempt));
   }
+}
+
+/** Replication health of one of our topics, from cluster metadata. */
+export interface TopicIsr {
+  topic: string;
+  partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[];
+  /** Partitions whose ISR is smaller than their replica set. */
+  underReplicated: number;
+}
+
+export interface KafkaClusterView {
+  /** Broker ids the controller quorum currently lists. */
+  brokers: number[];
+  controllerId: number;
+  topics: TopicIsr[];
+}
+
+/** Brokers and the ISR of those of `topics` that exist, from one metadata request. */
+export async function describeCluster(admin: KafkaAdmin, topics: readonly string[]): Promise<KafkaClusterView> {
+  const listed = new Set(await admin.listTopics());
+  const existing = topics.filter((t) => listed.has(t));
+  const metadata = await admin.metadata({ topics: existing, forceUpdate: true });
+  const isr = existing.map((topic): TopicIsr => {
+    const partitions = (metadata.topics.get(topic)?.partitions ?? []).map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr }));
+    return { topic, partitions, underReplicated: partitions.filter((p) => p.isr.length < p.replicas.length).length };
+  });
+  return { brokers: [...metadata.brokers.keys()].sort((a, b) => a - b), controllerId: metadata.controllerId, topics: isr };
+}
+
+/**
+ * Readiness: the cluster answers a metadata request listing at least one broker (with `nodeId`:
+ * listing that node, i.e. it registered with the controller quorum and serves as a broker).
+ */
+export async function checkBrokers(admin: KafkaAdmin, nodeId?: number): Promise<void> {
+  const metadata = await admin.metadata({ topics: [] });
+  if (metadata.brokers.size === 0) throw new Error('metadata lists no broker yet');
+  if (nodeId !== undefined && !metadata.brokers.has(nodeId)) throw new Error(`cluster metadata does not list broker ${nodeId}`);
 }

@@ -1,7 +1,7 @@
 import { MultipleErrors, NetworkError, ProtocolError, type CreateTopicsOptions } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { bootstrapList, ensureTopics, isKafkaUnreachable, type TopicAdmin } from '../../../src/produce/index.js';
-import { metadataFor } from './kafka-fakes.js';
+import { bootstrapList, ensureTopics, isKafkaUnreachable, type TopicAdmin } from '../../../src/kafka/index.js';
+import { metadataFor } from './client-fakes.js';
 
 describe('ensureTopics', () => {
   function fakeAdmin(existing: Record<string, number>, options: { raceOn?: string; leaderlessPolls?: number } = {}) {
