@@ -32,10 +32,12 @@ export function usersFromProgress(text: string): number | undefined {
 const ours: Contender<Env> = {
   name: 'streamline produce (1 process)',
   async run(env, rep): Promise<Sample> {
-    const topics = ['users.profile', 'users.location', 'users.contact', 'users.account'].map((t) => `${t}=bench.long.${rep.index}.${++env.runs}.${t}`).join(',');
+    const canonical = ['users.profile', 'users.location', 'users.contact', 'users.account'];
+    const run = ++env.runs;
+    const publishAs = canonical.map((t) => `${t}=bench.long.${rep.index}.${run}.${t}`).join(',');
     const users = rep.warmup ? Math.min(env.users, 20_000) : env.users;
     const t0 = Date.now();
-    const child = spawn(process.execPath, [cliEntry, 'produce', '--count', String(users), '--batch-size', '500', '--api-url', env.api.url, '--topics', topics, '-c', env.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliEntry, 'produce', '--count', String(users), '--batch-size', '500', '--api-url', env.api.url, '--topics', canonical.join(','), '--publish-as', publishAs, '-c', env.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     let rssAtCheckpoint: number | undefined;
     let peakRss = 0;

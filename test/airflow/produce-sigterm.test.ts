@@ -13,7 +13,7 @@ const TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.accou
 
 function produceArgs(prefix: string, summaryFile: string): string[] {
   return [
-    'produce', '--kafka', airflowTier().kafkaBootstrap, '--topics', TOPICS.map((t) => `${t}=${prefix}${t}`).join(','),
+    'produce', '--kafka', airflowTier().kafkaBootstrap, '--topics', TOPICS.join(','), '--publish-as', TOPICS.map((t) => `${t}=${prefix}${t}`).join(','),
     '--duration', '120s', '--rate', '100', '--batch-size', '20', '--seed', 'sigterm', '--summary-file', summaryFile,
   ];
 }

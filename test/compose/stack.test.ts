@@ -97,7 +97,7 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
   it('the app user may use only its own topics (Kafka ACLs): another topic is refused, naming it', async () => {
     const result = await compose(
       stack,
-      ['run', '--rm', '--no-deps', 'streamline-producer', 'produce', '--count', '5', '--topics', 'users.profile=intruder.profile', '--delivery-timeout', '5s'],
+      ['run', '--rm', '--no-deps', 'streamline-producer', 'produce', '--count', '5', '--topics', 'users.profile', '--publish-as', 'users.profile=intruder.profile', '--delivery-timeout', '5s'],
       { timeoutMs: 180_000, allowFailure: true },
     );
     expect(result.code).not.toBe(0);

@@ -2,10 +2,8 @@ import { Command } from 'commander';
 import { down, status, up, type RuntimeEvent } from '../../runtime/index.js';
 import { formatDuration, table } from '../format.js';
 import { addGlobalOptions, ExitCode, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
-import { flagParser, parsePositiveInteger, portFlag } from '../flags.js';
+import { countFlag, portFlag } from '../flags.js';
 import { printClusterDetails } from '../cluster-format.js';
-
-const countFlag = (flag: string) => flagParser((v) => parsePositiveInteger(v, flag));
 
 interface UpFlags extends GlobalOptions {
   kafkaPort?: number;

@@ -36,7 +36,7 @@ describe('deploy commands', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^kafka: ok .*\nspark: ok .*\nmongo: ok .*\n$/);
 
-    const down = await streamline(['ping', 'kafka', 'mongo', '--timeout', '1500'], { ...endpoints(), STREAMLINE_MONGO_URI: 'mongodb://app:hunter2@127.0.0.1:1/' });
+    const down = await streamline(['ping', 'kafka', 'mongo', '--timeout', '1500ms'], { ...endpoints(), STREAMLINE_MONGO_URI: 'mongodb://app:hunter2@127.0.0.1:1/' });
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^kafka: ok/);
     expect(down.stderr).toContain('not answering: mongo at mongodb://app:***@127.0.0.1:1/');

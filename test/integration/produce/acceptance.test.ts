@@ -1,7 +1,7 @@
 // Acceptance of issue 3 (the producer), end to end: the real local Random User API server, the real
 // shared Kafka broker, `produceUsers` (the library the CLI, the demo and the DAG call) and the CLI
 // itself for Ctrl-C. Every run publishes to its own unique Kafka topics (mapped from the canonical
-// topics with `topicNames` / `--topics canonical=kafka-name`), so nothing here touches users.*.
+// topics with `topicNames` / `--publish-as canonical=kafka-name`), so nothing here touches users.*.
 // Over 300 lines: one file per acceptance issue, its four scenarios share the consumer and log helpers.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -195,6 +195,8 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
       '--kafka',
       testServices().kafkaBootstrap,
       '--topics',
+      TOPIC_NAMES.join(','),
+      '--publish-as',
       TOPIC_NAMES.map((topic) => `${topic}=${topicNames[topic]}`).join(','),
       '--duration',
       '60s',

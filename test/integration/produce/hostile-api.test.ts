@@ -76,7 +76,7 @@ interface Run {
 function produce(apiUrl: string, topics: string[], args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {
     const topicFlag = TOPIC_NAMES.map((t, i) => `${t}=${topics[i]}`).join(',');
-    const child = spawn(process.execPath, ['bin/streamline.js', 'produce', '--api-url', apiUrl, '--topics', topicFlag, '--interval', '0ms..0ms', ...args], {
+    const child = spawn(process.execPath, ['bin/streamline.js', 'produce', '--api-url', apiUrl, '--topics', TOPIC_NAMES.join(','), '--publish-as', topicFlag, '--interval', '0ms..0ms', ...args], {
       cwd: repoRoot,
       env: { ...process.env, NO_COLOR: '1', STREAMLINE_KAFKA_BOOTSTRAP_SERVERS: testServices().kafkaBootstrap, ...env },
     });
