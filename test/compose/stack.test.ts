@@ -12,7 +12,7 @@ import { collectionForTopic, DEAD_LETTERS } from '../../src/sink/index.js';
 import { baseImageTag, composeBinary } from '../../scripts/docker.js';
 import { parseEnvFile } from '../support/compose-stack.js';
 import { collectionCounts, compose, docker, leftovers, run, type Stack } from '../support/docker-stack.js';
-import { eventually } from '../support/poll.js';
+import { eventually } from '../../harness/poll.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const stack: Stack = inject('composeStack');

@@ -13,8 +13,8 @@ export default async function setup(project: TestProject) {
     return;
   }
   const { up, down } = await import('../../../src/runtime/index.js');
-  const { testRuntimeConfig } = await import('../../../test/support/runtime.js');
-  const config = testRuntimeConfig('spark-connect', 100);
+  const { testRuntimeConfig } = await import('../../../harness/runtime.js');
+  const config = testRuntimeConfig('spark-connect', 'spark-connect');
   await down(config);
   process.stdout.write(`[spark-server] starting Spark Connect on port ${config.spark.port} (set SPARK_REMOTE to use a running server)...\n`);
   await up(config, { only: ['spark'] });

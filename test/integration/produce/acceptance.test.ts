@@ -3,8 +3,6 @@
 // itself for Ctrl-C. Every run publishes to its own unique Kafka topics (mapped from the canonical
 // topics with `topicNames` / `--publish-as canonical=kafka-name`), so nothing here touches users.*.
 // Over 300 lines: one file per acceptance issue, its four scenarios share the consumer and log helpers.
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVELOPE_SCHEMA_VERSION, parseEnvelope, TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
 import { parseInterval } from '../../../src/cli/flags.js';
@@ -12,10 +10,10 @@ import { CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE, produceUsers, SCHEMA_VERSION_HE
 import { FaultInjector, startApiServer, type ApiServer, type FaultKind, type FaultOptions } from '../../../src/source/index.js';
 import { readTopicLogs, type TopicLog } from '../../support/kafka-log.js';
 import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { spawnCli } from '../../../harness/cli.js';
 
 type TopicMap = Record<TopicName, string>;
 
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const SECRET_FIELDS = ['password', 'salt', 'md5', 'sha1', 'sha256'] as const;
 type Secrets = Record<(typeof SECRET_FIELDS)[number], string>;
 
@@ -190,7 +188,6 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
   it('SIGINT (Ctrl-C) on the CLI: exit 130, summary printed, and the log holds exactly what the summary reports', async () => {
     const topicNames = uniqueTopics('sigint');
     const args = [
-      'bin/streamline.js',
       'produce',
       '--kafka',
       testServices().kafkaBootstrap,
@@ -207,7 +204,7 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
       '--seed',
       'sigint',
     ];
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(args);
     closers.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';

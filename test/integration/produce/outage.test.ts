@@ -11,7 +11,7 @@ import { formatProgressLine, partitionForKey, produceUsers, type ProgressState }
 import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
 import { readTopicLogs } from '../../support/kafka-log.js';
-import { testRuntimeConfig } from '../../support/runtime.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { eventually, uniqueName } from '../../support/services.js';
 
 const USERS = 3000;
@@ -21,7 +21,7 @@ const OUTAGE_MS = 10_000;
 const KILL_AFTER = 600;
 const PARTITIONS = 3;
 
-const config = testRuntimeConfig('producer-outage', 950);
+const config = testRuntimeConfig('producer-outage', 'producer-outage');
 const bootstrap = `${config.kafka.host}:${config.kafka.port}`;
 let server: ApiServer | undefined;
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSecretsLog, scanForSecrets } from '../../../faults/checks/secrets.js';
+import { readSecretsLog, scanForSecrets } from '../../../harness/secrets.js';
 import { startStreaming } from '../../../src/app/streaming.js';
 import { mongoUri } from '../../../src/config/index.js';
 import type { PiiPolicy } from '../../../src/model/index.js';

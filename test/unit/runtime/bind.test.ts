@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
 import { serveApi } from '../../../src/app/api.js';
 import { remoteBindRefusal, up } from '../../../src/runtime/index.js';
-import { runCli } from '../../support/cli.js';
+import { runCli } from '../../../harness/cli.js';
 
 const config = (env: Record<string, string>) => {
   const cwd = mkdtempSync(join(tmpdir(), 'streamline-bind-'));

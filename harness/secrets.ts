@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { Consumer, MessagesStreamModes, type Message } from '@platformatic/kafka';
 import { BSON, MongoClient } from 'mongodb';
-import type { KafkaSasl } from '../../src/config/index.js';
-import { parseSecretsLog } from '../../src/source/secrets-log.js';
+import type { KafkaSasl } from '../src/config/index.js';
+import { parseSecretsLog } from '../src/source/secrets-log.js';
 import { secretMatcher, type SecretMatcher } from './secret-matcher.js';
 
 export interface SecretHit {
