@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { blockPort, blockPortRanges, overlappingBlocks, PORT_BLOCKS, portOffset } from '../../../harness/ports.js';
+import { BASE_PORTS, blockPort, blockPortRanges, overlappingBlocks, PORT_BLOCKS, portOffset } from '../../../harness/ports.js';
+import { DEFAULT_TEST_PORT } from '../../../packages/spark-connect/test/support/spark-server.js';
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -20,6 +21,10 @@ describe('port blocks', () => {
 
   it('a cluster block reaches its third broker and second worker', () => {
     expect(blockPortRanges(PORT_BLOCKS.cluster)).toEqual(expect.arrayContaining([[19792, 19797], [17777, 17780], [18780, 18783]]));
+  });
+
+  it('the client package starts its own server in its block (it cannot import the registry: it knows nothing of ours)', () => {
+    expect(DEFAULT_TEST_PORT).toBe(BASE_PORTS.sparkConnect + PORT_BLOCKS['spark-connect'].offset);
   });
 
   it('adds the checkout offset and stays inside the block', () => {
