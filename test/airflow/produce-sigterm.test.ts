@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { SummaryJson } from '../../src/produce/index.js';
-import { eventually } from '../support/services.js';
+import { eventually } from '../../harness/poll.js';
 import { airflowTier, readCounts, startCollecting, uniquePrefix } from './support.js';
 
 const TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'];

@@ -16,7 +16,8 @@ import { down, up } from '../../src/runtime/index.js';
 import { DEAD_LETTERS } from '../../src/sink/index.js';
 import { startApiServer, type ApiServer } from '../../src/source/index.js';
 import { bindTopics, expectedQueries } from '../../src/stream/index.js';
-import { eventually, uniqueName } from '../support/services.js';
+import { uniqueName } from '../support/services.js';
+import { eventually } from '../../harness/poll.js';
 import { browserRuntimeConfig } from './runtime.js';
 import { spawnCli } from '../../harness/cli.js';
 

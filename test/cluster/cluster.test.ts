@@ -8,7 +8,7 @@ import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
 import { kafkaBootstrap } from '../../src/config/index.js';
 import { kafkaClusterView, readRecord, RuntimeError, sparkClusterView, up } from '../../src/runtime/index.js';
 import { bindTopics } from '../../src/stream/index.js';
-import { eventually } from '../support/services.js';
+import { eventually } from '../../harness/poll.js';
 import { clusterTestConfig } from './config.js';
 
 const config = clusterTestConfig();

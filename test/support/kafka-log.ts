@@ -1,5 +1,6 @@
 import { Consumer, MessagesStreamModes, stringDeserializers, type Message } from '@platformatic/kafka';
-import { eventually, uniqueName } from './services.js';
+import { eventually } from '../../harness/poll.js';
+import { uniqueName } from './services.js';
 
 export type StringMessage = Message<string, string, string, string>;
 

@@ -9,7 +9,8 @@ import { parseInterval } from '../../../src/cli/flags.js';
 import { CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE, produceUsers, SCHEMA_VERSION_HEADER, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
 import { FaultInjector, startApiServer, type ApiServer, type FaultKind, type FaultOptions } from '../../../src/source/index.js';
 import { readTopicLogs, type TopicLog } from '../../support/kafka-log.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import { spawnCli } from '../../../harness/cli.js';
 
 type TopicMap = Record<TopicName, string>;

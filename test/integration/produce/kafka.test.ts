@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKafkaAdmin, createKafkaProducer, ensureTopics, partitionForKey } from '../../../src/produce/index.js';
 import { jsonMessage, type OutgoingMessage } from '../../../src/produce/message.js';
 import { runProducer } from '../../../src/produce/run.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 
 type StringMessage = Message<string, string, string, string>;
 

@@ -12,7 +12,8 @@ import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
 import { readTopicLogs } from '../../support/kafka-log.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
-import { eventually, uniqueName } from '../../support/services.js';
+import { uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 
 const USERS = 3000;
 const PER_FETCH = 10;

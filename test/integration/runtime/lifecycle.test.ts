@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { down, pidAlive, RuntimeError, status, up, type ServiceRecord } from '../../../src/runtime/index.js';
 import { SparkSession } from '@streamline/spark-connect';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
-import { eventually, uniqueName } from '../../support/services.js';
+import { uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 
 // This file runs its own runtime (not the shared one from global-setup) because it tests the
 // whole life cycle: start the three services, use each for real, stop them, verify no process is left.

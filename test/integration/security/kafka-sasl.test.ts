@@ -13,7 +13,7 @@ import { runToCompletion } from '../../../src/runtime/exec.js';
 import { probeKafka } from '../../../src/runtime/probes.js';
 import { runCli } from '../../../harness/cli.js';
 import { blockPort } from '../../../harness/ports.js';
-import { eventually } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 
 const ports = { client: blockPort('kafka-sasl', 'kafka'), controller: blockPort('kafka-sasl', 'kafkaController'), replication: blockPort('kafka-sasl', 'kafka') + 2 };
 const host = '127.0.0.1';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closedPort, runCli, type CliRun } from '../../../harness/cli.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import { spawnCli } from '../../../harness/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'streamline-redaction-'));

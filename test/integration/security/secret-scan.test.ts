@@ -13,7 +13,8 @@ import { startStreaming } from '../../../src/app/streaming.js';
 import { mongoUri } from '../../../src/config/index.js';
 import type { PiiPolicy } from '../../../src/model/index.js';
 import { startApiServer, type ApiServer } from '../../../src/source/index.js';
-import { eventually, testServices } from '../../support/services.js';
+import { testServices } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import { API_NOW, counts, disposeFixture, expectProduced, pipelineFixture, produce, waitForCounts, type PipelineFixture } from '../stream/helpers.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -16,7 +16,8 @@ import type { ApiServer } from '../../../src/source/index.js';
 import { expectedQueries } from '../../../src/stream/index.js';
 import { makeReadOnly, type ReadOnlyDir } from '../../../harness/read-only.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import { apiServer, disposeFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
 
 const log = (message: string) => process.stdout.write(`[stream recovery] ${message}\n`);
