@@ -6,13 +6,10 @@ import { defineConfig } from 'vitest/config';
 // brokers, a Spark master and 2 workers; the quick size, `npm run test:cluster` for the full one) and
 // `browser` (the dashboard in headless Chromium, on its own services, which it stops and restarts).
 // airflow, cluster and browser each run in a group of their own (sequence.groupOrder), so their
-// producers and fault runs never overlap. Every tier has its own port block (test/support/runtime.ts
-// offsets): integration 0, lifecycle 100, busy-port 200, airflow 300, cli 500, browser 600, cluster 700,
-// recovery 400 (test/integration/stream/recovery.test.ts, its own Spark and FerretDB), benchmarks 800
-// (the bench smoke at 850), ferretdb 900, producer-outage 950 (the broker test/integration/produce/outage.test.ts kills),
-// always-on 1000..1099 (test/always-on/: the detached pipeline through broker, store and driver faults);
-// compose 1150 (the host ports of the Docker stack of test/compose);
-// all global setups start at the beginning of the run, so no two blocks may overlap.
+// producers and fault runs never overlap. Every tier, every test file with services of its own, the
+// benchmarks and the fault suite take their ports from a block of harness/ports.ts (all global setups
+// start at the beginning of the run, so no two blocks may overlap: test/unit/harness/ports.test.ts).
+// Global setups are made by harness/global-setup.ts (runtimeTierSetup), each with its differences.
 // Unit and integration include the workspace packages' tests, so the Spark Connect client's integration
 // tests share the one Spark server (test/global-setup.ts provides `sparkRemote` for them).
 export default defineConfig({
@@ -31,7 +28,7 @@ export default defineConfig({
       },
       {
         // Our FerretDB build's patches (runtime/ferretdb/patches.json) against a FerretDB the test file
-        // starts itself (port block 900); no Kafka or Spark.
+        // starts itself (port block `ferretdb`); no Kafka or Spark.
         test: {
           name: 'ferretdb',
           include: ['test/ferretdb/**/*.test.ts'],
@@ -100,7 +97,7 @@ export default defineConfig({
       {
         test: {
           // Issue 18's detached run (and compressed soak), after every other tier: it kills its own
-          // broker and driver and stops its own store (port block 1000), one file, about 12 minutes.
+          // broker and driver and stops its own store (port block `always-on`), one file, about 12 minutes.
           name: 'always-on',
           include: ['test/always-on/**/*.test.ts'],
           environment: 'node',
@@ -115,7 +112,7 @@ export default defineConfig({
       {
         // The Docker deployment built and run for real (deploy/compose.yaml + compose.test.yaml), last of
         // all: its stack of containers must not compete with the JVM tiers. The quick variant in `npm test`,
-        // the fault list with `npm run test:compose` (STREAMLINE_COMPOSE_FULL=1). Port block 1150.
+        // the fault list with `npm run test:compose` (STREAMLINE_COMPOSE_FULL=1). Port block `compose`.
         test: {
           name: 'compose',
           include: ['test/compose/**/*.test.ts'],

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as echarts from 'echarts';
 import { chromium } from 'playwright-core';
-import { findChromium } from '../test/support/chromium.js';
+import { findChromium } from '../harness/chromium.js';
 
 /**
  * The ratio chart in BENCHMARKS.md: ECharts renders an SVG server-side (no DOM), Debian's chromium

@@ -7,7 +7,7 @@ import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sam
 import { requireBenchJars } from './jvm.js';
 import { startBenchServices, type BenchServices } from './services.js';
 import { percentile } from './stats.js';
-import { dropDatabase } from '../test/support/store.js';
+import { dropDatabase } from '../harness/store.js';
 import { benchBindings, produceInto, repetitionConfig, seededUsers, startBenchApi, streamSettings } from './support/workload.js';
 import type { ApiServer } from '../src/source/index.js';
 import type { TopicBinding } from '../src/stream/index.js';

@@ -4,7 +4,7 @@ import { readRecord } from '../src/runtime/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
 import type { Benchmark, Contender, RunOptions } from './harness.js';
 import { startBenchServices, type BenchServices } from './services.js';
-import { dropDatabase } from '../test/support/store.js';
+import { dropDatabase } from '../harness/store.js';
 import { footprintMetrics, sampleFootprint } from './support/footprint.js';
 import {
   benchBindings,

@@ -3,13 +3,13 @@
 // of its own, its RSS read from /proc at 100k users and at the end: flat memory means the two are
 // about the same (the duplicate window, the fetch-gap lists and the feed are bounded; issue 18).
 // The local API runs in this process, so its memory is not counted in the producer's.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startApiServer, type ApiServer } from '../src/source/index.js';
-import { sampleProcess } from './support/soak-sampler.js';
+import { sampleProcess } from '../harness/process-sampler.js';
 import { wholeSetting, type Benchmark, type Contender, type Sample } from './harness.js';
 import { startBenchServices, type BenchServices } from './services.js';
+import { spawnCli } from '../harness/cli.js';
 
 interface Env {
   services: BenchServices;
@@ -19,7 +19,6 @@ interface Env {
   runs: number;
 }
 
-const cliEntry = resolve(import.meta.dirname, '..', 'bin', 'streamline.js');
 const CHECKPOINT_USERS = 100_000;
 
 /** Users fetched so far, from the producer's latest progress line ("12.3s  fetched 1,200 ..."; every 5 s when not a terminal). */
@@ -32,10 +31,12 @@ export function usersFromProgress(text: string): number | undefined {
 const ours: Contender<Env> = {
   name: 'streamline produce (1 process)',
   async run(env, rep): Promise<Sample> {
-    const topics = ['users.profile', 'users.location', 'users.contact', 'users.account'].map((t) => `${t}=bench.long.${rep.index}.${++env.runs}.${t}`).join(',');
+    const canonical = ['users.profile', 'users.location', 'users.contact', 'users.account'];
+    const run = ++env.runs;
+    const publishAs = canonical.map((t) => `${t}=bench.long.${rep.index}.${run}.${t}`).join(',');
     const users = rep.warmup ? Math.min(env.users, 20_000) : env.users;
     const t0 = Date.now();
-    const child = spawn(process.execPath, [cliEntry, 'produce', '--count', String(users), '--batch-size', '500', '--api-url', env.api.url, '--topics', topics, '-c', env.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['produce', '--count', String(users), '--batch-size', '500', '--api-url', env.api.url, '--topics', canonical.join(','), '--publish-as', publishAs, '-c', env.configFile]);
     let tail = '';
     let rssAtCheckpoint: number | undefined;
     let peakRss = 0;

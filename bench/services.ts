@@ -3,11 +3,9 @@ import type { StreamlineConfig } from '../src/config/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { down, localServices, up } from '../src/runtime/index.js';
 import type { PortClaim } from '../src/runtime/spec.js';
-import { testRuntimeConfig } from '../test/support/runtime.js';
+import { PORT_BLOCKS } from '../harness/ports.js';
+import { testRuntimeConfig } from '../harness/runtime.js';
 import { requireFreePort } from './jvm.js';
-
-/** Port block of benchmark services (test tiers use offsets 0..799, see vitest.config.ts). */
-export const BENCH_PORT_OFFSET = 800;
 
 export interface BenchServices {
   config: StreamlineConfig;
@@ -22,8 +20,9 @@ export interface BenchServices {
 export async function startBenchServices(name: string, opts: { cluster?: boolean; only?: string[]; log: (line: string) => void }): Promise<BenchServices> {
   // The CI smoke shifts its block (and state dir) so it can run while a real benchmark does.
   const shift = Number(process.env.STREAMLINE_BENCH_PORT_SHIFT ?? 0);
-  if (!Number.isInteger(shift) || shift < 0 || shift >= 100) throw new Error(`STREAMLINE_BENCH_PORT_SHIFT must be a whole number within 0..99, got ${process.env.STREAMLINE_BENCH_PORT_SHIFT}`);
-  const config = testRuntimeConfig(shift ? `bench-${name}-shift${shift}` : `bench-${name}`, BENCH_PORT_OFFSET + shift, { cluster: opts.cluster ?? false });
+  const { size } = PORT_BLOCKS.bench;
+  if (!Number.isInteger(shift) || shift < 0 || shift >= size) throw new Error(`STREAMLINE_BENCH_PORT_SHIFT must be a whole number within 0..${size - 1} (harness/ports.ts), got ${process.env.STREAMLINE_BENCH_PORT_SHIFT}`);
+  const config = testRuntimeConfig(shift ? `bench-${name}-shift${shift}` : `bench-${name}`, 'bench', { cluster: opts.cluster ?? false, shift });
   await down(config);
   rmSync(config.stateDir, { recursive: true, force: true });
   const t0 = Date.now();

@@ -8,7 +8,7 @@
 // collection exactly once with the content the producer sent (the ack log's digests), each process's
 // RSS slope after warm-up, lag bounded; SOAK.md (table) and docs/soak.png (RSS and lag over time).
 // Exit 1 when the data is not exact or (full runs) a slope is 20 MB/hour or more.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,14 +22,14 @@ import { deriveSeed, seededRandom } from '../src/source/index.js';
 import { bindTopics } from '../src/stream/index.js';
 import { checkDelivery, missingFromStore } from '../faults/checker.js';
 import { readAckLog, readStore } from '../faults/store.js';
-import { ensureChromium } from '../test/support/chromium.js';
-import { eventually } from '../test/support/poll.js';
-import { testRuntimeConfig } from '../test/support/runtime.js';
+import { ensureChromium } from '../harness/chromium.js';
+import { eventually } from '../harness/poll.js';
+import { testRuntimeConfig } from '../harness/runtime.js';
 import { svgToPng } from './chart.js';
-import { processTrend, sampleProcess, type ProcessSample, type ProcessTrend } from './support/soak-sampler.js';
+import { processTrend, sampleProcess, type ProcessSample, type ProcessTrend } from '../harness/process-sampler.js';
+import { spawnCli } from '../harness/cli.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
-const cliEntry = join(repoRoot, 'bin', 'streamline.js');
 const SLOPE_LIMIT_MB_PER_HOUR = 20;
 
 interface Flags {
@@ -55,7 +55,7 @@ const gitCommit = (): string => {
 /** Runs the CLI as a user would, with the soak's config file; resolves with the exit code and output. */
 function cli(args: string[], configFile: string, logFile?: string): { pid: number; done: Promise<{ code: number | null; output: string }> } {
   const out = logFile ? openSync(logFile, 'a') : 'pipe';
-  const child = spawn(process.execPath, [cliEntry, ...args, '-c', configFile], { cwd: repoRoot, stdio: ['ignore', out, out] });
+  const child = spawnCli([...args, '-c', configFile], { stdio: ['ignore', out, out] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -163,7 +163,7 @@ async function main(): Promise<number> {
   if (flags.quick && !program.getOptionValueSource('duration')?.startsWith('cli')) flags.duration = 5 * 60_000;
   const sampleEveryMs = flags.quick ? 10_000 : 60_000;
   const warmupMs = flags.quick ? 60_000 : Math.min(20 * 60_000, flags.duration / 6);
-  const base = testRuntimeConfig('soak', 1050, { cluster: flags.cluster ?? false });
+  const base = testRuntimeConfig('soak', 'soak', { cluster: flags.cluster ?? false });
   const config: StreamlineConfig = {
     ...base,
     spark: flags.quick ? { ...base.spark, sessionTimeout: '1m' } : base.spark,

@@ -18,10 +18,9 @@ import type { StreamlineConfig } from '../src/config/index.js';
 import { ensureCollections } from '../src/sink/index.js';
 import { artifactsOf } from '../src/runtime/spec.js';
 import type { ProcessRecord } from '../src/runtime/process.js';
-import { startFerretDb } from '../test/support/ferretdb.js';
-import { testRuntimeConfig } from '../test/support/runtime.js';
+import { startFerretDb } from '../harness/ferretdb.js';
+import { testRuntimeConfig } from '../harness/runtime.js';
 import type { Benchmark, Contender, RunOptions, Sample } from './harness.js';
-import { BENCH_PORT_OFFSET } from './services.js';
 import { userCollectionsPlan, userDocuments, withFreshIds, type CollectionLoad } from './store-docs.js';
 import { upsertAll, type LoadShape } from './store-load.js';
 
@@ -70,8 +69,8 @@ function binaryFor(variant: Variant, config: StreamlineConfig, log: (line: strin
 /** Starts one variant (the runtime's own FerretDB arguments, its own port and data dir) and connects to it. */
 async function startStore(variant: Variant, index: number, log: (line: string) => void): Promise<Store> {
   const name = `bench-store-ceiling-${variant.name}`;
-  const binary = binaryFor(variant, testRuntimeConfig(name, BENCH_PORT_OFFSET + index), log);
-  const ferret = await startFerretDb(name, BENCH_PORT_OFFSET + index, { binary, sqliteParams: variant.sqliteParams });
+  const binary = binaryFor(variant, testRuntimeConfig(name, 'bench', { shift: index }), log);
+  const ferret = await startFerretDb(name, 'bench', { shift: index, binary, sqliteParams: variant.sqliteParams });
   const client = await MongoClient.connect(ferret.uri, { maxPoolSize: 16 });
   log(`${variant.name}: ${binary} on ${ferret.uri}`);
   return { variant, record: ferret.record, client, stop: async () => { await client.close(); await ferret.stop(); } };

@@ -87,13 +87,14 @@ def kafka_args(params: dict) -> list[str]:
 
 
 def produce_args(params: dict, summary_file: str) -> list[str]:
-    renamed = [f"{topic}={params['topic_prefix']}{topic}" if params["topic_prefix"] else topic for topic in params["topics"]]
     optional = {
         "--count": params["count"], "--duration": params["duration"], "--rate": params["rate"],
         "--interval": params["interval"], "--mean-rate": params["mean_rate"], "--api-url": params["api_url"],
         "--seed": params["seed"], "--batch-size": params["batch_size"],
     }
-    args = ["produce", "--topics", ",".join(renamed), "--pii", params["pii"], "--summary-file", summary_file]
+    args = ["produce", "--topics", ",".join(params["topics"]), "--pii", params["pii"], "--summary-file", summary_file]
+    if params["topic_prefix"]:
+        args += ["--publish-as", ",".join(f"{topic}={params['topic_prefix']}{topic}" for topic in params["topics"])]
     for flag, value in optional.items():
         if value is not None and value != "":
             args += [flag, str(value)]

@@ -1,20 +1,19 @@
 // The ScenarioContext a scenario runs with: its own database, checkpoints, ack log and work dir on the
 // shared cluster, a producer CLI child process, node kills and restarts, and the recovery-time clock.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startStreaming } from '../src/app/streaming.js';
 import type { StreamlineConfig } from '../src/config/index.js';
 import { deriveSeed, seededRandom } from '../src/source/index.js';
 import { kafkaClusterView, pidAlive, readRecord, up } from '../src/runtime/index.js';
 import { startApiServer, type ApiServer } from '../src/source/index.js';
 import { bindTopics } from '../src/stream/index.js';
-import { eventually } from '../test/support/poll.js';
+import { eventually } from '../harness/poll.js';
 import { missingFromStore, type Ack } from './checker.js';
 import type { ClusterControl, ProducerProcess, ProducerRun, ScenarioContext } from './scenario.js';
 import { readAckLog, readStore } from './store.js';
+import { spawnCli } from '../harness/cli.js';
 
-const repoRoot = resolve(import.meta.dirname, '..');
 
 export interface ContextOptions {
   base: StreamlineConfig;
@@ -82,7 +81,6 @@ function clusterControl(config: StreamlineConfig, ackLog: string): ClusterContro
 
 function startProducerProcess(configFile: string, ackLog: string, logFile: string, defaults: { seed: string; users: number }, run: ProducerRun = {}): ProducerProcess {
   const args = [
-    join(repoRoot, 'bin', 'streamline.js'),
     'produce',
     '-c', configFile,
     '--count', String(run.count ?? defaults.users),
@@ -93,7 +91,7 @@ function startProducerProcess(configFile: string, ackLog: string, logFile: strin
     ...(run.apiUrl ? ['--api-url', run.apiUrl] : []),
     ...(run.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnCli(args);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

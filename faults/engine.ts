@@ -6,7 +6,7 @@ import { up } from '../src/runtime/index.js';
 import { checkDelivery, missingFromStore, positionId, type CheckResult, type StoreSnapshot } from './checker.js';
 import { buildContext } from './context.js';
 import type { Scenario, ScenarioOutcome } from './scenario.js';
-import { dropDatabase } from '../test/support/store.js';
+import { dropDatabase } from '../harness/store.js';
 import { deleteTopics, readAckLog, readStore } from './store.js';
 
 /** Users per producer run: the quick size keeps `npm test` in budget, the full size is the acceptance run. */

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { down, up } from '../src/runtime/index.js';
 import { randomSeed } from '../src/produce/index.js';
-import { testRuntimeConfig } from '../test/support/runtime.js';
+import { testRuntimeConfig } from '../harness/runtime.js';
 import { runScenario, SUITE_USERS, type ScenarioResult } from './engine.js';
 import { reliabilityMarkdown, resultLine } from './report.js';
 import { SCENARIOS, selectScenarios } from './scenarios/index.js';
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   }
   const seed = flags.seed ?? randomSeed();
   const users = flags.users ?? (flags.quick ? SUITE_USERS.quick : SUITE_USERS.full);
-  const base = testRuntimeConfig('faults', 800, { cluster: true });
+  const base = testRuntimeConfig('faults', 'faults', { cluster: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const runDir = join(base.stateDir, 'runs', stamp);
   const log = (line: string) => process.stdout.write(`${line}\n`);

@@ -7,7 +7,7 @@ import { TOPIC_FIELDS } from '../src/model/index.js';
 import { contentDigest } from '../src/produce/digest.js';
 import { DEAD_LETTERS } from '../src/sink/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
-import { eventually } from '../test/support/poll.js';
+import { eventually } from '../harness/poll.js';
 import { parseAckLog, type Ack, type StoreSnapshot } from './checker.js';
 
 export const readAckLog = (path: string): Ack[] => (existsSync(path) ? parseAckLog(readFileSync(path, 'utf8')) : []);

@@ -10,8 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startStreaming } from '../../src/app/streaming.js';
 import type { StreamlineConfig } from '../../src/config/index.js';
 import { down, pidAlive, readRecord, up } from '../../src/runtime/index.js';
-import { testRuntimeConfig } from '../../test/support/runtime.js';
-import { eventually } from '../../test/support/poll.js';
+import { testRuntimeConfig } from '../../harness/runtime.js';
+import { eventually } from '../../harness/poll.js';
 import { missingFromStore } from '../checker.js';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from '../scenario.js';
 import { readAckLog, readStore } from '../store.js';
@@ -42,7 +42,7 @@ function producerFigures(output: string): Record<string, number | string> {
 }
 
 async function singleNodeKill(ctx: ScenarioContext, outageMs: number): Promise<ScenarioOutcome> {
-  const broker = testRuntimeConfig('faults-single-node', 860);
+  const broker = testRuntimeConfig('faults-single-node', 'faults-single-node');
   await down(broker);
   rmSync(broker.stateDir, { recursive: true, force: true }); // empty topics, like the cluster's
   await up(broker, { only: ['kafka'] });

@@ -3,7 +3,7 @@
 // records keep arriving. `stream start` must say which path is not writable and what to do, wait, and
 // resume cleanly once it is writable again.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeReadOnly } from '../../test/support/read-only.js';
+import { makeReadOnly } from '../../harness/read-only.js';
 import type { Scenario, ScenarioOutcome } from '../scenario.js';
 import { producerExitCheck } from './checks.js';
 import { RESUMED, supervisedScenario, type Strike } from './supervised.js';

@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { kafkaBootstrap, kafkaSasl, mongoUri } from '../../src/config/index.js';
 import { startApiServer } from '../../src/source/index.js';
-import { eventually } from '../../test/support/poll.js';
+import { eventually } from '../../harness/poll.js';
 import { missingFromStore } from '../checker.js';
-import { readSecretsLog, scanForSecrets } from '../checks/secrets.js';
+import { readSecretsLog, scanForSecrets } from '../../harness/secrets.js';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from '../scenario.js';
 import { readAckLog, readStore } from '../store.js';
 import { producerExitCheck } from './checks.js';

@@ -2,11 +2,9 @@
 // foreground `streamline stream start`, which supervises its queries (src/app/supervise-streaming.ts).
 // This runs it as a child process on the scenario's config and lets the scenario wait for its lines.
 // The runner's final `stream stop` ends it (exit 0); a scenario that fails half-way kills it.
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import type { ProducerProcess, ScenarioContext, ScenarioOutcome } from '../scenario.js';
+import { spawnCli } from '../../harness/cli.js';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 export interface SupervisedPipeline {
   /** Resolves with the first match of `pattern` in the output printed after `from` (a char offset), or rejects at the deadline or when the process ends. */
@@ -20,7 +18,7 @@ export interface SupervisedPipeline {
 
 /** Starts `streamline stream start` in the foreground and resolves once its queries run. */
 async function startSupervisedPipeline(ctx: ScenarioContext, args: string[] = []): Promise<SupervisedPipeline> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'streamline.js'), 'stream', 'start', '-c', ctx.configFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnCli(['stream', 'start', '-c', ctx.configFile, ...args]);
   let output = '';
   let ended = false;
   const onData = (d: Buffer) => {

@@ -1,6 +1,7 @@
 // Parsers for command-line values (durations, intervals, rates, counts, ports): the CLI edge turns
 // text into typed options here, so nothing behind it parses strings.
 import { InvalidArgumentError } from 'commander';
+import { isTopicName, type TopicName } from '../model/index.js';
 import type { IntervalSpec } from '../produce/index.js';
 
 /** A command-line value that does not parse; the message names the flag, what it expects and what it got. */
@@ -27,11 +28,33 @@ function durationMs(text: string): number | undefined {
   return Number(match[1]) * UNIT_MS[match[2] as DurationUnit];
 }
 
+const BARE_NUMBER = /^\d+(?:\.\d+)?$/;
+
 /** `500ms`, `60s`, `1.5s`, `2m`, `1h` -> milliseconds (> 0). A unit is required: a bare `60` is ambiguous. */
 export function parseDuration(text: string, flag = '--duration'): number {
   const ms = durationMs(text);
+  if (ms === undefined && BARE_NUMBER.test(text.trim())) {
+    throw new FlagValueError(flag, `${DURATION_EXPECTED} (add the unit: ${text.trim()}ms or ${text.trim()}s)`, text);
+  }
   if (ms === undefined || ms <= 0) throw new FlagValueError(flag, `${DURATION_EXPECTED} (greater than zero)`, text);
   return ms;
+}
+
+const LATENCY = /^\s*(\d+(?:\.\d+)?)(ms|s|m|h)\s*$/;
+
+/**
+ * `50ms` (a fixed latency) or `20..200ms` (a uniform range, the interval grammar) -> [min, max] ms.
+ * Unlike `parseDuration`, zero is fine: `0ms` means no added latency.
+ */
+export function parseLatency(text: string, flag = '--latency'): [number, number] {
+  const single = LATENCY.exec(text);
+  if (single) {
+    const ms = Number(single[1]) * UNIT_MS[single[2] as DurationUnit];
+    return [ms, ms];
+  }
+  if (!text.includes('..')) throw new FlagValueError(flag, 'a duration like 50ms or a range like 20..200ms', text);
+  const { minMs, maxMs } = parseInterval(text, flag);
+  return [minMs, maxMs];
 }
 
 const INTERVAL = /^\s*(\d+(?:\.\d+)?)(ms|s|m|h)?\s*\.\.\s*(\d+(?:\.\d+)?)(ms|s|m|h)\s*$/;
@@ -74,6 +97,60 @@ export function parsePositiveInteger(text: string, flag: string): number {
   return value;
 }
 
+/** `3` -> 3; like `parsePositiveInteger` but 0 is allowed (e.g. `--max-restarts 0`: never restart). */
+export function parseNonNegativeInteger(text: string, flag: string): number {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) throw new FlagValueError(flag, 'a whole number >= 0', text);
+  return Number(trimmed);
+}
+
+/** `0.25` -> 0.25: a share of something, 0..1 inclusive. */
+export function parseFraction(text: string, flag: string): number {
+  const trimmed = text.trim();
+  const value = /^\d+(?:\.\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!(value >= 0 && value <= 1)) throw new FlagValueError(flag, 'a fraction between 0 and 1', text);
+  return value;
+}
+
+/** `8080` -> 8080; only a decimal integer 1..65535 (no `1e3`, `0x50`, `80.0`). */
+export function parsePort(text: string, flag: string): number {
+  const trimmed = text.trim();
+  const value = /^\d{1,5}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!(value >= 1 && value <= 65535)) throw new FlagValueError(flag, 'a port number 1-65535', text);
+  return value;
+}
+
+const KAFKA_TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** `users.profile, users.contact` -> the topics to act on (config `topics`); each a Kafka topic name. */
+export function parseTopicList(text: string, flag = '--topics'): string[] {
+  const topics = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (topics.length === 0) throw new FlagValueError(flag, 'a comma-separated list of topic names', text);
+  for (const topic of topics) if (!KAFKA_TOPIC_NAME.test(topic)) throw new FlagValueError(flag, `Kafka topic names (letters, digits, . _ -), not ${JSON.stringify(topic)} in`, text);
+  return topics;
+}
+
+/**
+ * `users.profile=my.profile,users.contact=contact_eu` -> the Kafka topic name each canonical topic is
+ * published under instead of its own.
+ */
+export function parsePublishAs(text: string, flag = '--publish-as'): Partial<Record<TopicName, string>> {
+  const topicNames: Partial<Record<TopicName, string>> = {};
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    if (eq < 0) throw new FlagValueError(flag, 'topic=kafka-topic pairs like users.profile=my.profile', text);
+    const topic = entry.slice(0, eq).trim();
+    const kafkaName = entry.slice(eq + 1).trim();
+    if (!isTopicName(topic)) throw new FlagValueError(flag, `a known topic before =, not ${JSON.stringify(topic)} in`, text);
+    if (!KAFKA_TOPIC_NAME.test(kafkaName)) throw new FlagValueError(flag, `a Kafka topic name after ${topic}=`, text);
+    topicNames[topic] = kafkaName;
+  }
+  return topicNames;
+}
+
 /** Wraps a parser that throws (e.g. FlagValueError) so commander reports it as a usage error (exit code 2). */
 export const flagParser =
   <T>(parse: (text: string) => T) =>
@@ -85,14 +162,12 @@ export const flagParser =
     }
   };
 
-/** Parses a port flag with an error naming the flag. */
-export function portFlag(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`${flag}: expected a port number 1-65535, got "${value}"`);
-    return n;
-  };
-}
+/** A commander parser for a port flag, its errors naming the flag. */
+export const portFlag = (flag: string) => flagParser((v) => parsePort(v, flag));
+/** A commander parser for a duration flag (`30s`, `500ms`, `2m`), its errors naming the flag. */
+export const durationFlag = (flag: string) => flagParser((v) => parseDuration(v, flag));
+/** A commander parser for a whole number >= 1, its errors naming the flag. */
+export const countFlag = (flag: string) => flagParser((v) => parsePositiveInteger(v, flag));
 
 /** Commander option parsers for the flags several commands share. */
 export const flags = {
@@ -102,4 +177,6 @@ export const flags = {
   rate: flagParser((v) => parseRate(v, '--rate')),
   interval: flagParser((v) => parseInterval(v, '--interval')),
   meanRate: flagParser((v) => parseMeanRate(v, '--mean-rate')),
+  topics: flagParser((v) => parseTopicList(v, '--topics')),
+  publishAs: flagParser((v) => parsePublishAs(v, '--publish-as')),
 };

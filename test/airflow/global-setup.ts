@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { TestProject } from 'vitest/node';
-import { down, up } from '../../src/runtime/index.js';
-import { testRuntimeConfig } from '../support/runtime.js';
+import { runtimeTierSetup } from '../../harness/global-setup.js';
+import { blockPort } from '../../harness/ports.js';
+import { testRuntimeConfig } from '../../harness/runtime.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -21,22 +21,19 @@ function installAirflow(): Promise<{ airflow: string; env: Record<string, string
  * The Airflow tier: the pinned Airflow virtualenv (scripts/airflow.mjs) and a Kafka broker of its
  * own (the DAG needs nothing else), on ports apart from the integration tier's services.
  */
-export default async function setup(project: TestProject) {
-  const config = testRuntimeConfig('airflow', 300);
-  await down(config);
-  const t0 = Date.now();
-  process.stdout.write('[airflow-setup] Airflow virtualenv and a Kafka broker for the DAG tests...\n');
-  const [airflow] = await Promise.all([installAirflow(), up(config, { only: ['kafka'] })]);
-  process.stdout.write(`[airflow-setup] ready in ${Date.now() - t0} ms\n`);
-  project.provide('airflow', {
-    ...airflow,
-    kafkaBootstrap: `${config.kafka.host}:${config.kafka.port}`,
-    // Airflow's own API server and the scheduler's log server (default 8080, 8793), in the test port block.
-    apiServerPort: 28080 + Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0),
-    logServerPort: 28793 + Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0),
-  });
-  return async () => {
-    const result = await down(config);
-    if (result.survivors.length) throw new Error(`services still alive after teardown: ${result.survivors.map((r) => `${r.name} pid ${r.pid}`).join(', ')}`);
-  };
-}
+export default runtimeTierSetup({
+  label: 'airflow-setup',
+  starting: 'the Airflow virtualenv and a Kafka broker for the DAG tests',
+  config: () => testRuntimeConfig('airflow', 'airflow'),
+  only: ['kafka'],
+  keepStateDir: true,
+  prepare: installAirflow,
+  provide: (project, config, airflow) =>
+    project.provide('airflow', {
+      ...airflow,
+      kafkaBootstrap: `${config.kafka.host}:${config.kafka.port}`,
+      // Airflow's own API server and the scheduler's log server (default 8080, 8793), in the tier's port block.
+      apiServerPort: blockPort('airflow', 'airflowApi'),
+      logServerPort: blockPort('airflow', 'airflowLogs'),
+    }),
+});

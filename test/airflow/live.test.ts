@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { eventually } from '../support/services.js';
+import { eventually } from '../../harness/poll.js';
 import { airflowTier, readCounts, uniquePrefix } from './support.js';
 
 const COMPONENTS = [['api-server'], ['scheduler'], ['dag-processor']];

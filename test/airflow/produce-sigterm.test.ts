@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { SummaryJson } from '../../src/produce/index.js';
-import { eventually } from '../support/services.js';
+import { eventually } from '../../harness/poll.js';
 import { airflowTier, readCounts, startCollecting, uniquePrefix } from './support.js';
 
 const TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'];
 
 function produceArgs(prefix: string, summaryFile: string): string[] {
   return [
-    'produce', '--kafka', airflowTier().kafkaBootstrap, '--topics', TOPICS.map((t) => `${t}=${prefix}${t}`).join(','),
+    'produce', '--kafka', airflowTier().kafkaBootstrap, '--topics', TOPICS.join(','), '--publish-as', TOPICS.map((t) => `${t}=${prefix}${t}`).join(','),
     '--duration', '120s', '--rate', '100', '--batch-size', '20', '--seed', 'sigterm', '--summary-file', summaryFile,
   ];
 }

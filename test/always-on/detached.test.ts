@@ -18,9 +18,9 @@ import { sparkRemote, type StreamlineConfig } from '../../src/config/index.js';
 import { down, readRecord, up } from '../../src/runtime/index.js';
 import type { ApiServer } from '../../src/source/index.js';
 import { bindTopics, expectedQueries, loadPipelineSession, type TopicBinding } from '../../src/stream/index.js';
-import { processTrend, sampleProcesses } from '../../bench/support/soak-sampler.js';
-import { runCli } from '../support/cli.js';
-import { eventually } from '../support/poll.js';
+import { processTrend, sampleProcesses } from '../../harness/process-sampler.js';
+import { runCli } from '../../harness/cli.js';
+import { eventually } from '../../harness/poll.js';
 import { apiServer, documentProblems, readCollection, seededUsers, type SeededUsers } from '../integration/stream/helpers.js';
 import { alwaysOnConfig, writeConfigFile } from './runtime.js';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StreamlineConfig } from '../../src/config/index.js';
-import { testRuntimeConfig } from '../support/runtime.js';
+import { testRuntimeConfig } from '../../harness/runtime.js';
 
 export const ALWAYS_ON_RUNTIME = 'always-on';
 
@@ -14,7 +14,7 @@ export const ALWAYS_ON_RUNTIME = 'always-on';
  * `stream status` before the supervisor has it running again.
  */
 export function alwaysOnConfig(): StreamlineConfig {
-  const base = testRuntimeConfig(ALWAYS_ON_RUNTIME, 1000);
+  const base = testRuntimeConfig(ALWAYS_ON_RUNTIME, 'always-on');
   return {
     ...base,
     spark: { ...base.spark, sessionTimeout: '1m' },

@@ -12,7 +12,7 @@ import { mongoUri, type StreamlineConfig } from '../../src/config/index.js';
 import { SECURITY_HEADERS } from '../../src/dashboard/auth.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/index.js';
 import { bindTopics } from '../../src/stream/index.js';
-import { eventually } from '../support/poll.js';
+import { eventually } from '../../harness/poll.js';
 import { uniqueName } from '../support/services.js';
 import { browserRuntimeConfig } from './runtime.js';
 

@@ -1,6 +1,5 @@
 // Acceptance of issue 10: the live page in headless Chromium and /metrics, on a pipeline running on
 // the browser tier's own embedded services (test/browser/global-setup.ts).
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -17,8 +16,10 @@ import { down, up } from '../../src/runtime/index.js';
 import { DEAD_LETTERS } from '../../src/sink/index.js';
 import { startApiServer, type ApiServer } from '../../src/source/index.js';
 import { bindTopics, expectedQueries } from '../../src/stream/index.js';
-import { eventually, uniqueName } from '../support/services.js';
+import { uniqueName } from '../support/services.js';
+import { eventually } from '../../harness/poll.js';
 import { browserRuntimeConfig } from './runtime.js';
+import { spawnCli } from '../../harness/cli.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const screenshotDir = join(repoRoot, 'test-results');
@@ -215,7 +216,7 @@ describe('dashboard (issue 10)', () => {
     await expect(startDashboard(outside, { explicitHost: true })).rejects.toThrow(/refusing to serve the dashboard on 0\.0\.0\.0:0 without an access token: set STREAMLINE_DASHBOARD_TOKEN/);
     const cli = await new Promise<{ code: number | null; stderr: string }>((done) => {
       const env = { ...process.env, STREAMLINE_STATE_DIR: base.stateDir, STREAMLINE_DASHBOARD_TOKEN: '' };
-      const child = spawn(process.execPath, [join(repoRoot, 'bin', 'streamline.js'), 'dashboard', '--host', '0.0.0.0', '--port', String(config.dashboard.port)], { cwd: repoRoot, env });
+      const child = spawnCli(['dashboard', '--host', '0.0.0.0', '--port', String(config.dashboard.port)], { env });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', (code) => done({ code, stderr }));

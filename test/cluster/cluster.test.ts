@@ -8,7 +8,7 @@ import { PortInUseError } from '../../src/core/errors.js';
 import { configuredKafkaAdmin } from '../../src/kafka/index.js';
 import { kafkaClusterView, readRecord, sparkClusterView, up } from '../../src/runtime/index.js';
 import { bindTopics } from '../../src/stream/index.js';
-import { eventually } from '../support/services.js';
+import { eventually } from '../../harness/poll.js';
 import { clusterTestConfig } from './config.js';
 
 const config = clusterTestConfig();

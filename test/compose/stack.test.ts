@@ -12,7 +12,7 @@ import { collectionForTopic, DEAD_LETTERS } from '../../src/sink/index.js';
 import { baseImageTag, composeBinary } from '../../scripts/docker.js';
 import { parseEnvFile } from '../support/compose-stack.js';
 import { collectionCounts, compose, docker, leftovers, run, type Stack } from '../support/docker-stack.js';
-import { eventually } from '../support/poll.js';
+import { eventually } from '../../harness/poll.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const stack: Stack = inject('composeStack');
@@ -97,7 +97,7 @@ describe('the Docker deployment (deploy/compose.yaml)', () => {
   it('the app user may use only its own topics (Kafka ACLs): another topic is refused, naming it', async () => {
     const result = await compose(
       stack,
-      ['run', '--rm', '--no-deps', 'streamline-producer', 'produce', '--count', '5', '--topics', 'users.profile=intruder.profile', '--delivery-timeout', '5s'],
+      ['run', '--rm', '--no-deps', 'streamline-producer', 'produce', '--count', '5', '--topics', 'users.profile', '--publish-as', 'users.profile=intruder.profile', '--delivery-timeout', '5s'],
       { timeoutMs: 180_000, allowFailure: true },
     );
     expect(result.code).not.toBe(0);

@@ -5,7 +5,7 @@
 // by `npm run bench -- store-ceiling`; these tests pin what must not change: what is written and when.
 import { MongoClient, MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFerretDb, type StartedFerretDb } from '../support/ferretdb.js';
+import { startFerretDb, type StartedFerretDb } from '../../harness/ferretdb.js';
 
 interface Doc {
   _id: string;
@@ -13,8 +13,6 @@ interface Doc {
   v: number;
 }
 
-/** This tier's port block (see vitest.config.ts). */
-const PORT_OFFSET = 900;
 const database = 'patches';
 let ferret: StartedFerretDb;
 let client: MongoClient;
@@ -23,7 +21,7 @@ const uniqueName = (prefix: string) => `${prefix}_${++collections}`;
 const connect = () => MongoClient.connect(ferret.uri, { serverSelectionTimeoutMS: 10_000 });
 
 beforeAll(async () => {
-  ferret = await startFerretDb('ferretdb-patches', PORT_OFFSET);
+  ferret = await startFerretDb('ferretdb-patches', 'ferretdb');
   client = await connect();
 });
 

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { baseImageTag, composeBinary, composeFile, testComposeFile } from '../../scripts/docker.js';
 import { parseEnvFile } from './compose-stack.js';
+import { checkoutPortOffset, portOffset } from '../../harness/ports.js';
 
 // The compose test tier's handle on a real stack: deploy/compose.yaml + deploy/compose.test.yaml under
 // a project name of its own, with an env file written per run (fresh credentials, host ports in the
@@ -11,9 +12,6 @@ import { parseEnvFile } from './compose-stack.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 export const stateDir = process.env.STREAMLINE_STATE_DIR ?? resolve(root, '.streamline');
-
-/** Port block of the compose tier (vitest.config.ts), plus the checkout's offset. */
-export const COMPOSE_PORT_BLOCK = 1150;
 
 export interface Stack {
   project: string;
@@ -94,7 +92,7 @@ function hostCaBundle(): string {
  * value, the tier's sizes (1 worker, small heaps: a shared 2-core machine) and host ports in its block.
  */
 export function writeStackEnv(name: string, opts: { profiles?: string } = {}): Stack {
-  const offset = COMPOSE_PORT_BLOCK + Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0);
+  const offset = portOffset('compose');
   const overrides: Record<string, string> = {
     COMPOSE_PROFILES: opts.profiles ?? '',
     BUILD_CA_CERTS: hostCaBundle(),
@@ -125,7 +123,7 @@ export function writeStackEnv(name: string, opts: { profiles?: string } = {}): S
   mkdirSync(dir, { recursive: true });
   const envFile = join(dir, 'stack.env');
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-  const project = `streamline-${name}-${Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0)}`;
+  const project = `streamline-${name}-${checkoutPortOffset()}`;
   return { project, envFile, files: [composeFile, testComposeFile] };
 }
 

@@ -1,5 +1,6 @@
 import { createKafkaAdmin, createRecordReader, endOffsets, kafkaConnection, recordsInLog, type StringRecord } from '../../src/kafka/index.js';
-import { eventually, uniqueName } from './services.js';
+import { eventually } from '../../harness/poll.js';
+import { uniqueName } from './services.js';
 
 export interface TopicLog {
   /** Records in the log: the sum of the partitions' end offsets (for topics that start at offset 0). */

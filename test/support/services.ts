@@ -24,4 +24,3 @@ export const testServices = (): TestServices => inject('services');
 export const uniqueName = (prefix: string): string =>
   `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 
-export { eventually } from './poll.js';

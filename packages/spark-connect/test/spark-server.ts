@@ -1,27 +1,16 @@
 import type { TestProject } from 'vitest/node';
+import { sparkServerSettings, startSparkServer } from './support/spark-server.js';
 
 /**
- * The Spark Connect server of the integration tests: $SPARK_REMOTE (sc://host:port) when set;
- * otherwise, inside the streamline repository, a Spark Connect server started with the repository's
- * runtime (the jars `npm run setup` lays out) and stopped afterwards. The repository's root suite does
- * not use this file: its own global setup provides `sparkRemote` for the one shared server.
+ * The Spark Connect server of the package's integration tests (its own `vitest run`): $SPARK_REMOTE
+ * when set, otherwise one started from the jars at $SPARK_CONNECT_JARS and stopped afterwards. The
+ * repository's root suite does not use this file: its global setup provides `sparkRemote` for the one
+ * shared server.
  */
 export default async function setup(project: TestProject) {
-  const remote = process.env.SPARK_REMOTE;
-  if (remote) {
-    project.provide('sparkRemote', remote);
-    return;
-  }
-  const { up, down } = await import('../../../src/runtime/index.js');
-  const { testRuntimeConfig } = await import('../../../test/support/runtime.js');
-  const config = testRuntimeConfig('spark-connect', 100);
-  await down(config);
-  process.stdout.write(`[spark-server] starting Spark Connect on port ${config.spark.port} (set SPARK_REMOTE to use a running server)...\n`);
-  await up(config, { only: ['spark'] });
-  project.provide('sparkRemote', `sc://${config.spark.host}:${config.spark.port}`);
-  return async () => {
-    await down(config);
-  };
+  const server = await startSparkServer(sparkServerSettings(), (line) => process.stdout.write(`[spark-server] ${line}\n`));
+  project.provide('sparkRemote', server.remote);
+  return server.stop;
 }
 
 declare module 'vitest' {

@@ -1,7 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { apiFaults, serveApi, type FaultOptions } from '../../app/api.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
-import { portFlag } from '../flags.js';
+import { flagParser, parseFraction, parseLatency, portFlag } from '../flags.js';
 
 interface ApiFlags extends GlobalOptions {
   port?: number;
@@ -14,20 +14,7 @@ interface ApiFlags extends GlobalOptions {
   secretsLog?: string;
 }
 
-const rate = (flag: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${flag}: expected a fraction between 0 and 1, got "${value}"`);
-  return n;
-};
-
-const latencyRange = (value: string): [number, number] => {
-  const m = /^(\d+)(?:\.\.(\d+))?(?:ms)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError(`--latency: expected milliseconds like 50 or 20..200, got "${value}"`);
-  const min = Number(m[1]);
-  const max = m[2] === undefined ? min : Number(m[2]);
-  if (max < min) throw new InvalidArgumentError(`--latency: the upper bound ${max} is below the lower bound ${min}`);
-  return [min, max];
-};
+const rate = (flag: string) => flagParser((v) => parseFraction(v, flag));
 
 /** The fault injection the flags ask for (STREAMLINE_API_* variables fill in what they leave out). */
 function faultOptions(flags: ApiFlags): FaultOptions | undefined {
@@ -50,7 +37,7 @@ export function apiCommand(program: Command): void {
       .option('--error-rate <fraction>', 'fault injection: share of requests answered 5xx with {"error"}', rate('--error-rate'))
       .option('--malformed-rate <fraction>', 'fault injection: share of responses with broken records', rate('--malformed-rate'))
       .option('--truncated-rate <fraction>', 'fault injection: share of responses cut off mid-JSON', rate('--truncated-rate'))
-      .option('--latency <ms>', 'fault injection: added latency per request, e.g. 50 or 20..200', latencyRange)
+      .option('--latency <time>', 'fault injection: added latency per request, e.g. 50ms or 20..200ms', flagParser((v) => parseLatency(v, '--latency')))
       .option('--fault-seed <seed>', 'make the fault sequence reproducible')
       .option('--secrets-log <file>', 'append the raw password/salt/hash values served to this file (JSON Lines), for the secret scan (api.secretsLog)'),
   ).action(async (flags: ApiFlags) => {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
 import type { StreamlineConfig } from '../../config/index.js';
-import { flagParser, parsePositiveInteger, portFlag } from '../flags.js';
+import { durationFlag, portFlag } from '../flags.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
 
 interface DashboardFlags extends GlobalOptions {
@@ -21,7 +21,7 @@ export function dashboardCommand(program: Command): void {
       .description('serve the live pipeline page and Prometheus /metrics for the running services until Ctrl-C')
       .option('--host <address>', 'address to listen on (default 127.0.0.1; any other needs STREAMLINE_DASHBOARD_TOKEN or dashboard.tokenFile)')
       .option('--port <port>', 'port to listen on (default: dashboard.port, 3000)', portFlag('--port'))
-      .option('--refresh <ms>', 'how often the collectors refresh, in ms (default 2000)', flagParser((v) => parsePositiveInteger(v, '--refresh'))),
+      .option('--refresh <time>', 'how often the collectors refresh, e.g. 500ms, 2s (default 2s)', durationFlag('--refresh')),
   ).action(async (flags: DashboardFlags) => {
     const config = resolveConfig(flags, { dashboard: { host: flags.host, port: flags.port, refreshMs: flags.refresh } });
     if (maybePrintConfig(flags, config)) return;

@@ -2,7 +2,7 @@ import { Argument, Command } from 'commander';
 import { apiUrl, kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
 import { prepareStorage } from '../../app/streaming.js';
 import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
-import { flagParser, parsePositiveInteger } from '../flags.js';
+import { durationFlag } from '../flags.js';
 import { bindTopics } from '../../stream/index.js';
 import { ExitCode, ServiceUnavailableError } from '../../core/errors.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
@@ -45,7 +45,7 @@ export function deployCommands(program: Command): void {
       .command('ping')
       .description('check that each named service answers a real request (for health checks); exit 1 if one does not')
       .addArgument(new Argument('<service...>', 'services to check').choices(Object.keys(PROBES)))
-      .option('--timeout <ms>', 'per service', flagParser((v) => parsePositiveInteger(v, '--timeout')), 5_000),
+      .option('--timeout <time>', 'per service, e.g. 5s, 1500ms', durationFlag('--timeout'), 5_000),
   ).action(async (services: ServiceName[], flags: GlobalOptions & { timeout: number }) => {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;

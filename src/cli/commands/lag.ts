@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { currentLag, waitForCatchUp, type Lag } from '../../app/lag.js';
-import { flagParser, parseDuration } from '../flags.js';
+import { durationFlag } from '../flags.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 interface LagFlags extends GlobalOptions {
@@ -17,7 +17,7 @@ export function lagCommand(program: Command): void {
       .command('lag')
       .description('records published to Kafka but not yet read by the running streaming queries')
       .option('--wait', 'poll until every query is 0 behind (exit 1 at --timeout)')
-      .option('--timeout <time>', 'how long --wait may take, e.g. 10m', flagParser((v) => parseDuration(v, '--timeout')), 600_000),
+      .option('--timeout <time>', 'how long --wait may take, e.g. 10m', durationFlag('--timeout'), 600_000),
   ).action(async (flags: LagFlags) => {
     const config = resolveConfig(flags);
     if (maybePrintConfig(flags, config)) return;

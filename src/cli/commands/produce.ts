@@ -1,14 +1,15 @@
 import { Command, Option } from 'commander';
 import { produce } from '../../app/produce.js';
-import { isTopicName, PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
+import { PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
 import { formatProgressLine, formatSummary, openAckLog, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
-import { flagParser, flags as parse, parseDuration } from '../flags.js';
+import { durationFlag, flags as parse } from '../flags.js';
 
 interface ProduceFlags extends GlobalOptions {
   apiUrl?: string;
-  topics?: string;
+  topics?: string[];
+  publishAs?: Partial<Record<TopicName, string>>;
   count?: number;
   duration?: number;
   rate?: number;
@@ -24,32 +25,6 @@ interface ProduceFlags extends GlobalOptions {
   deliveryTimeout?: number;
   ackLog?: string;
 }
-
-/**
- * `--topics users.profile,users.contact=contact_eu`: the canonical topics, each optionally published
- * under another Kafka topic name.
- */
-function parseTopics(text: string | undefined): { topics?: string[]; topicNames: Partial<Record<TopicName, string>> } {
-  const topicNames: Partial<Record<TopicName, string>> = {};
-  if (text === undefined) return { topicNames };
-  const topics = text
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const eq = entry.indexOf('=');
-      if (eq < 0) return entry;
-      const topic = entry.slice(0, eq).trim();
-      const kafkaName = entry.slice(eq + 1).trim();
-      if (!isTopicName(topic)) throw new UsageError(`--topics: ${JSON.stringify(topic)} is not a known topic, so it cannot be renamed`);
-      if (!/^[A-Za-z0-9._-]{1,249}$/.test(kafkaName)) throw new UsageError(`--topics: expected a Kafka topic name after ${topic}=, got ${JSON.stringify(kafkaName)}`);
-      topicNames[topic] = kafkaName;
-      return topic;
-    });
-  return { topics, topicNames };
-}
-
-const durationFlag = (flag: string) => flagParser((text) => parseDuration(text, flag));
 
 /** Progress on one rewritten line on a terminal; a line every 5 s in a log. */
 function progressPrinter(): { print: (state: ProgressState) => void; end: () => void } {
@@ -73,7 +48,8 @@ export function produceCommand(program: Command): void {
       .command('produce')
       .description('fetch users from the Random User API and publish them to the Kafka topics at random intervals')
       .option('--api-url <url>', 'Random User API to fetch from (default: our local server, started in-process); e.g. https://randomuser.me/api/')
-      .option('--topics <list>', 'comma-separated topics, each optionally topic=kafka-topic to publish it under another name (default: config topics)')
+      .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
+      .option('--publish-as <topic=kafka-topic,...>', 'publish these topics under other Kafka topic names, e.g. users.profile=my.profile', parse.publishAs)
       .option('--count <n>', 'users to produce (one record per topic each)', parse.count)
       .option('--duration <time>', 'stop after this long, e.g. 60s, 5m', parse.duration)
       .option('--rate <n>', 'upper bound in users per second (config produce.rate, env STREAMLINE_PRODUCE_RATE; default: unbounded)', parse.rate)
@@ -89,15 +65,17 @@ export function produceCommand(program: Command): void {
       .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow')
       .option('--ack-log <file>', 'append one JSON line per record Kafka acknowledged ({topic, partition, offset, key}), as acknowledgements arrive'),
   ).action(async (flags: ProduceFlags) => {
-    const { topics, topicNames } = parseTopics(flags.topics);
     const config = resolveConfig(flags, {
-      topics,
+      topics: flags.topics,
       api: { url: flags.apiUrl },
       kafka: { bootstrapServers: flags.kafka },
       produce: { deliveryTimeoutMs: flags.deliveryTimeout, rate: flags.rate },
     });
     if (maybePrintConfig(flags, config)) return;
     if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
+    const topicNames = flags.publishAs ?? {};
+    const notProduced = Object.keys(topicNames).filter((topic) => !config.topics.includes(topic));
+    if (notProduced.length) throw new UsageError(`--publish-as: ${notProduced.join(', ')} not among the topics produced (${config.topics.join(', ')})`);
     const progress = progressPrinter();
     const ackLog = flags.ackLog ? openAckLog(flags.ackLog) : undefined;
     const summary = await withInterrupt('interrupted: finishing the records in flight (Ctrl-C again does not lose them either)...', (signal) =>

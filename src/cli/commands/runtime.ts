@@ -3,10 +3,8 @@ import { down, status, up, type RuntimeEvent } from '../../runtime/index.js';
 import { formatDuration, table } from '../format.js';
 import { ExitCode } from '../../core/errors.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
-import { flagParser, parsePositiveInteger, portFlag } from '../flags.js';
+import { countFlag, portFlag } from '../flags.js';
 import { printClusterDetails } from '../cluster-format.js';
-
-const countFlag = (flag: string) => flagParser((v) => parsePositiveInteger(v, flag));
 
 interface UpFlags extends GlobalOptions {
   kafkaPort?: number;

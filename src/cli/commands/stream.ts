@@ -11,21 +11,16 @@ import { isRunning, runningRecord, startRecorded, stopRecorded, STREAM_SUPERVISO
 import { tailFile } from '../../runtime/process.js';
 import { ExitCode, PipelineFailedError, ServiceFailedError } from '../../core/errors.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
-import { FlagValueError, flagParser } from '../flags.js';
+import { flagParser, flags as parse, parseNonNegativeInteger } from '../flags.js';
 import { formatPipelineStatus, formatRecoveryEvent } from '../stream-format.js';
 
 interface StreamFlags extends GlobalOptions {
   detach?: boolean;
   trigger?: string;
-  topics?: string;
+  topics?: string[];
   startingOffsets?: 'earliest' | 'latest';
   maxRestarts?: number;
 }
-
-const parseRestarts = (text: string): number => {
-  if (!/^\d+$/.test(text.trim())) throw new FlagValueError('--max-restarts', 'a whole number >= 0', text);
-  return Number(text.trim());
-};
 
 /** The flags that shaped the configuration, for the detached supervisor to resolve the same one. */
 function configArgs(flags: StreamFlags, config: StreamlineConfig): string[] {
@@ -56,7 +51,7 @@ async function startSupervisor(flags: StreamFlags, config: StreamlineConfig): Pr
 
 function streamConfig(flags: StreamFlags) {
   return resolveConfig(flags, {
-    topics: flags.topics?.split(',').map((t) => t.trim()).filter(Boolean),
+    topics: flags.topics,
     stream: { trigger: flags.trigger, startingOffsets: flags.startingOffsets, restart: { maxRestarts: flags.maxRestarts } },
   });
 }
@@ -70,11 +65,11 @@ export function streamCommands(program: Command): void {
       .description('create topics and collections, start the streaming queries (or adopt the same pipeline already running) and supervise them; Ctrl-C stops them')
       .option('--detach', 'leave the queries running under a supervisor process of ours (restarts them after failures, no give-up) and exit')
       .option('--trigger <interval>', 'micro-batch interval, e.g. "1 second", "500 milliseconds"')
-      .option('--topics <list>', 'comma-separated topics (default: config topics)')
+      .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
       .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest']))
       .addOption(
         new Option('--max-restarts <n>', 'in the foreground: restarts from the checkpoints after a failure before giving up; 0 stops at the first failure (stream.restart.maxRestarts)').argParser(
-          flagParser(parseRestarts),
+          flagParser((v) => parseNonNegativeInteger(v, '--max-restarts')),
         ),
       ),
   ).action(async (flags: StreamFlags) => {
@@ -156,7 +151,7 @@ export function streamCommands(program: Command): void {
       .command('supervise')
       .description('what `stream start --detach` leaves running: adopt (or start) the queries and keep them running, restarting after any failure with backoff and no give-up; SIGTERM leaves the queries running')
       .option('--trigger <interval>', 'micro-batch interval, e.g. "1 second", "500 milliseconds"')
-      .option('--topics <list>', 'comma-separated topics (default: config topics)')
+      .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
       .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest'])),
   ).action(async (flags: StreamFlags) => {
     const config = streamConfig(flags);

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { checkTopics } from '../../app/topics.js';
-import { flagParser, parseDuration } from '../flags.js';
+import { durationFlag, flags as parse } from '../flags.js';
 import { ExitCode } from '../../core/errors.js';
 import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 
 interface TopicsFlags extends GlobalOptions {
-  topics?: string;
+  topics?: string[];
   kafka?: string;
   timeout: number;
 }
@@ -22,12 +22,12 @@ export function topicsCommands(program: Command): void {
       topics
         .command(name)
         .description(description)
-        .option('--topics <list>', 'comma-separated Kafka topic names (default: config topics)')
+        .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
         .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)')
-        .option('--timeout <time>', 'give up on an unreachable broker after this long, e.g. 10s', flagParser((v) => parseDuration(v, '--timeout')), 15_000),
+        .option('--timeout <time>', 'give up on an unreachable broker after this long, e.g. 10s', durationFlag('--timeout'), 15_000),
     ).action(async (flags: TopicsFlags) => {
       const config = resolveConfig(flags, {
-        topics: flags.topics?.split(',').map((t) => t.trim()).filter(Boolean),
+        topics: flags.topics,
         kafka: { bootstrapServers: flags.kafka },
       });
       if (maybePrintConfig(flags, config)) return;

@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { testRuntimeConfig } from '../../support/runtime.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { testServices, uniqueName } from '../../support/services.js';
-
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+import { spawnCli } from '../../../harness/cli.js';
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve(repoRoot, 'bin', 'streamline.js'), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+    const child = spawnCli(args, { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -22,7 +20,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
 // finds the services already up, uses them, and leaves them running because it did not start them.
 describe('streamline demo', () => {
   it('runs the whole pipeline for 60 s and exits 0 with counts that match the collections', async () => {
-    const shared = testRuntimeConfig('shared', 0);
+    const shared = testRuntimeConfig('shared', 'integration');
     const database = uniqueName('demo');
     const env = {
       STREAMLINE_STATE_DIR: shared.stateDir,

@@ -1,27 +1,23 @@
 // The two commands deploy/compose.yaml runs besides the pipeline itself: `setup-store` (the one-shot
 // job that creates topics and collections) and `ping` (the app containers' health checks), through
 // the real CLI against the shared test services.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectionForTopic, DEAD_LETTERS } from '../../../src/sink/index.js';
 import { testServices, uniqueName } from '../../support/services.js';
+import { runCli } from '../../../harness/cli.js';
 
-const cli = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'streamline.js');
 const stateDir = mkdtempSync(join(tmpdir(), 'streamline-deploy-cli-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 /** Runs the CLI with only the given STREAMLINE_* settings, as a container would. */
-function streamline(args: string[], settings: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function streamline(args: string[], settings: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STREAMLINE_')));
-  return new Promise((done) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...env, STREAMLINE_STATE_DIR: stateDir, ...settings }, timeout: 120_000 }, (error, stdout, stderr) =>
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
+  const run = await runCli(args, { ...env, STREAMLINE_STATE_DIR: stateDir, ...settings }, 120_000, { replaceEnv: true });
+  return { ...run, code: run.code ?? 1 };
 }
 
 const endpoints = () => {
@@ -36,7 +32,7 @@ describe('deploy commands', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^kafka: ok .*\nspark: ok .*\nmongo: ok .*\n$/);
 
-    const down = await streamline(['ping', 'kafka', 'mongo', '--timeout', '1500'], { ...endpoints(), STREAMLINE_MONGO_URI: 'mongodb://app:hunter2@127.0.0.1:1/' });
+    const down = await streamline(['ping', 'kafka', 'mongo', '--timeout', '1500ms'], { ...endpoints(), STREAMLINE_MONGO_URI: 'mongodb://app:hunter2@127.0.0.1:1/' });
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^kafka: ok/);
     expect(down.stderr).toContain('not answering: mongo at mongodb://app:***@127.0.0.1:1/');

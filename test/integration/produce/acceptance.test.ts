@@ -1,21 +1,20 @@
 // Acceptance of issue 3 (the producer), end to end: the real local Random User API server, the real
 // shared Kafka broker, `produceUsers` (the library the CLI, the demo and the DAG call) and the CLI
 // itself for Ctrl-C. Every run publishes to its own unique Kafka topics (mapped from the canonical
-// topics with `topicNames` / `--topics canonical=kafka-name`), so nothing here touches users.*.
+// topics with `topicNames` / `--publish-as canonical=kafka-name`), so nothing here touches users.*.
 // Over 300 lines: one file per acceptance issue, its four scenarios share the consumer and log helpers.
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTENT_TYPE_JSON, ENVELOPE_SCHEMA_VERSION, HEADER_CONTENT_TYPE, HEADER_SCHEMA_VERSION, parseEnvelope, TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
 import { parseInterval } from '../../../src/cli/flags.js';
 import { produceUsers, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
 import { FaultInjector, startApiServer, type ApiServer, type FaultKind, type FaultOptions } from '../../../src/source/index.js';
 import { readTopicLogs, type TopicLog } from '../../support/kafka-log.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
+import { spawnCli } from '../../../harness/cli.js';
 
 type TopicMap = Record<TopicName, string>;
 
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const SECRET_FIELDS = ['password', 'salt', 'md5', 'sha1', 'sha256'] as const;
 type Secrets = Record<(typeof SECRET_FIELDS)[number], string>;
 
@@ -190,11 +189,12 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
   it('SIGINT (Ctrl-C) on the CLI: exit 130, summary printed, and the log holds exactly what the summary reports', async () => {
     const topicNames = uniqueTopics('sigint');
     const args = [
-      'bin/streamline.js',
       'produce',
       '--kafka',
       testServices().kafkaBootstrap,
       '--topics',
+      TOPIC_NAMES.join(','),
+      '--publish-as',
       TOPIC_NAMES.map((topic) => `${topic}=${topicNames[topic]}`).join(','),
       '--duration',
       '60s',
@@ -205,7 +205,7 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
       '--seed',
       'sigint',
     ];
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(args);
     closers.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';

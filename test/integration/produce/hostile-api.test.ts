@@ -3,18 +3,16 @@
 // under its memory cap, name the URL and the reason, go on or stop as configured
 // (produce.maxConsecutiveFetchFailures), and never publish part of a page: a page is used whole or not at all.
 // Peak RSS is the kernel's high-water mark (VmHWM) of the producer's process, read while it runs.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPIC_NAMES } from '../../../src/model/index.js';
 import { buildApiResponse, parseApiQuery } from '../../../src/source/index.js';
 import { readTopicLogs } from '../../support/kafka-log.js';
 import { testServices, uniqueName } from '../../support/services.js';
+import { spawnCli } from '../../../harness/cli.js';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const log = (message: string) => process.stdout.write(`[hostile-api] ${message}\n`);
 const MiB = 1024 * 1024;
 /** The producer's memory cap under hostile input: a Node process plus the 16 MiB body cap and its parse, with room. */
@@ -76,8 +74,7 @@ interface Run {
 function produce(apiUrl: string, topics: string[], args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {
     const topicFlag = TOPIC_NAMES.map((t, i) => `${t}=${topics[i]}`).join(',');
-    const child = spawn(process.execPath, ['bin/streamline.js', 'produce', '--api-url', apiUrl, '--topics', topicFlag, '--interval', '0ms..0ms', ...args], {
-      cwd: repoRoot,
+    const child = spawnCli(['produce', '--api-url', apiUrl, '--topics', TOPIC_NAMES.join(','), '--publish-as', topicFlag, '--interval', '0ms..0ms', ...args], {
       env: { ...process.env, NO_COLOR: '1', STREAMLINE_KAFKA_BOOTSTRAP_SERVERS: testServices().kafkaBootstrap, ...env },
     });
     let stdout = '';

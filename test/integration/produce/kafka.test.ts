@@ -3,7 +3,8 @@ import { createKafkaAdmin, createRecordReader, ensureTopics, kafkaConnection, pa
 import { createKafkaProducer } from '../../../src/produce/index.js';
 import { jsonMessage, type OutgoingMessage } from '../../../src/produce/message.js';
 import { runProducer } from '../../../src/produce/run.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {

@@ -12,8 +12,9 @@ import { formatProgressLine, produceUsers, type ProgressState } from '../../../s
 import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
 import { readTopicLogs } from '../../support/kafka-log.js';
-import { testRuntimeConfig } from '../../support/runtime.js';
-import { eventually, uniqueName } from '../../support/services.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
+import { uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 
 const USERS = 3000;
 const PER_FETCH = 10;
@@ -22,7 +23,7 @@ const OUTAGE_MS = 10_000;
 const KILL_AFTER = 600;
 const PARTITIONS = 3;
 
-const config = testRuntimeConfig('producer-outage', 950);
+const config = testRuntimeConfig('producer-outage', 'producer-outage');
 const bootstrap = `${config.kafka.host}:${config.kafka.port}`;
 let server: ApiServer | undefined;
 

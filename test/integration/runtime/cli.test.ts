@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { down, pidAlive } from '../../../src/runtime/index.js';
-import { testRuntimeConfig } from '../../support/runtime.js';
-
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+import { testRuntimeConfig } from '../../../harness/runtime.js';
+import { spawnCli } from '../../../harness/cli.js';
 
 // `npx streamline up && npx streamline status && npx streamline down`, as a newcomer types it, on ports
 // of its own (not the shared test runtime's).
 describe('streamline up / status / down from a shell', () => {
-  const config = testRuntimeConfig('cli', 500);
+  const config = testRuntimeConfig('cli', 'cli');
   const env = {
     ...process.env,
     STREAMLINE_STATE_DIR: config.stateDir,
@@ -24,7 +21,7 @@ describe('streamline up / status / down from a shell', () => {
   };
   const cli = (...args: string[]) =>
     new Promise<{ code: number | null; out: string }>((done) => {
-      const child = spawn(process.execPath, [resolve(repoRoot, 'bin', 'streamline.js'), ...args], { cwd: repoRoot, env });
+      const child = spawnCli(args, { env });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));

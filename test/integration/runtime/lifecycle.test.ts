@@ -6,13 +6,14 @@ import { PortInUseError } from '../../../src/core/errors.js';
 import { createKafkaAdmin, createRecordReader, createRecordWriter, kafkaConnection } from '../../../src/kafka/index.js';
 import { down, pidAlive, status, up, type ServiceRecord } from '../../../src/runtime/index.js';
 import { SparkSession } from '@streamline/spark-connect';
-import { testRuntimeConfig } from '../../support/runtime.js';
-import { eventually, uniqueName } from '../../support/services.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
+import { uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 
 // This file runs its own runtime (not the shared one from global-setup) because it tests the
 // whole life cycle: start the three services, use each for real, stop them, verify no process is left.
 describe('embedded runtime life cycle', () => {
-  const config = testRuntimeConfig('lifecycle', 100);
+  const config = testRuntimeConfig('lifecycle', 'lifecycle');
   let started: ServiceRecord[] = [];
 
   afterAll(async () => {
@@ -80,7 +81,7 @@ describe('embedded runtime life cycle', () => {
     const blocker: Server = createServer();
     const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
     try {
-      const busy = testRuntimeConfig('busy-port', 200);
+      const busy = testRuntimeConfig('busy-port', 'busy-port');
       busy.kafka.port = port;
       const t0 = Date.now();
       const error = await up(busy).then(() => undefined, (e: unknown) => e);

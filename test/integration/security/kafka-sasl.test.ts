@@ -11,12 +11,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runToCompletion } from '../../../src/runtime/exec.js';
 import { probeKafka } from '../../../src/runtime/probes.js';
-import { runCli } from '../../support/cli.js';
-import { eventually } from '../../support/services.js';
+import { runCli } from '../../../harness/cli.js';
+import { blockPort } from '../../../harness/ports.js';
+import { eventually } from '../../../harness/poll.js';
 
-// Its own port block (the tiers use offsets 0..800 of test/support/runtime.ts), moved like every test port.
-const OFFSET = 900 + Number(process.env.STREAMLINE_TEST_PORT_OFFSET ?? 0);
-const ports = { client: 19092 + OFFSET, controller: 19093 + OFFSET, replication: 19094 + OFFSET };
+const ports = { client: blockPort('kafka-sasl', 'kafka'), controller: blockPort('kafka-sasl', 'kafkaController'), replication: blockPort('kafka-sasl', 'kafka') + 2 };
 const host = '127.0.0.1';
 const libs = join(process.env.STREAMLINE_STATE_DIR ?? resolve(import.meta.dirname, '..', '..', '..', '.streamline'), 'kafka', 'libs');
 const dir = mkdtempSync(join(tmpdir(), 'streamline-sasl-'));

@@ -4,13 +4,14 @@
 // through env and through files, the commands run as a user runs them, and everything they wrote is grepped.
 // Issue 22 adds the Spark Connect `;token=` form, the state files (run/stream.json, every file of the run's
 // state dir) and the dashboard's JSON (/api/snapshot, /api/history, /metrics) to what is grepped.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closedPort, runCli, type CliRun } from '../../support/cli.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { closedPort, runCli, type CliRun } from '../../../harness/cli.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
+import { spawnCli } from '../../../harness/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'streamline-redaction-'));
 const stamp = Date.now().toString(36);
@@ -23,7 +24,6 @@ const secrets = {
   tokenFromFile: `dash-file-token-${stamp}-Jc8`,
   sparkToken: `spark-token-${stamp}-Vb4`,
 };
-const repoRoot = join(import.meta.dirname, '..', '..', '..');
 /** What the dashboard served (JSON and metrics), grepped with the rest. */
 const served: string[] = [];
 /** run/stream.json while the pipeline ran (`stream stop` removes it), grepped with the state dir's files. */
@@ -77,7 +77,7 @@ describe('credentials are redacted in CLI output, errors and service logs (issue
       expect(run.stdout, command.join(' ')).toContain(`mongodb://app:***@127.0.0.1:${mongoDown}/`);
     }
     // The Kafka here has no SASL listener and Mongo is not there: each command fails naming the service.
-    const ping = await cli(['ping', 'mongo', 'kafka', '--timeout', '3000'], env, 1);
+    const ping = await cli(['ping', 'mongo', 'kafka', '--timeout', '3s'], env, 1);
     expect(ping.stderr).toMatch(/mongo at mongodb:\/\/app:\*\*\*@127\.0\.0\.1/);
     await cli(['setup-store'], env, 1);
     await cli(['produce', '--count', '1'], { ...env, STREAMLINE_DEBUG: '1' }, 1);
@@ -85,7 +85,7 @@ describe('credentials are redacted in CLI output, errors and service logs (issue
     // The driver parses the URI itself and reports what it dislikes.
     const badUri = await cli(['ping', 'mongo'], { ...env, STREAMLINE_MONGO_URI: `mongodb://app:${secrets.mongo}@127.0.0.1:${mongoDown}/?authMechanism=NOPE`, STREAMLINE_DEBUG: '1' }, 1);
     expect(badUri.stderr).toContain('NOPE');
-    const srv = await cli(['ping', 'mongo', '--timeout', '3000'], { ...env, STREAMLINE_MONGO_URI: `mongodb+srv://app:${secrets.mongo}@no-such-host.invalid/` }, 1);
+    const srv = await cli(['ping', 'mongo', '--timeout', '3s'], { ...env, STREAMLINE_MONGO_URI: `mongodb+srv://app:${secrets.mongo}@no-such-host.invalid/` }, 1);
     expect(srv.stderr).toContain('no-such-host.invalid');
     // An invalid value: the config error quotes the value, without its password.
     const invalid = await cli(['produce', '--print-config'], { ...env, STREAMLINE_MONGO_URI: `mongo://app:${secrets.mongo}@x` }, 2);
@@ -139,8 +139,7 @@ describe('credentials are redacted in CLI output, errors and service logs (issue
     // Its Spark Connect is away (a closed port), so the queries section carries an error naming the remote.
     const port = await closedPort();
     const sparkAway = `sc://127.0.0.1:${await closedPort()}/;use_ssl=false;token=${secrets.sparkToken}`;
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'streamline.js'), 'dashboard', '--port', String(port), '--refresh', '500'], {
-      cwd: repoRoot,
+    const child = spawnCli(['dashboard', '--port', String(port), '--refresh', '500ms'], {
       env: { ...process.env, NO_COLOR: '1', STREAMLINE_STATE_DIR: join(dir, 'state'), ...env, STREAMLINE_SPARK_REMOTE: sparkAway, STREAMLINE_MONGO_URI: `${services.mongoUri.replace('mongodb://', `mongodb://app:${secrets.mongo}@`)}/?serverSelectionTimeoutMS=1500` },
     });
     let output = '';

@@ -7,13 +7,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSecretsLog, scanForSecrets } from '../../../faults/checks/secrets.js';
+import { readSecretsLog, scanForSecrets } from '../../../harness/secrets.js';
 import { startStreaming } from '../../../src/app/streaming.js';
 import { mongoUri } from '../../../src/config/index.js';
 import { createRecordWriter, kafkaConnection } from '../../../src/kafka/index.js';
 import type { PiiPolicy } from '../../../src/model/index.js';
 import { startApiServer, type ApiServer } from '../../../src/source/index.js';
-import { eventually, testServices } from '../../support/services.js';
+import { testServices } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import { API_NOW, counts, disposeFixture, expectProduced, pipelineFixture, produce, waitForCounts, type PipelineFixture } from '../stream/helpers.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];

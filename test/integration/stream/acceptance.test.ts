@@ -9,7 +9,7 @@ import { streamingStatus } from '../../../src/app/status.js';
 import { collectionCounts, startStreaming, stopStreaming } from '../../../src/app/streaming.js';
 import { expectedQueries } from '../../../src/stream/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
-import { eventually } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import { apiServer, deadLetters, disposeFixture, documentProblems, expectProduced, physicalPlans, pipelineFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -13,14 +13,14 @@ import { produceUsers, type ProduceSummary, type ProduceUsersOptions } from '../
 import { DEAD_LETTERS } from '../../../src/sink/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
 import type { TopicBinding } from '../../../src/stream/index.js';
-import { testRuntimeConfig } from '../../support/runtime.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { testServices, uniqueName } from '../../support/services.js';
 
 export const SECRET_FIELDS = ['password', 'salt', 'md5', 'sha1', 'sha256'] as const;
 export type Secrets = Record<(typeof SECRET_FIELDS)[number], string>;
 
 /** The shared runtime's configuration (ports, artifacts); tests derive their own from it. */
-export const sharedConfig = (): StreamlineConfig => testRuntimeConfig('shared', 0);
+export const sharedConfig = (): StreamlineConfig => testRuntimeConfig('shared', 'integration');
 
 export interface PipelineFixture {
   config: StreamlineConfig;

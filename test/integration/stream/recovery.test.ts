@@ -14,9 +14,10 @@ import { TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
 import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
 import { expectedQueries } from '../../../src/stream/index.js';
-import { makeReadOnly, type ReadOnlyDir } from '../../support/read-only.js';
-import { testRuntimeConfig } from '../../support/runtime.js';
-import { eventually, testServices, uniqueName } from '../../support/services.js';
+import { makeReadOnly, type ReadOnlyDir } from '../../../harness/read-only.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
+import { testServices, uniqueName } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import { apiServer, disposeFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
 
 const log = (message: string) => process.stdout.write(`[stream recovery] ${message}\n`);
@@ -63,7 +64,7 @@ async function recoveryAfter(since: number, kind: Failure['kind'], timeoutMs: nu
 }
 
 beforeAll(async () => {
-  const base = testRuntimeConfig('recovery', 400);
+  const base = testRuntimeConfig('recovery', 'recovery');
   // Kafka is the shared one (never killed here); Spark Connect and FerretDB are this file's own.
   runtime = { ...base, kafka: { ...base.kafka, bootstrapServers: testServices().kafkaBootstrap } };
   await down(runtime);

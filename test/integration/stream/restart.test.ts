@@ -11,7 +11,7 @@ import { startStreaming, stopStreaming } from '../../../src/app/streaming.js';
 import { pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import { loadPipelineSession } from '../../../src/stream/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
-import { eventually } from '../../support/services.js';
+import { eventually } from '../../../harness/poll.js';
 import {
   apiServer,
   counts,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sinkProperties, toProperties, workerProperties } from '../../../bench/connect.js';
 import { parseProducerPerformance } from '../../../bench/produce.js';
-import { testRuntimeConfig } from '../../support/runtime.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
 
 describe('benchmark peers', () => {
   it("reads ProducerPerformance's summary line, not its progress lines", () => {
@@ -16,7 +16,7 @@ describe('benchmark peers', () => {
   });
 
   it('configures the MongoDB sink to upsert by _id = the value id, one collection per topic', () => {
-    const config = testRuntimeConfig('unit-connect', 0);
+    const config = testRuntimeConfig('unit-connect', 'integration');
     const bindings = [
       { topic: 'users.profile', schema: 'users.profile' as const, collection: 'users_profile' },
       { topic: 'users.contact', schema: 'users.contact' as const, collection: 'users_contact' },

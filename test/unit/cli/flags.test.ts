@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlagValueError, parseDuration, parseInterval, parseMeanRate, parsePositiveInteger, parseRate } from '../../../src/cli/flags.js';
+import { FlagValueError, parseDuration, parseFraction, parseInterval, parseLatency, parseMeanRate, parseNonNegativeInteger, parsePort, parsePositiveInteger, parsePublishAs, parseRate, parseTopicList } from '../../../src/cli/flags.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -15,6 +15,10 @@ describe('parseDuration', () => {
   it.each(['60', '', 'abc', '10 minutes', '-5s', '0s', '5d'])('rejects %j naming the flag and the expected form', (text) => {
     expect(() => parseDuration(text)).toThrow(FlagValueError);
     expect(() => parseDuration(text)).toThrow(/^--duration: expected a duration like 500ms, 60s, 2m or 1h/);
+  });
+
+  it.each(['60', '1500', '2.5'])('refuses the bare number %j, saying which unit to add', (text) => {
+    expect(() => parseDuration(text, '--timeout')).toThrow(new RegExp(`^--timeout: .*\\(add the unit: ${text.replace('.', '\\.')}ms or ${text.replace('.', '\\.')}s\\)`));
   });
 
   it('names the flag it was given', () => {
@@ -69,5 +73,54 @@ describe('rates and counts', () => {
   it('parses whole positive counts only', () => {
     expect(parsePositiveInteger('5000', '--count')).toBe(5000);
     for (const bad of ['0', '-1', '1.5', '5e3', '']) expect(() => parsePositiveInteger(bad, '--count')).toThrow(/^--count: expected a whole number >= 1/);
+  });
+});
+
+describe('parseLatency', () => {
+  it('takes one duration or a range', () => {
+    expect(parseLatency('50ms')).toEqual([50, 50]);
+    expect(parseLatency('0ms')).toEqual([0, 0]);
+    expect(parseLatency('20..200ms')).toEqual([20, 200]);
+    expect(parseLatency('1s..2s')).toEqual([1000, 2000]);
+  });
+
+  it.each(['50', '20..200', '200..20ms', 'slow'])('rejects %j naming --latency', (text) => {
+    expect(() => parseLatency(text)).toThrow(/^--latency: expected /);
+  });
+});
+
+describe('whole numbers, fractions and ports', () => {
+  it('allows 0 where a count may be none', () => {
+    expect(parseNonNegativeInteger('0', '--max-restarts')).toBe(0);
+    expect(parseNonNegativeInteger(' 7 ', '--max-restarts')).toBe(7);
+    for (const bad of ['-1', '1.5', '1e3', '']) expect(() => parseNonNegativeInteger(bad, '--max-restarts')).toThrow(/^--max-restarts: expected a whole number >= 0/);
+  });
+
+  it('takes fractions between 0 and 1 inclusive', () => {
+    expect(parseFraction('0', '--error-rate')).toBe(0);
+    expect(parseFraction('0.25', '--error-rate')).toBe(0.25);
+    expect(parseFraction('1', '--error-rate')).toBe(1);
+    for (const bad of ['1.5', '-0.1', '1e-1', 'half', '']) expect(() => parseFraction(bad, '--error-rate')).toThrow(/^--error-rate: expected a fraction between 0 and 1/);
+  });
+
+  it('takes a port only as a decimal integer 1..65535', () => {
+    expect(parsePort('1', '--port')).toBe(1);
+    expect(parsePort('65535', '--port')).toBe(65535);
+    for (const bad of ['0', '65536', '1e3', '0x50', '80.0', '-80', ' ', '100000']) expect(() => parsePort(bad, '--port')).toThrow(/^--port: expected a port number 1-65535/);
+  });
+});
+
+describe('topics', () => {
+  it('--topics is a list of topic names', () => {
+    expect(parseTopicList('users.profile, users.contact,')).toEqual(['users.profile', 'users.contact']);
+    expect(() => parseTopicList(',')).toThrow(/^--topics: expected a comma-separated list/);
+    expect(() => parseTopicList('users.profile=my.profile')).toThrow(/^--topics: expected Kafka topic names .*"users\.profile=my\.profile"/);
+  });
+
+  it('--publish-as maps known topics to other Kafka names', () => {
+    expect(parsePublishAs('users.profile=my.profile, users.contact=contact_eu')).toEqual({ 'users.profile': 'my.profile', 'users.contact': 'contact_eu' });
+    expect(() => parsePublishAs('users.profile')).toThrow(/^--publish-as: expected topic=kafka-topic pairs/);
+    expect(() => parsePublishAs('users.nope=x')).toThrow(/^--publish-as: expected a known topic before =, not "users\.nope"/);
+    expect(() => parsePublishAs('users.profile=bad/name')).toThrow(/^--publish-as: expected a Kafka topic name after users\.profile=, got "users\.profile=bad\/name"/);
   });
 });

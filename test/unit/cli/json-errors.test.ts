@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStreamline, wantsJsonErrors } from '../../../src/cli/program.js';
-import { closedPort } from '../../support/cli.js';
+import { closedPort } from '../../../harness/cli.js';
 
 async function streamline(args: readonly string[]): Promise<{ code: number; stderr: string }> {
   let stderr = '';

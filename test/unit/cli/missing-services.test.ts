@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStreamline } from '../../../src/cli/program.js';
-import { closedPort, runCli, type CliRun } from '../../support/cli.js';
+import { closedPort, runCli, type CliRun } from '../../../harness/cli.js';
 
 /** Runs a command line in this process, collecting what the CLI writes about errors. */
 async function streamline(args: readonly string[]): Promise<CliRun> {

@@ -29,8 +29,10 @@ describe('streamline produce: bad flags exit 2 with a message naming the flag', 
     { args: ['--interval', '5..1ms'], message: /--interval: expected a range min\.\.max .*\(min <= max\), got "5\.\.1ms"/ },
     { args: ['--pii', 'nope'], message: /--pii <policy>' argument 'nope' is invalid\. Allowed choices are keep, mask, hash/ },
     { args: ['--interval', '1..2s', '--mean-rate', '3'], message: /--interval and --mean-rate are alternatives/ },
-    { args: ['--topics', 'users.profile=bad/name'], message: /--topics: expected a Kafka topic name after users\.profile=, got "bad\/name"/ },
-    { args: ['--topics', 'users.nope=x'], message: /--topics: "users\.nope" is not a known topic/ },
+    { args: ['--publish-as', 'users.profile=bad/name'], message: /--publish-as: expected a Kafka topic name after users\.profile=/ },
+    { args: ['--publish-as', 'users.nope=x'], message: /--publish-as: expected a known topic before =, not "users\.nope"/ },
+    { args: ['--topics', 'users.profile', '--publish-as', 'users.contact=x'], message: /--publish-as: users\.contact not among the topics produced \(users\.profile\)/ },
+    { args: ['--topics', 'users.profile=x'], message: /--topics: expected Kafka topic names/ },
   ];
 
   it.concurrent.each(cases)('$args', async ({ args, message }) => {

@@ -25,7 +25,7 @@ describe('layer boundaries (eslint.config.js, docs/layout.md)', () => {
   it('keeps the stream from the producer, the source from the Spark client, and src/ from the tests', async () => {
     expect(await boundaryErrors('src/stream/wrong.ts', "export { runProducer } from '../produce/index.js';\n")).toHaveLength(1);
     expect(await boundaryErrors('src/source/wrong.ts', "export { SparkSession } from '@streamline/spark-connect';\n")).toHaveLength(1);
-    expect(await boundaryErrors('src/app/wrong.ts', "export { testRuntimeConfig } from '../../test/support/runtime.js';\n")).toHaveLength(1);
+    expect(await boundaryErrors('src/app/wrong.ts', "export { uniqueName } from '../../test/support/services.js';\n")).toHaveLength(1);
   });
 
   it('keeps the Spark client package free of the host app', async () => {
@@ -33,7 +33,14 @@ describe('layer boundaries (eslint.config.js, docs/layout.md)', () => {
     expect(errors).toEqual([expect.stringMatching(/"spark-connect" to elements of type "config"/)]);
   });
 
-  it('applies to layers that do not exist yet: src/core imports nothing of ours', async () => {
+  it('keeps src/ from harness/, and bench/ and faults/ from test/ (they share code through harness/)', async () => {
+    expect(await boundaryErrors('src/app/wrong.ts', "export { spawnCli } from '../../harness/cli.js';\n")).toHaveLength(1);
+    expect(await boundaryErrors('bench/wrong.ts', "export { uniqueName } from '../test/support/services.js';\n")).toHaveLength(1);
+    expect(await boundaryErrors('faults/wrong.ts', "export { uniqueName } from '../test/support/services.js';\n")).toHaveLength(1);
+    expect(await boundaryErrors('bench/right.ts', "export { spawnCli } from '../harness/cli.js';\n")).toEqual([]);
+  });
+
+  it('src/core imports nothing of ours', async () => {
     expect(await boundaryErrors('src/core/wrong.ts', "export { loadConfig } from '../config/index.js';\n")).toHaveLength(1);
   });
 });

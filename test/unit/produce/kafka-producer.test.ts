@@ -5,7 +5,7 @@ import { partitionForKey } from '../../../src/kafka/index.js';
 import { KafkaProducer } from '../../../src/produce/index.js';
 import { jsonMessage } from '../../../src/produce/message.js';
 import { DeliveryTimeoutError } from '../../../src/produce/outage.js';
-import { eventually } from '../../support/poll.js';
+import { eventually } from '../../../harness/poll.js';
 import { VirtualClock } from '../../support/virtual-clock.js';
 import { brokerLog, fakeClient, PARTITIONS, partitionOf } from '../kafka/client-fakes.js';
 

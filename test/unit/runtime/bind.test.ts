@@ -9,7 +9,7 @@ import { loadConfig } from '../../../src/config/index.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { serveApi } from '../../../src/app/api.js';
 import { remoteBindRefusal, up } from '../../../src/runtime/index.js';
-import { runCli } from '../../support/cli.js';
+import { runCli } from '../../../harness/cli.js';
 
 const config = (env: Record<string, string>) => {
   const cwd = mkdtempSync(join(tmpdir(), 'streamline-bind-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../support/poll.js';
+import { eventually } from '../../../harness/poll.js';
 import { isRunning, pidAlive, startProcess, stopProcess } from '../../../src/runtime/process.js';
 import { portFree } from '../../../src/runtime/ports.js';
 import { createServer } from 'node:net';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../../support/poll.js';
+import { eventually } from '../../../harness/poll.js';
 import { buildApiResponse, FetchUsersError, fetchUsers, parseApiQuery, readBodyCapped, startApiServer, type ApiServer } from '../../../src/source/index.js';
 
 const servers: ApiServer[] = [];

@@ -1,5 +1,5 @@
-import { connectMongo } from '../../src/app/streaming.js';
-import type { StreamlineConfig } from '../../src/config/index.js';
+import { connectMongo } from '../src/app/streaming.js';
+import type { StreamlineConfig } from '../src/config/index.js';
 
 /** Drops the config's database: a test, benchmark repetition or fault scenario starts from an empty store. */
 export async function dropDatabase(config: StreamlineConfig): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_SUBSTRING_LENGTH, secretMatcher } from '../../../faults/checks/secret-matcher.js';
+import { MIN_SUBSTRING_LENGTH, secretMatcher } from '../../../harness/secret-matcher.js';
 import { appendSecretsLog, parseSecretsLog, servedSecrets } from '../../../src/source/secrets-log.js';
 import { generateUsers } from '../../../src/source/generate.js';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';

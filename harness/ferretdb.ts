@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeFerretDb } from '../../src/runtime/probes.js';
-import { startProcess, stopProcess, type ProcessRecord } from '../../src/runtime/process.js';
-import { ferretDbService } from '../../src/runtime/services.js';
-import { artifactsOf } from '../../src/runtime/spec.js';
+import { probeFerretDb } from '../src/runtime/probes.js';
+import { startProcess, stopProcess, type ProcessRecord } from '../src/runtime/process.js';
+import { ferretDbService } from '../src/runtime/services.js';
+import { artifactsOf } from '../src/runtime/spec.js';
+import type { PortBlockName } from './ports.js';
 import { testRuntimeConfig } from './runtime.js';
 
 export interface StartedFerretDb {
@@ -18,8 +19,8 @@ export interface StartedFerretDb {
  * in a state dir and port of its own: `binary` another build than setup's (e.g. a benchmark's variant),
  * `sqliteParams` appended to the SQLite URL (e.g. `_pragma=synchronous(normal)`).
  */
-export async function startFerretDb(name: string, portOffset: number, opts: { binary?: string; sqliteParams?: string } = {}): Promise<StartedFerretDb> {
-  const config = testRuntimeConfig(name, portOffset);
+export async function startFerretDb(name: string, block: PortBlockName, opts: { binary?: string; sqliteParams?: string; shift?: number } = {}): Promise<StartedFerretDb> {
+  const config = testRuntimeConfig(name, block, { shift: opts.shift });
   const service = ferretDbService(config);
   const binary = opts.binary ?? join(artifactsOf(config), 'bin', 'ferretdb');
   rmSync(config.stateDir, { recursive: true, force: true });
