@@ -52,7 +52,7 @@ describe('--json error output', () => {
   it('reports a service that does not answer as SERVICE_UNAVAILABLE with its hint, exit 1; the same failure as text without --json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'streamline-json-'));
     const kafka = await closedPort();
-    const args = ['ping', 'kafka', '--state-dir', dir, '--timeout', '2000'];
+    const args = ['ping', 'kafka', '--state-dir', dir, '--timeout', '2s'];
     process.env.STREAMLINE_KAFKA_PORT = String(kafka);
     try {
       const json = await streamline([...args, '--json']);
