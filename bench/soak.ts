@@ -28,6 +28,7 @@ import { testRuntimeConfig } from '../harness/runtime.js';
 import { svgToPng } from './chart.js';
 import { processTrend, sampleProcess, type ProcessSample, type ProcessTrend } from '../harness/process-sampler.js';
 import { spawnCli } from '../harness/cli.js';
+import { parseToolCommandLine } from '../harness/command-line.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const SLOPE_LIMIT_MB_PER_HOUR = 20;
@@ -153,12 +154,8 @@ async function main(): Promise<number> {
     .option('--out <file>', 'where to write the report (default SOAK.md; --quick: none)')
     .showHelpAfterError()
     .exitOverride();
-  try {
-    program.parse(process.argv);
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode ?? 2;
-    return code === 0 ? 0 : 2;
-  }
+  const usageExit = parseToolCommandLine(program);
+  if (usageExit !== undefined) return usageExit;
   const flags = program.opts<Flags>();
   if (flags.quick && !program.getOptionValueSource('duration')?.startsWith('cli')) flags.duration = 5 * 60_000;
   const sampleEveryMs = flags.quick ? 10_000 : 60_000;

@@ -12,6 +12,7 @@ import { testRuntimeConfig } from '../harness/runtime.js';
 import { runScenario, SUITE_USERS, type ScenarioResult } from './engine.js';
 import { reliabilityMarkdown, resultLine } from './report.js';
 import { SCENARIOS, selectScenarios } from './scenarios/index.js';
+import { parseToolCommandLine } from '../harness/command-line.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
@@ -48,12 +49,8 @@ async function main(): Promise<number> {
     .option('--no-report', 'do not update RELIABILITY.md (a full run updates the rows of the scenarios it ran)')
     .showHelpAfterError()
     .exitOverride();
-  try {
-    program.parse(process.argv);
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode ?? 2;
-    return code === 0 ? 0 : 2;
-  }
+  const usageExit = parseToolCommandLine(program);
+  if (usageExit !== undefined) return usageExit;
   const flags = program.opts<Flags>();
   let scenarios;
   try {
