@@ -25,7 +25,8 @@ case "$role" in
   master) exec java -Xmx"${SPARK_DAEMON_HEAP:-512m}" "${java_options[@]}" -cp "$classpath" org.apache.spark.deploy.master.Master "$@" ;;
   worker) exec java -Xmx"${SPARK_DAEMON_HEAP:-512m}" "${java_options[@]}" -cp "$classpath" org.apache.spark.deploy.worker.Worker "$@" ;;
   connect)
-    exec java -Xmx"${SPARK_DRIVER_MEMORY:-1g}" "${java_options[@]}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit \
+    # Out of heap, exit (the container restarts) rather than hang on the port (src/runtime/services.ts).
+    exec java -Xmx"${SPARK_DRIVER_MEMORY:-1g}" -XX:+ExitOnOutOfMemoryError "${java_options[@]}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit \
       "$@" --class org.apache.spark.sql.connect.service.SparkConnectServer spark-internal ;;
   *) echo "spark-start: unknown role '$role' (expected master, worker or connect)" >&2; exit 2 ;;
 esac

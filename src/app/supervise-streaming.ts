@@ -130,13 +130,16 @@ async function observe(config: StreamlineConfig, bindings: TopicBinding[], broke
 async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[], policy: RestartPolicy, failure: Failure, since: number, opts: SuperviseOptions): Promise<boolean> {
   const deadline = since + policy.waitMs;
   let lastNotice = Date.now();
-  // Decided once: a driver that crashed is ours to restart until it runs, even when a start attempt
-  // failed and `up` removed its record (a start that timed out on a busy machine).
-  const restartDriver = failure.kind === 'spark-gone' && config.stream.restart.restartDriver && !config.spark.remote && serviceState(config, 'spark') === 'crashed';
+  // Once the local driver is seen crashed it is ours to restart until it runs, even when a start attempt
+  // failed and `up` removed its record (a start that timed out on a busy machine). Asked on every poll:
+  // a driver that stopped answering first (out of heap) dies only later.
+  const mayRestartDriver = failure.kind === 'spark-gone' && config.stream.restart.restartDriver && !config.spark.remote;
+  let restartDriver = false;
   let lastStart = 0;
   const check = async (): Promise<boolean> => {
     switch (failure.kind) {
       case 'spark-gone':
+        if (mayRestartDriver && !restartDriver) restartDriver = serviceState(config, 'spark') === 'crashed';
         if (restartDriver && serviceState(config, 'spark') !== 'running' && Date.now() - lastStart >= 10_000) {
           lastStart = Date.now();
           opts.onEvent({ type: 'restarting-driver', address: failure.subject });

@@ -75,6 +75,9 @@ function sparkService(config: StreamlineConfig): ServiceSpec {
       command: 'java',
       args: [
         `-Xmx${driverMemory}`,
+        // A driver out of heap answers nothing yet keeps its port: exit instead, so it is seen as crashed
+        // and the stream supervisor starts it again (the 2 h soak's driver hung like that, see SOAK.md).
+        '-XX:+ExitOnOutOfMemoryError',
         ...SPARK_JAVA_OPTIONS,
         `-Dlog4j2.configurationFile=${log4jFile}`,
         '-cp', `${jars}/*`,
