@@ -133,14 +133,15 @@ async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[],
   // Once the local driver is seen crashed it is ours to restart until it runs, even when a start attempt
   // failed and `up` removed its record (a start that timed out on a busy machine). Asked on every poll:
   // a driver that stopped answering first (out of heap) dies only later.
-  const mayRestartDriver = failure.kind === 'spark-gone' && config.stream.restart.restartDriver && !config.spark.remote;
+  const driverIsOurs = config.stream.restart.restartDriver && !config.spark.remote;
   let restartDriver = false;
   let lastStart = 0;
   const check = async (): Promise<boolean> => {
     switch (failure.kind) {
-      case 'spark-gone':
-        if (mayRestartDriver && !restartDriver) restartDriver = serviceState(config, 'spark') === 'crashed';
-        if (restartDriver && serviceState(config, 'spark') !== 'running' && Date.now() - lastStart >= 10_000) {
+      case 'spark-gone': {
+        const state = driverIsOurs ? serviceState(config, 'spark') : undefined;
+        restartDriver ||= state === 'crashed';
+        if (restartDriver && state !== 'running' && Date.now() - lastStart >= 10_000) {
           lastStart = Date.now();
           opts.onEvent({ type: 'restarting-driver', address: failure.subject });
           // A failed start (port not yet released, JVM too slow to answer) is retried on the next poll.
@@ -148,6 +149,7 @@ async function waitUntilBack(config: StreamlineConfig, bindings: TopicBinding[],
           await up(config, { only: ['spark'], ...(Number.isFinite(deadline) ? { startTimeoutMs: Math.max(30_000, deadline - Date.now()) } : {}) }).catch((e: unknown) => opts.onEvent({ type: 'driver-start-failed', message: (e as Error).message }));
         }
         return sparkAnswers(config);
+      }
       case 'store-unavailable':
         return storeAnswers(config);
       case 'kafka-unavailable':
