@@ -48,6 +48,58 @@ export function baseImageTag(): string {
 
 const engineAnswers = () => sh('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 15_000 });
 
+/** Where Debian's dockerd and the containerd it starts record their pids (the defaults we start them with). */
+const DOCKERD_PID_FILE = '/var/run/docker.pid';
+const CONTAINERD_PID_FILE = '/var/run/docker/containerd/containerd.pid';
+
+/**
+ * What a daemon's pid file means when no engine answers. A dockerd or container killed with the machine's
+ * processes leaves its pid file behind; once that pid is recycled (a JVM of ours, say), dockerd believes
+ * containerd "is still running", waits on a socket nobody serves and gives up after 60 s ("timeout waiting
+ * for containerd to start"): the file must go. A live process of the daemon's own name is an orphan
+ * (containerd outliving its dockerd) or a daemon still starting (dockerd).
+ */
+export type PidFileVerdict = { kind: 'absent' } | { kind: 'stale' } | { kind: 'alive'; pid: number };
+
+export function judgePidFile(content: string | undefined, daemon: string, commandOf: (pid: number) => string | undefined): PidFileVerdict {
+  if (content === undefined) return { kind: 'absent' };
+  const text = content.trim();
+  const pid = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(pid) || pid <= 0) return { kind: 'stale' };
+  return commandOf(pid) === daemon ? { kind: 'alive', pid } : { kind: 'stale' };
+}
+
+const readIfExists = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+const commandOf = (pid: number) => readIfExists(`/proc/${pid}/comm`)?.trim();
+const isAlive = (pid: number) => commandOf(pid) !== undefined;
+
+/**
+ * Clears what a killed engine left behind before dockerd is started: stale pid files are removed and a
+ * containerd orphaned by its dockerd is stopped. Returns the pid of a dockerd that is still starting, if
+ * any: then we wait for it instead of starting a second one.
+ */
+async function clearLeftoverEngine(log: Log): Promise<number | undefined> {
+  const dockerd = judgePidFile(readIfExists(DOCKERD_PID_FILE), 'dockerd', commandOf);
+  if (dockerd.kind === 'alive') return dockerd.pid;
+  if (dockerd.kind === 'stale') {
+    log(`removing the stale ${DOCKERD_PID_FILE} (no dockerd runs under its pid)`);
+    rmSync(DOCKERD_PID_FILE, { force: true });
+  }
+  const containerd = judgePidFile(readIfExists(CONTAINERD_PID_FILE), 'containerd', commandOf);
+  if (containerd.kind === 'stale') {
+    log(`removing the stale ${CONTAINERD_PID_FILE} (no containerd runs under its pid; dockerd would wait on it for 60 s and give up)`);
+    rmSync(CONTAINERD_PID_FILE, { force: true });
+  } else if (containerd.kind === 'alive') {
+    log(`stopping containerd pid ${containerd.pid}, left running by a dockerd that is gone`);
+    process.kill(containerd.pid, 'SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (isAlive(containerd.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    if (isAlive(containerd.pid)) process.kill(containerd.pid, 'SIGKILL');
+    rmSync(CONTAINERD_PID_FILE, { force: true });
+  }
+  return undefined;
+}
+
 /**
  * A Docker engine that answers: the running one, or dockerd started in the background (installed from
  * Debian's docker.io package when missing, as root, like the browser tier installs chromium). It stays
@@ -65,22 +117,31 @@ export async function ensureEngine(log: Log = defaultLog): Promise<string> {
   if (process.getuid?.() !== 0) throw new DockerSetupError(`no Docker engine answers (\`docker version\`: ${(running.stderr || running.stdout).trim()}); start dockerd as root, or add yourself to the docker group`);
   const logFile = join(stateDir, 'docker', 'dockerd.log');
   mkdirSync(join(stateDir, 'docker'), { recursive: true });
-  log(`starting dockerd in the background (log: ${logFile})...`);
-  const out = openSync(logFile, 'a');
-  const daemon = spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] });
-  daemon.unref();
+  const starting = await clearLeftoverEngine(log);
+  let pid = starting;
+  let exited = () => starting !== undefined && !isAlive(starting);
+  if (starting === undefined) {
+    log(`starting dockerd in the background (log: ${logFile})...`);
+    const out = openSync(logFile, 'a');
+    const daemon = spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] });
+    daemon.unref();
+    pid = daemon.pid;
+    exited = () => daemon.exitCode !== null;
+  } else {
+    log(`dockerd pid ${starting} is starting: waiting for it to answer`);
+  }
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const answer = engineAnswers();
     if (answer.status === 0) {
-      log(`dockerd ${answer.stdout.trim()} is up (pid ${daemon.pid})`);
+      log(`dockerd ${answer.stdout.trim()} is up (pid ${pid})`);
       return answer.stdout.trim();
     }
-    if (daemon.exitCode !== null) break;
+    if (exited()) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
-  throw new DockerSetupError(`dockerd did not answer within 90 s; last lines of ${logFile}:\n${tail}`);
+  const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter((line) => !line.includes('module=grpc')).slice(-15).join('\n') : '';
+  throw new DockerSetupError(`dockerd did not answer within 90 s; last lines of ${logFile} (gRPC reconnect lines left out):\n${tail}`);
 }
 
 /** The Compose CLI's version, as deploy/compose-cli/go.mod pins it. */
