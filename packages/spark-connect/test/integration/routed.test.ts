@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { Column, SparkConnectError, SparkSession, T, functions as F, type StreamingQuery } from '../../src/index.js';
+import { liveInstances, localServerPid } from '../support/server-heap.js';
 
 // Needs the Connect server plugin dev.streamline.connect.RoutedForeachBatchPlugin (runtime/connect-plugin),
 // which the test tier's Spark loads like every Spark streamline starts.
@@ -122,6 +123,39 @@ describe('routed foreachBatch (server plugin)', () => {
         expect(Number(r.value) % 10).toBe(3);
         expect(r.why).toMatch(new RegExp(`^rejected by the json sink of route 'kept': refused row ${r.value}`));
       }
+    } finally {
+      await session.stop();
+    }
+  });
+
+  // Spark 4.0.0 never collects a cloned session (SPARK-54753), and caching a batch clones one unless the
+  // plugin sets the batch session up for it: one leaked session per micro-batch filled the driver's heap.
+  it.skipIf(localServerPid(remote) === undefined)('keeps no session per micro-batch on the server (its heap stays flat over many batches)', async () => {
+    const pid = localServerPid(remote) as number;
+    const session = await SparkSession.builder().remote(remote).getOrCreate();
+    try {
+      const name = uniqueName('routed_heap');
+      const odd = Column.fn('pmod', F.col('value'), F.lit(2)).eq(1);
+      const q = await session.readStream
+        .format('rate')
+        .option('rowsPerSecond', 20)
+        .load()
+        .writeStream.queryName(name)
+        .trigger({ processingTime: '100 milliseconds' })
+        .checkpointLocation(scratch(name))
+        .foreachBatchRoutes([
+          { name: 'even', condition: odd.not(), format: 'noop', options: {} },
+          { name: 'odd', condition: odd, format: 'noop', options: {} },
+        ])
+        .start();
+      const batches = async () => (await q.lastProgress())?.batchId ?? -1;
+      await vi.waitFor(async () => expect(await batches()).toBeGreaterThanOrEqual(3), { timeout: 120_000, interval: 250 });
+      const before = { batch: await batches(), sessions: liveInstances(pid, 'org.apache.spark.sql.classic.SparkSession') };
+      await vi.waitFor(async () => expect(await batches()).toBeGreaterThanOrEqual(before.batch + 40), { timeout: 180_000, interval: 500 });
+      const after = { batch: await batches(), sessions: liveInstances(pid, 'org.apache.spark.sql.classic.SparkSession') };
+      await q.stop();
+      // Other tests' sessions may come and go meanwhile; one per batch would be 40 or more.
+      expect(after.sessions - before.sessions, `live SparkSessions: ${before.sessions} at batch ${before.batch}, ${after.sessions} at batch ${after.batch}`).toBeLessThan(10);
     } finally {
       await session.stop();
     }

@@ -56,10 +56,24 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     this.routes = routes;
   }
 
+  /**
+   * Settings under which caching a Dataset uses the session as it is. Otherwise Spark's CacheManager
+   * caches through a clone of the session with them turned off, one clone per micro-batch, and in Spark
+   * 4.0.0 no cloned session is ever collected (its ArtifactManager's Cleaner action holds it: SPARK-54753,
+   * fixed after 4.0.0): the driver's heap filled in under two hours of a steady stream (SOAK.md). Neither
+   * matters to these batches: they have no bucketed scans, and streaming runs without adaptive execution.
+   */
+  static final Map<String, String> CACHE_WITHOUT_SESSION_CLONE = Map.of(
+      "spark.sql.sources.bucketing.autoBucketedScan.enabled", "false",
+      "spark.sql.adaptive.applyFinalStageShuffleOptimizations", "false");
+
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     boolean shared = routes.size() > 1;
-    if (shared) batch.persist(StorageLevel.MEMORY_AND_DISK());
+    if (shared) {
+      CACHE_WITHOUT_SESSION_CLONE.forEach((key, value) -> batch.sparkSession().conf().set(key, value));
+      batch.persist(StorageLevel.MEMORY_AND_DISK());
+    }
     try {
       for (CompiledRoute route : routes) {
         Dataset<Row> rows = route.kept(batch);
