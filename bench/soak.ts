@@ -34,7 +34,7 @@ const repoRoot = resolve(import.meta.dirname, '..');
 const SLOPE_LIMIT_MB_PER_HOUR = 20;
 
 interface Flags {
-  duration: number;
+  duration?: number;
   rate: number;
   cluster?: boolean;
   chaos?: boolean;
@@ -141,7 +141,7 @@ function soakMarkdown(r: { flags: Flags; command: string; commit: string; starte
 async function main(): Promise<number> {
   const program = new Command('soak')
     .description('the whole pipeline detached at a steady rate for a long time: per-process RSS/CPU/threads/fds once a minute, lag, an exactly-once-with-content check at the end, SOAK.md and docs/soak.png')
-    .option('--duration <time>', 'how long to produce, e.g. 2h, 30m', (v) => parseDuration(v, '--duration'), 2 * 3_600_000)
+    .option('--duration <time>', 'how long to produce, e.g. 2h, 30m (default: 2h)', (v) => parseDuration(v, '--duration'))
     .option('--rate <n>', 'users per second', (v) => {
       const n = Number(v);
       if (!(n > 0)) throw new InvalidArgumentError(`expected a number > 0, got "${v}"`);
@@ -157,9 +157,9 @@ async function main(): Promise<number> {
   const usageExit = parseToolCommandLine(program);
   if (usageExit !== undefined) return usageExit;
   const flags = program.opts<Flags>();
-  if (flags.quick && !program.getOptionValueSource('duration')?.startsWith('cli')) flags.duration = 5 * 60_000;
+  const duration = flags.duration ?? (flags.quick ? 5 * 60_000 : 2 * 3_600_000);
   const sampleEveryMs = flags.quick ? 10_000 : 60_000;
-  const warmupMs = flags.quick ? 60_000 : Math.min(20 * 60_000, flags.duration / 6);
+  const warmupMs = flags.quick ? 60_000 : Math.min(20 * 60_000, duration / 6);
   const base = testRuntimeConfig('soak', 'soak', { cluster: flags.cluster ?? false });
   const config: StreamlineConfig = {
     ...base,
@@ -172,7 +172,7 @@ async function main(): Promise<number> {
   const resultsDir = join(repoRoot, 'bench', 'results', 'soak');
   mkdirSync(resultsDir, { recursive: true });
 
-  log(`runtime in ${config.stateDir} (${flags.cluster ? 'cluster' : 'single node'}); ${Math.round(flags.duration / 60_000)} min at ${flags.rate} users/s, seed ${flags.seed}`);
+  log(`runtime in ${config.stateDir} (${flags.cluster ? 'cluster' : 'single node'}); ${Math.round(duration / 60_000)} min at ${flags.rate} users/s, seed ${flags.seed}`);
   await down(config);
   rmSync(config.stateDir, { recursive: true, force: true });
   await up(config, { onEvent: (e) => e.type === 'ready' && log(`${e.service} ready after ${Math.round(e.elapsedMs / 1000)} s`) });
@@ -186,6 +186,28 @@ async function main(): Promise<number> {
   const ticks: Tick[] = [];
   const chaos: string[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopEverything = () =>
+    (stopping ??= (async () => {
+      clearInterval(timer);
+      await collector.stop().catch(() => undefined);
+      if (producer) {
+        try {
+          process.kill(producer.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+      if (existsSync(configFile)) await cli(['stream', 'stop'], configFile).done;
+      await down(config);
+    })());
+  // Interrupted (Ctrl-C, a CI timeout): leave no producer, supervisor, broker, driver or store behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the producer, the pipeline and the runtime (no report)...`);
+      void stopEverything().finally(() => process.exit(130));
+    });
+  }
   try {
     const started = cli(['stream', 'start', '--detach'], configFile);
     const start = await started.done;
@@ -193,7 +215,7 @@ async function main(): Promise<number> {
     log(start.output.trim().split('\n').at(-2) ?? 'detached');
     collector.start();
 
-    producer = cli(['produce', '--rate', String(flags.rate), '--duration', `${Math.round(flags.duration / 1000)}s`, '--batch-size', '10', '--seed', flags.seed, '--ack-log', ackLog], configFile, join(config.stateDir, 'logs', 'producer.log'));
+    producer = cli(['produce', '--rate', String(flags.rate), '--duration', `${Math.round(duration / 1000)}s`, '--batch-size', '10', '--seed', flags.seed, '--ack-log', ackLog], configFile, join(config.stateDir, 'logs', 'producer.log'));
     const t0 = Date.now();
     const pids = (): Record<string, number | undefined> => {
       const named: Record<string, number | undefined> = { producer: producer?.pid, 'runner+dashboard': process.pid };
@@ -222,7 +244,7 @@ async function main(): Promise<number> {
     const faults: Promise<void>[] = [];
     if (flags.chaos) {
       const rnd = seededRandom(deriveSeed(flags.seed));
-      const at = () => t0 + flags.duration * (0.15 + 0.6 * rnd());
+      const at = () => t0 + duration * (0.15 + 0.6 * rnd());
       const broker = recordedNodes(config).find((n) => n === 'kafka' || n === 'kafka-1') as string;
       const wait = (until: number) => eventually(() => Date.now() >= until, { timeoutMs: Math.max(1_000, until - Date.now() + 60_000), intervalMs: 1_000, what: 'the chaos time' });
       faults.push(
@@ -254,11 +276,13 @@ async function main(): Promise<number> {
     }
     const produced = await producer.done;
     await Promise.all(faults);
-    log(`producer exited ${produced.code}`);
+    // The trends cover the steady stream only: the check below reads every document back, a load of
+    // another kind (the first soak's store grew by hundreds of MB while it ran).
+    sample();
+    clearInterval(timer);
+    log(`producer exited ${produced.code}; sampling stopped`);
     const acks = readAckLog(ackLog);
     await eventually(async () => missingFromStore(acks, await readStore(config, bindings)) === 0, { timeoutMs: 15 * 60_000, intervalMs: 5_000, what: 'the store to hold every acknowledged record' }).catch((e: unknown) => log((e as Error).message));
-    clearInterval(timer);
-    sample();
     const check = checkDelivery({ acks, store: await readStore(config, bindings, { content: true }) });
     const trends = [...samples].map(([name, s]) => processTrend(name, s, warmupMs)).filter((t): t is ProcessTrend => t !== undefined);
     const exact = produced.code === 0 && check.lost === 0 && check.duplicated === 0 && check.unexpected === 0 && check.contentMismatches === 0 && check.partialUsers === 0 && check.contentChecked === check.produced - check.producerDuplicates;
@@ -284,17 +308,7 @@ async function main(): Promise<number> {
     }
     return exact && (flags.quick || slopeOk) ? 0 : 1;
   } finally {
-    clearInterval(timer);
-    await collector.stop().catch(() => undefined);
-    if (producer) {
-      try {
-        process.kill(producer.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    if (existsSync(configFile)) await cli(['stream', 'stop'], configFile).done;
-    await down(config);
+    await stopEverything();
   }
 }
 
