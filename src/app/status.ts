@@ -48,12 +48,21 @@ export async function streamingStatus(config: StreamlineConfig, bindings: TopicB
   };
 }
 
+/**
+ * What `stream status` exits 0 on: every expected query active, none with an exception, and Kafka
+ * answering. A broker that is down leaves the queries "active" for up to a minute while they cannot read
+ * (Spark fails them only after its metadata timeout): that is a failure to report, not a healthy pipeline.
+ */
+export function pipelineHealthy(status: Pick<PipelineStatus, 'expected' | 'queries' | 'kafkaError'>): boolean {
+  return status.expected.every((q) => q.state === 'active') && !status.queries.some((q) => q.exception) && status.kafkaError === undefined;
+}
+
 async function endOffsetsOrError(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ endOffsets?: EndOffsets; error?: string }> {
   const admin = configuredKafkaAdmin(config, 'streamline-status');
   try {
     return { endOffsets: (await endOffsets(admin, bindings.map((b) => b.topic))).endOffsets };
   } catch (e) {
-    return { error: `Kafka at ${kafkaBootstrap(config)} did not answer (${describeKafkaError(e)}): lag unknown` };
+    return { error: `Kafka at ${kafkaBootstrap(config)} did not answer (${describeKafkaError(e)}): lag unknown, and the queries cannot read until it answers again` };
   } finally {
     await admin.close().catch(() => undefined);
   }

@@ -128,6 +128,10 @@ describe('a detached pipeline, nobody touching it', () => {
     log(`SIGKILL broker (pid ${broker})`);
     process.kill(broker as number, 'SIGKILL');
     const killedAt = Date.now();
+    // The queries still look active for a while: status must say the broker is gone and fail.
+    const duringOutage = await cli('stream', 'status');
+    expect(duringOutage.code, duringOutage.stdout).toBe(1);
+    expect(duringOutage.stdout).toMatch(/Kafka at \S+ did not answer .*the queries cannot read until it answers again/);
     await eventually(() => Date.now() - killedAt >= 60_000, { timeoutMs: 70_000, intervalMs: 1_000, what: 'the 60 s outage' });
     await up(config, { only: ['kafka'] });
     const back = Date.now();

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { streamingStatus } from '../../app/status.js';
+import { pipelineHealthy, streamingStatus } from '../../app/status.js';
 import { startStreaming, stopStreaming } from '../../app/streaming.js';
 import { applyRecoveryEvent, clearSupervisorStatus, initialSupervisorStatus, readSupervisorStatus, runDetachedSupervisor, writeSupervisorStatus } from '../../app/stream-supervisor.js';
 import { superviseStreaming } from '../../app/supervise-streaming.js';
@@ -124,14 +124,15 @@ export function streamCommands(program: Command): void {
     process.exitCode = ExitCode.interrupted;
   });
 
-  addGlobalOptions(stream.command('status').description('every query the pipeline expects: state (active, restarting, failed, missing) and last error, rows/s, batch duration, last batch, Kafka records behind; the supervisor; documents per collection. Exit 1 unless every query is active')).action(
+  addGlobalOptions(stream.command('status').description('every query the pipeline expects: state (active, restarting, failed, missing) and last error, rows/s, batch duration, last batch, Kafka records behind; the supervisor; documents per collection. Exit 1 unless every query is active and Kafka answers')).action(
     async (flags: StreamFlags) => {
       const config = streamConfig(flags);
       if (maybePrintConfig(flags, config)) return;
       const status = await streamingStatus(config);
       say(formatPipelineStatus(status));
-      // A query that is not running is an error, never an omission: scripts and health checks see it.
-      if (status.expected.some((q) => q.state !== 'active') || status.queries.some((q) => q.exception)) process.exitCode = ExitCode.failure;
+      // A query that is not running, or a broker the queries cannot read from, is an error, never an
+      // omission: scripts and health checks see it.
+      if (!pipelineHealthy(status)) process.exitCode = ExitCode.failure;
     },
   );
 
