@@ -29,6 +29,8 @@ const BATCH = 10;
 const RATE = 20;
 /** "Every collection exact within 3 minutes of the broker's (store's, driver's) return." */
 const RECOVERY_MS = 180_000;
+/** Client silence against a 1-minute session timeout: 90 s in `npm test`, the issue's 5 minutes in `npm run test:always-on:full`. */
+const SILENCE_MS = process.env.STREAMLINE_ALWAYS_ON_FULL === '1' ? 5 * 60_000 : 90_000;
 
 let config: StreamlineConfig;
 let configFile: string;
@@ -167,16 +169,17 @@ describe('a detached pipeline, nobody touching it', () => {
     expect(supervisor()?.failures['spark-gone']).toBeGreaterThanOrEqual(1);
   });
 
-  it('sessions expire after 1 minute without a client call: the supervisor keeps its session active', async () => {
+  it(`sessions expire after 1 minute without a client call (${SILENCE_MS / 1000} s of silence): the supervisor keeps its session active`, async () => {
     const before = supervisor();
     const session = loadPipelineSession(config.stateDir)?.sessionId;
     expect(before?.state).toBe('watching');
     const quietFrom = Date.now();
-    // The test makes no Spark Connect call for 90 s (1.5 session timeouts); the supervisor's own watch is all there is.
-    await eventually(() => Date.now() - quietFrom >= 90_000 && Date.parse(supervisor()?.updatedAt ?? '0') > quietFrom + 85_000, { timeoutMs: 120_000, intervalMs: 2_000, what: '90 s without a client call' });
+    // The test makes no Spark Connect call for SILENCE_MS (1.5 or 5 session timeouts); the supervisor's own watch is all there is.
+    const silence = `${SILENCE_MS / 1000} s without a client call`;
+    await eventually(() => Date.now() - quietFrom >= SILENCE_MS && Date.parse(supervisor()?.updatedAt ?? '0') > quietFrom + SILENCE_MS - 5_000, { timeoutMs: SILENCE_MS + 30_000, intervalMs: 2_000, what: silence });
     const producing = await startProducing(200);
     await producing.done;
-    await expectExact('after 90 s of client silence', Date.now(), 120_000);
+    await expectExact(`after ${silence}`, Date.now(), 120_000);
     expect(loadPipelineSession(config.stateDir)?.sessionId).toBe(session);
     expect(supervisor()?.restarts).toBe(before?.restarts);
     expect(supervisor()?.active.length).toBe(expectedQueries(bindings, config.stream.queries).length);
