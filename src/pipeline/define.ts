@@ -1,6 +1,7 @@
 import type { Fields, InferFields } from '../model/fields.js';
 import type { PiiPolicy } from '../model/pii.js';
 import type { DroppablePath, KeyPartPath, KeyPath, StringPath } from './paths.js';
+import { pickFields, recordMaker } from './records.js';
 import { defaultCollectionName, type CollectionSpec, type ResolvedCollection, type SinkSpec, type StoredMeta } from './sink.js';
 import type { KafkaSource, ProducerSource, Source } from './sources.js';
 
@@ -161,7 +162,11 @@ export interface ResolvedTopic<R, S extends Fields> {
   readonly description?: string;
   /** Dotted paths whose values, joined with `/`, are the key of this topic's records. */
   readonly key: readonly string[];
-  /** Source record -> this topic's records (0..n). Absent for kafka() sources. */
+  /** Whether `key` is the pipeline's (a path of the source record) or the topic's own (paths of its records). */
+  readonly keyFrom: 'source' | 'topic';
+  /** How `toRecords` makes this topic's records: one per source record, 0..n, or a pick of the record's fields. Absent for kafka() sources. */
+  readonly projection?: 'project' | 'explode' | 'pick';
+  /** Source record -> this topic's records (0..n), each through `make` (the strict parse). Absent for kafka() sources. */
   readonly toRecords?: (record: R) => readonly InferFields<S>[];
   readonly sink: ResolvedCollection;
 }
@@ -175,9 +180,10 @@ export function definePipeline(definition: unknown): Pipeline {
       ([topic, spec]) => {
         const collection = def.sink?.collections?.[topic] ?? {};
         const key = spec.key === undefined ? (def.key === undefined ? [] : [def.key]) : typeof spec.key === 'string' ? [spec.key] : [...spec.key];
-        // The prototype's `make` only brands; next session it is fieldsToZod(spec.fields).parse (strict), and a
-        // pick (no projection) is a deep pick of the declared fields before that same parse.
-        const make = (data: unknown) => data;
+        // `make` is the strict parse of the topic's fields: the compile-time check of the projection and the
+        // run-time one are one function. A pick takes the declared fields (deep) before that same parse.
+        const make = recordMaker(spec.fields);
+        const projection = spec.explode ? 'explode' : spec.project ? 'project' : 'pick';
         const toRecords =
           def.source.kind === 'kafka'
             ? undefined
@@ -185,13 +191,14 @@ export function definePipeline(definition: unknown): Pipeline {
               ? (record: unknown) => spec.explode!(record, make)
               : spec.project
                 ? (record: unknown) => [spec.project!(record, make)]
-                : (record: unknown) => [record];
+                : (record: unknown) => [make(pickFields(record, spec.fields))];
         const resolved: ResolvedTopic<unknown, Fields> = {
           topic,
           fields: spec.fields,
           ...(spec.description === undefined ? {} : { description: spec.description }),
           key,
-          ...(toRecords === undefined ? {} : { toRecords: toRecords as (record: unknown) => readonly InferFields<Fields>[] }),
+          keyFrom: spec.key === undefined ? 'source' : 'topic',
+          ...(toRecords === undefined ? {} : { projection, toRecords: toRecords as (record: unknown) => readonly InferFields<Fields>[] }),
           sink: resolveCollection(topic, collection),
         };
         return [topic, resolved];
