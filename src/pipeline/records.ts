@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { fieldsToZod, type Field, type Fields, type InferFields } from '../model/index.js';
+import { fieldsToZod, normalizedUserFields, type Field, type Fields, type InferFields } from '../model/index.js';
+import type { Source } from './sources.js';
 
 /**
  * The run-time half of `make` and of a pick topic: what turns a source record into a topic's records. Pure
@@ -37,6 +38,21 @@ export function fieldAt(fields: Fields, path: string): Field | undefined {
 }
 
 /** Whether a source record schema is zod (rather than a field descriptor): zod 4 schemas carry `_zod`. */
-export function isZodSchema(schema: unknown): schema is z.ZodType {
+function isZodSchema(schema: unknown): schema is z.ZodType {
   return typeof schema === 'object' && schema !== null && '_zod' in schema;
+}
+
+/** What is known of the source record's shape at run time: a field descriptor, a zod schema, or nothing (kafka). */
+export type RecordShape = { kind: 'fields'; fields: Fields } | { kind: 'zod'; schema: z.ZodType } | { kind: 'none' };
+
+export function sourceRecordShape(source: Source): RecordShape {
+  switch (source.kind) {
+    case 'randomuser':
+      return { kind: 'fields', fields: normalizedUserFields };
+    case 'http-json':
+    case 'file':
+      return isZodSchema(source.options.record) ? { kind: 'zod', schema: source.options.record } : { kind: 'fields', fields: source.options.record };
+    case 'kafka':
+      return { kind: 'none' };
+  }
 }

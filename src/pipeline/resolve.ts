@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { applyPiiPolicy, deriveTopicSchema, normalizedUserFields, type Fields, type PiiOptions, type StringField, type TopicSchema } from '../model/index.js';
+import { applyPiiPolicy, deriveTopicSchema, type Fields, type PiiOptions, type StringField, type TopicSchema } from '../model/index.js';
 import type { PiiRule, Pipeline, ResolvedTopic } from './define.js';
 import { getPath } from './paths.js';
-import { fieldAt, isZodSchema } from './records.js';
+import { fieldAt, sourceRecordShape, type RecordShape } from './records.js';
 import { connectorWriteOptions, type ResolvedCollection } from './sink.js';
 import type { Source } from './sources.js';
 
@@ -51,7 +51,7 @@ export interface ResolvedSink extends ResolvedCollection {
 /** Generic because a typed Pipeline<R, T> is not a Pipeline<unknown> (its functions take an R); resolved, the types are gone. */
 export function resolvePipeline<R, T extends Record<string, Fields>>(definition: Pipeline<R, T>): ResolvedPipeline {
   const pipeline = definition as unknown as Pipeline;
-  const record = sourceRecordFields(pipeline.source);
+  const record = sourceRecordShape(pipeline.source);
   const topics = Object.values(pipeline.topics).map((topic) => resolveTopic(pipeline, topic, record));
   return {
     name: pipeline.name,
@@ -65,7 +65,7 @@ export function resolvePipeline<R, T extends Record<string, Fields>>(definition:
   };
 }
 
-function resolveTopic(pipeline: Pipeline, topic: ResolvedTopic<unknown, Fields>, record: RecordFields): ResolvedPipelineTopic {
+function resolveTopic(pipeline: Pipeline, topic: ResolvedTopic<unknown, Fields>, record: RecordShape): ResolvedPipelineTopic {
   const { keyFrom } = topic;
   const [only, ...more] = topic.key;
   // A composite key is a joined string, and a zod record has no descriptor: the id is then any non-empty string.
@@ -85,27 +85,12 @@ function resolveTopic(pipeline: Pipeline, topic: ResolvedTopic<unknown, Fields>,
   };
 }
 
-/** What is known of the source record's shape at run time: a field descriptor, a zod schema, or nothing (kafka). */
-type RecordFields = { kind: 'fields'; fields: Fields } | { kind: 'zod'; schema: unknown } | { kind: 'none' };
-
-function sourceRecordFields(source: Source): RecordFields {
-  switch (source.kind) {
-    case 'randomuser':
-      return { kind: 'fields', fields: normalizedUserFields };
-    case 'http-json':
-    case 'file':
-      return isZodSchema(source.options.record) ? { kind: 'zod', schema: source.options.record } : { kind: 'fields', fields: source.options.record as Fields };
-    case 'kafka':
-      return { kind: 'none' };
-  }
-}
-
 /**
  * The pipeline's `pii` and `drop` rules as one function over a (validated, normalised) source record. A PII
  * rule follows the run's policy unless it forces its own; a dropped path is deleted when it may be absent
  * and set to null otherwise (the types only allow optional or nullable paths).
  */
-function privacyRules(pipeline: Pipeline, record: RecordFields): (value: unknown, options: PiiOptions) => unknown {
+function privacyRules(pipeline: Pipeline, record: RecordShape): (value: unknown, options: PiiOptions) => unknown {
   const pii = Object.entries(pipeline.privacy.pii ?? {}) as [string, PiiRule][];
   const drop = pipeline.privacy.drop ?? [];
   if (pii.length === 0 && drop.length === 0) return (value) => value;
@@ -123,7 +108,7 @@ function privacyRules(pipeline: Pipeline, record: RecordFields): (value: unknown
   };
 }
 
-function mayBeAbsent(record: RecordFields, path: string): boolean {
+function mayBeAbsent(record: RecordShape, path: string): boolean {
   if (record.kind === 'fields') return fieldAt(record.fields, path)?.optional ?? true;
   if (record.kind !== 'zod') return true;
   let schema: unknown = record.schema;
