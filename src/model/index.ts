@@ -10,3 +10,4 @@ export * from './topic-schema.js';
 export * from './topics.js';
 export * from './envelope.js';
 export * from './dead-letter.js';
+export * from './checks.js';
