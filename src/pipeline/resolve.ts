@@ -80,7 +80,15 @@ function resolveTopic(pipeline: Pipeline, topic: ResolvedTopic<unknown, Fields>,
     keyFrom,
     schema,
     ...(topic.toRecords === undefined ? {} : { toRecords: topic.toRecords as (record: unknown) => readonly Record<string, unknown>[] }),
-    recordKey: (source, data) => topic.key.map((path) => String(getPath(keyFrom === 'source' ? source : data, path))).join('/'),
+    recordKey: (source, data) =>
+      topic.key
+        .map((path) => {
+          const part = getPath(keyFrom === 'source' ? source : data, path);
+          // Validated records always have their key; a missing one here is a bug, not bad data: never key it "undefined".
+          if (typeof part !== 'string' && typeof part !== 'number') throw new Error(`topic ${topic.topic}: key ${path} is ${JSON.stringify(part) ?? 'absent'}, not a string or number`);
+          return String(part);
+        })
+        .join('/'),
     sink: { ...topic.sink, ...(database === undefined ? {} : { database }), writeOptions: connectorWriteOptions(topic.sink) },
   };
 }

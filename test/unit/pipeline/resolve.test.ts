@@ -38,6 +38,7 @@ describe('resolvePipeline: orders (httpJson, explode, composite key, insert)', (
     ]);
     expect(records.map((r) => t.recordKey(ORDER, r))).toEqual(['o-1/0', 'o-1/1']);
     expect(t.toRecords!({ ...ORDER, lines: [] })).toEqual([]);
+    expect(() => t.recordKey(ORDER, { order_id: 'o-1' })).toThrow('topic orders.lines: key line is absent, not a string or number');
     expect([t.key, t.keyFrom]).toEqual([['order_id', 'line'], 'topic']);
   });
 
