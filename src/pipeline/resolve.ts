@@ -20,7 +20,7 @@ export interface ResolvedPipeline {
   /** The MongoDB database; undefined: the configuration's (mongo.database). */
   readonly database?: string;
   readonly deadLetters: string;
-  /** Secrets and PII by path: the normalised source record as it may leave the producer (a new object). */
+  /** The `pii` and `drop` rules by path: the normalised source record as it may leave the producer (a new object; secrets are already gone, dropped by the record schema). */
   readonly protect: (record: unknown, options: PiiOptions) => unknown;
   /** sha256 (hex) of each topic's Kafka topic, fields, key and write model: equal digests, same queries. */
   readonly digest: string;
