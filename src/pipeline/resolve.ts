@@ -150,7 +150,7 @@ function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
 }
 
-function pipelineDigest(topics: readonly ResolvedPipelineTopic[]): string {
+export function pipelineDigest(topics: readonly ResolvedPipelineTopic[]): string {
   const parts = topics.map((t) => ({ topic: t.kafkaTopic, fields: t.schema.fields, key: t.key, keyFrom: t.keyFrom, write: t.sink.write, upsert: t.sink.upsert, ordered: t.sink.ordered }));
   return createHash('sha256').update(canonicalJson(parts)).digest('hex');
 }

@@ -38,7 +38,7 @@ export function validatePipeline<R, T extends Record<string, Fields>>(definition
   return [
     ...nameProblems(pipeline.name),
     ...databaseProblems(pipeline.database),
-    ...kafkaTopicProblems(topics),
+    ...kafkaTopicProblems(topics.map(({ topic }) => ({ topic, kafkaTopic: topic }))),
     ...topics.flatMap((topic) => topicProblems(pipeline, topic)),
     ...collectionProblems(pipeline, topics),
     ...privacyProblems(pipeline),
@@ -64,30 +64,31 @@ function databaseProblems(database: string | undefined): PipelineProblem[] {
   return [{ path: 'sink.database', message: `database name ${JSON.stringify(database)} ${wrong}`, hint: 'use letters, digits, _ and -', severity: 'error' }];
 }
 
-function kafkaTopicProblems(topics: readonly ResolvedTopic<unknown, Fields>[]): PipelineProblem[] {
+/** Kafka topic names Kafka refuses, alone or together (also after `--topics` renames: src/pipeline/select.ts). */
+export function kafkaTopicProblems(topics: readonly { readonly topic: string; readonly kafkaTopic: string }[]): PipelineProblem[] {
   const problems: PipelineProblem[] = [];
-  const seen = new Map<string, string>();
-  for (const { topic } of topics) {
-    if (!KAFKA_TOPIC.test(topic) || topic === '.' || topic === '..') {
+  const seen = new Map<string, { topic: string; kafkaTopic: string }>();
+  for (const { topic, kafkaTopic } of topics) {
+    const named = kafkaTopic === topic ? JSON.stringify(topic) : `${JSON.stringify(kafkaTopic)} (topic ${JSON.stringify(topic)})`;
+    if (!KAFKA_TOPIC.test(kafkaTopic) || kafkaTopic === '.' || kafkaTopic === '..') {
       problems.push({
         path: topicPath(topic),
-        message: `Kafka refuses the topic name ${JSON.stringify(topic)}: 1 to 249 of letters, digits, '.', '_' and '-' (and not '.' or '..')`,
+        message: `Kafka refuses the topic name ${named}: 1 to 249 of letters, digits, '.', '_' and '-' (and not '.' or '..')`,
         hint: 'rename the topic',
         severity: 'error',
       });
       continue;
     }
     // Kafka refuses a topic whose name differs from an existing one only by '.' versus '_' (their metric names collide).
-    const collisionKey = topic.replace(/\./g, '_');
+    const collisionKey = kafkaTopic.replace(/\./g, '_');
     const other = seen.get(collisionKey);
-    if (other === undefined) seen.set(collisionKey, topic);
+    if (other === undefined) seen.set(collisionKey, { topic, kafkaTopic });
     else {
-      problems.push({
-        path: topicPath(topic),
-        message: `Kafka topics ${JSON.stringify(other)} and ${JSON.stringify(topic)} collide: Kafka treats '.' and '_' alike in topic names`,
-        hint: 'give one of them a different name',
-        severity: 'error',
-      });
+      const message =
+        other.kafkaTopic === kafkaTopic
+          ? `topics ${JSON.stringify(other.topic)} and ${JSON.stringify(topic)} are both Kafka topic ${JSON.stringify(kafkaTopic)}`
+          : `Kafka topics ${JSON.stringify(other.kafkaTopic)} and ${JSON.stringify(kafkaTopic)} collide: Kafka treats '.' and '_' alike in topic names`;
+      problems.push({ path: topicPath(topic), message, hint: 'give one of them a different name', severity: 'error' });
     }
   }
   return problems;
