@@ -8,27 +8,32 @@ const layers = {
   core: { pattern: 'src/core', imports: [] },
   config: { pattern: 'src/config', imports: ['core'] },
   model: { pattern: 'src/model', imports: ['core'] },
+  pipeline: { pattern: 'src/pipeline', imports: ['core', 'model'] },
   kafka: { pattern: 'src/kafka', imports: ['core', 'config', 'model'] },
-  source: { pattern: 'src/source', imports: ['core', 'config', 'model', 'kafka'] },
-  produce: { pattern: 'src/produce', imports: ['core', 'config', 'model', 'kafka', 'source'] },
-  sink: { pattern: 'src/sink', imports: ['core', 'config', 'model', 'kafka'] },
-  stream: { pattern: 'src/stream', imports: ['core', 'config', 'model', 'kafka', 'sink', 'spark-connect'] },
+  source: { pattern: 'src/source', imports: ['core', 'config', 'model', 'kafka', 'pipeline'] },
+  produce: { pattern: 'src/produce', imports: ['core', 'config', 'model', 'kafka', 'source', 'pipeline'] },
+  sink: { pattern: 'src/sink', imports: ['core', 'config', 'model', 'kafka', 'pipeline'] },
+  stream: { pattern: 'src/stream', imports: ['core', 'config', 'model', 'kafka', 'sink', 'pipeline', 'spark-connect'] },
   runtime: { pattern: 'src/runtime', imports: ['core', 'config', 'model', 'kafka', 'spark-connect'] },
-  app: { pattern: 'src/app', imports: ['core', 'config', 'model', 'kafka', 'source', 'produce', 'sink', 'stream', 'runtime', 'spark-connect'] },
-  dashboard: { pattern: 'src/dashboard', imports: ['core', 'config', 'model', 'kafka', 'sink', 'stream', 'runtime', 'app'] },
+  app: { pattern: 'src/app', imports: ['core', 'config', 'model', 'kafka', 'source', 'produce', 'sink', 'stream', 'runtime', 'pipeline', 'spark-connect'] },
+  dashboard: { pattern: 'src/dashboard', imports: ['core', 'config', 'model', 'kafka', 'sink', 'stream', 'runtime', 'app', 'pipeline'] },
   // The CLI is the entry point: its `dashboard` command starts the dashboard (never the other way round).
-  cli: { pattern: 'src/cli', imports: ['core', 'config', 'model', 'kafka', 'source', 'produce', 'sink', 'stream', 'runtime', 'app', 'dashboard'] },
+  cli: { pattern: 'src/cli', imports: ['core', 'config', 'model', 'kafka', 'source', 'produce', 'sink', 'stream', 'runtime', 'app', 'dashboard', 'pipeline'] },
+  // Pipeline files use the public API only, src/pipeline/index.ts (and zod, not one of ours), as a user's file
+  // outside the repository must: `pipeline/index.ts` allows that one file of the layer.
+  pipelines: { pattern: 'pipelines', imports: ['pipeline/index.ts'] },
+  examples: { pattern: 'examples', imports: ['pipeline/index.ts'] },
   'spark-connect': { pattern: 'packages/spark-connect', imports: [] },
   // Scaffolding shared by tests and tools; src/ never imports it, nor test/, bench/ or faults/.
-  harness: { pattern: 'harness', imports: ['src', 'spark-connect'] },
+  harness: { pattern: 'harness', imports: ['src', 'spark-connect', 'pipelines'] },
   // Tests may import the tools they test; the tools share code only through harness/, never through test/.
   test: { pattern: 'test', imports: ['*'] },
   // The soak checks its run with the fault suite's checker (one exactness check for both).
-  bench: { pattern: 'bench', imports: ['src', 'spark-connect', 'harness', 'faults'] },
-  faults: { pattern: 'faults', imports: ['src', 'spark-connect', 'harness'] },
+  bench: { pattern: 'bench', imports: ['src', 'spark-connect', 'harness', 'faults', 'pipelines'] },
+  faults: { pattern: 'faults', imports: ['src', 'spark-connect', 'harness', 'pipelines'] },
 };
 const srcLayers = Object.keys(layers).filter((name) => layers[name].pattern.startsWith('src/'));
-const toolLayers = ['harness', 'test', 'bench', 'faults'];
+const toolLayers = ['harness', 'test', 'bench', 'faults', 'pipelines', 'examples'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.streamline/', 'packages/spark-connect/src/gen/', 'dist/', 'coverage/', 'scratch/'] },
@@ -54,16 +59,19 @@ export default tseslint.config(
         'error',
         {
           default: 'disallow',
-          policies: Object.entries(layers).map(([type, { imports }]) => ({
-            from: { element: { type } },
-            allow: {
-              to: {
-                element: {
-                  types: { anyOf: imports.includes('*') ? [...srcLayers, 'spark-connect', ...toolLayers] : [type, ...imports.flatMap((name) => (name === 'src' ? srcLayers : [name]))] },
-                },
+          policies: Object.entries(layers).map(([type, { imports }]) => {
+            const wholeLayers = imports.includes('*')
+              ? [...srcLayers, 'spark-connect', ...toolLayers]
+              : [type, ...imports.filter((name) => !name.includes('/')).flatMap((name) => (name === 'src' ? srcLayers : [name]))];
+            // `layer/file`: only that file of the layer (its entry point).
+            const entryPoints = imports.filter((name) => name.includes('/')).map((name) => name.split(/\/(.*)/s));
+            return {
+              from: { element: { type } },
+              allow: {
+                to: [{ element: { types: { anyOf: wholeLayers } } }, ...entryPoints.map(([layer, file]) => ({ element: { types: layer, fileInternalPath: file } }))],
               },
-            },
-          })),
+            };
+          }),
         },
       ],
     },

@@ -17,6 +17,8 @@ export const EXIT_CODES = {
   CONFIG_INVALID: ExitCode.usage,
   BIND_REFUSED: ExitCode.usage,
   PIPELINE_RUNNING: ExitCode.usage,
+  PIPELINE_INVALID: ExitCode.usage,
+  PIPELINE_UNKNOWN_TOPIC: ExitCode.usage,
   SERVICE_UNAVAILABLE: ExitCode.failure,
   AUTH_REFUSED: ExitCode.failure,
   PORT_IN_USE: ExitCode.failure,

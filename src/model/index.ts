@@ -6,6 +6,8 @@ export * from './raw.js';
 export * from './pii.js';
 export * from './user.js';
 export * from './wire.js';
+export * from './topic-schema.js';
 export * from './topics.js';
 export * from './envelope.js';
 export * from './dead-letter.js';
+export * from './checks.js';

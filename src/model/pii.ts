@@ -60,7 +60,8 @@ export interface PiiOptions {
   readonly piiSalt?: string;
 }
 
-export type PiiKind = 'email' | 'phone' | 'id';
+/** What a protected value is: an email keeps its domain when masked; the rest (phone, id, free text) keeps its shape. */
+export type PiiKind = 'email' | 'phone' | 'id' | 'text';
 
 /** Applies the policy to one value. */
 export function applyPiiPolicy(value: string, kind: PiiKind, options: PiiOptions): string {

@@ -1,11 +1,7 @@
-import type { z } from 'zod';
 import { StreamlineError } from '../core/errors.js';
 import { string, type Fields, type InferFields } from './fields.js';
-import { jsonSchemaDocument, type JsonSchema } from './to-json-schema.js';
-import { storedDocumentValidator, type MongoValidator } from './to-mongo.js';
-import { fieldsToZod } from './to-zod.js';
-import { datedFields, genderField, locationFields, nameFields, natField, pictureFields, type NormalizedUser } from './user.js';
-import { envelopeFields } from './wire.js';
+import { deriveTopicSchema, type Envelope, type TopicSchema } from './topic-schema.js';
+import { datedFields, genderField, locationFields, nameFields, natField, normalizedUserFields, pictureFields, type NormalizedUser } from './user.js';
 
 /** Each topic's `data`: a projection of the canonical user, described once. */
 export const TOPIC_FIELDS = {
@@ -20,15 +16,6 @@ export const TOPIC_NAMES = Object.keys(TOPIC_FIELDS) as TopicName[];
 
 export type TopicData<N extends TopicName> = InferFields<(typeof TOPIC_FIELDS)[N]>;
 
-/** A Kafka message value for topic N. */
-export interface Envelope<T> {
-  schema_version: 1;
-  source: string;
-  fetched_at: string;
-  produced_at: string;
-  id: string;
-  data: T;
-}
 export type TopicEnvelope<N extends TopicName> = Envelope<TopicData<N>>;
 
 const PROJECTIONS: { readonly [N in TopicName]: (user: NormalizedUser) => TopicData<N> } = {
@@ -52,48 +39,24 @@ const PROJECTIONS: { readonly [N in TopicName]: (user: NormalizedUser) => TopicD
   'users.account': (user) => ({ username: user.login.username, registered: { ...user.registered } }),
 };
 
-/** Everything derived from one topic's descriptor. */
-export interface TopicSchema<N extends TopicName = TopicName> {
+/** The derivations of one Random User topic (src/model/topic-schema.ts, as for any pipeline) and its projection. */
+type UserTopicSchema<N extends TopicName = TopicName> = TopicSchema<(typeof TOPIC_FIELDS)[N]> & {
   readonly topic: N;
-  /** Descriptor of `data`. */
-  readonly fields: (typeof TOPIC_FIELDS)[N];
-  /** zod schema of `data` (strict: unknown keys are errors). */
-  readonly data: z.ZodType<TopicData<N>>;
-  /** zod schema of the whole message value. */
-  readonly envelope: z.ZodType<TopicEnvelope<N>>;
-  /** JSON Schema (2020-12) of `data`. */
-  readonly dataJsonSchema: JsonSchema;
-  /** JSON Schema (2020-12) of the whole message value. */
-  readonly envelopeJsonSchema: JsonSchema;
-  /** Validator for the topic's MongoDB collection (stored document, not the message). */
-  readonly mongoValidator: MongoValidator;
   readonly project: (user: NormalizedUser) => TopicData<N>;
+};
+
+/** The Random User key, `login.uuid`: the envelope's `id` keeps its UUID check. */
+const USER_KEY_FIELD = normalizedUserFields.login.fields.uuid;
+
+function userTopicSchema<N extends TopicName>(topic: N): UserTopicSchema<N> {
+  return { ...deriveTopicSchema(topic, TOPIC_FIELDS[topic], { keyField: USER_KEY_FIELD }), topic, project: PROJECTIONS[topic] };
 }
 
-function deriveTopicSchema<N extends TopicName>(topic: N): TopicSchema<N> {
-  const fields = TOPIC_FIELDS[topic];
-  const envelope = envelopeFields(fields);
-  return {
-    topic,
-    fields,
-    data: fieldsToZod(fields) as unknown as z.ZodType<TopicData<N>>,
-    envelope: fieldsToZod(envelope) as unknown as z.ZodType<TopicEnvelope<N>>,
-    dataJsonSchema: jsonSchemaDocument(fields, { id: `urn:streamline:${topic}:data`, title: `${topic} data` }),
-    envelopeJsonSchema: jsonSchemaDocument(envelope, {
-      id: `urn:streamline:${topic}:value`,
-      title: `${topic} message value`,
-      description: 'Kafka message value: envelope around the topic projection of one user',
-    }),
-    mongoValidator: storedDocumentValidator(fields, { title: `${topic} stored document` }),
-    project: PROJECTIONS[topic],
-  };
-}
-
-export const TOPIC_SCHEMAS: { readonly [N in TopicName]: TopicSchema<N> } = {
-  'users.profile': deriveTopicSchema('users.profile'),
-  'users.location': deriveTopicSchema('users.location'),
-  'users.contact': deriveTopicSchema('users.contact'),
-  'users.account': deriveTopicSchema('users.account'),
+export const TOPIC_SCHEMAS: { readonly [N in TopicName]: UserTopicSchema<N> } = {
+  'users.profile': userTopicSchema('users.profile'),
+  'users.location': userTopicSchema('users.location'),
+  'users.contact': userTopicSchema('users.contact'),
+  'users.account': userTopicSchema('users.account'),
 };
 
 export class UnknownTopicError extends StreamlineError {
@@ -115,10 +78,10 @@ function assertTopicName(name: string): TopicName {
 }
 
 /** Schema bundle of a configured topic name; throws UnknownTopicError for a name with no projection. */
-export function topicSchema<N extends TopicName>(topic: N): TopicSchema<N>;
-export function topicSchema(topic: string): TopicSchema;
-export function topicSchema(topic: string): TopicSchema {
-  return TOPIC_SCHEMAS[assertTopicName(topic)] as TopicSchema;
+export function topicSchema<N extends TopicName>(topic: N): UserTopicSchema<N>;
+export function topicSchema(topic: string): UserTopicSchema;
+export function topicSchema(topic: string): UserTopicSchema {
+  return TOPIC_SCHEMAS[assertTopicName(topic)] as UserTopicSchema;
 }
 
 /** Checks a configured topic list up front, so a typo fails at startup and names every bad entry. */

@@ -1,9 +1,9 @@
-import { integer, object, string, timestamp, type Fields } from './fields.js';
+import { integer, object, string, timestamp, type Fields, type StringField } from './fields.js';
 
 /**
  * The wire format of every Kafka message value (snake_case JSON):
- * `{ schema_version, source, fetched_at, produced_at, id, data }`, where `id` is the user id (`login.uuid`,
- * also the message key) and `data` the topic's projection of the user.
+ * `{ schema_version, source, fetched_at, produced_at, id, data }`, where `id` is the record key (the pipeline's
+ * key, e.g. Random User's `login.uuid`; also the message key) and `data` the topic's projection of the record.
  */
 export const ENVELOPE_SCHEMA_VERSION = 1;
 
@@ -17,14 +17,23 @@ export const ENVELOPE_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   [HEADER_CONTENT_TYPE]: CONTENT_TYPE_JSON,
 });
 
-/** Descriptor of a whole message value whose `data` is described by `data`. */
-export function envelopeFields<S extends Fields>(data: S) {
+/**
+ * The key field today's callers (src/stream, until #23's phase 2 hands them the pipeline's) assume: Random
+ * User's `login.uuid`, so their `id` keeps its UUID check.
+ */
+const USER_KEY_FIELD = string({ format: 'uuid' });
+
+/**
+ * Descriptor of a whole message value whose `data` is described by `data`. The `id` is validated like the key
+ * field it is read from (its kind, format, pattern, length, enum; never null or absent).
+ */
+export function envelopeFields<S extends Fields>(data: S, keyField: StringField = USER_KEY_FIELD) {
   return {
     schema_version: integer({ enum: [ENVELOPE_SCHEMA_VERSION] }),
-    source: string({ minLength: 1, description: 'where the user came from, e.g. the API URL' }),
-    fetched_at: timestamp({ description: 'when the producer fetched the user' }),
+    source: string({ minLength: 1, description: 'where the record came from, e.g. the API URL' }),
+    fetched_at: timestamp({ description: 'when the producer fetched the source record' }),
     produced_at: timestamp({ description: 'when the producer sent this message' }),
-    id: string({ format: 'uuid', description: 'user id (login.uuid); also the message key and MongoDB _id' }),
+    id: { ...keyField, nullable: false, optional: false, description: 'record key (the pipeline key); also the message key and MongoDB _id' } as StringField,
     data: object(data),
   };
 }
