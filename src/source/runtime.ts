@@ -65,7 +65,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
  * allow-list: whatever the source sends that the pipeline did not declare (a password, a hash) never
  * reaches a projection, and it is not an error either (APIs add fields).
  */
-export function pickDeclared(value: unknown, fields: Fields): unknown {
+function pickDeclared(value: unknown, fields: Fields): unknown {
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
