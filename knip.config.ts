@@ -13,8 +13,12 @@ const config: KnipConfig = {
         // The layers the other parts of issue #19 add; harmless while they do not exist.
         'harness/**/*.ts',
         'src/core/**/*.ts',
+        // #23: the public pipeline API (what pipeline files import), its compile-time test and the example pipelines.
+        'src/pipeline/index.ts',
+        'src/pipeline/define.typecheck.ts',
+        'pipelines/*.ts',
       ],
-      project: ['bin/**/*.js', 'src/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', 'faults/**/*.ts', 'test/**/*.ts', 'harness/**/*.ts'],
+      project: ['bin/**/*.js', 'src/**/*.ts', 'pipelines/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', 'faults/**/*.ts', 'test/**/*.ts', 'harness/**/*.ts'],
       ignoreDependencies: [
         // Not imported: the dashboard serves uPlot's browser bundle from the package's dist/ (src/dashboard/server.ts).
         'uplot',
@@ -29,6 +33,9 @@ const config: KnipConfig = {
   },
   // System programs the tools run (the JDK's java, Docker's daemon), not npm packages.
   ignoreBinaries: ['java', 'dockerd'],
+  // #23 phase 1: the prototype's connector options of each write model, which the streaming side uses in
+  // phase 2 (plan-23 WP-C); remove this line then.
+  ignoreIssues: { 'src/pipeline/sink.ts': ['exports'] },
   // A type named in an exported signature is exported with it, so callers can name it; it is dead
   // only when nothing uses it, in its own file either.
   ignoreExportsUsedInFile: { interface: true, type: true },

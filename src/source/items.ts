@@ -1,13 +1,7 @@
+import { getPath } from '../pipeline/paths.js';
+
 /** The value at a dotted path (`data.items`) of a parsed JSON document; the whole document for no path. */
-export function valueAt(document: unknown, path: string | undefined): unknown {
-  if (path === undefined || path === '') return document;
-  let value = document;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
+export const valueAt = (document: unknown, path: string | undefined): unknown => (path === undefined || path === '' ? document : getPath(document, path));
 
 const describeValue = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
 
