@@ -31,6 +31,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 export function fileRuntime<R>(source: FileSource<R>, ctx: SourceContext): SourceRuntime<R> {
   const options = source.options;
   const pageSize = ctx.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new SourceError(`file source ${options.path}: the page size must be an integer >= 1, got ${pageSize}`);
   const origins = new WeakMap<object, string>();
   const fields = typeof (options.record as { safeParse?: unknown }).safeParse === 'function' ? undefined : (options.record as Fields);
   const delimiter = options.csv?.delimiter ?? ',';

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../../harness/poll.js';
 import type { Clock } from '../../../src/core/clock.js';
 import { StreamlineError } from '../../../src/core/errors.js';
 import { cursor, env, httpJson, linkHeader, offset, page, string } from '../../../src/pipeline/index.js';
@@ -263,6 +264,20 @@ describe('httpJson failures', () => {
     const error = await failure(collect(sourceRuntime(httpJson({ url: api.url, record, ...(at === undefined ? {} : { itemsAt: at }) }), ctx)));
     expect(error.message).toMatch(message);
     expect(error.message).toContain(api.url);
+  });
+
+  it('an abort ends a request in flight with the signal\'s reason, without retrying', async () => {
+    const api = await serve(() => undefined);
+    const controller = new AbortController();
+    const runtime = sourceRuntime(httpJson({ url: api.url, record, timeout: '1m' }), { ...ctx, clock: virtualClock() });
+    const reading = (async () => {
+      for await (const _ of runtime.pages(undefined, controller.signal)) return 'a page';
+      return 'the end';
+    })();
+    await eventually(() => api.requests.length === 1, { timeoutMs: 5_000, intervalMs: 20, what: 'the request' });
+    controller.abort(new Error('stop now'));
+    await expect(reading).rejects.toThrow('stop now');
+    expect(api.requests).toHaveLength(1);
   });
 
   it('paces requests at `rate` per second', async () => {
