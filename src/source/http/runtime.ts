@@ -75,7 +75,7 @@ export function httpJsonRuntime<R>(source: HttpJsonSource<R>, ctx: SourceContext
   const secrets: string[] = [];
   // The URL is named in errors (its credentials masked): an env URL says where, a header says who.
   const url = resolveValue(options.url, 'httpJson url', env);
-  if (!URL.canParse(url)) throw new ConfigError(`httpJson url must be an absolute URL, got ${redactText(JSON.stringify(url), secrets)}`, { hint: 'write it as http(s)://host/path' });
+  if (!URL.canParse(url)) throw new ConfigError(`httpJson url must be an absolute URL, got ${redactUri(JSON.stringify(url))}`, { hint: 'write it as http(s)://host/path' });
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     headers[name] = resolveValue(value, `httpJson header ${name}`, env);

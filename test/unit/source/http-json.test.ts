@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../../harness/poll.js';
 import type { Clock } from '../../../src/core/clock.js';
 import { StreamlineError } from '../../../src/core/errors.js';
-import { cursor, env, httpJson, linkHeader, offset, page, string } from '../../../src/pipeline/index.js';
+import { cursor, env, httpJson, linkHeader, offset, page, string, type Duration } from '../../../src/pipeline/index.js';
 import { linkTarget } from '../../../src/source/http/paginate.js';
 import type { Position, SourcePage, SourceRuntime } from '../../../src/source/runtime.js';
 import { sourceRuntime } from '../../../src/source/source-runtime.js';
@@ -286,6 +286,19 @@ describe('httpJson failures', () => {
     await collect(sourceRuntime(httpJson({ url: api.url, record, pagination: page(), rate: 4 }), { ...ctx, clock }));
     expect(api.requests).toHaveLength(4);
     expect(clock.slept).toEqual([250, 250, 250]);
+  });
+});
+
+describe('httpJson declaration errors', () => {
+  it.each([
+    [{ timeout: '10 seconds' as Duration }, /httpJson timeout must be a duration like 500ms, 10s or 5m, got "10 seconds"/],
+    [{ rate: 0 }, /httpJson rate must be > 0 requests per second, got 0/],
+    [{ retries: { attempts: 0 } }, /httpJson retries.attempts must be an integer >= 1, got 0/],
+    [{ url: 'orders.example.com/v1' }, /httpJson url must be an absolute URL, got "orders.example.com\/v1"/],
+  ])('refuses %j at start, naming the option', (options, message) => {
+    const make = () => sourceRuntime(httpJson({ url: 'http://127.0.0.1:9/x', record, ...options }), ctx);
+    expect(make).toThrow(StreamlineError);
+    expect(make).toThrow(message);
   });
 });
 
