@@ -21,6 +21,9 @@ interface LineRecord {
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A file's text without the byte-order mark spreadsheet programs put first (it would stick to the first column's name). */
+const readText = async (file: string): Promise<string> => (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -55,7 +58,7 @@ export function fileRuntime<R>(source: FileSource<R>, ctx: SourceContext): Sourc
       if (text.trim() === '') continue;
       let raw: unknown;
       try {
-        raw = JSON.parse(text);
+        raw = JSON.parse(line === 1 ? text.replace(/^\uFEFF/, '') : text);
       } catch (error) {
         raw = new UnreadableRecord(`${name}:${line}: not JSON (${errorText(error)})`);
       }
@@ -66,7 +69,7 @@ export function fileRuntime<R>(source: FileSource<R>, ctx: SourceContext): Sourc
   async function* jsonRecords(file: string, name: string): AsyncGenerator<LineRecord> {
     let document: unknown;
     try {
-      document = JSON.parse(await readFile(file, 'utf8'));
+      document = JSON.parse(await readText(file));
     } catch (error) {
       throw new SourceError(`file source: ${name} is not a JSON document (${errorText(error)})`, { hint: 'fix the file, or declare format: "ndjson" if it has one record per line' });
     }
@@ -77,7 +80,7 @@ export function fileRuntime<R>(source: FileSource<R>, ctx: SourceContext): Sourc
   }
 
   async function* csvRecords(file: string, name: string): AsyncGenerator<LineRecord> {
-    const rows = parseCsv(await readFile(file, 'utf8'), delimiter);
+    const rows = parseCsv(await readText(file), delimiter);
     const withHeader = options.csv?.header ?? true;
     const headerRow = withHeader ? rows.shift() : undefined;
     if (headerRow?.error) throw new SourceError(`file source: ${name}:${headerRow.line}: the header row cannot be read: ${headerRow.error}`);

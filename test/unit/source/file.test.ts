@@ -197,6 +197,14 @@ describe('CSV (RFC 4180)', () => {
     expect(normalized(runtime, await collect(runtime, { kind: 'file', file: 'a.csv', line: 3 }))).toEqual([{ ok: true, record: { id: '2', n: '3' } }]);
   });
 
+  it('ignores a byte-order mark at the start of a csv, json or ndjson file', async () => {
+    const dir = dirWith({ 'a.csv': '\uFEFFid\nx\n', 'a.json': '\uFEFF[{"id":"y"}]', 'a.ndjson': '\uFEFF{"id":"z"}\n' });
+    for (const [format, id] of [['csv', 'x'], ['json', 'y'], ['ndjson', 'z']] as const) {
+      const runtime = sourceRuntime(file({ path: `a.${format}`, format, record }), { baseDir: dir });
+      expect(normalized(runtime, await collect(runtime))).toEqual([{ ok: true, record: { id } }]);
+    }
+  });
+
   it('names columns column1.. without a header row', async () => {
     const dir = dirWith({ 'a.csv': 'x,1\n' });
     const runtime = sourceRuntime(file({ path: 'a.csv', format: 'csv', csv: { header: false }, record: { column1: string(), column2: integer() } }), { baseDir: dir });
