@@ -5,11 +5,10 @@ import { normalizeRecords, type InvalidRecord, type NormalizedUser } from '../mo
 import type { RandomSource } from './random.js';
 import { systemClock, type Sleep } from '../core/clock.js';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, readBodyCapped } from './http/body.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_RESULTS_PER_REQUEST = 5000;
-/** 5,000 users pretty-printed are about 9 MB; a body past this is not an answer to our request. */
-const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface FetchUsersOptions {
   /** Base URL of the API, e.g. https://randomuser.me/api/ or the local server's url. */
@@ -163,30 +162,6 @@ function interpretResponse(attempt: number, status: number, retryAfter: string |
   if (body.kind === 'api-error') return fail('api-error', `the API answered with an error: ${body.message}`, true, { status });
   if (body.kind === 'invalid') return fail('invalid-body', body.reason, true, { status });
   return { ok: true, results: body.results, info: body.info };
-}
-
-/** The body's text, or how many bytes had arrived when it passed the cap (then the rest is never read). */
-export async function readBodyCapped(response: Response, maxBytes: number): Promise<{ text: string } | { tooLarge: number }> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    return { tooLarge: declared };
-  }
-  if (!response.body) return { text: '' };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return { tooLarge: total };
-    }
-    chunks.push(value);
-  }
-  return { text: Buffer.concat(chunks, total).toString('utf8') };
 }
 
 async function attemptOnce(url: string, attempt: number, options: FetchUsersOptions): Promise<AttemptOutcome> {

@@ -1,4 +1,5 @@
 export * from './client.js';
+export { readBodyCapped } from './http/body.js';
 export * from './faults.js';
 export * from './fixture.js';
 export * from './generate.js';
