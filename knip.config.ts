@@ -16,11 +16,12 @@ const config: KnipConfig = {
         // Pipeline files are loaded at run time (src/pipeline/load.ts), by path; the prototype's compile-time
         // cases only matter to tsc.
         'pipelines/*.ts',
+        'examples/init/*.ts',
         'src/pipeline/*.typecheck.ts',
         // Registered by bin/streamline.js as a Node module hook (module.register), by path.
         'bin/pipeline-resolve.mjs',
       ],
-      project: ['bin/**/*.{js,mjs}', 'pipelines/**/*.ts', 'src/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', 'faults/**/*.ts', 'test/**/*.ts', 'harness/**/*.ts'],
+      project: ['bin/**/*.{js,mjs}', 'pipelines/**/*.ts', 'examples/**/*.ts', 'src/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', 'faults/**/*.ts', 'test/**/*.ts', 'harness/**/*.ts'],
       ignoreDependencies: [
         // Not imported: the dashboard serves uPlot's browser bundle from the package's dist/ (src/dashboard/server.ts).
         'uplot',

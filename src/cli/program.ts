@@ -5,6 +5,7 @@ import { apiCommand } from './commands/api.js';
 import { checkCommand } from './commands/check.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
 import { deployCommands } from './commands/deploy.js';
 import { lagCommand } from './commands/lag.js';
 import { pipelineCommands } from './commands/pipeline.js';
@@ -42,6 +43,7 @@ function createProgram(output: CliOutput = processOutput, { jsonErrors = false }
   demoCommand(program);
   deployCommands(program);
   dashboardCommand(program);
+  initCommand(program);
   checkCommand(program);
   pipelineCommands(program);
   return program;

@@ -50,6 +50,19 @@ function tsconfigOptions(ts: typeof TS, tsconfig: string): TS.CompilerOptions {
   return ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(tsconfig), undefined, tsconfig).options;
 }
 
+/**
+ * Our API's own sources use Node's types (node:crypto, process): a tsconfig that does not bring them (a
+ * fresh project without @types/node) would report errors in the CLI's files, not the user's. Then the
+ * CLI's copy is added as a root file.
+ */
+function nodeTypesUnlessPresent(ts: typeof TS, file: string, options: TS.CompilerOptions): string[] {
+  const own = join(CLI_TYPES, 'node', 'index.d.ts');
+  if (!existsSync(own)) return [];
+  const listed = options.types === undefined || options.types.includes('node');
+  const found = ts.resolveTypeReferenceDirective('node', file, options, ts.sys).resolvedTypeReferenceDirective;
+  return listed && found ? [] : [own];
+}
+
 /** Type-checks `file` with the nearest tsconfig.json's options (else built-in strict ones), `streamline/pipeline` pointing at this CLI. */
 export async function typeCheckPipeline(file: string): Promise<TypeCheckResult> {
   const started = performance.now();
@@ -62,7 +75,7 @@ export async function typeCheckPipeline(file: string): Promise<TypeCheckResult> 
     skipLibCheck: true,
     paths: { ...base.paths, 'streamline/pipeline': [API_ENTRY], streamline: [API_ENTRY] },
   };
-  const program = ts.createProgram([file], options);
+  const program = ts.createProgram([file, ...nodeTypesUnlessPresent(ts, file, options)], options);
   const found = ts.getPreEmitDiagnostics(program);
   const host: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
   const diagnostics = found.map((d): TypeDiagnostic => {
