@@ -47,7 +47,8 @@ async function runChecks(choice: PipelineChoice, { offline }: { offline: boolean
     loaded = await loadPipeline(choice);
   } catch (error) {
     if (!(error instanceof PipelineFileError)) throw error;
-    report.stages.push({ stage: 'load', status: 'failed', summary: error.message });
+    // The error itself (message, file:line, hint) is printed once, by the CLI's error report.
+    report.stages.push({ stage: 'load', status: 'failed', summary: `could not load ${describeChoice(choice)}: ${error.code}` });
     return { report, failure: error };
   }
   report.pipeline = loaded.pipeline.name;

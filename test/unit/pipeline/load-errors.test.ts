@@ -98,6 +98,11 @@ describe('bad pipeline files', () => {
     expect(error).toMatchObject({ code: 'PIPELINE_EVAL', file, line: 5 });
     expect(error.message).toContain('no topic name configured');
     expect(error.hint).toContain('line 5');
+
+    const check = await runCli(['check', '--pipeline', file], {}, SLOW);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toBe('✗ could not load test/fixtures/pipelines/bad-eval.ts (--pipeline): PIPELINE_EVAL\n');
+    expect(check.stderr).toMatch(/^error: pipeline file .*bad-eval\.ts:5:\d+ threw while loading: no topic name configured$/m);
   });
 
   it('refuses a file without a default pipeline export: PIPELINE_NO_DEFAULT, exit 2', { timeout: SLOW }, async () => {
