@@ -183,4 +183,12 @@ describe('pipeline precedence through the CLI: --pipeline < env < config < ./str
     // The CLI runs in the repository root, which has no ./streamline.pipeline.ts: the built-in one.
     expect(await name([])).toBe('randomuser');
   });
+
+  it('--print-config shows the pipeline key, from the flag over the environment', { timeout: SLOW }, async () => {
+    const run = await runCli(['pipeline', 'topics', '--pipeline', 'pipelines/orders.ts', '--print-config'], { STREAMLINE_PIPELINE: 'pipelines/devices.ts' }, SLOW);
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { pipeline?: string }).pipeline).toBe('pipelines/orders.ts');
+    const fromEnv = await runCli(['pipeline', 'topics', '--print-config'], { STREAMLINE_PIPELINE: 'pipelines/devices.ts' }, SLOW);
+    expect((JSON.parse(fromEnv.stdout) as { pipeline?: string }).pipeline).toBe('pipelines/devices.ts');
+  });
 });
