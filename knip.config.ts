@@ -13,13 +13,16 @@ const config: KnipConfig = {
         // The layers the other parts of issue #19 add; harmless while they do not exist.
         'harness/**/*.ts',
         'src/core/**/*.ts',
-        // #23: the public pipeline API (what `streamline/pipeline` resolves to), its compile-time test, and the
-        // pipeline files, which the CLI imports by path at run time.
+        // #23: the public pipeline API (what `streamline/pipeline` resolves to) and its compile-time test;
+        // pipeline files and the init templates, which the CLI loads by path at run time (src/pipeline/load.ts).
         'src/pipeline/index.ts',
         'src/pipeline/*.typecheck.ts',
         'pipelines/*.ts',
+        'examples/init/*.ts',
+        // Registered by bin/streamline.js as a Node module hook (module.register), by path.
+        'bin/pipeline-resolve.mjs',
       ],
-      project: ['bin/**/*.js', 'src/**/*.ts', 'pipelines/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', 'faults/**/*.ts', 'test/**/*.ts', 'harness/**/*.ts'],
+      project: ['bin/**/*.{js,mjs}', 'pipelines/**/*.ts', 'examples/**/*.ts', 'src/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', 'faults/**/*.ts', 'test/**/*.ts', 'harness/**/*.ts'],
       ignoreDependencies: [
         // Not imported: the dashboard serves uPlot's browser bundle from the package's dist/ (src/dashboard/server.ts).
         'uplot',
@@ -34,9 +37,6 @@ const config: KnipConfig = {
   },
   // System programs the tools run (the JDK's java, Docker's daemon), not npm packages.
   ignoreBinaries: ['java', 'dockerd'],
-  // #23 phase 1: the prototype's connector options of each write model, which the streaming side uses in
-  // phase 2 (plan-23 WP-C); remove this line then.
-  ignoreIssues: { 'src/pipeline/sink.ts': ['exports'] },
   // A type named in an exported signature is exported with it, so callers can name it; it is dead
   // only when nothing uses it, in its own file either.
   ignoreExportsUsedInFile: { interface: true, type: true },

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { describeConfig, loadConfig, type StreamlineConfig } from '../config/index.js';
+import { choosePipelineFile, type PipelineChoice } from '../pipeline/load.js';
 import { recordedNodes } from '../runtime/index.js';
 import { rememberSecrets } from './redaction.js';
 
@@ -8,6 +9,7 @@ export interface GlobalOptions {
   stateDir?: string;
   printConfig?: boolean;
   cluster?: boolean;
+  pipeline?: string;
 }
 
 /** Options every command accepts. */
@@ -16,6 +18,7 @@ export function addGlobalOptions(cmd: Command): Command {
     .addOption(new Option('-c, --config <file>', 'configuration file (JSON); default ./streamline.config.json if present'))
     .addOption(new Option('--state-dir <dir>', 'where services keep data, logs and pids (env STREAMLINE_STATE_DIR)'))
     .addOption(new Option('--cluster', 'cluster mode: N Kafka brokers, Spark master + workers (cluster.enabled; implied when the state dir holds a running cluster)'))
+    .addOption(new Option('--pipeline <file>', 'pipeline file (env STREAMLINE_PIPELINE, config pipeline; default ./streamline.pipeline.ts if present, else the built-in Random User one)'))
     .addOption(new Option('--print-config', 'print the effective configuration and exit'));
 }
 
@@ -25,6 +28,7 @@ type Overrides = Record<string, Record<string, unknown> | unknown>;
 export function resolveConfig(opts: GlobalOptions, overrides: Overrides = {}): StreamlineConfig {
   const flagLayer: Overrides = { ...overrides };
   if (opts.stateDir) flagLayer.stateDir = opts.stateDir;
+  if (opts.pipeline) flagLayer.pipeline = opts.pipeline;
   const withCluster = (layer: Overrides) => ({ ...layer, cluster: { ...(layer.cluster as object | undefined), enabled: true } });
   const config = loadConfig({ configFile: opts.config, overrides: (opts.cluster ? withCluster(flagLayer) : flagLayer) as never });
   rememberSecrets(config);
@@ -33,6 +37,11 @@ export function resolveConfig(opts: GlobalOptions, overrides: Overrides = {}): S
     return loadConfig({ configFile: opts.config, overrides: withCluster(flagLayer) as never });
   }
   return config;
+}
+
+/** The pipeline file this command uses: --pipeline, then STREAMLINE_PIPELINE, then the config key, then ./streamline.pipeline.ts, then the built-in one. */
+export function choosePipeline(opts: GlobalOptions, config: StreamlineConfig, env: NodeJS.ProcessEnv = process.env): PipelineChoice {
+  return choosePipelineFile({ flag: opts.pipeline, env: env.STREAMLINE_PIPELINE, config: config.pipeline, cwd: process.cwd() });
 }
 
 /** Handles --print-config: returns true if the command should stop here. */

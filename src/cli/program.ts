@@ -2,10 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { errorJson, ExitCode, StreamlineError } from '../core/errors.js';
 import { redact } from './redaction.js';
 import { apiCommand } from './commands/api.js';
+import { checkCommand } from './commands/check.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
 import { deployCommands } from './commands/deploy.js';
 import { lagCommand } from './commands/lag.js';
+import { pipelineCommands } from './commands/pipeline.js';
 import { produceCommand } from './commands/produce.js';
 import { runtimeCommands } from './commands/runtime.js';
 import { streamCommands } from './commands/stream.js';
@@ -40,6 +43,9 @@ function createProgram(output: CliOutput = processOutput, { jsonErrors = false }
   demoCommand(program);
   deployCommands(program);
   dashboardCommand(program);
+  initCommand(program);
+  checkCommand(program);
+  pipelineCommands(program);
   return program;
 }
 

@@ -65,7 +65,7 @@ export const toEnvName = (path: string[]) =>
 /** Each known key can be set as STREAMLINE_<PATH>, e.g. STREAMLINE_KAFKA_PORT=19092, STREAMLINE_TOPICS=a,b. */
 export function envLayer(env: NodeJS.ProcessEnv, shape: StreamlineConfig = defaultConfig()): Tree {
   const optionalLeaves: Record<string, string[]> = {
-    '': ['artifactsDir'],
+    '': ['artifactsDir', 'pipeline'],
     kafka: ['bootstrapServers'],
     spark: ['remote'],
     mongo: ['uri'],

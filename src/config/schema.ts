@@ -208,6 +208,13 @@ export const configSchema = z
       })
       .strict()
       .describe('The producer (`streamline produce`, the demo, the DAG).'),
+    pipeline: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The pipeline file (TypeScript, `export default definePipeline({...})`), relative to the working directory. Wins over ./streamline.pipeline.ts and the built-in pipelines/randomuser.ts; `--pipeline` wins over it. Phase 1 of #23: only `streamline check` and `streamline pipeline topics` load it.',
+      ),
     topics: z
       .array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name'))
       .min(1)

@@ -7,6 +7,8 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** `streamline check`: the pipeline file does not type-check. */
+  typeErrors: 3,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -17,8 +19,13 @@ export const EXIT_CODES = {
   CONFIG_INVALID: ExitCode.usage,
   BIND_REFUSED: ExitCode.usage,
   PIPELINE_RUNNING: ExitCode.usage,
+  PIPELINE_NOT_FOUND: ExitCode.usage,
+  PIPELINE_SYNTAX: ExitCode.usage,
+  PIPELINE_EVAL: ExitCode.usage,
+  PIPELINE_NO_DEFAULT: ExitCode.usage,
   PIPELINE_INVALID: ExitCode.usage,
   PIPELINE_UNKNOWN_TOPIC: ExitCode.usage,
+  PIPELINE_TYPE_ERROR: ExitCode.typeErrors,
   SERVICE_UNAVAILABLE: ExitCode.failure,
   AUTH_REFUSED: ExitCode.failure,
   PORT_IN_USE: ExitCode.failure,
@@ -94,6 +101,27 @@ export class PipelineRunningError extends StreamlineError {
   }
 }
 
+/** Why a pipeline file could not be used; each names the file (and the line, where there is one). */
+export type PipelineFileErrorCode = 'PIPELINE_NOT_FOUND' | 'PIPELINE_SYNTAX' | 'PIPELINE_EVAL' | 'PIPELINE_NO_DEFAULT' | 'PIPELINE_INVALID' | 'PIPELINE_TYPE_ERROR';
+
+/** A pipeline file that is missing, does not parse, throws, exports no pipeline, is invalid or does not type-check. */
+export class PipelineFileError extends StreamlineError {
+  override name = 'PipelineFileError';
+  readonly line?: number;
+  readonly column?: number;
+
+  constructor(
+    code: PipelineFileErrorCode,
+    readonly file: string,
+    message: string,
+    more: ErrorDetails & { line?: number; column?: number } = {},
+  ) {
+    super(code, message, more);
+    this.line = more.line;
+    this.column = more.column;
+  }
+}
+
 /** A service the command needs does not answer at its address. */
 export class ServiceUnavailableError extends StreamlineError {
   override name = 'ServiceUnavailableError';
@@ -165,11 +193,16 @@ export class PipelineFailedError extends StreamlineError {
 
 /** What a `--json` caller reads on stderr: one object, the same fields for every failure. */
 export interface ErrorJson {
-  error: { code: ErrorCode; message: string; hint?: string };
+  /** `file`, `line`, `column`: where a pipeline file went wrong (PipelineFileError). */
+  error: { code: ErrorCode; message: string; hint?: string; file?: string; line?: number; column?: number };
 }
 
 /** The JSON shape of any thrown value; what is not a StreamlineError is INTERNAL. */
 export function errorJson(error: unknown): ErrorJson {
+  if (error instanceof PipelineFileError) {
+    const where = { file: error.file, ...(error.line === undefined ? {} : { line: error.line }), ...(error.column === undefined ? {} : { column: error.column }) };
+    return { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...where } };
+  }
   if (error instanceof StreamlineError) return { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
   return { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
 }

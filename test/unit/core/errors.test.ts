@@ -5,6 +5,7 @@ import {
   EXIT_CODES,
   ExitCode,
   PipelineFailedError,
+  PipelineFileError,
   PipelineRunningError,
   ServiceUnavailableError,
   StreamlineError,
@@ -18,7 +19,10 @@ describe('the error taxonomy', () => {
     expect(new PipelineRunningError('a different pipeline runs').exitCode).toBe(ExitCode.usage);
     expect(new ServiceUnavailableError('kafka', '127.0.0.1:1', 'Kafka is not reachable').exitCode).toBe(ExitCode.failure);
     expect(new PipelineFailedError('queries stopped').exitCode).toBe(ExitCode.failure);
-    for (const [code, exit] of Object.entries(EXIT_CODES)) expect([ExitCode.failure, ExitCode.usage], code).toContain(exit);
+    // Type errors in a pipeline file have an exit code of their own (`streamline check`), the one exception.
+    for (const [code, exit] of Object.entries(EXIT_CODES)) expect(code === 'PIPELINE_TYPE_ERROR' ? [ExitCode.typeErrors] : [ExitCode.failure, ExitCode.usage], code).toContain(exit);
+    expect(new PipelineFileError('PIPELINE_SYNTAX', 'p.ts', 'syntax error').exitCode).toBe(ExitCode.usage);
+    expect(new PipelineFileError('PIPELINE_TYPE_ERROR', 'p.ts', 'type error').exitCode).toBe(3);
   });
 
   it('keeps message, hint, details and cause apart, and stays an Error for every catch', () => {
@@ -36,6 +40,10 @@ describe('the error taxonomy', () => {
     });
     expect(errorJson(new ConfigError('bad'))).toEqual({ error: { code: 'CONFIG_INVALID', message: 'bad' } });
     expect(errorJson(new TypeError('x is undefined'))).toEqual({ error: { code: 'INTERNAL', message: 'x is undefined' } });
+    expect(errorJson(new PipelineFileError('PIPELINE_SYNTAX', '/p.ts', 'syntax error in /p.ts:6:19', { line: 6, column: 19, hint: 'fix it' }))).toEqual({
+      error: { code: 'PIPELINE_SYNTAX', message: 'syntax error in /p.ts:6:19', hint: 'fix it', file: '/p.ts', line: 6, column: 19 },
+    });
+    expect(errorJson(new PipelineFileError('PIPELINE_NOT_FOUND', '/p.ts', 'not found'))).toEqual({ error: { code: 'PIPELINE_NOT_FOUND', message: 'not found', file: '/p.ts' } });
     expect(errorJson('thrown text')).toEqual({ error: { code: 'INTERNAL', message: 'thrown text' } });
   });
 });
