@@ -35,8 +35,8 @@ const config: KnipConfig = {
       project: ['src/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts'],
     },
   },
-  // System programs the tools run (the JDK's java, Docker's daemon), not npm packages.
-  ignoreBinaries: ['java', 'dockerd'],
+  // System programs the tools run (the JDK's java and jcmd, Docker's daemon), not npm packages.
+  ignoreBinaries: ['java', 'jcmd', 'dockerd'],
   // A type named in an exported signature is exported with it, so callers can name it; it is dead
   // only when nothing uses it, in its own file either.
   ignoreExportsUsedInFile: { interface: true, type: true },
