@@ -1,4 +1,4 @@
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db, type Document, type Filter } from 'mongodb';
 import { accountForQueries } from '../app/expected-queries.js';
 import { runningSupervisor } from '../app/status.js';
 import { attachPipeline, countCollections } from '../app/streaming.js';
@@ -219,11 +219,12 @@ export class Collector {
     return counts.map((c) => ({ ...c, growthPerSecond: previous && perSecond(c.documents, previous.documents.get(c.collection), at - previous.at) }));
   }
 
+  /** The newest document seen per collection: later polls ask only for newer ones (see newestDocument). */
+  private readonly newestSeen = new Map<string, Document>();
+
   private async latest(): Promise<LatestView> {
     const db = this.mongo.db(this.config.mongo.database);
-    const documents = await Promise.all(
-      this.bindings.map(async (b) => ({ collection: b.collection, document: (await db.collection(b.collection).find({}, { sort: { ingested_at: -1 }, limit: 1, maxTimeMS: this.scanLimitMs }).toArray())[0] ?? undefined })),
-    );
+    const documents = await Promise.all(this.bindings.map(async (b) => ({ collection: b.collection, document: await this.newestDocument(db, b.collection) })));
     const dead = await db.collection<Partial<DeadLetter>>(DEAD_LETTERS).find({}, { sort: { [DEAD_LETTER_TIME]: -1 }, limit: 5, maxTimeMS: this.scanLimitMs }).toArray();
     const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: `$${'topic' satisfies DeadLetterField}`, n: { $sum: 1 } } }], { maxTimeMS: this.scanLimitMs }).toArray();
     return {
@@ -232,4 +233,23 @@ export class Collector {
       deadLetters: dead.map(deadLetterView),
     };
   }
+
+  /**
+   * The collection's newest document by ingested_at. Only the first poll asks the whole collection; later
+   * ones ask for documents newer than the newest seen, which MongoDB answers from the ingested_at index and
+   * FerretDB (no index use for a sort) by a scan that keeps only the few matches. Sorting the whole
+   * collection on every poll held all of it in the store's memory each time (2 h soak: 39,000 documents,
+   * 29 s and +500 MB of FerretDB per find; with the bound: +40 MB).
+   */
+  private async newestDocument(db: Db, collection: string): Promise<Document | undefined> {
+    const seen = this.newestSeen.get(collection);
+    const [newer] = await db.collection(collection).find(newerThan(seen), { sort: { ingested_at: -1 }, limit: 1, maxTimeMS: this.scanLimitMs }).toArray();
+    if (newer) this.newestSeen.set(collection, newer);
+    return newer ?? seen;
+  }
+}
+
+/** The filter for documents ingested after `seen` (all documents before one is seen). */
+export function newerThan(seen: Document | undefined): Filter<Document> {
+  return seen?.ingested_at instanceof Date ? { ingested_at: { $gt: seen.ingested_at } } : {};
 }
