@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pidAlive } from '../src/runtime/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const stateDir = resolve(root, process.env.STREAMLINE_STATE_DIR ?? '.streamline');
@@ -71,7 +72,6 @@ export function judgePidFile(content: string | undefined, daemon: string, comman
 
 const readIfExists = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
 const commandOf = (pid: number) => readIfExists(`/proc/${pid}/comm`)?.trim();
-const isAlive = (pid: number) => commandOf(pid) !== undefined;
 
 /**
  * Clears what a killed engine left behind before dockerd is started: stale pid files are removed and a
@@ -93,8 +93,8 @@ async function clearLeftoverEngine(log: Log): Promise<number | undefined> {
     log(`stopping containerd pid ${containerd.pid}, left running by a dockerd that is gone`);
     process.kill(containerd.pid, 'SIGTERM');
     const deadline = Date.now() + 10_000;
-    while (isAlive(containerd.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    if (isAlive(containerd.pid)) process.kill(containerd.pid, 'SIGKILL');
+    while (pidAlive(containerd.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    if (pidAlive(containerd.pid)) process.kill(containerd.pid, 'SIGKILL');
     rmSync(CONTAINERD_PID_FILE, { force: true });
   }
   return undefined;
@@ -119,7 +119,7 @@ export async function ensureEngine(log: Log = defaultLog): Promise<string> {
   mkdirSync(join(stateDir, 'docker'), { recursive: true });
   const starting = await clearLeftoverEngine(log);
   let pid = starting;
-  let exited = () => starting !== undefined && !isAlive(starting);
+  let exited = () => starting !== undefined && !pidAlive(starting);
   if (starting === undefined) {
     log(`starting dockerd in the background (log: ${logFile})...`);
     const out = openSync(logFile, 'a');
