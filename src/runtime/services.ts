@@ -7,7 +7,7 @@ import { MissingArtifactError } from '../core/errors.js';
 import { ROUTED_FOREACH_BATCH_PLUGIN_CLASS as CONNECT_PLUGIN_CLASS, ROUTED_FOREACH_BATCH_PLUGIN_JAR as CONNECT_PLUGIN_JAR } from '@streamline/spark-connect';
 import { executorConf, kafkaClusterServices, sparkClusterServices } from './cluster-services.js';
 import { kafkaNodeService } from './kafka-node.js';
-import { artifactsOf, log4jConfig, requireJars, serviceDir, SPARK_JAVA_OPTIONS, type ServiceSpec } from './spec.js';
+import { artifactsOf, log4jConfig, longRunningJvmOptions, requireJars, serviceDir, SPARK_JAVA_OPTIONS, type ServiceSpec } from './spec.js';
 
 export { logFileOf, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './spec.js';
 
@@ -78,6 +78,7 @@ function sparkService(config: StreamlineConfig): ServiceSpec {
         // A driver out of heap answers nothing yet keeps its port: exit instead, so it is seen as crashed
         // and the stream supervisor starts it again (the 2 h soak's driver hung like that, see SOAK.md).
         '-XX:+ExitOnOutOfMemoryError',
+        ...longRunningJvmOptions(join(dir, 'gc.log')),
         ...SPARK_JAVA_OPTIONS,
         `-Dlog4j2.configurationFile=${log4jFile}`,
         '-cp', `${jars}/*`,
@@ -86,7 +87,9 @@ function sparkService(config: StreamlineConfig): ServiceSpec {
         '--class', 'org.apache.spark.sql.connect.service.SparkConnectServer',
         'spark-internal',
       ],
-      env: { ...process.env, SPARK_HOME: sparkHome, SPARK_LOCAL_IP: host },
+      // glibc gives each of the driver's ~300 threads its own malloc arena by default; a few arenas keep the
+      // native part of the RSS from creeping (Hadoop and Spark deployments set the same).
+      env: { ...process.env, SPARK_HOME: sparkHome, SPARK_LOCAL_IP: host, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '4' },
       cwd: dir,
     }),
     probe: (timeoutMs) => probeSpark(`sc://${host}:${port}`, timeoutMs),
