@@ -66,7 +66,7 @@ export interface RuntimeOptions extends GlobalOptions {
 }
 
 /** Validates and resolves a loaded pipeline: a PipelineInvalidError listing every error, a PipelineUnknownTopicError for a `topics` name it lacks. */
-function runtimePipeline(loaded: LoadedPipeline, topics?: readonly string[]): RuntimePipeline {
+export function runtimePipeline(loaded: LoadedPipeline, topics?: readonly string[]): RuntimePipeline {
   const warnings = assertValidPipeline(loaded.pipeline, loaded.file);
   const resolved = resolvePipeline(loaded.pipeline);
   return { ...loaded, resolved: topics?.length ? selectTopics(resolved, { subset: topics }, loaded.file) : resolved, warnings };
