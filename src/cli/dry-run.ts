@@ -106,3 +106,11 @@ export function dryRunRecords(pipeline: ResolvedPipeline, raws: readonly unknown
   });
   return { rejected, messages };
 }
+
+/** Raw Kafka messages of one topic (a test's `messages`) through the streaming checks alone. */
+export function dryRunMessages(topic: ResolvedPipelineTopic, raws: readonly { readonly key?: string; readonly value: string }[], now: Date, offsets: Offsets = new Map()): DryRunMessage[] {
+  return raws.map((raw) => {
+    const message = { key: raw.key ?? null, value: raw.value };
+    return { topic: topic.topic, ...message, headers: ENVELOPE_HEADERS, ...consume(topic, message, offsets, now) };
+  });
+}
