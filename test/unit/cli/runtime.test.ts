@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveRuntime } from '../../../src/cli/context.js';
+import { runCli } from '../../../harness/cli.js';
 import { BUILTIN_PIPELINE } from '../../../src/pipeline/load.js';
 
 const ORDERS = resolve(import.meta.dirname, '../../../pipelines/orders.ts');
@@ -68,3 +69,13 @@ describe('resolveRuntime', () => {
     }
   });
 });
+
+describe('the commands that read state load the pipeline once, through resolveRuntime', () => {
+  it.each([[['status']], [['stream', 'status']], [['dashboard']]])('%j refuses a pipeline file without a default export (exit 2) before touching a service', { timeout: 120_000 }, async (command) => {
+    const file = resolve(import.meta.dirname, '../../fixtures/pipelines/bad-no-default.ts');
+    const run = await runCli([...command, '--pipeline', file, '--json'], {}, 120_000);
+    expect(run.code, run.stderr).toBe(2);
+    expect(JSON.parse(run.stderr)).toMatchObject({ error: { code: 'PIPELINE_NO_DEFAULT', file } });
+  });
+});
+
