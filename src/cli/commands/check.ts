@@ -8,6 +8,7 @@ import type { ResolvedPipeline } from '../../pipeline/resolve.js';
 import { typeCheckPipeline, type TypeDiagnostic } from '../../pipeline/typecheck.js';
 import { validatePipeline, type PipelineProblem } from '../../pipeline/validate.js';
 import { SourceError } from '../../source/errors.js';
+import type { SourceRuntime } from '../../source/runtime.js';
 import { sourceRuntime } from '../../source/source-runtime.js';
 import { dryRunRecords, type DryRun, type DryRunMessage } from '../dry-run.js';
 import { addGlobalOptions, choosePipeline, maybePrintConfig, resolveConfig, runtimePipeline, say, type GlobalOptions } from '../context.js';
@@ -127,7 +128,14 @@ export async function sampleStage(pipeline: ResolvedPipeline, file: string, { of
   const { source } = pipeline;
   if (source.kind === 'kafka') return skipped('a kafka() source has no producer: its topics are fed by others, nothing to sample');
   if (source.kind === 'randomuser') return skipped('the randomuser source is sampled in phase 3');
-  const runtime = sourceRuntime(source, { baseDir: dirname(file), maxResponseBytes: config.api.maxResponseBytes, pageSize: sample });
+  let runtime: SourceRuntime<unknown>;
+  try {
+    runtime = sourceRuntime(source, { baseDir: dirname(file), maxResponseBytes: config.api.maxResponseBytes, pageSize: sample });
+  } catch (error) {
+    // A declaration the runtime refuses (an env variable that is not set, a bad duration): the file's fault, not the source's.
+    if (!(error instanceof StreamlineError)) throw error;
+    return { stage: { stage: 'source', status: 'failed', summary: `source sample: the ${source.kind} source cannot start: ${error.code}` }, failure: error };
+  }
   rememberSecretValues(runtime.secrets);
   const described = runtime.describe();
   const pages = runtime.pages(undefined)[Symbol.asyncIterator]();

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleStage } from '../../../src/cli/commands/check.js';
 import { defaultConfig } from '../../../src/config/index.js';
+import { definePipeline, env, httpJson, string } from '../../../src/pipeline/index.js';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
 import { startExampleOrdersApi, type ExampleOrdersServer } from '../../../src/source/http/example-orders.js';
 import { runCli } from '../../../harness/cli.js';
@@ -79,6 +80,18 @@ describe('check: the source sample of an httpJson source (the fake orders API)',
       vi.stubEnv('ORDERS_API_URL', api.url);
     }
   }, 60_000);
+
+  it('an env variable the source reads that is not set fails the stage with CONFIG_INVALID naming it', async () => {
+    const unset = definePipeline({
+      name: 'unset-env',
+      source: httpJson({ url: env('STREAMLINE_TEST_UNSET_URL'), record: { id: string() } }),
+      key: 'id',
+      topics: { items: { fields: { id: string() } } },
+    });
+    const { stage, failure } = await sampleStage(resolvePipeline(unset), ORDERS_FILE, options);
+    expect(stage).toMatchObject({ status: 'failed', summary: 'source sample: the http-json source cannot start: CONFIG_INVALID' });
+    expect(failure).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('STREAMLINE_TEST_UNSET_URL') });
+  });
 
   it('skips the sample with --offline', async () => {
     const { stage, failure } = await sampleStage(resolvePipeline(orders), ORDERS_FILE, { ...options, offline: true });
