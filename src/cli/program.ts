@@ -12,6 +12,7 @@ import { pipelineCommands } from './commands/pipeline.js';
 import { produceCommand } from './commands/produce.js';
 import { runtimeCommands } from './commands/runtime.js';
 import { streamCommands } from './commands/stream.js';
+import { testCommand } from './commands/test.js';
 import { topicsCommands } from './commands/topics.js';
 
 /** Where the CLI writes its own messages (usage errors, failures); commands print their results to stdout. */
@@ -45,6 +46,7 @@ function createProgram(output: CliOutput = processOutput, { jsonErrors = false }
   dashboardCommand(program);
   initCommand(program);
   checkCommand(program);
+  testCommand(program);
   pipelineCommands(program);
   return program;
 }

@@ -32,3 +32,8 @@ export function installRedaction(env: NodeJS.ProcessEnv = process.env): void {
   wrap(process.stdout);
   wrap(process.stderr);
 }
+
+/** Adds secret values a command resolved itself (a source's env header values): short ones are left out, they would mask ordinary words. */
+export function rememberSecretValues(values: readonly string[]): void {
+  for (const value of values) if (value.length >= 4) secrets.add(value);
+}

@@ -9,6 +9,8 @@ export const ExitCode = {
   usage: 2,
   /** `streamline check`: the pipeline file does not type-check. */
   typeErrors: 3,
+  /** `streamline check`: the pipeline's source did not answer its sample request. */
+  sourceUnreachable: 4,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -35,6 +37,7 @@ export const EXIT_CODES = {
   PIPELINE_NOT_RUNNING: ExitCode.failure,
   PIPELINE_FAILED: ExitCode.failure,
   SOURCE_FAILED: ExitCode.failure,
+  SOURCE_UNREACHABLE: ExitCode.sourceUnreachable,
   UNKNOWN_TOPIC: ExitCode.failure,
   INTERNAL: ExitCode.failure,
 } as const satisfies Record<string, ExitCode>;
@@ -119,6 +122,14 @@ export class PipelineFileError extends StreamlineError {
     super(code, message, more);
     this.line = more.line;
     this.column = more.column;
+  }
+}
+
+/** `streamline check` could not read its sample from the pipeline's source: the message names it (URL with credentials masked, or the file). */
+export class SourceUnreachableError extends StreamlineError {
+  override name = 'SourceUnreachableError';
+  constructor(message: string, more?: ErrorDetails) {
+    super('SOURCE_UNREACHABLE', message, more);
   }
 }
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
 import type { StreamlineConfig } from '../../config/index.js';
 import { durationFlag, portFlag } from '../flags.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, resolveRuntime, say, withInterrupt, type GlobalOptions } from '../context.js';
 
 interface DashboardFlags extends GlobalOptions {
   host?: string;
@@ -23,8 +23,10 @@ export function dashboardCommand(program: Command): void {
       .option('--port <port>', 'port to listen on (default: dashboard.port, 3000)', portFlag('--port'))
       .option('--refresh <time>', 'how often the collectors refresh, e.g. 500ms, 2s (default 2s)', durationFlag('--refresh')),
   ).action(async (flags: DashboardFlags) => {
-    const config = resolveConfig(flags, { dashboard: { host: flags.host, port: flags.port, refreshMs: flags.refresh } });
-    if (maybePrintConfig(flags, config)) return;
+    const runtime = await resolveRuntime(flags, { dashboard: { host: flags.host, port: flags.port, refreshMs: flags.refresh } });
+    if (!runtime) return;
+    // The collectors still read the Random User bindings (config.topics) in this phase of #23.
+    const { config } = runtime;
     const token = dashboardToken(config);
     const dashboard = await openDashboard(config, { explicitHost: flags.host !== undefined });
     say(`dashboard on ${dashboard.url} (metrics at ${dashboard.url}metrics); Ctrl-C to stop.`);

@@ -69,7 +69,8 @@ export function initCommand(program: Command): void {
       const at = dir === process.cwd() ? '' : ` --pipeline ${pipeline}`;
       const steps = [
         [`edit ${pipeline}`, 'your editor type-checks it with the tsconfig.json next to it'],
-        [`npx streamline check${at}`, 'load, type-check and validate it'],
+        [`npx streamline check${at}`, 'load, type-check and validate it, and see what a few records become'],
+        [`npx streamline test${at}`, 'run its `tests`'],
         [`npx streamline pipeline topics${at}`, 'the Kafka topics it declares'],
         ['npx streamline up', 'Kafka, Spark Connect and MongoDB (FerretDB), in the background'],
       ];

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { down, status, up, type RuntimeEvent } from '../../runtime/index.js';
 import { formatDuration, table } from '../format.js';
 import { ExitCode } from '../../core/errors.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, resolveRuntime, say, type GlobalOptions } from '../context.js';
 import { countFlag, portFlag } from '../flags.js';
 import { printClusterDetails } from '../cluster-format.js';
 
@@ -75,8 +75,9 @@ export function runtimeCommands(program: Command): void {
 
   addGlobalOptions(program.command('status').description('show each local service: address, pid, uptime and health')).action(
     async (flags: GlobalOptions) => {
-      const config = resolveConfig(flags);
-      if (maybePrintConfig(flags, config)) return;
+      const runtime = await resolveRuntime(flags);
+      if (!runtime) return;
+      const { config } = runtime;
       const rows = await status(config);
       printStatusTable(rows);
       if (config.cluster.enabled) say(await printClusterDetails(config));

@@ -10,7 +10,7 @@ import { bindTopics, expectedQueries } from '../../stream/index.js';
 import { isRunning, runningRecord, startRecorded, stopRecorded, STREAM_SUPERVISOR, streamSupervisorLaunch } from '../../runtime/index.js';
 import { tailFile } from '../../runtime/process.js';
 import { ExitCode, PipelineFailedError, ServiceFailedError } from '../../core/errors.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, resolveRuntime, say, withInterrupt, type GlobalOptions } from '../context.js';
 import { flagParser, flags as parse, parseNonNegativeInteger } from '../flags.js';
 import { formatPipelineStatus, formatRecoveryEvent } from '../stream-format.js';
 
@@ -125,10 +125,11 @@ export function streamCommands(program: Command): void {
   });
 
   addGlobalOptions(stream.command('status').description('every query the pipeline expects: state (active, restarting, failed, missing) and last error, rows/s, batch duration, last batch, Kafka records behind; the supervisor; documents per collection. Exit 1 unless every query is active and Kafka answers')).action(
-    async (flags: StreamFlags) => {
-      const config = streamConfig(flags);
-      if (maybePrintConfig(flags, config)) return;
-      const status = await streamingStatus(config);
+    async (flags: GlobalOptions) => {
+      // The streaming internals still read the Random User bindings (config.topics) in this phase of #23.
+      const runtime = await resolveRuntime(flags);
+      if (!runtime) return;
+      const status = await streamingStatus(runtime.config);
       say(formatPipelineStatus(status));
       // A query that is not running, or a broker the queries cannot read from, is an error, never an
       // omission: scripts and health checks see it.

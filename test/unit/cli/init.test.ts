@@ -21,6 +21,7 @@ describe('streamline init', () => {
     expect(tsconfig.compilerOptions.strict).toBe(true);
     expect(tsconfig.compilerOptions.paths['streamline/pipeline']).toEqual([resolve(import.meta.dirname, '../../../src/pipeline/index.ts')]);
     expect(run.stdout).toContain(`npx streamline check --pipeline ${pipeline}`);
+    expect(run.stdout).toContain(`npx streamline test --pipeline ${pipeline}`);
 
     const check = await runCli(['check', '--pipeline', pipeline], {}, SLOW);
     expect(check.code, `${check.stdout}\n${check.stderr}`).toBe(0);

@@ -8,6 +8,7 @@ import {
   PipelineFileError,
   PipelineRunningError,
   ServiceUnavailableError,
+  SourceUnreachableError,
   StreamlineError,
   UsageError,
 } from '../../../src/core/errors.js';
@@ -19,8 +20,10 @@ describe('the error taxonomy', () => {
     expect(new PipelineRunningError('a different pipeline runs').exitCode).toBe(ExitCode.usage);
     expect(new ServiceUnavailableError('kafka', '127.0.0.1:1', 'Kafka is not reachable').exitCode).toBe(ExitCode.failure);
     expect(new PipelineFailedError('queries stopped').exitCode).toBe(ExitCode.failure);
-    // Type errors in a pipeline file have an exit code of their own (`streamline check`), the one exception.
-    for (const [code, exit] of Object.entries(EXIT_CODES)) expect(code === 'PIPELINE_TYPE_ERROR' ? [ExitCode.typeErrors] : [ExitCode.failure, ExitCode.usage], code).toContain(exit);
+    // Type errors in a pipeline file and a source that does not answer have exit codes of their own (`streamline check`), the exceptions.
+    const own: Record<string, number> = { PIPELINE_TYPE_ERROR: ExitCode.typeErrors, SOURCE_UNREACHABLE: ExitCode.sourceUnreachable };
+    for (const [code, exit] of Object.entries(EXIT_CODES)) expect(code in own ? [own[code]] : [ExitCode.failure, ExitCode.usage], code).toContain(exit);
+    expect(new SourceUnreachableError('GET http://x/ failed').exitCode).toBe(4);
     expect(new PipelineFileError('PIPELINE_SYNTAX', 'p.ts', 'syntax error').exitCode).toBe(ExitCode.usage);
     expect(new PipelineFileError('PIPELINE_TYPE_ERROR', 'p.ts', 'type error').exitCode).toBe(3);
   });

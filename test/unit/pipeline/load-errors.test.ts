@@ -158,7 +158,7 @@ describe('a pipeline file outside the repository (the resolve hook maps streamli
     expect(run.stdout).toContain(`✓ loaded ${file} (--pipeline): pipeline outside-check, 1 topic\n`);
     expect(run.stdout).toMatch(/^✓ type-checked in \d+\.\d s \(built-in strict options\)$/m);
     expect(run.stdout).toContain('✓ definition valid\n');
-    expect(run.stdout).toContain('- source sample: not yet (phase 2 of #23)\n');
+    expect(run.stdout).toContain('- source sample: a kafka() source has no producer: its topics are fed by others, nothing to sample\n');
     expect(run.stdout).toContain(`pipeline outside-check in ${file}: OK\n`);
   });
 });
