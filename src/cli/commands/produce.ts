@@ -86,7 +86,7 @@ export function produceCommand(program: Command): void {
   addGlobalOptions(
     program
       .command('produce')
-      .description('fetch users from the Random User API and publish them to the Kafka topics at random intervals')
+      .description('fetch records from the pipeline\'s source (default: users from the Random User API) and publish them to its Kafka topics at random intervals; an httpJson or file pipeline resumes where its last run ended')
       .option('--api-url <url>', 'Random User API to fetch from (default: our local server, started in-process); e.g. https://randomuser.me/api/')
       .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
       .option('--publish-as <topic=kafka-topic,...>', 'publish these topics under other Kafka topic names, e.g. users.profile=my.profile', parse.publishAs)
