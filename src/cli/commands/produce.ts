@@ -53,7 +53,7 @@ function finish(flags: ProduceFlags, summary: Awaited<ReturnType<typeof produce>
 
 /** `produce --pipeline <file>` (an httpJson or file source): the pipeline's records, resumed where the last run ended. */
 async function producePipelineFile(flags: ProduceFlags, config: Parameters<typeof producePipeline>[0], loaded: Parameters<typeof producePipeline>[1], shown: string): Promise<void> {
-  if (flags.seed !== undefined || flags.nat !== undefined || flags.apiUrl !== undefined) {
+  if (loaded.pipeline.source.kind !== 'randomuser' && (flags.seed !== undefined || flags.nat !== undefined || flags.apiUrl !== undefined)) {
     throw new UsageError(`--seed, --nat and --api-url belong to the Random User source; pipeline ${loaded.pipeline.name} (${shown}) reads ${loaded.pipeline.source.kind}`);
   }
   const progress = progressPrinter();
@@ -68,8 +68,12 @@ async function producePipelineFile(flags: ProduceFlags, config: Parameters<typeo
     pacing: flags.pacing,
     pii: flags.pii,
     batchSize: flags.batchSize,
-    onStart: (run) =>
-      say(`producing pipeline ${loaded.pipeline.name} (${shown}) to ${run.kafkaTopics.join(', ')} on ${run.bootstrap} from ${run.source}; ${run.resumed ? 'resuming at' : 'position kept in'} ${run.positionFile}${run.resumed ? ' (delete it to read the source from its start)' : ''}`),
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+    ...(flags.nat === undefined ? {} : { nat: flags.nat }),
+    onStart: (run) => {
+      const where = run.positionFile === undefined ? '' : `; ${run.resumed ? 'resuming at' : 'position kept in'} ${run.positionFile}${run.resumed ? ' (delete it to read the source from its start)' : ''}`;
+      say(`producing pipeline ${loaded.pipeline.name} (${shown}) to ${run.kafkaTopics.join(', ')} on ${run.bootstrap} from ${run.source}${where}`);
+    },
     onTopics: (r) => r.created.length && say(`created topics: ${r.created.join(', ')}`),
     onWarning: (m) => process.stderr.write(`${process.stdout.isTTY ? '\n' : ''}warning: ${m}\n`),
     onProgress: progress.print,

@@ -1,7 +1,8 @@
-// `streamline produce --pipeline <file>` for a file source, end to end on the shared broker: the CLI as a
-// user runs it, a pipeline file outside the repository (importing 'streamline/pipeline'), a run stopped by
-// its count and a second run resuming at the stored source position: every record once on every topic.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// `streamline produce --pipeline <file>` end to end on the shared broker, the CLI as a user runs it with a
+// pipeline file outside the repository (importing 'streamline/pipeline'): a file source, a run stopped by
+// its count and a second run resuming at the stored source position (every record once on every topic);
+// and a pipeline of its own on the randomUser source (the local API started for the run).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,5 +73,48 @@ describe('streamline produce --pipeline (a file source)', () => {
     const values = (logs.get(items)?.messages ?? []).map((m) => JSON.parse(m.value ?? '{}') as { id: string; source: string; data: unknown });
     expect(values.find((v) => v.id === 'r1')).toMatchObject({ source: 'file:items.ndjson', data: { id: 'r1', n: 1 } });
     expect(JSON.stringify(values)).not.toContain('secret-value');
+  }, 300_000);
+});
+
+describe('streamline produce --pipeline (a randomUser source of its own)', () => {
+  it('produces its own topics from the local API, started for the run, keyed by the pipeline key', async () => {
+    const profile = uniqueName('people_profile');
+    const account = uniqueName('people_account');
+    const file = join(dir, 'people.pipeline.ts');
+    writeFileSync(
+      file,
+      `import { definePipeline, integer, object, randomUser, string, timestamp } from 'streamline/pipeline';
+
+export default definePipeline({
+  name: 'people',
+  source: randomUser(),
+  key: 'login.uuid',
+  pii: { email: 'email' },
+  topics: {
+    '${profile}': {
+      fields: { name: object({ first: string(), last: string() }), email: string({ minLength: 1 }) },
+      project: (person, make) => make({ name: { first: person.name.first, last: person.name.last }, email: person.email }),
+    },
+    '${account}': {
+      fields: { username: string({ minLength: 1 }), registered: object({ date: timestamp(), age: integer({ minimum: 0 }) }) },
+      project: (person, make) => make({ username: person.login.username, registered: { ...person.registered } }),
+    },
+  },
+});
+`,
+    );
+    const stateDir = join(dir, 'people-state');
+    const run = await runCli(['produce', '--pipeline', file, '--kafka', testServices().kafkaBootstrap, '--state-dir', stateDir, '--count', '30', '--seed', 'people', '--pii', 'mask'], {}, 120_000);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/from randomUser GET http:\/\/127\.0\.0\.1:\d+\/api\/ \(seed people/);
+    expect(run.stdout).toContain('count reached');
+    expect(existsSync(join(stateDir, 'people', 'source-position.json'))).toBe(false);
+    const logs = await readTopicLogs(testServices().kafkaBootstrap, [profile, account]);
+    const keys = (topic: string) => (logs.get(topic)?.messages ?? []).map((m) => m.key);
+    expect(new Set(keys(profile)).size).toBe(30);
+    expect(keys(account).sort()).toEqual(keys(profile).sort());
+    for (const key of keys(profile)) expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const emails = (logs.get(profile)?.messages ?? []).map((m) => (JSON.parse(m.value ?? '{}') as { data: { email: string } }).data.email);
+    expect(emails.every((email) => /^.\*\*\*@/.test(email))).toBe(true);
   }, 300_000);
 });
