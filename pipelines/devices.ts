@@ -7,7 +7,8 @@ import { boolean, definePipeline, file, nullable, number, object, optional, stri
 export default definePipeline({
   name: 'devices',
   source: file({
-    path: 'examples/devices/*.ndjson',
+    // Relative to this file's directory, as every file source path is.
+    path: '../examples/devices/*.ndjson',
     format: 'ndjson',
     record: {
       device_id: string({ minLength: 1 }),

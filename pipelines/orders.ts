@@ -1,6 +1,6 @@
 /**
- * Orders with nested line items from an HTTP JSON API with cursor pagination (in the tests: the small fake
- * of test/support/fake-orders-api.ts, next session), into two collections with different write models:
+ * Orders with nested line items from an HTTP JSON API with cursor pagination (locally: the fake of
+ * src/source/http/example-orders.ts, served by `streamline example-api orders` on port 3002), into two collections with different write models:
  * `orders` (replace: the latest version of each order) and `order_lines` (insert: one document per line
  * item record, append-only). The source record is declared with zod because it has an array, which the
  * field DSL does not have (yet): source records are only ever checked in TypeScript.

@@ -7,6 +7,8 @@ const DEFAULT_DEDUPE_WINDOW_USERS = 100_000;
 export interface FetchedBatch<U> {
   users: U[];
   invalid: number;
+  /** The source has nothing more (a finite source past its last page): `users` is empty, and no page is counted. */
+  end?: boolean;
 }
 
 /**
@@ -37,8 +39,13 @@ export interface UserFeedOptions<U> {
   readers: readonly string[];
   /** Distinct users the run needs at most (the count); stops fetching beyond it. */
   limit?: number;
-  /** The duplicate window: ids remembered at most, and for how long (ms; undefined: no age limit). */
-  dedupe?: { maxUsers: number; maxAgeMs?: number; now: () => number };
+  /**
+   * The duplicate window: ids remembered at most, and for how long (ms; undefined: no age limit). `false`: no
+   * duplicate check (sources whose records are versions of a key, like an order whose status changes).
+   */
+  dedupe?: { maxUsers: number; maxAgeMs?: number; now: () => number } | false;
+  /** Called with each user dropped as a duplicate. */
+  onDuplicate?: (user: U) => void;
   /** Passed to fetchBatch; a fetch that fails after it aborted is not counted as a fetch error. */
   signal?: AbortSignal;
   /** Called after every fetch, successful or not. */
@@ -66,7 +73,8 @@ export class UserFeed<U> {
   #users: U[] = [];
   #offset = 0;
   readonly #cursors: Map<string, number>;
-  readonly #seen: DedupeWindow;
+  readonly #seen: DedupeWindow | undefined;
+  #ended = false;
   #fetching: Promise<void> | undefined;
   readonly #stats: FeedStats = { fetched: 0, invalid: 0, duplicates: 0, fetchErrors: 0, pages: 0, consecutiveFailures: 0 };
 
@@ -75,7 +83,7 @@ export class UserFeed<U> {
     if (options.readers.length === 0) throw new Error('a user feed needs at least one reader');
     this.#options = options;
     const dedupe = options.dedupe ?? { maxUsers: DEFAULT_DEDUPE_WINDOW_USERS, now: () => performance.now() };
-    this.#seen = new DedupeWindow({ maxIds: dedupe.maxUsers, maxAgeMs: dedupe.maxAgeMs, now: dedupe.now });
+    this.#seen = dedupe === false ? undefined : new DedupeWindow({ maxIds: dedupe.maxUsers, maxAgeMs: dedupe.maxAgeMs, now: dedupe.now });
     this.#cursors = new Map(options.readers.map((reader) => [reader, 0]));
   }
 
@@ -88,6 +96,11 @@ export class UserFeed<U> {
     return this.#offset + this.#users.length;
   }
 
+  /** Whether the reader has read everything of a source that ended. */
+  drained(reader: string): boolean {
+    return this.#ended && (this.#cursors.get(reader) ?? 0) >= this.size;
+  }
+
   /**
    * The reader's next users, at most `max`. Fetches one page when the reader has read everything
    * buffered (concurrent readers share that fetch). Returns [] when a page brought nothing new
@@ -96,7 +109,7 @@ export class UserFeed<U> {
   async next(reader: string, max: number): Promise<U[]> {
     const cursor = this.#cursors.get(reader);
     if (cursor === undefined) throw new Error(`unknown feed reader ${reader}`);
-    if (cursor >= this.size) await this.#fetchPage(max);
+    if (cursor >= this.size && !this.#ended) await this.#fetchPage(max);
     const start = cursor - this.#offset;
     const users = this.#users.slice(start, start + Math.max(0, max));
     this.#cursors.set(reader, cursor + users.length);
@@ -119,6 +132,11 @@ export class UserFeed<U> {
     const count = limit === undefined ? batchSize : Math.max(1, Math.min(batchSize, Math.max(wanted, limit - this.size)));
     try {
       const batch = await fetchBatch(count, signal ? { seed, page, signal } : { seed, page });
+      if (batch.end) {
+        this.#ended = true;
+        this.#stats.consecutiveFailures = 0;
+        return;
+      }
       if (batch.users.length === 0 && batch.invalid === 0) throw new EmptyPageError(page);
       this.#stats.pages = page;
       this.#stats.fetched += batch.users.length;
@@ -126,8 +144,9 @@ export class UserFeed<U> {
       this.#stats.consecutiveFailures = 0;
       for (const user of batch.users) {
         const id = userId(user);
-        if (this.#seen.seenBefore(id)) {
+        if (this.#seen?.seenBefore(id)) {
           this.#stats.duplicates++;
+          this.#options.onDuplicate?.(user);
           continue;
         }
         this.#users.push(user);

@@ -8,3 +8,4 @@ export { writeSummaryFile, type SummaryJson } from './summary-json.js';
 export { randomSeed } from './random.js';
 export type { PacingMode } from './scheduler.js';
 export { produceUsers, userRoutes, type ProduceUsersOptions } from './users.js';
+export { produceRecords } from './records.js';

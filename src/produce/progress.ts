@@ -22,7 +22,7 @@ export interface ProgressState {
   kafkaOutage?: KafkaOutage & { fetchingPaused: boolean };
 }
 
-export type StopReason = 'count' | 'duration' | 'aborted' | 'fetch-failed' | 'kafka-gave-up';
+export type StopReason = 'count' | 'source-end' | 'duration' | 'aborted' | 'fetch-failed' | 'kafka-gave-up';
 
 /** What a run did, returned by runProducer. */
 export interface ProduceSummary {
@@ -107,6 +107,7 @@ export function formatProgressLine(state: ProgressState): string {
 
 const STOP_REASONS: Record<StopReason, string> = {
   count: 'count reached',
+  'source-end': 'the source has no more records',
   duration: 'duration elapsed',
   aborted: 'interrupted',
   'fetch-failed': 'the API kept failing',

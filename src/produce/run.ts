@@ -26,6 +26,8 @@ export interface RunProducerOptions extends ProduceRunOptions {
   dedupeWindowUsers?: number;
   /** Forget remembered users after this long too (config produce.dedupeWindowMs). Default: by count only. */
   dedupeWindowMs?: number;
+  /** Drop a user whose id is in the duplicate window. Default true; false for sources whose records are versions of a key. */
+  dedupe?: boolean;
 }
 
 /** Fetch gaps kept per lane and overall for the summary: the latest ones (a run may last for weeks). */
@@ -35,8 +37,12 @@ const MAX_RECORDED_GAPS = 10_000;
 export interface RunProducerDeps<U> {
   fetchBatch: FetchBatch<U>;
   userId: (user: U) => string;
-  /** One record per configured topic for this user (see createRouter). */
+  /** The user's records: one per configured topic (see createRouter), or any number for a pipeline's explode topics. */
   toMessages: (user: U) => OutgoingMessage[];
+  /** `one` (default): a user whose records are not exactly one per topic is skipped; `any`: a pipeline's explode topics make 0..n. */
+  recordsPerTopic?: 'one' | 'any';
+  /** Called with each user dropped as a duplicate (it never reaches toMessages). */
+  onDuplicate?: (user: U) => void;
   /** Resolves with the record's fate; a rejection is counted as a failure of that record. */
   send: (message: OutgoingMessage) => Promise<DeliveryReport>;
   /** Waits until everything sent so far is acknowledged or failed. */
@@ -67,10 +73,11 @@ function validateOptions(options: RunProducerOptions): void {
 /** A user whose records do not match the lane's topics one to one; skipped and counted invalid. */
 class RoutingError extends Error {}
 
-function messagesForLane(messages: OutgoingMessage[], lane: Lane, known: Record<string, unknown>): OutgoingMessage[] {
+function messagesForLane(messages: OutgoingMessage[], lane: Lane, known: Record<string, unknown>, perTopic: 'one' | 'any'): OutgoingMessage[] {
   const unknown = messages.find((m) => !(m.topic in known));
   if (unknown) throw new RoutingError(`a record for unconfigured topic ${unknown.topic}`);
   const selected = messages.filter((m) => lane.topics.includes(m.topic));
+  if (perTopic === 'any') return selected;
   const missing = lane.topics.filter((topic) => selected.filter((m) => m.topic === topic).length !== 1);
   if (missing.length > 0) throw new RoutingError(`not exactly one record for topic(s) ${missing.join(', ')}`);
   return selected;
@@ -123,7 +130,8 @@ class ProducerRun<U> {
       readers: this.lanes.map((l) => l.name),
       limit: options.count,
       signal: this.signal,
-      dedupe: { maxUsers: options.dedupeWindowUsers ?? 100_000, maxAgeMs: options.dedupeWindowMs, now: () => this.clock.now() },
+      dedupe: options.dedupe === false ? false : { maxUsers: options.dedupeWindowUsers ?? 100_000, maxAgeMs: options.dedupeWindowMs, now: () => this.clock.now() },
+      ...(deps.onDuplicate === undefined ? {} : { onDuplicate: deps.onDuplicate }),
     });
     this.unroutable = new DedupeWindow({ maxIds: 10_000, now: () => this.clock.now() });
     this.deliveries = new Deliveries(options.topics, () => this.emitProgress(), options.onAcknowledged);
@@ -195,7 +203,7 @@ async function fetchForLane<U>(run: ProducerRun<U>, lane: Lane, wanted: number):
 /** The user's records for this lane, or undefined (with a warning, once per user) when they do not fit. */
 function routeUser<U>(run: ProducerRun<U>, lane: Lane, user: U): OutgoingMessage[] | undefined {
   try {
-    return messagesForLane(run.deps.toMessages(user), lane, run.deliveries.topics);
+    return messagesForLane(run.deps.toMessages(user), lane, run.deliveries.topics, run.deps.recordsPerTopic ?? 'one');
   } catch (error) {
     const id = run.deps.userId(user);
     if (!run.unroutable.seenBefore(id)) {
@@ -213,10 +221,11 @@ function laneTick<U>(run: ProducerRun<U>, lane: Lane): () => Promise<TickOutcome
   let dispatchedUsers = 0;
   return async () => {
     const wanted = count === undefined ? batchSize : Math.min(batchSize, count - dispatchedUsers);
-    if (wanted <= 0) return 'done';
+    if (wanted <= 0 || run.feed.drained(lane.name)) return 'done';
     if (!(await run.kafkaGate.pass())) return 'continue'; // the lane loop sees why and ends
     const users = await fetchForLane(run, lane, wanted);
     if (!Array.isArray(users)) return users;
+    if (users.length === 0 && run.feed.drained(lane.name)) return 'done';
     for (const user of users) {
       if (limiter) await limiter.take(1, run.signal);
       if (run.stopped()) return 'continue'; // the lane loop sees why and ends
@@ -236,7 +245,8 @@ function stopReason<U>(run: ProducerRun<U>, ends: LaneEnd[]): StopReason {
   if (run.fatalFetchError !== undefined) return 'fetch-failed';
   if (run.kafkaGate.gaveUp) return 'kafka-gave-up';
   if (run.options.signal?.aborted) return 'aborted';
-  return ends.every((end) => end === 'done') ? 'count' : 'duration';
+  if (!ends.every((end) => end === 'done')) return 'duration';
+  return run.lanes.every((lane) => run.feed.drained(lane.name)) ? 'source-end' : 'count';
 }
 
 function summarize<U>(run: ProducerRun<U>, ends: LaneEnd[]): ProduceSummary {

@@ -1,12 +1,16 @@
 import type { KafkaSasl } from '../config/index.js';
 import { buildEnvelope, isTopicName, resolveTopics, type NormalizedUser, type PiiPolicy, type TopicName } from '../model/index.js';
-import { fetchUsers } from '../source/index.js';
-import { createKafkaAdmin, ensureTopics, kafkaConnection, type EnsureTopicsReport, type TopicSettings } from '../kafka/index.js';
-import { createKafkaProducer } from './kafka-producer.js';
-import { jsonMessage, createRouter, type TopicRoute } from './message.js';
+import type { EnsureTopicsReport, TopicSettings } from '../kafka/index.js';
+import { BUILTIN_PIPELINE, loadPipeline } from '../pipeline/load.js';
+import { resolvePipeline, type ResolvedPipeline, type ResolvedPipelineTopic } from '../pipeline/resolve.js';
+import { selectTopics } from '../pipeline/select.js';
+import { randomUser } from '../pipeline/sources.js';
+import { randomUserRuntime } from '../source/randomuser/runtime.js';
+import { jsonMessage, type TopicRoute } from './message.js';
 import type { ProduceRunOptions } from './options.js';
 import type { ProduceSummary } from './progress.js';
-import { runProducer } from './run.js';
+import { randomSeed } from './random.js';
+import { produceRecords } from './records.js';
 
 /** Everything `streamline produce`, the demo and the Airflow DAG need to publish users. */
 export interface ProduceUsersOptions extends ProduceRunOptions {
@@ -73,47 +77,35 @@ export function userRoutes(
 }
 
 /**
+ * The Random User pipeline (pipelines/randomuser.ts), restricted to `topics` in their order, some under other
+ * Kafka names: what produceUsers produces. An unknown topic fails naming the pipeline's topics.
+ */
+export async function randomUserPipeline(topics: readonly string[], topicNames: Partial<Record<string, string>> = {}): Promise<ResolvedPipeline> {
+  const { file, pipeline } = await loadPipeline({ file: BUILTIN_PIPELINE, origin: 'builtin' });
+  const kafkaTopics = Object.fromEntries(Object.entries(topicNames).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const selected = selectTopics(resolvePipeline(pipeline), { subset: topics, kafkaTopics }, file);
+  // The caller's order, duplicates kept (runProducer refuses them, naming the list), as the summary lists them.
+  const byName = new Map(selected.topics.map((topic) => [topic.topic, topic]));
+  return { ...selected, topics: topics.map((topic) => byName.get(topic) as ResolvedPipelineTopic) };
+}
+
+/**
  * Creates the topics if missing, then fetches users page by page and publishes one record per topic
  * per user, keyed by user id, until count, duration or abort; returns once every record is acknowledged
- * or reported failed.
+ * or reported failed. The Random User pipeline through the generic producer (produceRecords).
  */
 export async function produceUsers(options: ProduceUsersOptions): Promise<ProduceSummary> {
-  const topics = kafkaTopicNames(options.topics, options.topicNames);
-  const admin = createKafkaAdmin(kafkaConnection(options.bootstrapServers, options.sasl), 'streamline-admin');
-  try {
-    const report = await ensureTopics(admin, topics, options.topicSettings, { warn: options.onWarning });
-    options.onTopics?.(report);
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
-
-  const fetchedAt = new WeakMap<NormalizedUser, string>();
-  let surplus = 0;
-  const toMessages = createRouter(userRoutes(options.topics, options.apiUrl, fetchedAt, options.topicNames), topics);
-  const producer = createKafkaProducer({ bootstrapServers: options.bootstrapServers, sasl: options.sasl, deliveryTimeoutMs: options.deliveryTimeoutMs, inFlightRequests: options.inFlightRequests });
-  try {
-    return await runProducer(
-      // The run options pass through as they are; the Kafka topic names replace the canonical ones.
-      { ...options, topics, batchSize: options.batchSize ?? Math.min(500, options.count ?? 500) },
-      {
-        fetchBatch: async (count, { seed, page, signal }) => {
-          const result = await fetchUsers({ apiUrl: options.apiUrl, results: count, seed, page, signal, pii: options.pii, nat: options.nat, maxResponseBytes: options.maxResponseBytes });
-          for (const user of result.users) fetchedAt.set(user, result.fetchedAt);
-          if (result.surplus > 0) {
-            surplus += result.surplus;
-            options.onWarning?.(`${result.url} answered ${count + result.surplus} results for ${count} asked: dropped ${result.surplus} (${surplus} dropped in this run)`);
-          }
-          for (const bad of result.invalid) options.onWarning?.(`invalid record from ${result.url} (#${bad.index}): ${bad.reason}`);
-          return { users: result.users, invalid: result.invalid.length };
-        },
-        userId: (user) => user.login.uuid,
-        toMessages,
-        send: (message) => producer.send(message),
-        flush: () => producer.flush(),
-        kafkaHealth: () => producer.health(),
-      },
-    );
-  } finally {
-    await producer.close();
-  }
+  kafkaTopicNames(options.topics, options.topicNames);
+  const pipeline = await randomUserPipeline(options.topics, options.topicNames);
+  const seed = options.seed ?? randomSeed();
+  const batchSize = options.batchSize ?? Math.min(500, options.count ?? 500);
+  const source = randomUserRuntime(randomUser(options.nat ? { nat: options.nat.split(',') } : {}), {
+    baseDir: process.cwd(),
+    defaultUrl: options.apiUrl,
+    seed,
+    pageSize: batchSize,
+    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+  });
+  return produceRecords({ ...options, seed, batchSize, pipeline, source, dedupe: true });
 }

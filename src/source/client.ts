@@ -189,12 +189,25 @@ async function attemptOnce(url: string, attempt: number, options: FetchUsersOpti
   }
 }
 
+/** One page of the API's raw records, before validation (what the randomUser source runtime yields). */
+export interface FetchedUsersPage {
+  /** The raw records, at most as many as asked for (the surplus is dropped unread). */
+  readonly results: unknown[];
+  readonly info: ApiInfo | undefined;
+  /** Results beyond the number asked for, dropped unread (a misbehaving or hostile API). */
+  readonly surplus: number;
+  readonly url: string;
+  readonly attempts: number;
+  /** When the successful response arrived (ISO-8601), for the envelope's `fetched_at`. */
+  readonly fetchedAt: string;
+}
+
 /**
- * Fetches one page of users: per-attempt timeout, retries with full-jitter exponential backoff on network
- * errors, timeouts, 408/429/5xx (honouring Retry-After), non-JSON bodies and `{error}` answers; other
- * 4xx fail at once. Each record is validated on its own: bad ones land in `invalid` with a reason.
+ * Fetches one page of raw records: per-attempt timeout, retries with full-jitter exponential backoff on
+ * network errors, timeouts, 408/429/5xx (honouring Retry-After), non-JSON bodies and `{error}` answers;
+ * other 4xx fail at once. The records are not validated: `fetchUsers` and the source runtime do that.
  */
-export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsersResult> {
+export async function fetchUsersPage(options: FetchUsersOptions): Promise<FetchedUsersPage> {
   validateFetchOptions(options);
   const url = buildUsersUrl(options);
   const retry = options.retry ?? DEFAULT_RETRY;
@@ -209,11 +222,8 @@ export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsers
     if (outcome.ok) {
       // More than we asked for: the first `results` are used, the rest dropped and counted.
       const surplus = Math.max(0, outcome.results.length - options.results);
-      const { users, invalid } = normalizeRecords(surplus > 0 ? outcome.results.slice(0, options.results) : outcome.results, {
-        pii: options.pii ?? 'keep',
-        ...(options.piiSalt !== undefined ? { piiSalt: options.piiSalt } : {}),
-      });
-      return { users, invalid, info: outcome.info, surplus, url, attempts: attempt, fetchedAt: new Date(now()).toISOString() };
+      const results = surplus > 0 ? outcome.results.slice(0, options.results) : outcome.results;
+      return { results, info: outcome.info, surplus, url, attempts: attempt, fetchedAt: new Date(now()).toISOString() };
     }
     failures.push(outcome.failure);
     const willRetry = outcome.failure.retryable && attempt < retry.maxAttempts;
@@ -224,4 +234,14 @@ export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsers
     await sleep(delayMs, options.signal);
   }
   throw new FetchUsersError(url, failures);
+}
+
+/**
+ * Fetches one page of users (`fetchUsersPage`) and validates each record on its own: bad ones land in
+ * `invalid` with a reason, good ones are normalised with the PII policy applied.
+ */
+export async function fetchUsers(options: FetchUsersOptions): Promise<FetchUsersResult> {
+  const { results, ...page } = await fetchUsersPage(options);
+  const { users, invalid } = normalizeRecords(results, { pii: options.pii ?? 'keep', ...(options.piiSalt !== undefined ? { piiSalt: options.piiSalt } : {}) });
+  return { users, invalid, ...page };
 }

@@ -1,4 +1,7 @@
 import { backoffMs } from '../core/clock.js';
+import { ConfigError } from '../core/errors.js';
+import type { Retries } from '../pipeline/sources.js';
+import { durationMs } from './context.js';
 import type { RandomSource } from './random.js';
 
 export interface RetryOptions {
@@ -42,4 +45,16 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
 export function retryDelayMs(retry: number, retryAfterMs: number | undefined, options: RetryOptions, random: RandomSource): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, options.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs ?? 60_000);
   return backoffDelayMs(retry, options, random);
+}
+
+/** A source declaration's `retries` over the defaults; `what` (`httpJson`, `randomUser`) names the source in errors. */
+export function retryOptions(retries: Retries | undefined, what: string): RetryOptions {
+  const retry: RetryOptions = {
+    ...DEFAULT_RETRY,
+    ...(retries?.attempts === undefined ? {} : { maxAttempts: retries.attempts }),
+    ...(retries?.initialBackoff === undefined ? {} : { baseDelayMs: durationMs(retries.initialBackoff, `${what} retries.initialBackoff`) }),
+    ...(retries?.maxBackoff === undefined ? {} : { maxDelayMs: durationMs(retries.maxBackoff, `${what} retries.maxBackoff`) }),
+  };
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new ConfigError(`${what} retries.attempts must be an integer >= 1, got ${retry.maxAttempts}`);
+  return retry;
 }

@@ -36,8 +36,12 @@ export type Normalized<R> = { readonly ok: true; readonly record: R } | { readon
 export interface SourceRuntime<R> {
   /** The envelope's `source`, e.g. `http:api.example.com`, `file:orders.ndjson`. */
   readonly label: string;
-  /** Pages from `from` (the start when undefined) to the end of the source; an abort rejects with the signal's reason. */
-  pages(from: Position | undefined, signal?: AbortSignal): AsyncIterable<SourcePage>;
+  /**
+   * Pages from `from` (the start when undefined) to the end of the source; an abort rejects with the signal's
+   * reason. `demand`, asked before each request, is how many records the reader still wants: a source that
+   * sizes its requests (randomUser's `results`) asks for no more (and at least one); others ignore it.
+   */
+  pages(from: Position | undefined, signal?: AbortSignal, demand?: () => number): AsyncIterable<SourcePage>;
   /** Checks one raw record against the declared record schema; never throws. */
   normalize(raw: unknown): Normalized<R>;
   /** One line for `check` and `status`: what is read and how, with every secret masked. */

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import { produce } from '../../app/produce.js';
+import { produce, producePipeline, type PipelineProduceOptions } from '../../app/produce.js';
+import { BUILTIN_PIPELINE, describeChoice, loadPipeline } from '../../pipeline/load.js';
 import { PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
 import { formatProgressLine, formatSummary, openAckLog, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, choosePipeline, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
 import { durationFlag, flags as parse } from '../flags.js';
 
 interface ProduceFlags extends GlobalOptions {
@@ -42,11 +43,54 @@ function progressPrinter(): { print: (state: ProgressState) => void; end: () => 
   };
 }
 
+/** Prints the summary and sets the exit code the way every produce run does. */
+function finish(flags: ProduceFlags, summary: Awaited<ReturnType<typeof produce>>): void {
+  say(formatSummary(summary));
+  if (flags.summaryFile) writeSummaryFile(flags.summaryFile, summary);
+  if (summary.aborted) process.exitCode = ExitCode.interrupted;
+  else if (summaryHasFailures(summary)) process.exitCode = ExitCode.failure;
+}
+
+/** `produce --pipeline <file>` (an httpJson or file source): the pipeline's records, resumed where the last run ended. */
+async function producePipelineFile(flags: ProduceFlags, config: Parameters<typeof producePipeline>[0], loaded: Parameters<typeof producePipeline>[1], shown: string): Promise<void> {
+  if (loaded.pipeline.source.kind !== 'randomuser' && (flags.seed !== undefined || flags.nat !== undefined || flags.apiUrl !== undefined)) {
+    throw new UsageError(`--seed, --nat and --api-url belong to the Random User source; pipeline ${loaded.pipeline.name} (${shown}) reads ${loaded.pipeline.source.kind}`);
+  }
+  const progress = progressPrinter();
+  const ackLog = flags.ackLog ? openAckLog(flags.ackLog) : undefined;
+  const options: PipelineProduceOptions = {
+    ...(flags.topics === undefined ? {} : { topics: flags.topics }),
+    ...(flags.publishAs === undefined ? {} : { topicNames: flags.publishAs as Record<string, string> }),
+    count: flags.count,
+    durationMs: flags.duration,
+    rate: config.produce.rate,
+    interval: flags.interval ?? flags.meanRate,
+    pacing: flags.pacing,
+    pii: flags.pii,
+    batchSize: flags.batchSize,
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+    ...(flags.nat === undefined ? {} : { nat: flags.nat }),
+    onStart: (run) => {
+      const where = run.positionFile === undefined ? '' : `; ${run.resumed ? 'resuming at' : 'position kept in'} ${run.positionFile}${run.resumed ? ' (delete it to read the source from its start)' : ''}`;
+      say(`producing pipeline ${loaded.pipeline.name} (${shown}) to ${run.kafkaTopics.join(', ')} on ${run.bootstrap} from ${run.source}${where}`);
+    },
+    onTopics: (r) => r.created.length && say(`created topics: ${r.created.join(', ')}`),
+    onWarning: (m) => process.stderr.write(`${process.stdout.isTTY ? '\n' : ''}warning: ${m}\n`),
+    onProgress: progress.print,
+    ...(ackLog === undefined ? {} : { onAcknowledged: ackLog.write }),
+  };
+  const summary = await withInterrupt('interrupted: finishing the records in flight (Ctrl-C again does not lose them either)...', (signal) =>
+    producePipeline(config, loaded, { ...options, signal }),
+  ).finally(() => ackLog?.close());
+  progress.end();
+  finish(flags, summary);
+}
+
 export function produceCommand(program: Command): void {
   addGlobalOptions(
     program
       .command('produce')
-      .description('fetch users from the Random User API and publish them to the Kafka topics at random intervals')
+      .description('fetch records from the pipeline\'s source (default: users from the Random User API) and publish them to its Kafka topics at random intervals; an httpJson or file pipeline resumes where its last run ended')
       .option('--api-url <url>', 'Random User API to fetch from (default: our local server, started in-process); e.g. https://randomuser.me/api/')
       .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
       .option('--publish-as <topic=kafka-topic,...>', 'publish these topics under other Kafka topic names, e.g. users.profile=my.profile', parse.publishAs)
@@ -73,6 +117,11 @@ export function produceCommand(program: Command): void {
     });
     if (maybePrintConfig(flags, config)) return;
     if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
+    const choice = choosePipeline(flags, config);
+    if (choice.file !== BUILTIN_PIPELINE) {
+      await producePipelineFile(flags, config, await loadPipeline(choice), describeChoice(choice));
+      return;
+    }
     const topicNames = flags.publishAs ?? {};
     const notProduced = Object.keys(topicNames).filter((topic) => !config.topics.includes(topic));
     if (notProduced.length) throw new UsageError(`--publish-as: ${notProduced.join(', ')} not among the topics produced (${config.topics.join(', ')})`);
@@ -99,9 +148,6 @@ export function produceCommand(program: Command): void {
       }),
     ).finally(() => ackLog?.close());
     progress.end();
-    say(formatSummary(summary));
-    if (flags.summaryFile) writeSummaryFile(flags.summaryFile, summary);
-    if (summary.aborted) process.exitCode = ExitCode.interrupted;
-    else if (summaryHasFailures(summary)) process.exitCode = ExitCode.failure;
+    finish(flags, summary);
   });
 }

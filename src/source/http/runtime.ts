@@ -1,26 +1,15 @@
 import { ConfigError } from '../../core/errors.js';
 import { redactText, redactUri } from '../../config/redact.js';
-import type { EnvRef, HttpJsonSource, Pagination } from '../../pipeline/sources.js';
-import { contextClock, durationMs, type SourceContext } from '../context.js';
+import type { HttpJsonSource, Pagination } from '../../pipeline/sources.js';
+import { contextClock, durationMs, resolveEnvValue, type SourceContext } from '../context.js';
 import { SourceError } from '../errors.js';
 import { itemsAt } from '../items.js';
-import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from '../retry.js';
+import { parseRetryAfter, retryDelayMs, retryOptions } from '../retry.js';
 import { recordNormalizer, type Position, type SourcePage, type SourceRuntime } from '../runtime.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, readBodyCapped } from './body.js';
 import { firstPosition, nextPosition, positionMismatch, requestUrl } from './paginate.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** An `env('NAME')` value, or the literal; a variable that is unset and has no default is an error naming it. */
-function resolveValue(value: string | EnvRef, what: string, env: NodeJS.ProcessEnv): string {
-  if (typeof value === 'string') return value;
-  const found = env[value.env];
-  if (found !== undefined && found !== '') return found;
-  if (value.default !== undefined) return value.default;
-  throw new ConfigError(`${what} reads the environment variable ${value.env}, which is not set`, {
-    hint: `set ${value.env} before starting, or give a default: env('${value.env}', '<value>')`,
-  });
-}
 
 interface Failure {
   readonly message: string;
@@ -74,23 +63,17 @@ export function httpJsonRuntime<R>(source: HttpJsonSource<R>, ctx: SourceContext
   const env = ctx.env ?? process.env;
   const secrets: string[] = [];
   // The URL is named in errors (its credentials masked): an env URL says where, a header says who.
-  const url = resolveValue(options.url, 'httpJson url', env);
+  const url = resolveEnvValue(options.url, 'httpJson url', env);
   if (!URL.canParse(url)) throw new ConfigError(`httpJson url must be an absolute URL, got ${redactUri(JSON.stringify(url))}`, { hint: 'write it as http(s)://host/path' });
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    headers[name] = resolveValue(value, `httpJson header ${name}`, env);
+    headers[name] = resolveEnvValue(value, `httpJson header ${name}`, env);
     if (typeof value !== 'string') secrets.push(headers[name]);
   }
   const shown = (text: string): string => redactText(redactUri(text), secrets.filter((s) => s.length >= 4));
   const pagination: Pagination = options.pagination ?? { kind: 'none' };
   const timeoutMs = options.timeout === undefined ? DEFAULT_TIMEOUT_MS : durationMs(options.timeout, 'httpJson timeout');
-  const retry: RetryOptions = {
-    ...DEFAULT_RETRY,
-    ...(options.retries?.attempts === undefined ? {} : { maxAttempts: options.retries.attempts }),
-    ...(options.retries?.initialBackoff === undefined ? {} : { baseDelayMs: durationMs(options.retries.initialBackoff, 'httpJson retries.initialBackoff') }),
-    ...(options.retries?.maxBackoff === undefined ? {} : { maxDelayMs: durationMs(options.retries.maxBackoff, 'httpJson retries.maxBackoff') }),
-  };
-  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new ConfigError(`httpJson retries.attempts must be an integer >= 1, got ${retry.maxAttempts}`);
+  const retry = retryOptions(options.retries, 'httpJson');
   if (options.rate !== undefined && !(options.rate > 0)) throw new ConfigError(`httpJson rate must be > 0 requests per second, got ${options.rate}`);
   const minIntervalMs = options.rate === undefined ? 0 : 1000 / options.rate;
   const maxBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;

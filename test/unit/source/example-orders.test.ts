@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import devices from '../../../pipelines/devices.js';
 import orders from '../../../pipelines/orders.js';
+import { closedPort, spawnCli } from '../../../harness/cli.js';
 import { StreamlineError } from '../../../src/core/errors.js';
 import { exampleOrdersFeed, startExampleOrdersApi, type ExampleOrdersServer } from '../../../src/source/http/example-orders.js';
 import type { SourcePage, SourceRuntime } from '../../../src/source/runtime.js';
@@ -96,8 +97,9 @@ describe('the example orders API through pipelines/orders.ts', () => {
 });
 
 describe('normalize on the devices example', () => {
-  it('reads partial status lines, keeps what is declared, and rejects malformed lines with file:line', async () => {
+  it('reads partial status lines (examples/ next to pipelines/), keeps what is declared, and rejects malformed lines with file:line', async () => {
     const dir = join(root, 'devices');
+    mkdirSync(join(dir, 'pipelines'), { recursive: true });
     mkdirSync(join(dir, 'examples/devices'), { recursive: true });
     const lines = [
       { device_id: 'd-1', at: '2026-12-01T10:00:00.000Z', battery: 90, firmware: '1.2' },
@@ -108,15 +110,49 @@ describe('normalize on the devices example', () => {
     ];
     writeFileSync(join(dir, 'examples/devices/a.ndjson'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n{oops\n`);
     if (devices.source.kind !== 'file') throw new Error('pipelines/devices.ts is a file pipeline');
-    const runtime = sourceRuntime(devices.source, { baseDir: dir });
+    // The path is relative to the pipeline file's directory, as the loader will give it.
+    const runtime = sourceRuntime(devices.source, { baseDir: join(dir, 'pipelines') });
     const results = (await collect(runtime)).flatMap((p) => p.records).map((raw) => runtime.normalize(raw));
     expect(results).toEqual([
       { ok: true, record: { device_id: 'd-1', at: '2026-12-01T10:00:00.000Z', battery: 90 } },
       { ok: true, record: { device_id: 'd-1', at: '2026-12-01T10:05:00.000Z', location: { lat: 51.5, lon: -0.1 } } },
       { ok: true, record: { device_id: 'd-2', at: '2026-12-01T10:06:00.000Z', online: false, label: null } },
-      { ok: false, reason: expect.stringMatching(/^examples\/devices\/a\.ndjson:4: at: /) },
-      { ok: false, reason: expect.stringMatching(/^examples\/devices\/a\.ndjson:5: battery: /) },
-      { ok: false, reason: expect.stringMatching(/^examples\/devices\/a\.ndjson:6: not JSON/) },
+      { ok: false, reason: expect.stringMatching(/\/examples\/devices\/a\.ndjson:4: at: /) },
+      { ok: false, reason: expect.stringMatching(/\/examples\/devices\/a\.ndjson:5: battery: /) },
+      { ok: false, reason: expect.stringMatching(/\/examples\/devices\/a\.ndjson:6: not JSON/) },
     ]);
   });
+});
+
+describe('streamline example-api orders', () => {
+  it('serves the fake orders API until interrupted; an unknown example is a usage error', async () => {
+    const child = spawnCli(['example-api', 'orders', '--port', String(await closedPort()), '--orders', '20', '--page-size', '8', '--token', 'Bearer t']);
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stdout = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = /listening on (\S+) \((\d+) feed entries\)/.exec(stdout);
+        if (match) resolve(match[1] as string);
+      });
+      child.on('close', (code) => reject(new Error(`exited ${code} before listening: ${stdout}`)));
+    });
+    try {
+      expect(await fetch(url).then((r) => r.status)).toBe(401);
+      const body = (await fetch(url, { headers: { authorization: 'Bearer t' } }).then((r) => r.json())) as { data: unknown[]; next_cursor: string | null };
+      expect(body.data).toHaveLength(8);
+      expect(body.data).toEqual(exampleOrdersFeed({ orders: 20 }).slice(0, 8).map((entry) => entry.order));
+      expect(body.next_cursor).toEqual(expect.any(String));
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await closed).toBe(0);
+    expect(stdout).toContain('stopped.');
+
+    const wrong = spawnCli(['example-api', 'shop']);
+    let stderr = '';
+    wrong.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    expect(await new Promise((resolve) => wrong.on('close', resolve))).toBe(2);
+    expect(stderr).toContain('unknown example API "shop"; the examples are: orders');
+  }, 60_000);
 });
