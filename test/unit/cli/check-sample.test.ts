@@ -108,7 +108,8 @@ describe('check: the source sample of a file source (NDJSON in a temp dir)', () 
       join(dir, 'examples/devices/a.ndjson'),
       ['{"device_id":"d-1","at":"2026-12-01T10:00:00.000Z","battery":80}', 'not json', '{"device_id":"d-2","at":"2026-12-01T10:00:01.000Z","location":{"lat":1,"lon":2},"secret":"x"}', ''].join('\n'),
     );
-    const { stage } = await sampleStage(resolvePipeline(devices), join(dir, 'devices.ts'), options);
+    // pipelines/devices.ts reads ../examples/devices/*.ndjson relative to itself.
+    const { stage } = await sampleStage(resolvePipeline(devices), join(dir, 'pipelines', 'devices.ts'), options);
     expect(stage.status).toBe('ok');
     expect(stage.sample?.rejected).toEqual([{ index: 1, reason: expect.stringMatching(/a\.ndjson:2/) }]);
     const documents = stage.sample?.messages.map((m) => m.document);
