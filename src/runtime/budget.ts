@@ -13,7 +13,7 @@ const NON_HEAP_MB = { kafka: 200, daemon: 150, executor: 300, driver: 400, ferre
 /** Memory the OS keeps for everything else (the CLI, tests, page cache). */
 const RESERVE_MB = 1024;
 
-function memoryMb(size: string): number {
+export function memoryMb(size: string): number {
   const n = Number.parseInt(size, 10);
   return /g$/i.test(size) ? n * 1024 : n;
 }

@@ -7,7 +7,7 @@ import { MissingArtifactError } from '../core/errors.js';
 import { ROUTED_FOREACH_BATCH_PLUGIN_CLASS as CONNECT_PLUGIN_CLASS, ROUTED_FOREACH_BATCH_PLUGIN_JAR as CONNECT_PLUGIN_JAR } from '@streamline/spark-connect';
 import { executorConf, kafkaClusterServices, sparkClusterServices } from './cluster-services.js';
 import { kafkaNodeService } from './kafka-node.js';
-import { artifactsOf, log4jConfig, longRunningJvmOptions, requireJars, serviceDir, SPARK_JAVA_OPTIONS, type ServiceSpec } from './spec.js';
+import { artifactsOf, log4jConfig, driverJvmOptions, requireJars, serviceDir, SPARK_JAVA_OPTIONS, type ServiceSpec } from './spec.js';
 
 export { logFileOf, STOP_ORDER, type ServiceName, type ServiceRole, type ServiceSpec } from './spec.js';
 
@@ -74,11 +74,10 @@ function sparkService(config: StreamlineConfig): ServiceSpec {
     launch: () => ({
       command: 'java',
       args: [
-        `-Xmx${driverMemory}`,
         // A driver out of heap answers nothing yet keeps its port: exit instead, so it is seen as crashed
         // and the stream supervisor starts it again (the 2 h soak's driver hung like that, see SOAK.md).
         '-XX:+ExitOnOutOfMemoryError',
-        ...longRunningJvmOptions(join(dir, 'gc.log')),
+        ...driverJvmOptions(driverMemory, join(dir, 'gc.log')),
         ...SPARK_JAVA_OPTIONS,
         `-Dlog4j2.configurationFile=${log4jFile}`,
         '-cp', `${jars}/*`,
