@@ -3,7 +3,7 @@
  * run against a real server. Names follow PySpark's `pyspark.sql.functions` (snake_case).
  */
 import { Column, type ColumnOrName, type ColumnOrValue, type LiteralValue } from './column.js';
-import type { DataType } from './types.js';
+import { T, type DataType } from './types.js';
 
 const c = Column.ofName;
 
@@ -54,7 +54,18 @@ export const is_valid_utf8 = (x: ColumnOrName): Column => Column.fn('is_valid_ut
 
 // ---- dates and times --------------------------------------------------------------------------
 
+/**
+ * In a streaming query this is the micro-batch's start, which Spark compiles into the generated code as a
+ * literal: every micro-batch then compiles (and loads) new classes. For a row's write time prefer
+ * `wall_clock_timestamp()`.
+ */
 export const current_timestamp = (): Column => Column.fn('current_timestamp');
+/**
+ * The server's wall clock when the row is computed (`System.currentTimeMillis` through `reflect`, which
+ * is never folded into a literal), so a streaming query keeps one compiled plan for all its micro-batches.
+ */
+export const wall_clock_timestamp = (): Column =>
+  Column.fn('timestamp_millis', Column.fn('reflect', Column.lit('java.lang.System'), Column.lit('currentTimeMillis')).cast(T.long));
 
 // ---- execution --------------------------------------------------------------------------------
 
