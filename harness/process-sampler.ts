@@ -23,6 +23,8 @@ export function sampleProcess(pid: number, at = Date.now()): ProcessSample | und
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const n = (i: number) => Number(fields[i - 3]);
+    // An exited process not yet reaped reads RSS 0 (produce-long's "RSS at the end" once read 0 MB): not a sample.
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
     let fds = 0;
     try {
       fds = readdirSync(`/proc/${pid}/fd`).length;
