@@ -79,10 +79,6 @@ export function driverJvmOptions(heap: string, gcLogFile: string): string[] {
     `-XX:MaxNewSize=${Math.min(384, Math.floor(heapMb / 2))}m`,
     '-XX:MaxHeapFreeRatio=100',
     '-XX:GCTimeRatio=4',
-    // Young collections never unload classes, and Spark compiles code for every new session's plans (its
-    // codegen cache is per class loader): a marking cycle at least every 5 minutes unloads the classes no
-    // cache holds any more, so the metaspace stays level instead of growing until its next threshold.
-    '-XX:G1PeriodicGCInterval=300000',
     `-Xlog:gc:file=${gcLogFile}:time,uptime:filecount=3,filesize=10m`,
   ];
 }
