@@ -71,7 +71,7 @@ export class Collector {
     // maxTimeMS themselves, so the server abandons one the poller has already given up on.
     this.scanLimitMs = deadline;
     this.pollers = {
-      // Health probes cost a Spark job (SELECT 1) each, so at most every 5 s; a process that exited
+      // Health probes cost a new Spark Connect session each, so at most every 5 s; a process that exited
       // shows on the next refresh through the pid check of `liveness`.
       services: new Poller('service status', () => this.services(), Math.max(every, SERVICE_PROBE_MS), deadline),
       liveness: new Poller('service processes', async () => this.liveness(), every, deadline),

@@ -40,6 +40,10 @@ function sparkService(config: StreamlineConfig): ServiceSpec {
     'spark.sql.warehouse.dir': join(dir, 'warehouse'),
     // Small local batches: the default 200 shuffle partitions only add scheduling overhead here.
     'spark.sql.shuffle.partitions': '4',
+    // Spark 4.0 caches compiled code per class loader and code, 100 entries in segments of 25: the routed
+    // queries alone need about 60, so batches kept evicting each other's classes and compiling them again
+    // (hundreds of classes a minute in the soak; docs/decisions.md, "Classes compiled per micro-batch").
+    'spark.sql.codegen.cache.maxEntries': '1000',
     'spark.sql.streaming.stopGracefullyOnShutdown': 'true',
     // The sink's MongoDB URI and the Kafka source's JAAS config carry passwords: keep them out of plans, UI and logs.
     'spark.redaction.string.regex': SPARK_REDACTION_REGEX,
