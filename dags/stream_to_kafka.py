@@ -7,6 +7,10 @@ The DAG only describes the workflow; every step runs the ``streamline`` CLI:
 3. ``verify_summary``: fails if any record failed or a topic got fewer records than asked for.
 4. ``wait_for_catch_up`` (optional): ``streamline lag --wait`` - the streaming queries read it all.
 
+The ``pipeline`` param names the pipeline file every step runs (``--pipeline``); by default the
+``STREAMLINE_PIPELINE`` env of the Airflow services (Compose sets it to the mounted pipelines
+directory's file, deploy/compose.yaml), else the CLI's own choice (docs/pipelines.md).
+
 Settings that are not per-run live outside the DAG (no secrets here):
 - ``STREAMLINE_CLI`` env or the ``streamline_cli`` Variable: the command to run (default: this
   checkout's ``node bin/streamline.js``, or ``streamline`` on PATH);
@@ -43,6 +47,9 @@ FLUSH_GRACE_SECONDS = 30
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 
 PARAMS = {
+    "pipeline": Param(os.environ.get("STREAMLINE_PIPELINE"), type=["null", "string"],
+                      description="The pipeline file the CLI runs (--pipeline), e.g. /opt/streamline/pipelines/randomuser.ts. "
+                                  "Default: the STREAMLINE_PIPELINE env; empty: ./streamline.pipeline.ts if present, else the built-in Random User pipeline."),
     "topics": Param(DEFAULT_TOPICS, type="array", items={"type": "string"}, minItems=1,
                     description="Canonical topics to publish (each user becomes one record per topic)."),
     "topic_prefix": Param("", type="string", pattern=r"^[A-Za-z0-9._-]*$",
@@ -81,6 +88,10 @@ def kafka_topics(params: dict) -> list[str]:
     return [f"{params['topic_prefix']}{topic}" for topic in params["topics"]]
 
 
+def pipeline_args(params: dict) -> list[str]:
+    return ["--pipeline", params["pipeline"]] if params["pipeline"] else []
+
+
 def kafka_args(params: dict) -> list[str]:
     bootstrap = params["kafka_bootstrap"] or Variable.get("streamline_kafka_bootstrap", default=None)
     return ["--kafka", bootstrap] if bootstrap else []
@@ -98,7 +109,7 @@ def produce_args(params: dict, summary_file: str) -> list[str]:
     for flag, value in optional.items():
         if value is not None and value != "":
             args += [flag, str(value)]
-    return args + kafka_args(params)
+    return args + kafka_args(params) + pipeline_args(params)
 
 
 @contextmanager
@@ -164,7 +175,7 @@ def check_kafka() -> list[str]:
     params = get_current_context()["params"]
     topics = kafka_topics(params)
     action = "ensure" if params["create_topics"] else "check"
-    fail_on_exit_code(run_cli(["topics", action, "--topics", ",".join(topics), "--timeout", "20s", *kafka_args(params)]), "Kafka check")
+    fail_on_exit_code(run_cli(["topics", action, "--topics", ",".join(topics), "--timeout", "20s", *kafka_args(params), *pipeline_args(params)]), "Kafka check")
     return topics
 
 
@@ -204,7 +215,7 @@ def wait_for_catch_up() -> None:
     params = get_current_context()["params"]
     if not params["wait_for_catch_up"]:
         raise AirflowSkipException("wait_for_catch_up is off")
-    fail_on_exit_code(run_cli(["lag", "--wait", "--timeout", params["catch_up_timeout"]]), "wait for catch-up")
+    fail_on_exit_code(run_cli(["lag", "--wait", "--timeout", params["catch_up_timeout"], *pipeline_args(params)]), "wait for catch-up")
 
 
 @dag(

@@ -15,6 +15,8 @@ import { historyPoint, perSecond, withLag, type AccountedQuery, type CollectionV
 export interface CollectorOptions {
   /** The local Random User API, shown as a service when the caller runs one (demo). */
   apiUrl?: string;
+  /** Whether the pipeline's source has a local API to show (randomuser; default true): otherwise apiUrl and showApi are ignored. */
+  localApi?: boolean;
 }
 
 const SERVICE_PROBE_MS = 5_000;
@@ -55,13 +57,15 @@ export class Collector {
   private historyTimer?: NodeJS.Timeout;
   private readonly scanLimitMs: number;
   private apiUrl?: string;
+  private readonly localApi: boolean;
 
   constructor(
     private readonly config: StreamlineConfig,
     opts: CollectorOptions = {},
   ) {
     this.bindings = bindTopics(config.topics);
-    this.apiUrl = opts.apiUrl;
+    this.localApi = opts.localApi ?? true;
+    if (this.localApi) this.apiUrl = opts.apiUrl;
     this.admin = configuredKafkaAdmin(config, 'streamline-dashboard');
     const timeoutMs = Math.max(1_000, Math.min(5_000, config.dashboard.refreshMs * 2));
     this.mongo = new MongoClient(mongoUri(config), { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
@@ -105,7 +109,7 @@ export class Collector {
 
   /** Adds the local Random User API to the services once the caller has started it. */
   showApi(url: string): void {
-    this.apiUrl = url;
+    if (this.localApi) this.apiUrl = url;
   }
 
   snapshot(): DashboardSnapshot {

@@ -1,13 +1,15 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { PipelineView } from './pipeline.js';
 import type { DashboardSnapshot } from './views.js';
 
 /**
  * The dashboard's figures in Prometheus text format. Every metric reads the collectors' latest
  * snapshot when scraped (prom-client `collect`), so /metrics and /api/ always agree.
  * Totals that Kafka or Spark already count (end offsets, offsets read) are exposed as counters set
- * to that value: they only grow while the topics exist.
+ * to that value: they only grow while the topics exist. Which pipeline it is comes as one info series,
+ * so the existing series keep their labels (and the queries on them keep working).
  */
-export function createMetrics(read: () => DashboardSnapshot): Registry {
+export function createMetrics(read: () => DashboardSnapshot, pipeline: PipelineView): Registry {
   const registry = new Registry();
   let current: DashboardSnapshot | undefined;
   // One snapshot per scrape, taken by the first metric collected.
@@ -27,6 +29,9 @@ export function createMetrics(read: () => DashboardSnapshot): Registry {
   const gauge = (name: string, help: string, labelNames: string[], fill: (set: Set, s: DashboardSnapshot) => void) => define(Gauge, name, help, labelNames, fill);
   const counter = (name: string, help: string, labelNames: string[], fill: (set: Set, s: DashboardSnapshot) => void) => define(Counter, name, help, labelNames, fill);
 
+  gauge('streamline_pipeline_info', 'The pipeline the services run: its name, source and file (always 1).', ['pipeline', 'source', 'file'], (set) => {
+    set({ pipeline: pipeline.name, source: pipeline.source.label, file: pipeline.file }, 1);
+  });
   gauge('streamline_service_up', 'Whether the service answers its health probe (1) or not (0).', ['service', 'address'], (set, s) => {
     for (const svc of s.services.value ?? []) set({ service: svc.name, address: svc.address }, svc.up ? 1 : 0);
   });

@@ -23,8 +23,11 @@ import {
 import { Collector, type CollectorOptions } from './collect.js';
 import { redactedJson, snapshotForDisplay } from './display.js';
 import { createMetrics } from './metrics.js';
+import { builtinPipelineView, type PipelineView } from './pipeline.js';
 
-export interface DashboardOptions extends CollectorOptions {
+export interface DashboardOptions extends Omit<CollectorOptions, 'localApi'> {
+  /** The pipeline the services run (`/api/pipeline`, the header, streamline_pipeline_info); default: the built-in Random User one. */
+  pipeline?: PipelineView;
   /** The host came from --host (a non-loopback address is refused otherwise). */
   explicitHost?: boolean;
   /** Required for any non-loopback address; every request must then carry it (cookie from /login, or Bearer). */
@@ -104,7 +107,7 @@ function guardToken(app: FastifyInstance, token: string, throttleOptions?: Throt
   });
 }
 
-function routes(app: FastifyInstance, config: StreamlineConfig, collector: Collector, token: string | undefined): void {
+function routes(app: FastifyInstance, config: StreamlineConfig, collector: Collector, pipeline: PipelineView, token: string | undefined): void {
   for (const [path, asset] of Object.entries(ASSETS)) {
     const body = readFileSync(asset.file);
     app.get(path, async (_request, reply) => reply.type(asset.type).header('cache-control', 'no-cache').send(body));
@@ -115,7 +118,8 @@ function routes(app: FastifyInstance, config: StreamlineConfig, collector: Colle
   const json = (reply: FastifyReply, value: unknown) => reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(redactedJson(value, secrets));
   app.get('/api/snapshot', async (_request, reply) => json(reply, snapshotForDisplay(collector.snapshot(), config.dashboard.showPii)));
   app.get('/api/history', async (_request, reply) => json(reply, collector.historyPoints()));
-  const registry = createMetrics(() => collector.snapshot());
+  app.get('/api/pipeline', async (_request, reply) => json(reply, pipeline));
+  const registry = createMetrics(() => collector.snapshot(), pipeline);
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(redactText(await registry.metrics(), secrets)));
 }
 
@@ -126,12 +130,14 @@ function routes(app: FastifyInstance, config: StreamlineConfig, collector: Colle
 export async function startDashboard(config: StreamlineConfig, opts: DashboardOptions = {}): Promise<Dashboard> {
   const { host, port } = config.dashboard;
   checkBinding({ host, port, explicitHost: opts.explicitHost ?? false, token: opts.token });
-  const collector = new Collector(config, opts);
+  const pipeline = opts.pipeline ?? (await builtinPipelineView(config.mongo.database));
+  // The local Random User API is a service of the randomuser source only.
+  const collector = new Collector(config, { ...opts, localApi: pipeline.source.kind === 'randomuser' });
   // The request log would carry /login?token=, so fastify's logger stays off.
   const app = Fastify({ logger: false });
   guardHosts(app, config);
   if (opts.token) guardToken(app, opts.token, opts.throttle);
-  routes(app, config, collector, opts.token);
+  routes(app, config, collector, pipeline, opts.token);
   try {
     await app.listen({ host, port });
   } catch (e) {

@@ -121,6 +121,15 @@ describe('dashboard (issue 10)', () => {
     await mongo?.close();
   });
 
+  it('names the pipeline it watches in the header and the title (the built-in Random User one, from /api/pipeline)', async () => {
+    const header = await eventually(async () => {
+      const text = await page.textContent('#flow');
+      return text?.startsWith('randomuser : ') && text;
+    }, { what: 'the pipeline in the page header', timeoutMs: 30_000 });
+    expect(header).toBe('randomuser : Random User API → Kafka → Spark Structured Streaming → MongoDB');
+    expect(await page.title()).toBe('streamline · randomuser · pipeline dashboard');
+  });
+
   it('shows every collection growing and every query active with a non-zero processed rate', async () => {
     const first = await eventually(async () => {
       const counts = await pageCounts(page);

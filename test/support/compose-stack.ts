@@ -21,7 +21,7 @@ export interface ComposeService {
   restart?: string;
   hostname?: string;
   networks?: Record<string, { aliases?: string[] } | null>;
-  volumes?: { type: string; source?: string; target: string }[];
+  volumes?: { type: string; source?: string; target: string; read_only?: boolean }[];
 }
 export interface ComposeModel {
   services: Record<string, ComposeService>;

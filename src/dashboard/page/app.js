@@ -92,6 +92,18 @@
     return response.json();
   }
 
+  // The pipeline does not change while the dashboard runs: read once (again after a failure).
+  async function showPipeline() {
+    try {
+      const pipeline = await getJson('api/pipeline');
+      $('flow').textContent = `${pipeline.name} : ${pipeline.flow.join(' → ')}`;
+      $('flow').title = `${pipeline.file} · source ${pipeline.source.label} · topics ${pipeline.topics.join(', ')} · collections ${pipeline.collections.join(', ')}`;
+      document.title = `streamline · ${pipeline.name} · pipeline dashboard`;
+    } catch {
+      setTimeout(showPipeline, refreshMs);
+    }
+  }
+
   let refreshMs = 2000;
   async function tick() {
     try {
@@ -113,5 +125,6 @@
       setTimeout(tick, refreshMs);
     }
   }
+  showPipeline();
   tick();
 })();

@@ -3,10 +3,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExampleOrdersApi, type ExampleOrdersServer } from '../../../src/source/http/example-orders.js';
 import { runCli } from '../../../harness/cli.js';
 
-const TEMPLATE = resolve(import.meta.dirname, '../../../examples/init/randomuser.ts');
+const EXAMPLES = resolve(import.meta.dirname, '../../../examples/init');
+const TEMPLATE = join(EXAMPLES, 'randomuser.ts');
 // Each CLI start pays tsx's start-up; `check` also runs the TypeScript compiler (seconds on a busy machine).
 const SLOW = 180_000;
 
@@ -46,8 +48,74 @@ describe('streamline init', () => {
   });
 
   it('offers only the sources it has a template for', { timeout: SLOW }, async () => {
-    const run = await runCli(['init', '--source', 'kafka', '--dir', mkdtempSync(join(tmpdir(), 'streamline-init-'))], {}, SLOW);
+    const run = await runCli(['init', '--source', 'jdbc', '--dir', mkdtempSync(join(tmpdir(), 'streamline-init-'))], {}, SLOW);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/argument 'kafka' is invalid. Allowed choices are randomuser/);
+    expect(run.stderr).toMatch(/argument 'jdbc' is invalid. Allowed choices are randomuser, http, file, kafka/);
+  });
+});
+
+interface CheckJson {
+  ok: boolean;
+  pipeline: string;
+  topics: string[];
+  stages: Array<{ stage: string; status: string; summary: string; sample?: { messages: Array<{ topic: string; key: string }>; rejected: unknown[] } }>;
+}
+
+/** `init --source <kind>` in a fresh directory outside the repository, then `check` (one compiler run) and `test` on what it wrote. */
+async function scaffold(source: string, env: NodeJS.ProcessEnv, checkArgs: string[] = []) {
+  const dir = join(mkdtempSync(join(tmpdir(), `streamline-init-${source}-`)), 'project');
+  const init = await runCli(['init', '--source', source, '--dir', dir], {}, SLOW);
+  expect(init.code, init.stderr).toBe(0);
+  const pipeline = join(dir, 'streamline.pipeline.ts');
+  expect(readFileSync(pipeline, 'utf8')).toBe(readFileSync(join(EXAMPLES, `${source}.ts`), 'utf8'));
+  const check = await runCli(['check', '--pipeline', pipeline, '--json', ...checkArgs], env, SLOW);
+  expect(check.code, `${check.stdout}\n${check.stderr}`).toBe(0);
+  const tests = await runCli(['test', '--pipeline', pipeline], env, SLOW);
+  expect(tests.code, `${tests.stdout}\n${tests.stderr}`).toBe(0);
+  return { dir, init, report: JSON.parse(check.stdout) as CheckJson, tests };
+}
+
+const stage = (report: CheckJson, name: string) => report.stages.find((s) => s.stage === name);
+
+describe('streamline init --source http|file|kafka: each template checks, passes its own tests and reads its local example', () => {
+  let api: ExampleOrdersServer;
+  beforeAll(async () => {
+    api = await startExampleOrdersApi({ pageSize: 20 });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('http: reads the fake orders API (what `streamline example-api orders` serves) and names that step first', { timeout: SLOW }, async () => {
+    const { init, report, tests } = await scaffold('http', { ORDERS_API_URL: api.url }, ['--sample', '10']);
+    expect(init.stdout).toMatch(/Next steps:\n {2}npx streamline example-api orders +# in another terminal/);
+    expect(report).toMatchObject({ ok: true, pipeline: 'shop', topics: ['orders'] });
+    expect(stage(report, 'types')?.status).toBe('ok');
+    const sample = stage(report, 'source')?.sample;
+    const served = api.feed.slice(0, 10);
+    // The template's record leaves out `lines`, so only the malformations of the fields it declares are rejected.
+    const rejected = served.filter((entry) => entry.malformed !== undefined && entry.malformed !== 'no lines' && entry.malformed !== 'zero quantity');
+    expect(sample?.rejected).toHaveLength(rejected.length);
+    expect(sample?.messages.map((m) => m.key)).toEqual(served.filter((entry) => !rejected.includes(entry)).map((entry) => entry.order.id));
+    expect(tests.stdout).toMatch(/2 passed/);
+  });
+
+  it('file: writes data/readings.ndjson next to it and reads every line of it', { timeout: SLOW }, async () => {
+    const { dir, init, report, tests } = await scaffold('file', {}, ['--sample', '20']);
+    expect(init.stdout).toContain(`wrote ${join(dir, 'data', 'readings.ndjson')}`);
+    const lines = readFileSync(join(dir, 'data', 'readings.ndjson'), 'utf8').trim().split('\n');
+    expect(report).toMatchObject({ ok: true, pipeline: 'sensors', topics: ['sensors.readings'] });
+    const sample = stage(report, 'source')?.sample;
+    expect(sample?.rejected).toEqual([]);
+    expect(sample?.messages.map((m) => m.key)).toEqual(lines.map((line) => (JSON.parse(line) as { id: string }).id));
+    expect(tests.stdout).toMatch(/2 passed/);
+  });
+
+  it('kafka: only the streaming side (no source to sample), every topic keyed', { timeout: SLOW }, async () => {
+    const { init, report, tests } = await scaffold('kafka', {}, ['--offline']);
+    expect(init.stdout).toContain('A kafka() pipeline has no producer');
+    expect(report).toMatchObject({ ok: true, pipeline: 'clicks', topics: ['web.clicks'] });
+    expect(stage(report, 'source')?.status).toBe('skipped');
+    expect(tests.stdout).toContain('no tests');
   });
 });

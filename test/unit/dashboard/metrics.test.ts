@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/dashboard/metrics.js';
+import type { PipelineView } from '../../../src/dashboard/pipeline.js';
 import type { DashboardSnapshot } from '../../../src/dashboard/views.js';
+
+const pipeline: PipelineView = {
+  name: 'randomuser',
+  file: 'pipelines/randomuser.ts',
+  source: { kind: 'randomuser', label: 'randomuser', title: 'Random User API' },
+  flow: ['Random User API', 'Kafka', 'Spark Structured Streaming', 'MongoDB'],
+  topics: ['users.profile'],
+  collections: ['streamline.users_profile'],
+};
 
 const snapshot = (): DashboardSnapshot => ({
   at: '2026-01-01T00:00:00.000Z',
@@ -21,7 +31,7 @@ const snapshot = (): DashboardSnapshot => ({
 
 describe('/metrics: nothing stops silently', () => {
   it('has a series per expected query, the expected-vs-active gauges and the supervisor counters', async () => {
-    const text = await createMetrics(snapshot).metrics();
+    const text = await createMetrics(snapshot, pipeline).metrics();
     expect(text).toContain('streamline_query_active{query="ingest_users_profile",state="active"} 1');
     expect(text).toContain('streamline_query_active{query="ingest_users_location",state="missing"} 0');
     expect(text).toContain('streamline_query_active{query="dead_letters",state="failed"} 0');
@@ -33,7 +43,7 @@ describe('/metrics: nothing stops silently', () => {
   });
 
   it('says when no supervisor runs', async () => {
-    const text = await createMetrics(() => ({ ...snapshot(), supervisor: { value: null } })).metrics();
+    const text = await createMetrics(() => ({ ...snapshot(), supervisor: { value: null } }), pipeline).metrics();
     expect(text).toContain('streamline_stream_supervisor_up 0');
     expect(text).not.toContain('streamline_stream_supervisor_restarts_total 3');
   });

@@ -21,6 +21,7 @@ import {
 } from '../../support/compose-stack.js';
 import { ROUTED_FOREACH_BATCH_PLUGIN_CLASS } from '@streamline/spark-connect';
 import { loadConfig, SPARK_REDACTION_REGEX, sparkKafkaOptions } from '../../../src/config/index.js';
+import { loadPipeline, pipelineTopics } from '../../../src/pipeline/load.js';
 
 // deploy/compose.yaml, parsed and validated by compose-go (the loader inside `docker compose`, built
 // by setup into <state>/bin/compose-validate) with deploy/.env.example, then cross-checked against
@@ -187,6 +188,38 @@ describe('deploy/compose.yaml, as compose-go reads it', () => {
     expect(test.services.mongo?.image).toBe('streamline-ferretdb:local');
     expect(test.services.mongo?.build?.dockerfile).toBe('deploy/ferretdb/Dockerfile');
     for (const name of Object.keys(test.services).filter((n) => n !== 'mongo')) expect(test.services[name]?.image, name).toBe(model.services[name]?.image);
+  });
+
+  it('runs the pipeline file of the mounted pipelines directory (#23), whose topics are the ones the app may use', async () => {
+    const streamline = Object.keys(model.services).filter((n) => n.startsWith('streamline-'));
+    const airflow = Object.keys(model.services).filter((n) => n.startsWith('airflow-') && model.services[n]?.build?.target === 'airflow');
+    expect(streamline.length).toBeGreaterThanOrEqual(4);
+    expect(airflow.length).toBeGreaterThanOrEqual(3);
+    const mounts = (name: string, target: string) => model.services[name]?.volumes?.some((v) => v.type === 'bind' && v.source === join(root, 'pipelines') && v.target === target && v.read_only === true);
+    for (const name of streamline) {
+      expect(model.services[name]?.environment?.STREAMLINE_PIPELINE, name).toBe('/app/pipelines/randomuser.ts');
+      expect(mounts(name, '/app/pipelines'), `${name} mounts pipelines/ read-only`).toBe(true);
+    }
+    // The Airflow image keeps the CLI in /opt/streamline (deploy/Dockerfile): the same file, there.
+    for (const name of airflow) {
+      expect(model.services[name]?.environment?.STREAMLINE_PIPELINE, name).toBe('/opt/streamline/pipelines/randomuser.ts');
+      expect(mounts(name, '/opt/streamline/pipelines'), `${name} mounts pipelines/ read-only`).toBe(true);
+    }
+    // Without the mount the image still has the built-in pipeline.
+    expect(readText(dockerfiles.app)).toMatch(/^COPY pipelines pipelines$/m);
+
+    // What `streamline pipeline topics` prints for the default file is what the ACLs (KAFKA_APP_TOPICS) and the app (STREAMLINE_TOPICS) get.
+    const loaded = await loadPipeline({ file: join(root, 'pipelines', 'randomuser.ts'), origin: 'flag' });
+    const topics = pipelineTopics(loaded.pipeline).join(',');
+    expect(model.services['kafka-scram-init']?.environment?.KAFKA_APP_TOPICS).toBe(topics);
+    for (const name of [...streamline, ...airflow]) expect(model.services[name]?.environment?.STREAMLINE_TOPICS, name).toBe(topics);
+
+    // Another pipeline: its file name and directory from .env, the same mount everywhere.
+    const other = loadStack(validator, composeFile, [envExample], { ...secrets, STREAMLINE_PIPELINE_FILE: 'orders.ts', STREAMLINE_PIPELINES_DIR: scratch });
+    if (!other.ok) throw new Error(other.error);
+    expect(other.model.services['streamline-stream']?.environment?.STREAMLINE_PIPELINE).toBe('/app/pipelines/orders.ts');
+    expect(other.model.services['streamline-stream']?.volumes?.find((v) => v.target === '/app/pipelines')?.source).toBe(scratch);
+    expect(other.model.services['airflow-scheduler']?.environment?.STREAMLINE_PIPELINE).toBe('/opt/streamline/pipelines/orders.ts');
   });
 
   it('.env.example lists every variable the stack reads, each with a comment', () => {
