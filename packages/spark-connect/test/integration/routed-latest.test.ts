@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Column, SparkConnectError, SparkSession, T, functions as F, type BatchRoute, type DataFrame } from '../../src/index.js';
@@ -113,6 +113,8 @@ describe('routed foreachBatch: the latest row per key', () => {
     expect(latest.sort(byPosition)).toEqual(reduced(rows, later).sort(byPosition));
     expect(earliest.sort(byPosition)).toEqual(reduced(rows, (a, b) => a.offset < b.offset).sort(byPosition));
     expect(latest.filter((r) => r.id !== null).every((r) => r.version === 'only-v3')).toBe(true);
+    // As many writers as the batch had partitions (one file, one partition), not one per shuffle partition.
+    expect(readdirSync(latestDir).filter((f) => /^part-.*\.json$/.test(f))).toHaveLength(1);
   });
 
   it.skipIf(mongoUri === undefined)(

@@ -45,7 +45,9 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
   /**
    * Of rows with the same non-null key, only the one with the highest order (left to right, nulls lowest).
    * A window (a shuffle by key and a sort within each key) keeps the rows' own schema; rows with a null
-   * key are not versions of one record, so all of them are kept.
+   * key are not versions of one record, so all of them are kept. The result is coalesced back to the
+   * rows' own number of partitions: the shuffle's (spark.sql.shuffle.partitions) would otherwise decide
+   * how many tasks write to the sink at once, which the client sets with the input's partitions.
    */
   record LatestPerKey(Column key, Column[] orderBy) {
     private static final String RANK = "__streamline_latest_rank";
@@ -53,7 +55,9 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     Dataset<Row> of(Dataset<Row> rows) {
       Column[] newestFirst = Arrays.stream(orderBy).map(Column::desc_nulls_last).toArray(Column[]::new);
       Column rank = functions.row_number().over(Window.partitionBy(key).orderBy(newestFirst));
-      return rows.withColumn(RANK, rank).filter(functions.col(RANK).equalTo(1).or(key.isNull())).drop(RANK);
+      // An empty batch may have no partitions at all; coalesce needs one.
+      int writers = Math.max(1, rows.rdd().getNumPartitions());
+      return rows.withColumn(RANK, rank).filter(functions.col(RANK).equalTo(1).or(key.isNull())).drop(RANK).coalesce(writers);
     }
   }
 
