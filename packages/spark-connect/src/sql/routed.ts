@@ -37,6 +37,21 @@ export interface BatchRoute {
    * projection, format and options) with the string column `reasonColumn` set to the matched error.
    */
   rejects?: { pattern: string; route: string; reasonColumn: string };
+  /**
+   * Writes only the latest row per key of each micro-batch: of the rows this route keeps (after
+   * `condition`, before `select`), those with the same non-null `key` are reduced to the one with the
+   * highest `orderBy` values (compared left to right, nulls lowest); rows with a null key are all kept.
+   * Both are expressions over the route's input rows, e.g. a record id and Kafka's `partition`, `offset`.
+   * A sink that writes a batch's rows in no particular order (MongoDB's unordered bulk writes) then
+   * still ends with each key's latest version. It costs a shuffle by key and a sort within each key.
+   */
+  dedupeLatestBy?: { key: Column; orderBy: [Column, ...Column[]] };
+  /**
+   * TEST ONLY: never set it in a product. After this route wrote a micro-batch that has rows, the batch
+   * fails once (the query stops with the error), so a test can restart the query from its checkpoint and
+   * see that replay. "Once" is the marker file at this path on the Spark driver, created at the failure.
+   */
+  testOnlyFailAfterWriteOnce?: { marker: string };
 }
 
 export interface RoutedForeachBatchInit {
@@ -66,6 +81,13 @@ function encodeRoute(route: BatchRoute): Uint8Array {
     w.tag(7, WireType.LengthDelimited).string(route.rejects.route);
     w.tag(8, WireType.LengthDelimited).string(route.rejects.reasonColumn);
   }
+  if (route.dedupeLatestBy) {
+    const latest = w.tag(9, WireType.LengthDelimited).fork();
+    latest.tag(1, WireType.LengthDelimited).bytes(toBinary(ExpressionSchema, route.dedupeLatestBy.key.expr));
+    for (const column of route.dedupeLatestBy.orderBy) latest.tag(2, WireType.LengthDelimited).bytes(toBinary(ExpressionSchema, column.expr));
+    latest.join();
+  }
+  if (route.testOnlyFailAfterWriteOnce) w.tag(10, WireType.LengthDelimited).string(route.testOnlyFailAfterWriteOnce.marker);
   return w.finish();
 }
 

@@ -126,6 +126,7 @@ export class DataStreamWriter {
     if (names.size !== routes.length) throw new SparkError(`foreachBatchRoutes(): route names must be unique, got ${routes.map((r) => r.name).join(', ')}`);
     for (const r of routes) {
       if (r.rejects && !names.has(r.rejects.route)) throw new SparkError(`foreachBatchRoutes(): route '${r.name}' sends rejected rows to '${r.rejects.route}', which is not one of the routes`);
+      if (r.dedupeLatestBy && r.dedupeLatestBy.orderBy.length === 0) throw new SparkError(`foreachBatchRoutes(): route '${r.name}' keeps the latest row per key but gives no orderBy to tell which is the latest`);
     }
     return this.with({ routes });
   }

@@ -3,7 +3,7 @@ import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExpressionSchema, type Expression } from '../../src/gen/spark/connect/expressions_pb.js';
 import { RelationSchema, type Relation } from '../../src/gen/spark/connect/relations_pb.js';
-import { ROUTED_FOREACH_BATCH_TYPE_URL, SparkError, SparkSession, functions as F, type BatchRoute } from '../../src/index.js';
+import { ROUTED_FOREACH_BATCH_TYPE_URL, SparkError, type Column, SparkSession, functions as F, type BatchRoute } from '../../src/index.js';
 
 // Plan building never talks to the server: this session points at a closed port and makes no call.
 const spark = await SparkSession.builder().remote('sc://127.0.0.1:9').getOrCreate();
@@ -20,6 +20,8 @@ interface DecodedRoute {
   format: string;
   options: Record<string, string>;
   rejects?: { pattern?: string; route?: string; reasonColumn?: string };
+  latest?: { key?: Expression; orderBy: Expression[] };
+  failAfterWriteOnce?: string;
 }
 interface Decoded {
   input?: Relation;
@@ -43,6 +45,18 @@ function entry(bytes: Uint8Array): [string, string] {
   return [key, value];
 }
 
+function decodeLatest(bytes: Uint8Array): NonNullable<DecodedRoute['latest']> {
+  const r = new BinaryReader(bytes);
+  const latest: NonNullable<DecodedRoute['latest']> = { orderBy: [] };
+  while (r.pos < r.len) {
+    const [field, type] = r.tag();
+    if (field === 1) latest.key = fromBinary(ExpressionSchema, r.bytes());
+    else if (field === 2) latest.orderBy.push(fromBinary(ExpressionSchema, r.bytes()));
+    else r.skip(type);
+  }
+  return latest;
+}
+
 function decodeRoute(bytes: Uint8Array): DecodedRoute {
   const r = new BinaryReader(bytes);
   const route: DecodedRoute = { name: '', projection: [], format: '', options: {} };
@@ -58,6 +72,8 @@ function decodeRoute(bytes: Uint8Array): DecodedRoute {
     } else if (field === 6) route.rejects = { ...route.rejects, pattern: r.string() };
     else if (field === 7) route.rejects = { ...route.rejects, route: r.string() };
     else if (field === 8) route.rejects = { ...route.rejects, reasonColumn: r.string() };
+    else if (field === 9) route.latest = decodeLatest(r.bytes());
+    else if (field === 10) route.failAfterWriteOnce = r.string();
     else r.skip(type);
   }
   return route;
@@ -112,6 +128,22 @@ describe('routed foreachBatch command', () => {
     ]);
   });
 
+  it('carries a route\'s latest-per-key reduction (key, then the order expressions in order) and the test-only failure marker', () => {
+    const [key, partition, offset] = [F.col('id'), F.col('partition'), F.col('offset')];
+    const cmd = df.writeStream
+      .foreachBatchRoutes([
+        { name: 'latest', format: 'noop', dedupeLatestBy: { key, orderBy: [partition, offset] }, testOnlyFailAfterWriteOnce: { marker: '/tmp/failed-once' } },
+        { name: 'every', format: 'noop' },
+      ])
+      .toCommand().commandType;
+    expect(cmd.case).toBe('extension');
+    if (cmd.case !== 'extension') return;
+    const [latest, every] = decode(cmd.value.value).routes;
+    expect(latest).toMatchObject({ latest: { key: key.expr, orderBy: [partition.expr, offset.expr] }, failAfterWriteOnce: '/tmp/failed-once' });
+    expect(every).not.toHaveProperty('latest');
+    expect(every).not.toHaveProperty('failAfterWriteOnce');
+  });
+
   it('carries an available-now trigger and leaves an unset trigger and name out', () => {
     const once = df.writeStream.trigger({ availableNow: true }).foreachBatchRoutes(routes).toCommand().commandType;
     expect(once.case === 'extension' && decode(once.value.value)).toMatchObject({ availableNow: true, interval: '' });
@@ -123,6 +155,7 @@ describe('routed foreachBatch command', () => {
     expect(() => df.writeStream.foreachBatchRoutes([])).toThrow(SparkError);
     expect(() => df.writeStream.foreachBatchRoutes([routes[2]!, routes[2]!])).toThrow(/unique/);
     expect(() => df.writeStream.foreachBatchRoutes([{ ...routes[1]!, rejects: { pattern: 'x', route: 'elsewhere', reasonColumn: 'why' } }])).toThrow(/'elsewhere', which is not one of the routes/);
+    expect(() => df.writeStream.foreachBatchRoutes([{ ...routes[2]!, dedupeLatestBy: { key: F.col('id'), orderBy: [] as unknown as [Column] } }])).toThrow(/gives no orderBy/);
     expect(() => df.writeStream.format('memory').foreachBatchRoutes(routes).toCommand()).toThrow(/drop format\('memory'\)/);
     expect(() => df.writeStream.outputMode('complete').foreachBatchRoutes(routes).toCommand()).toThrow(/append only/);
   });

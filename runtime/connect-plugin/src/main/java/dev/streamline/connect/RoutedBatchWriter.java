@@ -1,6 +1,12 @@
 package dev.streamline.connect;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -13,6 +19,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -34,9 +42,34 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
   /** Rejected rows of a route go to `target` with `reasonColumn` set. */
   record RejectRule(Pattern pattern, String target, String reasonColumn) {}
 
-  record CompiledRoute(String name, Column condition, Column[] projection, String format, Map<String, String> options, RejectRule rejects) {
+  /**
+   * Of rows with the same non-null key, only the one with the highest order (left to right, nulls lowest).
+   * A window (a shuffle by key and a sort within each key) keeps the rows' own schema; rows with a null
+   * key are not versions of one record, so all of them are kept. The result is coalesced back to the
+   * rows' own number of partitions: the shuffle's (spark.sql.shuffle.partitions) would otherwise decide
+   * how many tasks write to the sink at once, which the client sets with the input's partitions.
+   */
+  record LatestPerKey(Column key, Column[] orderBy) {
+    private static final String RANK = "__streamline_latest_rank";
+
+    Dataset<Row> of(Dataset<Row> rows) {
+      Column[] newestFirst = Arrays.stream(orderBy).map(Column::desc_nulls_last).toArray(Column[]::new);
+      Column rank = functions.row_number().over(Window.partitionBy(key).orderBy(newestFirst));
+      // An empty batch may have no partitions at all; coalesce needs one.
+      int writers = Math.max(1, rows.rdd().getNumPartitions());
+      return rows.withColumn(RANK, rank).filter(functions.col(RANK).equalTo(1).or(key.isNull())).drop(RANK).coalesce(writers);
+    }
+  }
+
+  /**
+   * @param latestPerKey null: every kept row is written
+   * @param failAfterWriteOnce test only (null in a product): the marker file of the one failure after a write
+   */
+  record CompiledRoute(String name, Column condition, Column[] projection, String format, Map<String, String> options, RejectRule rejects,
+      LatestPerKey latestPerKey, String failAfterWriteOnce) {
     Dataset<Row> kept(Dataset<Row> batch) {
-      return condition == null ? batch : batch.filter(condition);
+      Dataset<Row> matching = condition == null ? batch : batch.filter(condition);
+      return latestPerKey == null ? matching : latestPerKey.of(matching);
     }
 
     void write(Dataset<Row> rows) {
@@ -86,10 +119,30 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
           }
           isolateRejected(route, rows, batchId);
         }
+        if (route.failAfterWriteOnce() != null) failOnceAfterWrite(route, rows, batchId);
       }
     } finally {
       if (shared) batch.unpersist(false);
     }
+  }
+
+  /**
+   * Test only: fails the batch after the route wrote it, the first time the marker file is absent and the
+   * route had rows, so that a test sees the batch written and then replayed (route option fail_after_write_once).
+   */
+  private static void failOnceAfterWrite(CompiledRoute route, Dataset<Row> rows, long batchId) {
+    Path marker = Path.of(route.failAfterWriteOnce());
+    if (Files.exists(marker) || rows.isEmpty()) return;
+    try {
+      if (marker.getParent() != null) Files.createDirectories(marker.getParent());
+      Files.createFile(marker);
+    } catch (FileAlreadyExistsException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException("route '" + route.name() + "': cannot create the fail_after_write_once marker " + marker, e);
+    }
+    LOG.warn("route '{}' ({}) wrote batch {} and fails it on purpose (test only: fail_after_write_once, marker {})", route.name(), route.format(), batchId, marker);
+    throw new IllegalStateException("test-only failure after route '" + route.name() + "' wrote batch " + batchId + " (fail_after_write_once, marker " + marker + ")");
   }
 
   /**

@@ -29,7 +29,31 @@ record RoutedForeachBatch(
   /** Isolation of rows the sink rejects (rejectPattern empty: none). */
   record Rejects(String pattern, String route, String reasonColumn) {}
 
-  record Route(String name, Expression condition, List<Expression> projection, String format, Map<String, String> options, Rejects rejects) {
+  /** Only the latest row per key is written (null: every row). */
+  record LatestPerKey(Expression key, List<Expression> orderBy) {
+    static LatestPerKey parse(String route, ByteString bytes) throws IOException {
+      CodedInputStream in = bytes.newCodedInput();
+      Expression key = null;
+      List<Expression> orderBy = new ArrayList<>();
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case 1 -> key = Expression.parseFrom(in.readBytes());
+          case 2 -> orderBy.add(Expression.parseFrom(in.readBytes()));
+          default -> in.skipField(tag);
+        }
+      }
+      if (key == null || orderBy.isEmpty()) {
+        throw new IllegalArgumentException("route '" + route + "' keeps the latest row per key but names no key or no order");
+      }
+      return new LatestPerKey(key, List.copyOf(orderBy));
+    }
+  }
+
+  /**
+   * @param failAfterWriteOnce test only: the marker file of a single failure after this route's write ("": never)
+   */
+  record Route(String name, Expression condition, List<Expression> projection, String format, Map<String, String> options, Rejects rejects,
+      LatestPerKey latestPerKey, String failAfterWriteOnce) {
     static Route parse(ByteString bytes) throws IOException {
       CodedInputStream in = bytes.newCodedInput();
       String name = "";
@@ -40,6 +64,8 @@ record RoutedForeachBatch(
       String rejectPattern = "";
       String rejectRoute = "";
       String rejectReasonColumn = "";
+      ByteString latestPerKey = null;
+      String failAfterWriteOnce = "";
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         switch (WireFormat.getTagFieldNumber(tag)) {
           case 1 -> name = in.readStringRequireUtf8();
@@ -50,6 +76,8 @@ record RoutedForeachBatch(
           case 6 -> rejectPattern = in.readStringRequireUtf8();
           case 7 -> rejectRoute = in.readStringRequireUtf8();
           case 8 -> rejectReasonColumn = in.readStringRequireUtf8();
+          case 9 -> latestPerKey = in.readBytes();
+          case 10 -> failAfterWriteOnce = in.readStringRequireUtf8();
           default -> in.skipField(tag);
         }
       }
@@ -61,7 +89,8 @@ record RoutedForeachBatch(
         }
         rejects = new Rejects(rejectPattern, rejectRoute, rejectReasonColumn);
       }
-      return new Route(name, condition, List.copyOf(projection), format, Map.copyOf(options), rejects);
+      return new Route(name, condition, List.copyOf(projection), format, Map.copyOf(options), rejects,
+          latestPerKey == null ? null : LatestPerKey.parse(name, latestPerKey), failAfterWriteOnce);
     }
   }
 

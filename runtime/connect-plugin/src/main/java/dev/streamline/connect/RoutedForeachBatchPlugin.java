@@ -54,7 +54,11 @@ public final class RoutedForeachBatchPlugin implements CommandPlugin {
             r.format(),
             r.options(),
             r.rejects() == null ? null : new RoutedBatchWriter.RejectRule(
-                Pattern.compile(r.rejects().pattern()), r.rejects().route(), r.rejects().reasonColumn())))
+                Pattern.compile(r.rejects().pattern()), r.rejects().route(), r.rejects().reasonColumn()),
+            r.latestPerKey() == null ? null : new RoutedBatchWriter.LatestPerKey(
+                column(planner, r.latestPerKey().key()),
+                r.latestPerKey().orderBy().stream().map((o) -> column(planner, o)).toArray(Column[]::new)),
+            r.failAfterWriteOnce().isEmpty() ? null : r.failAfterWriteOnce()))
         .toList();
 
     DataStreamWriter<Row> writer = input.writeStream()
