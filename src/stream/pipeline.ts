@@ -40,7 +40,7 @@ export interface PipelineDefinition {
 export const pipelineDefinition = (spec: PipelineSpec): PipelineDefinition => ({
   queries: expectedQueries(spec.bindings, spec.layout),
   layout: spec.layout,
-  bindings: spec.bindings.map((b) => `${b.topic} -> ${b.collection} (schema ${b.schema})`),
+  bindings: spec.bindings.map((b) => `${b.topic} -> ${b.collection} (schema ${b.schema.topic})`),
   database: spec.mongo.database,
   checkpointDir: spec.checkpointDir,
   trigger: JSON.stringify(spec.trigger),

@@ -1,5 +1,5 @@
 import { functions as F, T, type BatchRoute, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
-import { DEAD_LETTER_FIELDS, envelopeFields, TOPIC_FIELDS, type DeadLetterField, type TopicName } from '../model/index.js';
+import { DEAD_LETTER_FIELDS, type DeadLetterField, type TopicSchema } from '../model/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import type { TopicBinding } from './bindings.js';
 import { sparkSchema } from './spark-schema.js';
@@ -69,11 +69,10 @@ function withColumnsOnce(frame: DataFrame, columns: Record<string, Column>): Dat
 }
 
 /** A topic's message value parsed with its canonical schema (null when it is not JSON). */
-const parsedMessage = (schema: TopicName): Column => F.from_json(source.json, sparkSchema(envelopeFields(TOPIC_FIELDS[schema])));
+const parsedMessage = (schema: TopicSchema): Column => F.from_json(source.json, sparkSchema(schema.envelopeFields));
 
 /** Why a record of this schema is invalid (null when it is valid), reading the parsed struct `msg`. */
-const invalidReason = (schema: TopicName, msg: Column): Column =>
-  reasonColumn(messageChecks(envelopeFields(TOPIC_FIELDS[schema]), { json: source.json, key: source.key, msg }));
+const invalidReason = (schema: TopicSchema, msg: Column): Column => reasonColumn(messageChecks(schema.envelopeFields, { json: source.json, key: source.key, msg }));
 
 /** The column holding record i's parsed message in parsedRecords() (null for records of other topics). */
 const messageColumn = (i: number): Column => F.col(`msg_${i}`);
@@ -104,7 +103,7 @@ function documentColumns(binding: TopicBinding, i: number): Column[] {
   const data = msg.getField('data');
   return [
     msg.getField('id').alias('_id'),
-    ...Object.keys(TOPIC_FIELDS[binding.schema]).map((f) => data.getField(f).alias(f)),
+    ...Object.keys(binding.schema.fields).map((f) => data.getField(f).alias(f)),
     F.named_struct({ topic: source.topic, partition: source.partition, offset: source.offset, timestamp: source.timestamp }).alias('kafka'),
     F.current_timestamp().alias('ingested_at'),
     ...['fetched_at', 'produced_at', 'schema_version', 'source'].map((f) => msg.getField(f).alias(f)),
@@ -147,6 +146,8 @@ export const MONGO_DOCUMENT_REJECTED = 'BulkWriteError\\{index=\\d+, code=(121|1
  */
 export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): BatchRoute[] {
   const only = bindings.length === 1;
+  // Every binding of a pipeline names the same dead-letter collection.
+  const deadLetters = bindings[0]?.deadLetters ?? DEAD_LETTERS;
   return [
     ...bindings.map((b, i) => ({
       name: b.collection,
@@ -154,9 +155,9 @@ export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): Batc
       select: documentColumns(b, i),
       format: 'mongodb',
       options: mongoSinkOptions(mongo, b.collection),
-      rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: DEAD_LETTERS, reasonColumn: 'reason' },
+      rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: deadLetters, reasonColumn: 'reason' },
     })),
-    { name: DEAD_LETTERS, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: mongoSinkOptions(mongo, DEAD_LETTERS) },
+    { name: deadLetters, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: mongoSinkOptions(mongo, deadLetters) },
   ];
 }
 
