@@ -1,5 +1,6 @@
 import { functions as F, T, type BatchRoute, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
-import { DEAD_LETTER_FIELDS, type DeadLetterField, type TopicSchema } from '../model/index.js';
+import { DEAD_LETTER_FIELDS, type DeadLetterField, type Fields, type TopicSchema } from '../model/index.js';
+import { connectorWriteOptions } from '../pipeline/sink.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import type { TopicBinding } from './bindings.js';
 import { sparkSchema } from './spark-schema.js';
@@ -94,16 +95,34 @@ export function parsedRecords(spark: SparkSession, bindings: TopicBinding[], opt
   return withColumnsOnce(kafkaSource(spark, bindings.map((b) => b.topic), options), parsed).withColumn('reason', reasonByTopic);
 }
 
+/** Where a Kafka record was read from, as one string: the dead letters' `_id`, and an insert collection's. */
+const kafkaCoordinates = (): Column => F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string));
+
 /**
- * A valid record of binding i as the document stored in its collection: `_id` = user id, the topic's
- * fields at the top level, where it was read from, and when. Replaying a batch rewrites the same `_id`s.
+ * The dotted path of every leaf of `fields` (`location.lat`), nested objects descended: an `update` writes
+ * them as `$set` paths, so a partial nested object merges into the stored one instead of replacing it.
+ */
+export function leafPaths(fields: Fields, prefix: readonly string[] = []): string[][] {
+  return Object.entries(fields).flatMap(([name, field]) => (field.kind === 'object' ? leafPaths(field.fields, [...prefix, name]) : [[...prefix, name]]));
+}
+
+/** The topic's fields as document columns, per write model (plan-23 §b.4, src/pipeline/sink.ts). */
+function fieldColumns(binding: TopicBinding, data: Column): Column[] {
+  if (binding.sink.write !== 'update') return Object.keys(binding.schema.fields).map((f) => data.getField(f).alias(f));
+  return leafPaths(binding.schema.fields).map((path) => path.reduce((column, segment) => column.getField(segment), data).alias(path.join('.')));
+}
+
+/**
+ * A valid record of binding i as the document stored in its collection: its `_id`, the topic's fields, where
+ * it was read from, and when. `replace` and `update` key it by the record key (the envelope's id), so replaying
+ * a batch rewrites the same `_id`s; `insert` by its Kafka coordinates, so each record is one document, once.
  */
 function documentColumns(binding: TopicBinding, i: number): Column[] {
   const msg = messageColumn(i);
   const data = msg.getField('data');
   return [
-    msg.getField('id').alias('_id'),
-    ...Object.keys(binding.schema.fields).map((f) => data.getField(f).alias(f)),
+    (binding.sink.write === 'insert' ? kafkaCoordinates() : msg.getField('id')).alias('_id'),
+    ...fieldColumns(binding, data),
     F.named_struct({ topic: source.topic, partition: source.partition, offset: source.offset, timestamp: source.timestamp }).alias('kafka'),
     F.current_timestamp().alias('ingested_at'),
     ...['fetched_at', 'produced_at', 'schema_version', 'source'].map((f) => msg.getField(f).alias(f)),
@@ -116,7 +135,7 @@ function documentColumns(binding: TopicBinding, i: number): Column[] {
  */
 export function deadLetterColumns(): Column[] {
   const columns: Record<DeadLetterField, Column> = {
-    _id: F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string)),
+    _id: kafkaCoordinates(),
     topic: source.topic,
     partition: source.partition,
     offset: source.offset,
@@ -154,23 +173,27 @@ export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): Batc
       condition: only ? reason.isNull() : source.topic.eq(b.topic).and(reason.isNull()),
       select: documentColumns(b, i),
       format: 'mongodb',
-      options: mongoSinkOptions(mongo, b.collection),
+      options: { ...mongoTargetOptions(mongo), ...connectorWriteOptions(b.sink) },
       rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: deadLetters, reasonColumn: 'reason' },
     })),
-    { name: deadLetters, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: mongoSinkOptions(mongo, deadLetters) },
+    { name: deadLetters, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: { ...mongoTargetOptions(mongo), ...deadLetterWriteOptions(deadLetters) } },
   ];
 }
 
-/** MongoDB Spark Connector options for an idempotent upsert by `_id`. */
-function mongoSinkOptions(target: MongoTarget, collection: string): Record<string, string> {
+/** MongoDB Spark Connector options of where every route writes; each route adds its collection's write model. */
+function mongoTargetOptions(target: MongoTarget): Record<string, string> {
   return {
     'spark.mongodb.maxBatchSize': String(target.maxBatchSize),
     'spark.mongodb.connection.uri': target.uri,
     'spark.mongodb.database': target.database,
-    'spark.mongodb.collection': collection,
-    'spark.mongodb.operationType': 'replace',
-    'spark.mongodb.idFieldList': '_id',
-    'spark.mongodb.upsertDocument': 'true',
   };
 }
+
+/** Dead letters are upserted by their Kafka coordinates: a replayed batch rewrites the same ones. */
+const deadLetterWriteOptions = (collection: string): Record<string, string> => ({
+  'spark.mongodb.collection': collection,
+  'spark.mongodb.operationType': 'replace',
+  'spark.mongodb.idFieldList': '_id',
+  'spark.mongodb.upsertDocument': 'true',
+});
 
