@@ -177,8 +177,8 @@ async function preload(config: StreamlineConfig, bindings: TopicBinding[], users
     const summary = await produceUsers({
       bootstrapServers: kafkaBootstrap(config),
       apiUrl: api.url,
-      topics: bindings.map((b) => b.schema),
-      topicNames: Object.fromEntries(bindings.map((b) => [b.schema, b.topic])),
+      topics: bindings.map((b) => b.schema.topic),
+      topicNames: Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])),
       topicSettings: topicSettings(config),
       count: users,
       seed: 'bench-peer',

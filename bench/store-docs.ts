@@ -5,6 +5,7 @@
  */
 import { normalizeUser, projectUser, TOPIC_NAMES, type TopicName } from '../src/model/index.js';
 import { collectionForTopic, pipelinePlan, type CollectionPlan } from '../src/sink/index.js';
+import { bindTopics } from '../src/stream/index.js';
 import { generateUsers } from '../src/source/index.js';
 
 export interface StoredDocument {
@@ -42,7 +43,7 @@ export function userDocuments(users: number, seed = 'store-ceiling'): Collection
 
 /** The collections and indexes the pipeline creates for the four topics (plus dead letters). */
 export const userCollectionsPlan = (): CollectionPlan[] =>
-  pipelinePlan(TOPIC_NAMES.map((topic) => ({ name: collectionForTopic(topic), schema: topic })));
+  pipelinePlan(bindTopics(TOPIC_NAMES).map((b) => ({ sink: { ...b.sink, validator: false }, validator: b.schema.mongoValidator })));
 
 /**
  * The same documents under new `_id`s of the same length (the uuid's first 8 hex digits replaced by

@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connectMongo } from '../src/app/streaming.js';
 import type { StreamlineConfig } from '../src/config/index.js';
 import { endOffsets, recordsInLog, withKafkaAdmin } from '../src/kafka/index.js';
-import { TOPIC_FIELDS } from '../src/model/index.js';
 import { contentDigest } from '../src/produce/digest.js';
 import { DEAD_LETTERS } from '../src/sink/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
@@ -24,7 +23,7 @@ export async function readStore(config: StreamlineConfig, bindings: TopicBinding
     const documents: Record<string, string[]> = {};
     const digests: Record<string, Record<string, string>> = {};
     for (const b of bindings) {
-      const fields = Object.keys(TOPIC_FIELDS[b.schema]);
+      const fields = Object.keys(b.schema.fields);
       const docs = await db.collection<{ _id: string }>(b.collection).find({}, { projection: content ? { _id: 1, ...Object.fromEntries(fields.map((f) => [f, 1])) } : { _id: 1 } }).toArray();
       documents[b.topic] = docs.map((d) => String(d._id));
       if (content) {

@@ -6,7 +6,7 @@ import type { StreamlineConfig } from '../../src/config/index.js';
 import { buildEnvelope, TOPIC_NAMES, type NormalizedUser, type TopicName } from '../../src/model/index.js';
 import { produceUsers, type ProduceSummary } from '../../src/produce/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../src/source/index.js';
-import { pipelineQueryPlan, type TopicBinding } from '../../src/stream/index.js';
+import { bindTopics, pipelineQueryPlan, type TopicBinding } from '../../src/stream/index.js';
 import { wholeSetting } from '../harness.js';
 
 /**
@@ -20,10 +20,10 @@ const suffix = () => `${Date.now().toString(36)}${Math.random().toString(36).sli
 
 export function benchBindings(label: string): TopicBinding[] {
   const run = suffix();
-  return TOPIC_NAMES.map((schema) => ({ topic: `bench.${label}.${run}.${schema}`, schema, collection: schema.replace('.', '_') }));
+  return bindTopics(TOPIC_NAMES).map((b) => ({ ...b, topic: `bench.${label}.${run}.${b.schema.topic}` }));
 }
 
-const topicNamesOf = (bindings: TopicBinding[]) => Object.fromEntries(bindings.map((b) => [b.schema, b.topic])) as Partial<Record<TopicName, string>>;
+const topicNamesOf = (bindings: TopicBinding[]) => Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])) as Partial<Record<TopicName, string>>;
 
 export function startBenchApi(): Promise<ApiServer> {
   return startApiServer({ host: '127.0.0.1', port: 0, now: () => API_NOW });
@@ -35,7 +35,7 @@ export function produceInto(config: StreamlineConfig, api: ApiServer, bindings: 
   return produceUsers({
     bootstrapServers: `${config.kafka.host}:${config.kafka.port}`,
     apiUrl: api.url,
-    topics: bindings.map((b) => b.schema),
+    topics: bindings.map((b) => b.schema.topic),
     topicNames: topicNamesOf(bindings),
     topicSettings: { partitions, replicationFactor, minInsyncReplicas },
     count: opts.users,
@@ -61,7 +61,7 @@ export async function seededUsers(api: ApiServer, seed: string, count: number, b
 /** The document the ingest query stores for one user of one topic (same fields, same types). */
 export function storedDocument(binding: TopicBinding, user: NormalizedUser, offset: number): Document {
   const now = new Date();
-  const envelope = buildEnvelope(binding.schema, user, { source: 'randomuser:bench', fetchedAt: now, producedAt: now });
+  const envelope = buildEnvelope(binding.schema.topic as TopicName, user, { source: 'randomuser:bench', fetchedAt: now, producedAt: now });
   const { data, id, ...meta } = envelope;
   return { _id: id, ...data, kafka: { topic: binding.topic, partition: 0, offset, timestamp: now }, ingested_at: now, ...meta };
 }

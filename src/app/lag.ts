@@ -2,7 +2,7 @@ import type { StreamlineConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { PipelineFailedError, PipelineNotRunningError } from '../core/errors.js';
 import { configuredKafkaAdmin, endOffsets, type EndOffsets } from '../kafka/index.js';
-import { bindTopics, queryReport, type OffsetMap, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { queryReport, type OffsetMap, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { usingService } from './services.js';
 import { attachPipeline } from './streaming.js';
 
@@ -38,7 +38,7 @@ export const lagOf = (queries: readonly QueryReport[], end: EndOffsets): Lag =>
 export const caughtUp = (lag: Lag): boolean => lag.length > 0 && lag.every((q) => q.active && q.behind === 0);
 
 /** The running pipeline's lag; fails when no pipeline is running or a query has stopped. */
-export async function currentLag(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<Lag> {
+export async function currentLag(config: StreamlineConfig, bindings: TopicBinding[]): Promise<Lag> {
   // Spark and Kafka are asked, not the store: lag is about offsets.
   const attached = await attachPipeline(config, bindings);
   if (!attached || attached.queries.length === 0) {
@@ -60,7 +60,7 @@ export async function currentLag(config: StreamlineConfig, bindings: TopicBindin
  */
 export async function waitForCatchUp(
   config: StreamlineConfig,
-  { timeoutMs, intervalMs = 2_000, clock = systemClock, onLag, bindings }: { timeoutMs: number; intervalMs?: number; clock?: Clock; onLag?: (lag: Lag) => void; bindings?: TopicBinding[] },
+  { timeoutMs, intervalMs = 2_000, clock = systemClock, onLag, bindings }: { timeoutMs: number; intervalMs?: number; clock?: Clock; onLag?: (lag: Lag) => void; bindings: TopicBinding[] },
 ): Promise<Lag> {
   const deadline = clock.now() + timeoutMs;
   for (;;) {

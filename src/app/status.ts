@@ -3,7 +3,7 @@
 import { kafkaBootstrap, type StreamlineConfig } from '../config/index.js';
 import { configuredKafkaAdmin, describeKafkaError, endOffsets, type EndOffsets } from '../kafka/index.js';
 import { runningRecord, STREAM_SUPERVISOR } from '../runtime/index.js';
-import { bindTopics, expectedQueries, type PipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { expectedQueries, type PipelineSession, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { accountForQueries, type ExpectedQuery } from './expected-queries.js';
 import { readSupervisorStatus, type SupervisorStatus } from './stream-supervisor.js';
 import { lagByTopic, totalLag } from './lag.js';
@@ -27,7 +27,7 @@ export interface PipelineStatus {
   kafkaError?: string;
 }
 
-export async function streamingStatus(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<PipelineStatus> {
+export async function streamingStatus(config: StreamlineConfig, bindings: TopicBinding[]): Promise<PipelineStatus> {
   const attached = await attachPipeline(config, bindings);
   let reports: QueryReport[] = [];
   try {

@@ -2,15 +2,15 @@ import { join } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { PipelineRunningError } from '../core/errors.js';
 import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
-import { TOPIC_SCHEMAS } from '../model/index.js';
 import { configuredKafkaAdmin, ensureTopics } from '../kafka/index.js';
 import { ensureCollections, storedCounts, pipelinePlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
+import type { ResolvedPipeline } from '../pipeline/resolve.js';
 import {
-  bindTopics,
   clearPipelineSession,
   definitionDifferences,
   loadPipelineSession,
+  pipelineBindings,
   pipelineDefinition,
   pipelineQueries,
   queryReport,
@@ -23,6 +23,19 @@ import {
 } from '../stream/index.js';
 import { topicSettings } from './produce.js';
 import { usingService } from './services.js';
+
+/** What the streaming side of a pipeline works with: its bindings, and the configuration it writes with. */
+export interface PipelineStreaming {
+  /** The configuration, with `mongo.database` the pipeline's own when its sink names one (it wins over the configuration's). */
+  config: StreamlineConfig;
+  bindings: TopicBinding[];
+}
+
+/** The bindings of a resolved pipeline (narrowed to `--topics`), computed once per command, and the database they land in. */
+export function pipelineStreaming(config: StreamlineConfig, pipeline: ResolvedPipeline): PipelineStreaming {
+  const database = pipeline.database ?? config.mongo.database;
+  return { config: database === config.mongo.database ? config : { ...config, mongo: { ...config.mongo, database } }, bindings: pipelineBindings(pipeline) };
+}
 
 export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[]): PipelineSpec {
   return {
@@ -47,7 +60,7 @@ export async function prepareStorage(config: StreamlineConfig, bindings: TopicBi
   }
   const mongo = await connectMongo(config);
   try {
-    const plan = pipelinePlan(bindings.map((b) => ({ name: b.collection, schema: b.schema, validator: { ...TOPIC_SCHEMAS[b.schema].mongoValidator } })));
+    const plan = pipelinePlan(bindings.map((b) => ({ sink: b.sink, validator: b.schema.mongoValidator })), bindings[0]?.deadLetters);
     const storage = await ensureCollections(mongo, config.mongo.database, plan);
     return { createdTopics, storage };
   } finally {
@@ -115,7 +128,7 @@ async function sessionRuns(config: StreamlineConfig, session: PipelineSession): 
  * Creates topics and collections, then starts the queries in a new Spark Connect session whose id is
  * recorded in the state dir. Checkpoints make a restart resume exactly where the last run committed.
  */
-export async function startStreaming(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<StartedPipeline> {
+export async function startStreaming(config: StreamlineConfig, bindings: TopicBinding[]): Promise<StartedPipeline> {
   const recorded = loadPipelineSession(config.stateDir);
   const differences = recorded?.definition ? definitionDifferences(recorded.definition, pipelineDefinition(pipelineSpec(config, bindings))) : [];
   if (recorded && differences.length && (await sessionRuns(config, recorded))) {
@@ -188,7 +201,7 @@ export async function collectionCounts(config: StreamlineConfig, bindings: Topic
 }
 
 /** Stops the recorded pipeline's queries and releases its session; true if anything was running. */
-export async function stopStreaming(config: StreamlineConfig, bindings: TopicBinding[] = bindTopics(config.topics)): Promise<boolean> {
+export async function stopStreaming(config: StreamlineConfig, bindings: TopicBinding[]): Promise<boolean> {
   const attached = await attachPipeline(config, bindings);
   clearPipelineSession(config.stateDir);
   if (!attached) return false;

@@ -1,6 +1,7 @@
 import type { Db, MongoClient, MongoServerError } from 'mongodb';
 import { DEAD_LETTER_INDEXES, deadLetterValidator } from '../model/index.js';
-import { DEAD_LETTERS, indexesForTopic, type IndexPlan } from './collections.js';
+import type { ResolvedCollection } from '../pipeline/sink.js';
+import { DEAD_LETTERS, type IndexPlan } from './collections.js';
 
 export interface CollectionPlan {
   name: string;
@@ -31,11 +32,20 @@ async function detectBackend(db: Db): Promise<Backend> {
     : { kind: 'mongodb', version: info.version ?? 'unknown' };
 }
 
-/** The plan for a pipeline: one collection per topic (indexes chosen by its schema) plus dead letters. */
-export function pipelinePlan(collections: { name: string; schema: string; validator?: Record<string, unknown> }[]): CollectionPlan[] {
+/** One topic's collection as the sink spec resolved it, and the `$jsonSchema` validator derived from the topic's fields. */
+export interface TopicCollection {
+  sink: ResolvedCollection;
+  validator: Record<string, unknown>;
+}
+
+/**
+ * The plan for a pipeline, from its sink spec: one collection per topic with its indexes (`ingested_at`
+ * included) and its validator unless the spec turned it off, plus the pipeline's dead-letter collection.
+ */
+export function pipelinePlan(topics: readonly TopicCollection[], deadLetters = DEAD_LETTERS): CollectionPlan[] {
   return [
-    ...collections.map((c) => ({ name: c.name, validator: c.validator, indexes: indexesForTopic(c.schema) })),
-    { name: DEAD_LETTERS, validator: deadLetterValidator(), indexes: [...DEAD_LETTER_INDEXES] },
+    ...topics.map(({ sink, validator }) => ({ name: sink.collection, ...(sink.validator ? { validator: { ...validator } } : {}), indexes: sink.indexes.map((index) => ({ ...index, key: { ...index.key } })) })),
+    { name: deadLetters, validator: deadLetterValidator(), indexes: [...DEAD_LETTER_INDEXES] },
   ];
 }
 

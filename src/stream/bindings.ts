@@ -1,16 +1,40 @@
-import { resolveTopics, type TopicName } from '../model/index.js';
-import { collectionForTopic } from '../sink/index.js';
+import { resolveTopics, TOPIC_SCHEMAS, type TopicSchema } from '../model/index.js';
+import type { ResolvedPipeline } from '../pipeline/resolve.js';
+import type { ResolvedCollection } from '../pipeline/sink.js';
+import { collectionForTopic, DEAD_LETTERS, indexesForTopic } from '../sink/index.js';
 
-/** One Kafka topic, the canonical schema its records follow, and the collection they land in. */
+/** One Kafka topic of a pipeline, the schema its records follow, and the collection they land in, and how. */
 export interface TopicBinding {
+  /** The Kafka topic read (the pipeline topic's Kafka name). */
   topic: string;
-  schema: TopicName;
+  /** The collection its valid records land in (`sink.collection`). */
   collection: string;
+  /** Everything derived from the topic's fields: the Spark schema and checks read `envelopeFields`, the store `mongoValidator`. */
+  schema: TopicSchema;
+  /** The write model, bulk options, indexes and validator of the collection. */
+  sink: ResolvedCollection;
+  /** The pipeline this topic belongs to (its name): the running queries are adopted only by the same pipeline. */
+  pipeline: string;
+  /** The collection the pipeline's invalid records land in. */
+  deadLetters: string;
 }
 
-/** The usual case: each configured topic is named after its schema (users.profile -> users_profile). */
+/** The bindings of a resolved pipeline (already narrowed to `--topics`), one per topic, in its order. */
+export function pipelineBindings(pipeline: ResolvedPipeline): TopicBinding[] {
+  return pipeline.topics.map((t) => ({ topic: t.kafkaTopic, collection: t.sink.collection, schema: t.schema, sink: t.sink, pipeline: pipeline.name, deadLetters: pipeline.deadLetters }));
+}
+
+/**
+ * The Random User bindings of canonical topic names, for callers that have no loaded pipeline yet (the
+ * dashboard, tools and tests). Equal to `pipelineBindings` of pipelines/randomuser.ts (a unit test holds them
+ * together) until those callers take the runtime's bindings and this goes away with TOPIC_SCHEMAS (#23).
+ */
 export function bindTopics(topics: readonly string[]): TopicBinding[] {
-  return resolveTopics(topics).map((topic) => ({ topic, schema: topic, collection: collectionForTopic(topic) }));
+  return resolveTopics(topics).map((topic) => {
+    const collection = collectionForTopic(topic);
+    const sink: ResolvedCollection = { topic, collection, write: 'replace', upsert: true, ordered: true, indexes: indexesForTopic(topic), validator: true };
+    return { topic, collection, schema: TOPIC_SCHEMAS[topic], sink, pipeline: 'randomuser', deadLetters: DEAD_LETTERS };
+  });
 }
 
 /** Query names are part of the checkpoint contract: stable, and unique per binding. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { SparkSession, StreamingQuery, Trigger } from '@streamline/spark-connect';
 import { expectedQueries, pipelineQueryPlan, type QueryLayout, type TopicBinding } from './bindings.js';
@@ -24,6 +25,14 @@ export const checkpointFor = (spec: PipelineSpec, queryName: string) => join(spe
  * that finds queries running adopts them only when this matches what they were started with.
  */
 export interface PipelineDefinition {
+  /** The pipeline's name (definePipeline's `name`). Absent in sessions recorded before #23: not compared then. */
+  pipeline?: string;
+  /**
+   * Per binding, `<kafka topic>: <write model>, fields <digest>`: a digest of the topic's fields, so a running
+   * query whose schema or write model changed in the file is not adopted, and the refusal names the topic.
+   * Absent in sessions recorded before #23: not compared then.
+   */
+  schemas?: string[];
   queries: string[];
   /** Topics per query (stream.queries). */
   layout: string;
@@ -37,10 +46,24 @@ export interface PipelineDefinition {
   writeTasks: number;
 }
 
+/** JSON with object keys sorted: the digest of a definition does not depend on the order its file lists fields in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value).filter(([, inner]) => inner !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+}
+
+/** A binding's schema and write model as one short line (12 hex digits of sha256 over the fields; a change is what matters, not the value). */
+const schemaDigest = (b: TopicBinding): string =>
+  `${b.topic}: ${b.sink.write}, fields ${createHash('sha256').update(canonicalJson(b.schema.fields)).digest('hex').slice(0, 12)}`;
+
 export const pipelineDefinition = (spec: PipelineSpec): PipelineDefinition => ({
+  ...(spec.bindings[0] === undefined ? {} : { pipeline: spec.bindings[0].pipeline }),
+  schemas: spec.bindings.map(schemaDigest),
   queries: expectedQueries(spec.bindings, spec.layout),
   layout: spec.layout,
-  bindings: spec.bindings.map((b) => `${b.topic} -> ${b.collection} (schema ${b.schema})`),
+  bindings: spec.bindings.map((b) => `${b.topic} -> ${b.collection} (schema ${b.schema.topic})`),
   database: spec.mongo.database,
   checkpointDir: spec.checkpointDir,
   trigger: JSON.stringify(spec.trigger),
@@ -49,11 +72,14 @@ export const pipelineDefinition = (spec: PipelineSpec): PipelineDefinition => ({
   writeTasks: spec.writeTasks,
 });
 
-/** Each key whose value differs, as "key: running X, asked for Y" ([] when the definitions match). */
+/**
+ * Each key whose value differs, as "key: running X, asked for Y" ([] when the definitions match). A key the
+ * running definition lacks was recorded by an older version, which did not know it: it is not compared.
+ */
 export function definitionDifferences(running: PipelineDefinition, asked: PipelineDefinition): string[] {
   const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
   return (Object.keys(asked) as (keyof PipelineDefinition)[])
-    .filter((key) => show(running[key]) !== show(asked[key]))
+    .filter((key) => running[key] !== undefined && show(running[key]) !== show(asked[key]))
     .map((key) => `${key}: running ${show(running[key])}, asked for ${show(asked[key])}`);
 }
 

@@ -1,5 +1,6 @@
 import { functions as F, T, type BatchRoute, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
-import { DEAD_LETTER_FIELDS, envelopeFields, TOPIC_FIELDS, type DeadLetterField, type TopicName } from '../model/index.js';
+import { DEAD_LETTER_FIELDS, type DeadLetterField, type Fields, type TopicSchema } from '../model/index.js';
+import { connectorWriteOptions } from '../pipeline/sink.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import type { TopicBinding } from './bindings.js';
 import { sparkSchema } from './spark-schema.js';
@@ -69,11 +70,10 @@ function withColumnsOnce(frame: DataFrame, columns: Record<string, Column>): Dat
 }
 
 /** A topic's message value parsed with its canonical schema (null when it is not JSON). */
-const parsedMessage = (schema: TopicName): Column => F.from_json(source.json, sparkSchema(envelopeFields(TOPIC_FIELDS[schema])));
+const parsedMessage = (schema: TopicSchema): Column => F.from_json(source.json, sparkSchema(schema.envelopeFields));
 
 /** Why a record of this schema is invalid (null when it is valid), reading the parsed struct `msg`. */
-const invalidReason = (schema: TopicName, msg: Column): Column =>
-  reasonColumn(messageChecks(envelopeFields(TOPIC_FIELDS[schema]), { json: source.json, key: source.key, msg }));
+const invalidReason = (schema: TopicSchema, msg: Column): Column => reasonColumn(messageChecks(schema.envelopeFields, { json: source.json, key: source.key, msg }));
 
 /** The column holding record i's parsed message in parsedRecords() (null for records of other topics). */
 const messageColumn = (i: number): Column => F.col(`msg_${i}`);
@@ -95,16 +95,34 @@ export function parsedRecords(spark: SparkSession, bindings: TopicBinding[], opt
   return withColumnsOnce(kafkaSource(spark, bindings.map((b) => b.topic), options), parsed).withColumn('reason', reasonByTopic);
 }
 
+/** Where a Kafka record was read from, as one string: the dead letters' `_id`, and an insert collection's. */
+const kafkaCoordinates = (): Column => F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string));
+
 /**
- * A valid record of binding i as the document stored in its collection: `_id` = user id, the topic's
- * fields at the top level, where it was read from, and when. Replaying a batch rewrites the same `_id`s.
+ * The dotted path of every leaf of `fields` (`location.lat`), nested objects descended: an `update` writes
+ * them as `$set` paths, so a partial nested object merges into the stored one instead of replacing it.
+ */
+export function leafPaths(fields: Fields, prefix: readonly string[] = []): string[][] {
+  return Object.entries(fields).flatMap(([name, field]) => (field.kind === 'object' ? leafPaths(field.fields, [...prefix, name]) : [[...prefix, name]]));
+}
+
+/** The topic's fields as document columns, per write model (plan-23 §b.4, src/pipeline/sink.ts). */
+function fieldColumns(binding: TopicBinding, data: Column): Column[] {
+  if (binding.sink.write !== 'update') return Object.keys(binding.schema.fields).map((f) => data.getField(f).alias(f));
+  return leafPaths(binding.schema.fields).map((path) => path.reduce((column, segment) => column.getField(segment), data).alias(path.join('.')));
+}
+
+/**
+ * A valid record of binding i as the document stored in its collection: its `_id`, the topic's fields, where
+ * it was read from, and when. `replace` and `update` key it by the record key (the envelope's id), so replaying
+ * a batch rewrites the same `_id`s; `insert` by its Kafka coordinates, so each record is one document, once.
  */
 function documentColumns(binding: TopicBinding, i: number): Column[] {
   const msg = messageColumn(i);
   const data = msg.getField('data');
   return [
-    msg.getField('id').alias('_id'),
-    ...Object.keys(TOPIC_FIELDS[binding.schema]).map((f) => data.getField(f).alias(f)),
+    (binding.sink.write === 'insert' ? kafkaCoordinates() : msg.getField('id')).alias('_id'),
+    ...fieldColumns(binding, data),
     F.named_struct({ topic: source.topic, partition: source.partition, offset: source.offset, timestamp: source.timestamp }).alias('kafka'),
     // Not current_timestamp(): a streaming query compiles it as a literal, so each micro-batch compiled
     // new classes (1,000 a minute in the 2 h soak: metaspace growth and Janino's CPU on every batch).
@@ -119,7 +137,7 @@ function documentColumns(binding: TopicBinding, i: number): Column[] {
  */
 export function deadLetterColumns(): Column[] {
   const columns: Record<DeadLetterField, Column> = {
-    _id: F.concat_ws('/', source.topic, source.partition.cast(T.string), source.offset.cast(T.string)),
+    _id: kafkaCoordinates(),
     topic: source.topic,
     partition: source.partition,
     offset: source.offset,
@@ -149,29 +167,35 @@ export const MONGO_DOCUMENT_REJECTED = 'BulkWriteError\\{index=\\d+, code=(121|1
  */
 export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): BatchRoute[] {
   const only = bindings.length === 1;
+  // Every binding of a pipeline names the same dead-letter collection.
+  const deadLetters = bindings[0]?.deadLetters ?? DEAD_LETTERS;
   return [
     ...bindings.map((b, i) => ({
       name: b.collection,
       condition: only ? reason.isNull() : source.topic.eq(b.topic).and(reason.isNull()),
       select: documentColumns(b, i),
       format: 'mongodb',
-      options: mongoSinkOptions(mongo, b.collection),
-      rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: DEAD_LETTERS, reasonColumn: 'reason' },
+      options: { ...mongoTargetOptions(mongo), ...connectorWriteOptions(b.sink) },
+      rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: deadLetters, reasonColumn: 'reason' },
     })),
-    { name: DEAD_LETTERS, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: mongoSinkOptions(mongo, DEAD_LETTERS) },
+    { name: deadLetters, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: { ...mongoTargetOptions(mongo), ...deadLetterWriteOptions(deadLetters) } },
   ];
 }
 
-/** MongoDB Spark Connector options for an idempotent upsert by `_id`. */
-function mongoSinkOptions(target: MongoTarget, collection: string): Record<string, string> {
+/** MongoDB Spark Connector options of where every route writes; each route adds its collection's write model. */
+function mongoTargetOptions(target: MongoTarget): Record<string, string> {
   return {
     'spark.mongodb.maxBatchSize': String(target.maxBatchSize),
     'spark.mongodb.connection.uri': target.uri,
     'spark.mongodb.database': target.database,
-    'spark.mongodb.collection': collection,
-    'spark.mongodb.operationType': 'replace',
-    'spark.mongodb.idFieldList': '_id',
-    'spark.mongodb.upsertDocument': 'true',
   };
 }
+
+/** Dead letters are upserted by their Kafka coordinates: a replayed batch rewrites the same ones. */
+const deadLetterWriteOptions = (collection: string): Record<string, string> => ({
+  'spark.mongodb.collection': collection,
+  'spark.mongodb.operationType': 'replace',
+  'spark.mongodb.idFieldList': '_id',
+  'spark.mongodb.upsertDocument': 'true',
+});
 

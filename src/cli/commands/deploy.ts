@@ -1,11 +1,10 @@
 import { Argument, Command } from 'commander';
 import { apiUrl, kafkaBootstrap, kafkaSasl, mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
-import { prepareStorage } from '../../app/streaming.js';
+import { pipelineStreaming, prepareStorage } from '../../app/streaming.js';
 import { probeFerretDb, probeKafka, probeSpark } from '../../runtime/probes.js';
 import { durationFlag } from '../flags.js';
-import { bindTopics } from '../../stream/index.js';
 import { ExitCode, ServiceUnavailableError } from '../../core/errors.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, maybePrintConfig, resolveConfig, resolveRuntime, say, type GlobalOptions } from '../context.js';
 
 // Commands for deployments where the services run elsewhere (deploy/compose.yaml): the one-shot
 // store setup job and the probes its health checks run.
@@ -31,10 +30,11 @@ export function deployCommands(program: Command): void {
       .command('setup-store')
       .description('create the Kafka topics (partitions, replication, min ISR) and the MongoDB collections with their indexes and validators, then exit'),
   ).action(async (flags: GlobalOptions) => {
-    const config = resolveConfig(flags);
-    if (maybePrintConfig(flags, config)) return;
+    const runtime = await resolveRuntime(flags);
+    if (!runtime) return;
+    const { config, bindings } = pipelineStreaming(runtime.config, runtime.pipeline.resolved);
     say(`setting up ${kafkaBootstrap(config)} and ${redactUri(mongoUri(config))}/${config.mongo.database}`);
-    const { createdTopics, storage } = await prepareStorage(config, bindTopics(config.topics));
+    const { createdTopics, storage } = await prepareStorage(config, bindings);
     say(createdTopics.length ? `created topics: ${createdTopics.join(', ')}` : 'topics: all present');
     say(storage.created.length ? `created collections: ${storage.created.join(', ')}` : 'collections: all present');
     for (const warning of storage.warnings) say(`note: ${warning}`);

@@ -1,16 +1,16 @@
 import { Command, Option } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pipelineHealthy, streamingStatus } from '../../app/status.js';
-import { startStreaming, stopStreaming } from '../../app/streaming.js';
+import { pipelineStreaming, startStreaming, stopStreaming, type PipelineStreaming } from '../../app/streaming.js';
 import { applyRecoveryEvent, clearSupervisorStatus, initialSupervisorStatus, readSupervisorStatus, runDetachedSupervisor, writeSupervisorStatus } from '../../app/stream-supervisor.js';
 import { superviseStreaming } from '../../app/supervise-streaming.js';
 import { describeFailure } from '../../app/recovery-policy.js';
-import { mongoUri, redactUri, sparkRemote, type StreamlineConfig } from '../../config/index.js';
-import { bindTopics, expectedQueries } from '../../stream/index.js';
+import { mongoUri, redactUri, sparkRemote } from '../../config/index.js';
+import { expectedQueries } from '../../stream/index.js';
 import { isRunning, runningRecord, startRecorded, stopRecorded, STREAM_SUPERVISOR, streamSupervisorLaunch } from '../../runtime/index.js';
 import { tailFile } from '../../runtime/process.js';
 import { ExitCode, PipelineFailedError, ServiceFailedError } from '../../core/errors.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, resolveRuntime, say, withInterrupt, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, resolveRuntime, say, withInterrupt, type GlobalOptions } from '../context.js';
 import { flagParser, flags as parse, parseNonNegativeInteger } from '../flags.js';
 import { formatPipelineStatus, formatRecoveryEvent } from '../stream-format.js';
 
@@ -22,12 +22,13 @@ interface StreamFlags extends GlobalOptions {
   maxRestarts?: number;
 }
 
-/** The flags that shaped the configuration, for the detached supervisor to resolve the same one. */
-function configArgs(flags: StreamFlags, config: StreamlineConfig): string[] {
+/** The flags that shaped the configuration and the pipeline, for the detached supervisor to resolve the same ones. */
+function configArgs(flags: StreamFlags, { config, file }: StreamRuntime): string[] {
   return [
     ...(flags.config ? ['--config', flags.config] : []),
     ...(config.cluster.enabled ? ['--cluster'] : []),
-    '--topics', config.topics.join(','),
+    '--pipeline', file,
+    ...(flags.topics?.length ? ['--topics', flags.topics.join(',')] : []),
     '--trigger', config.stream.trigger,
     '--starting-offsets', config.stream.startingOffsets,
   ];
@@ -36,9 +37,10 @@ function configArgs(flags: StreamFlags, config: StreamlineConfig): string[] {
 const SUPERVISOR_READY_MS = 180_000;
 
 /** Starts the detached supervisor and waits until it supervises the queries (its status file says so). */
-async function startSupervisor(flags: StreamFlags, config: StreamlineConfig): Promise<number> {
+async function startSupervisor(flags: StreamFlags, runtime: StreamRuntime): Promise<number> {
+  const { config } = runtime;
   clearSupervisorStatus(config.stateDir);
-  const record = startRecorded(config, { name: STREAM_SUPERVISOR, role: 'stream-supervisor', address: redactUri(sparkRemote(config)), launch: streamSupervisorLaunch(config, configArgs(flags, config)) });
+  const record = startRecorded(config, { name: STREAM_SUPERVISOR, role: 'stream-supervisor', address: redactUri(sparkRemote(config)), launch: streamSupervisorLaunch(config, configArgs(flags, runtime)) });
   const deadline = Date.now() + SUPERVISOR_READY_MS;
   while (Date.now() < deadline) {
     if (!isRunning(record)) throw new ServiceFailedError(`the stream supervisor (pid ${record.pid}) exited during start`, { hint: `see ${record.logFile}`, details: tailFile(record.logFile) });
@@ -49,11 +51,16 @@ async function startSupervisor(flags: StreamFlags, config: StreamlineConfig): Pr
   throw new ServiceFailedError(`the stream supervisor (pid ${record.pid}) did not report within ${SUPERVISOR_READY_MS / 1000} s`, { hint: `see ${record.logFile}`, details: tailFile(record.logFile) });
 }
 
-function streamConfig(flags: StreamFlags) {
-  return resolveConfig(flags, {
-    topics: flags.topics,
-    stream: { trigger: flags.trigger, startingOffsets: flags.startingOffsets, restart: { maxRestarts: flags.maxRestarts } },
-  });
+/** The pipeline's bindings (narrowed to --topics) and the configuration the streaming side runs with, and the pipeline file. */
+interface StreamRuntime extends PipelineStreaming {
+  file: string;
+}
+
+/** Undefined when --print-config printed the configuration. */
+async function streamRuntime(flags: StreamFlags): Promise<StreamRuntime | undefined> {
+  const runtime = await resolveRuntime(flags, { stream: { trigger: flags.trigger, startingOffsets: flags.startingOffsets, restart: { maxRestarts: flags.maxRestarts } } });
+  if (!runtime) return undefined;
+  return { ...pipelineStreaming(runtime.config, runtime.pipeline.resolved), file: runtime.pipeline.file };
 }
 
 export function streamCommands(program: Command): void {
@@ -65,7 +72,7 @@ export function streamCommands(program: Command): void {
       .description('create topics and collections, start the streaming queries (or adopt the same pipeline already running) and supervise them; Ctrl-C stops them')
       .option('--detach', 'leave the queries running under a supervisor process of ours (restarts them after failures, no give-up) and exit')
       .option('--trigger <interval>', 'micro-batch interval, e.g. "1 second", "500 milliseconds"')
-      .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
+      .option('--topics <list>', 'comma-separated topics of the pipeline (default: all of them)', parse.topics)
       .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest']))
       .addOption(
         new Option('--max-restarts <n>', 'in the foreground: restarts from the checkpoints after a failure before giving up; 0 stops at the first failure (stream.restart.maxRestarts)').argParser(
@@ -73,11 +80,12 @@ export function streamCommands(program: Command): void {
         ),
       ),
   ).action(async (flags: StreamFlags) => {
-    const config = streamConfig(flags);
-    if (maybePrintConfig(flags, config)) return;
+    const runtime = await streamRuntime(flags);
+    if (!runtime) return;
+    const { config, bindings } = runtime;
     const supervisor = runningRecord(config, STREAM_SUPERVISOR);
-    say(`starting ${expectedQueries(bindTopics(config.topics), config.stream.queries).length} streaming queries on ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
-    const started = await startStreaming(config);
+    say(`starting ${expectedQueries(bindings, config.stream.queries).length} streaming queries on ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
+    const started = await startStreaming(config, bindings);
     if (started.createdTopics.length) say(`created topics: ${started.createdTopics.join(', ')}`);
     if (started.storage?.created.length) say(`created collections: ${started.storage.created.join(', ')}`);
     for (const warning of started.storage?.warnings ?? []) say(`note: ${warning}`);
@@ -89,7 +97,7 @@ export function streamCommands(program: Command): void {
         say(`detached: already supervised by the stream supervisor (pid ${supervisor.pid}). \`streamline stream status\` shows the queries; \`streamline stream stop\` stops them.`);
         return;
       }
-      const pid = await startSupervisor(flags, config);
+      const pid = await startSupervisor(flags, runtime);
       say(`detached: the stream supervisor (pid ${pid}, log ${config.stateDir}/logs/${STREAM_SUPERVISOR}.log) keeps the queries running and restarts them after failures.`);
       say('`streamline stream status` shows them; `streamline stream stop` stops them and the supervisor.');
       return;
@@ -102,7 +110,7 @@ export function streamCommands(program: Command): void {
 
     say('running in the foreground; Ctrl-C stops the queries (their checkpoints keep the position). Failures are recovered from the checkpoints (stream.restart).');
     const result = await withInterrupt(undefined, (signal) =>
-      superviseStreaming(config, bindTopics(config.topics), started, { signal, onEvent: (event) => say(formatRecoveryEvent(event, new Date())) }),
+      superviseStreaming(config, bindings, started, { signal, onEvent: (event) => say(formatRecoveryEvent(event, new Date())) }),
     );
     if (result.outcome === 'gave-up') {
       throw new PipelineFailedError(`the streaming queries are stopped: ${describeFailure(result.failure, config.stream.restart).split(';')[0]}; gave up: ${result.reason}`, {
@@ -116,7 +124,7 @@ export function streamCommands(program: Command): void {
     }
     say('stopping the queries...');
     try {
-      await stopStreaming(config);
+      await stopStreaming(config, bindings);
       say('stopped.');
     } catch (e) {
       say(`could not stop the queries cleanly: ${(e as Error).message}`);
@@ -126,10 +134,10 @@ export function streamCommands(program: Command): void {
 
   addGlobalOptions(stream.command('status').description('every query the pipeline expects: state (active, restarting, failed, missing) and last error, rows/s, batch duration, last batch, Kafka records behind; the supervisor; documents per collection. Exit 1 unless every query is active and Kafka answers')).action(
     async (flags: GlobalOptions) => {
-      // The streaming internals still read the Random User bindings (config.topics) in this phase of #23.
       const runtime = await resolveRuntime(flags);
       if (!runtime) return;
-      const status = await streamingStatus(runtime.config);
+      const { config, bindings } = pipelineStreaming(runtime.config, runtime.pipeline.resolved);
+      const status = await streamingStatus(config, bindings);
       say(formatPipelineStatus(status));
       // A query that is not running, or a broker the queries cannot read from, is an error, never an
       // omission: scripts and health checks see it.
@@ -138,14 +146,15 @@ export function streamCommands(program: Command): void {
   );
 
   addGlobalOptions(stream.command('stop').description('stop the stream supervisor (if detached), the streaming queries, and release their Spark Connect session')).action(async (flags: StreamFlags) => {
-    const config = streamConfig(flags);
-    if (maybePrintConfig(flags, config)) return;
+    const runtime = await streamRuntime(flags);
+    if (!runtime) return;
+    const { config, bindings } = runtime;
     const supervisor = runningRecord(config, STREAM_SUPERVISOR);
     // The supervisor first: it would start the queries again.
     if (!(await stopRecorded(config, STREAM_SUPERVISOR))) throw new ServiceFailedError(`could not stop the stream supervisor (pid ${supervisor?.pid})`, { hint: 'stop it by hand (kill) and run `streamline stream stop` again' });
     if (supervisor) say(`stopped the stream supervisor (pid ${supervisor.pid}).`);
     clearSupervisorStatus(config.stateDir);
-    say((await stopStreaming(config)) ? 'stopped the streaming queries.' : 'no streaming queries were running.');
+    say((await stopStreaming(config, bindings)) ? 'stopped the streaming queries.' : 'no streaming queries were running.');
   });
 
   addGlobalOptions(
@@ -153,16 +162,17 @@ export function streamCommands(program: Command): void {
       .command('supervise')
       .description('what `stream start --detach` leaves running: adopt (or start) the queries and keep them running, restarting after any failure with backoff and no give-up; SIGTERM leaves the queries running')
       .option('--trigger <interval>', 'micro-batch interval, e.g. "1 second", "500 milliseconds"')
-      .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
+      .option('--topics <list>', 'comma-separated topics of the pipeline (default: all of them)', parse.topics)
       .addOption(new Option('--starting-offsets <where>', 'where a query without a checkpoint starts').choices(['earliest', 'latest'])),
   ).action(async (flags: StreamFlags) => {
-    const config = streamConfig(flags);
-    if (maybePrintConfig(flags, config)) return;
+    const runtime = await streamRuntime(flags);
+    if (!runtime) return;
+    const { config, bindings } = runtime;
     let status = initialSupervisorStatus(process.pid, new Date());
     writeSupervisorStatus(config.stateDir, status);
     say(`${new Date().toISOString()} stream supervisor (pid ${process.pid}) for ${redactUri(sparkRemote(config))} -> ${redactUri(mongoUri(config))}/${config.mongo.database}`);
     await withInterrupt(undefined, (signal) =>
-      runDetachedSupervisor(config, bindTopics(config.topics), {
+      runDetachedSupervisor(config, bindings, {
         signal,
         onEvent: (event) => {
           status = applyRecoveryEvent(status, event, new Date());

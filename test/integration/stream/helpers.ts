@@ -8,11 +8,11 @@ import { expect } from 'vitest';
 import { streamingStatus } from '../../../src/app/status.js';
 import { collectionCounts, stopStreaming } from '../../../src/app/streaming.js';
 import { mongoUri, type StreamlineConfig } from '../../../src/config/index.js';
-import { ISO_UTC_INSTANT_PATTERN, STORED_DOCUMENT_EXTRA_PROPERTIES, TOPIC_FIELDS, TOPIC_NAMES, TOPIC_SCHEMAS, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
+import { ISO_UTC_INSTANT_PATTERN, STORED_DOCUMENT_EXTRA_PROPERTIES, TOPIC_NAMES, TOPIC_SCHEMAS, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
 import { produceUsers, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
 import { DEAD_LETTERS } from '../../../src/sink/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
-import type { TopicBinding } from '../../../src/stream/index.js';
+import { bindTopics, type TopicBinding } from '../../../src/stream/index.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { testServices, uniqueName } from '../../support/services.js';
 
@@ -45,9 +45,9 @@ export function pipelineFixture(label: string, schemas: readonly TopicName[] = T
     mongo: { ...shared.mongo, database: id },
     stream: { ...shared.stream, checkpointDir: join(stateDir, 'checkpoints') },
   };
-  const bindings = schemas.map((schema) => ({ topic: uniqueName(`${label}.${schema}`), schema, collection: schema.replace('.', '_') }));
-  const topicNames = Object.fromEntries(bindings.map((b) => [b.schema, b.topic])) as Partial<Record<TopicName, string>>;
-  const binding = (schema: TopicName) => bindings.find((b) => b.schema === schema) as TopicBinding;
+  const bindings = bindTopics(schemas).map((b) => ({ ...b, topic: uniqueName(`${label}.${b.schema.topic}`) }));
+  const topicNames = Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])) as Partial<Record<TopicName, string>>;
+  const binding = (schema: TopicName) => bindings.find((b) => b.schema.topic === schema) as TopicBinding;
   return { config, bindings, topicNames, binding };
 }
 
@@ -178,7 +178,7 @@ export function produce(server: ApiServer, fixture: PipelineFixture, options: Pa
   return produceUsers({
     bootstrapServers: testServices().kafkaBootstrap,
     apiUrl: server.url,
-    topics: fixture.bindings.map((b) => b.schema),
+    topics: fixture.bindings.map((b) => b.schema.topic as TopicName),
     topicNames: fixture.topicNames,
     topicSettings: { partitions, replicationFactor, minInsyncReplicas },
     onWarning: (message) => {
@@ -218,24 +218,24 @@ export function documentProblems(doc: Document, binding: TopicBinding, expected:
   const problems: string[] = [];
   const id = String(doc._id);
   const fail = (what: string) => problems.push(`${binding.collection} ${id}: ${what}`);
-  const topicFields = Object.keys(TOPIC_FIELDS[binding.schema]);
+  const topicFields = Object.keys(binding.schema.fields);
   const allowed = new Set([...topicFields, ...Object.keys(STORED_DOCUMENT_EXTRA_PROPERTIES)]);
   const extra = Object.keys(doc).filter((k) => !allowed.has(k));
   if (extra.length) fail(`unexpected keys ${extra.join(', ')}`);
 
   const data = Object.fromEntries(topicFields.filter((k) => k in doc).map((k) => [k, doc[k]]));
-  const parsed = TOPIC_SCHEMAS[binding.schema].data.safeParse(data);
+  const parsed = TOPIC_SCHEMAS[binding.schema.topic as TopicName].data.safeParse(data);
   if (!parsed.success) fail(`data invalid: ${parsed.error.message.slice(0, 300)}`);
   const user = expected.users.get(id);
   if (!user) fail('not a produced user id');
   else {
     try {
-      expect(data).toEqual(TOPIC_SCHEMAS[binding.schema].project(user));
+      expect(data).toEqual(TOPIC_SCHEMAS[binding.schema.topic as TopicName].project(user));
     } catch (e) {
       fail(`data differs from what was produced: ${(e as Error).message.slice(0, 400)}`);
     }
   }
-  if (binding.schema === 'users.location' && typeof (doc.postcode as unknown) !== 'string') fail(`postcode is ${typeof doc.postcode}`);
+  if (binding.schema.topic === 'users.location' && typeof (doc.postcode as unknown) !== 'string') fail(`postcode is ${typeof doc.postcode}`);
 
   const kafka = doc.kafka as Record<string, unknown> | undefined;
   if (!kafka || kafka.topic !== binding.topic || !isInt(kafka.partition) || !isInt(kafka.offset) || !(kafka.timestamp instanceof Date)) fail(`kafka ${JSON.stringify(kafka)}`);

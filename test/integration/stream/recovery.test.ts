@@ -13,7 +13,7 @@ import type { StreamlineConfig } from '../../../src/config/index.js';
 import { TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
 import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
-import { expectedQueries } from '../../../src/stream/index.js';
+import { bindTopics, expectedQueries } from '../../../src/stream/index.js';
 import { makeReadOnly, type ReadOnlyDir } from '../../../harness/read-only.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { testServices, uniqueName } from '../../support/services.js';
@@ -74,7 +74,7 @@ beforeAll(async () => {
   await up(runtime, { startTimeoutMs: 300_000 });
   log(`own Spark Connect and FerretDB ready after ${Date.now() - t0} ms`);
   const id = uniqueName('recovery');
-  const bindings = TOPIC_NAMES.map((schema) => ({ topic: uniqueName(`recovery.${schema}`), schema, collection: schema.replace('.', '_') }));
+  const bindings = bindTopics(TOPIC_NAMES).map((b) => ({ ...b, topic: uniqueName(`recovery.${b.schema.topic}`) }));
   fixture = {
     config: {
       ...runtime,
@@ -87,8 +87,8 @@ beforeAll(async () => {
       },
     },
     bindings,
-    topicNames: Object.fromEntries(bindings.map((b) => [b.schema, b.topic])) as Partial<Record<TopicName, string>>,
-    binding: (schema) => bindings.find((b) => b.schema === schema) as (typeof bindings)[number],
+    topicNames: Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])) as Partial<Record<TopicName, string>>,
+    binding: (schema) => bindings.find((b) => b.schema.topic === schema) as (typeof bindings)[number],
   };
   server = await apiServer();
   const started = await startStreaming(fixture.config, fixture.bindings);

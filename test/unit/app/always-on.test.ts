@@ -6,6 +6,7 @@ import { accountForQueries, activeCount } from '../../../src/app/expected-querie
 import { decideRestart, describeFailure, diagnose, withoutGiveUp, type Observations, type RestartPolicy } from '../../../src/app/recovery-policy.js';
 import { applyRecoveryEvent, initialSupervisorStatus } from '../../../src/app/stream-supervisor.js';
 import { bindTopics, definitionDifferences, expectedQueries, pipelineDefinition, type PipelineSpec } from '../../../src/stream/index.js';
+import { string } from '../../../src/model/index.js';
 
 const policy: RestartPolicy = { maxRestarts: 3, initialBackoffMs: 1_000, maxBackoffMs: 5_000, healthyAfterMs: 60_000, waitMs: 300_000, restartDriver: true };
 const base: Observations = { queryExceptions: [], storeReachable: true, kafkaReachable: true, sparkAddress: '127.0.0.1:15002', storeAddress: 'mongodb://127.0.0.1:27017', kafkaAddress: '127.0.0.1:9092' };
@@ -117,9 +118,34 @@ describe('pipeline definition', () => {
   it('names each difference, with what runs and what was asked for', () => {
     const differences = definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: bindTopics(['users.profile', 'users.contact']), trigger: { processingTime: '5 seconds' } })));
     expect(differences).toEqual([
+      expect.stringMatching(/^schemas: running \[users\.profile: replace, fields [0-9a-f]{12}\], asked for \[users\.profile: .*, users\.contact: replace, fields /),
       'queries: running [ingest_users_profile], asked for [ingest_users_profile, ingest_users_contact]',
       expect.stringMatching(/^bindings: running \[users\.profile -> users_profile/),
       'trigger: running {"processingTime":"1 second"}, asked for {"processingTime":"5 seconds"}',
     ]);
+  });
+
+  it('names the pipeline and, per topic, the write model and a digest of the fields: a changed definition is not adopted', () => {
+    const [profile] = bindTopics(['users.profile']);
+    expect(pipelineDefinition(spec())).toMatchObject({ pipeline: 'randomuser', schemas: [expect.stringMatching(/^users\.profile: replace, fields [0-9a-f]{12}$/)] });
+    const renamed = { ...profile!, pipeline: 'people' };
+    expect(definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: [renamed] })))).toEqual(['pipeline: running randomuser, asked for people']);
+    const updating = { ...profile!, sink: { ...profile!.sink, write: 'update' as const } };
+    expect(definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: [updating] })))).toEqual([
+      expect.stringMatching(/^schemas: running \[users\.profile: replace, fields ([0-9a-f]{12})\], asked for \[users\.profile: update, fields \1\]$/),
+    ]);
+    const widened = { ...profile!, schema: { ...profile!.schema, fields: { ...profile!.schema.fields, extra: string() } } };
+    expect(definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: [widened] })))).toEqual([expect.stringMatching(/^schemas: running \[users\.profile: replace, fields /)]);
+  });
+
+  it('the same fields in another order are the same schema', () => {
+    const [profile] = bindTopics(['users.profile']);
+    const reversed = { ...profile!, schema: { ...profile!.schema, fields: Object.fromEntries(Object.entries(profile!.schema.fields).reverse()) } };
+    expect(definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: [reversed] })))).toEqual([]);
+  });
+
+  it('a session recorded before pipelines had names and schemas is adopted by the same queries', () => {
+    const { pipeline: _pipeline, schemas: _schemas, ...older } = pipelineDefinition(spec());
+    expect(definitionDifferences(older, pipelineDefinition(spec()))).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bindTopics, expectedQueries, pipelineQueryPlan, recordRoutes } from '../../../src/stream/index.js';
-import { MONGO_DOCUMENT_REJECTED } from '../../../src/stream/queries.js';
+import { resolvePipeline } from '../../../src/pipeline/resolve.js';
+import { bindTopics, expectedQueries, pipelineBindings, pipelineQueryPlan, recordRoutes, type TopicBinding } from '../../../src/stream/index.js';
+import { leafPaths, MONGO_DOCUMENT_REJECTED } from '../../../src/stream/queries.js';
+import devices from '../../../pipelines/devices.js';
+import orders from '../../../pipelines/orders.js';
 
 const bindings = bindTopics(['users.profile', 'users.contact']);
 const mongo = { uri: 'mongodb://127.0.0.1:27017', database: 'db', maxBatchSize: 512 };
@@ -45,5 +48,58 @@ describe('record routes', () => {
     expect(pattern.test("Write errors: [BulkWriteError{index=0, code=11000, message='E11000 duplicate key error', details={}}].")).toBe(true);
     expect(pattern.test('Timed out after 30000 ms while waiting for a server that matches WritableServerSelector')).toBe(false);
     expect(pattern.test("Write errors: [BulkWriteError{index=0, code=91, message='shutdown in progress', details={}}].")).toBe(false);
+  });
+});
+
+describe('write models (plan-23 §b.4): documents and connector options per collection', () => {
+  const ordersBindings = pipelineBindings(resolvePipeline(orders));
+  const devicesBindings = pipelineBindings(resolvePipeline(devices));
+  const route = (bindings: TopicBinding[], collection: string) => recordRoutes(bindings, mongo).find((r) => r.name === collection)!;
+  const columns = (r: ReturnType<typeof route>) => r.select!.map((c) => JSON.stringify(c.expr));
+  const aliases = (r: ReturnType<typeof route>) => r.select!.map((c) => (c.expr.exprType.case === 'alias' ? c.expr.exprType.value.name[0] : undefined));
+
+  it('replace: the connector replaces (upserting) by _id = the record key, in ordered bulks, where the target says', () => {
+    const r = route(ordersBindings, 'orders');
+    expect(r.options).toEqual({
+      'spark.mongodb.maxBatchSize': '512',
+      'spark.mongodb.connection.uri': mongo.uri,
+      'spark.mongodb.database': 'db',
+      'spark.mongodb.collection': 'orders',
+      'spark.mongodb.operationType': 'replace',
+      'spark.mongodb.idFieldList': '_id',
+      'spark.mongodb.upsertDocument': 'true',
+      'spark.mongodb.ordered': 'true',
+    });
+    expect(columns(r)[0]).not.toContain('concat_ws');
+    expect(aliases(r)).toContain('customer');
+  });
+
+  it('insert: a replace-upsert (never the connector\'s insert, whose replay fails with E11000) on _id = topic/partition/offset, unordered as declared', () => {
+    const r = route(ordersBindings, 'order_history');
+    expect(r.options).toMatchObject({ 'spark.mongodb.operationType': 'replace', 'spark.mongodb.upsertDocument': 'true', 'spark.mongodb.ordered': 'false', 'spark.mongodb.idFieldList': '_id' });
+    expect(aliases(r)[0]).toBe('_id');
+    expect(columns(r)[0]).toContain('concat_ws');
+    expect(aliases(r)).toEqual(expect.arrayContaining(['order_id', 'status', 'seen_at', 'kafka', 'ingested_at']));
+  });
+
+  it('update: $set of every leaf as a dotted path (nested objects merge), nulls ignored, ordered bulks', () => {
+    const r = route(devicesBindings, 'devices');
+    expect(r.options).toMatchObject({ 'spark.mongodb.operationType': 'update', 'spark.mongodb.ignoreNullValues': 'true', 'spark.mongodb.ordered': 'true', 'spark.mongodb.upsertDocument': 'true' });
+    expect(aliases(r)).toEqual(expect.arrayContaining(['_id', 'location.lat', 'location.lon', 'battery', 'kafka']));
+    expect(aliases(r)).not.toContain('location');
+    expect(columns(r)[0]).not.toContain('concat_ws');
+  });
+
+  it('dead letters go to the pipeline\'s dead-letter collection, upserted by topic/partition/offset', () => {
+    const renamed = ordersBindings.map((b) => ({ ...b, deadLetters: 'rejected_orders' }));
+    const routes = recordRoutes(renamed, mongo);
+    expect(routes.at(-1)!.name).toBe('rejected_orders');
+    expect(routes.at(-1)!.options).toMatchObject({ 'spark.mongodb.collection': 'rejected_orders', 'spark.mongodb.operationType': 'replace', 'spark.mongodb.upsertDocument': 'true' });
+    expect(routes[0]!.rejects).toMatchObject({ route: 'rejected_orders' });
+  });
+
+  it('leafPaths descends nested objects only', () => {
+    expect(leafPaths(devicesBindings[0]!.schema.fields)).toContainEqual(['location', 'lat']);
+    expect(leafPaths(devicesBindings[0]!.schema.fields)).toContainEqual(['battery']);
   });
 });
