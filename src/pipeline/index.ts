@@ -1,6 +1,6 @@
 /**
- * The public pipeline API: what a pipeline file imports (`import { definePipeline, ... } from 'streamline/pipeline'`
- * once package.json exports it; the CLI's loader maps that specifier to this file, see /work/notes/plan-23.md §c).
+ * The public pipeline API: what a pipeline file imports (`import { definePipeline, ... } from 'streamline/pipeline'`,
+ * package.json's export; the CLI's loader maps that specifier to this file, src/pipeline/load.ts).
  * Only this module is public; everything it re-exports is covered by the generated API reference.
  */
 export { boolean, integer, nullable, number, object, optional, string, timestamp, type Fields, type InferFields } from '../model/fields.js';

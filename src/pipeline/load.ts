@@ -1,4 +1,4 @@
-// Loading a pipeline file (plan-23 §c): which file, then importing it through the tsx loader that
+// Loading a pipeline file: which file, then importing it through the tsx loader that
 // bin/streamline.js registers (with bin/pipeline-resolve.mjs mapping `streamline/pipeline` to this CLI's
 // src/pipeline/index.ts, so the file shares our module instance), then its default export checked. Every
 // failure is a PipelineFileError naming the file, the line where there is one, and what to do.

@@ -8,7 +8,9 @@ import type { FieldPath } from './paths.js';
  *
  * - `replace` (today's): `ReplaceOneModel(filter {_id}, document, upsert)`. The same rows rewrite the same
  *   documents with the same content; within a batch, rows of one key are written in offset order (the key
- *   fixes the Kafka partition, the bulk is ordered), so the latest version wins, on replay too.
+ *   fixes the Kafka partition, the bulk is ordered), so the latest version wins, on replay too. With
+ *   `ordered: false` the bulk may apply a key's versions in any order, so the batch first keeps only each
+ *   key's latest row (highest partition and offset): one write per key, the latest, on replay too.
  * - `update`: `UpdateOneModel(filter {_id}, {$set: the fields present}, upsert)`, for sources that send
  *   partial records. `$set` is idempotent and last-writer-wins per field, so replaying a prefix of the
  *   sequence and then the whole sequence leaves every field as the whole sequence alone does. Absent
@@ -21,7 +23,7 @@ import type { FieldPath } from './paths.js';
  *   insert fails with E11000 on the rows already written (and our reject rule would then send those rows
  *   to dead_letters), while a replace of the same `_id` with the same content is a no-op in effect.
  *   Exactly once per Kafka record; a producer that re-sends a record after a crash gives it a new offset,
- *   hence a second document: `check` says so for sources that cannot resume exactly (see plan-23 §b).
+ *   hence a second document: `check` says so for sources that cannot resume exactly.
  */
 export type WriteModel = 'replace' | 'update' | 'insert';
 
@@ -59,7 +61,7 @@ export type CollectionSpec<D> = CollectionCommon<D> &
         readonly write?: 'replace';
         /** Default true. Off: a record whose key has no document yet is dropped by the store; `check` warns that it is not exactly once. */
         readonly upsert?: boolean;
-        /** Default true. Unordered bulks are allowed only because the batch keeps the latest row per `_id` before writing (plan-23 §b). */
+        /** Default true. Unordered bulks are faster; the batch then keeps only the latest row per `_id` before writing (a shuffle by key). */
         readonly ordered?: boolean;
       }
     | {

@@ -178,14 +178,6 @@ function collectionProblems(pipeline: Pipeline, topics: readonly ResolvedTopic<u
         severity: 'warning',
       });
     }
-    if (sink.write === 'replace' && !sink.ordered) {
-      problems.push({
-        path: `${path}.ordered`,
-        message: `ordered: false with write 'replace' on ${JSON.stringify(sink.collection)}: two versions of a key in one bulk may land in either order, so an older one can win`,
-        hint: "remove ordered: false (or use write: 'insert', whose documents never share an _id)",
-        severity: 'error',
-      });
-    }
     if (sink.write === 'insert' && pipeline.source.kind !== 'kafka') {
       problems.push({
         path: `${path}.write`,

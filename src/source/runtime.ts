@@ -4,7 +4,7 @@ import { describeZodError } from '../model/raw.js';
 import type { RecordSchema } from '../pipeline/sources.js';
 
 /**
- * The one interface the producer reads a pipeline's source through (plan-23 §b.2). A runtime is made from
+ * The one interface the producer reads a pipeline's source through. A runtime is made from
  * the declaration a pipeline file wrote (`httpJson({...})`, `file({...})`) by `sourceRuntime` (sources.ts).
  */
 

@@ -106,7 +106,7 @@ export function leafPaths(fields: Fields, prefix: readonly string[] = []): strin
   return Object.entries(fields).flatMap(([name, field]) => (field.kind === 'object' ? leafPaths(field.fields, [...prefix, name]) : [[...prefix, name]]));
 }
 
-/** The topic's fields as document columns, per write model (plan-23 §b.4, src/pipeline/sink.ts). */
+/** The topic's fields as document columns, per write model (src/pipeline/sink.ts). */
 function fieldColumns(binding: TopicBinding, data: Column): Column[] {
   if (binding.sink.write !== 'update') return Object.keys(binding.schema.fields).map((f) => data.getField(f).alias(f));
   return leafPaths(binding.schema.fields).map((path) => path.reduce((column, segment) => column.getField(segment), data).alias(path.join('.')));
@@ -177,6 +177,8 @@ export function recordRoutes(bindings: TopicBinding[], mongo: MongoTarget): Batc
       format: 'mongodb',
       options: { ...mongoTargetOptions(mongo), ...connectorWriteOptions(b.sink) },
       rejects: { pattern: MONGO_DOCUMENT_REJECTED, route: deadLetters, reasonColumn: 'reason' },
+      // Unordered bulks may apply two versions of a key in either order: write only each key's latest.
+      ...(b.sink.write === 'replace' && !b.sink.ordered ? { dedupeLatestBy: { key: messageColumn(i).getField('id'), orderBy: [source.partition, source.offset] as [Column, Column] } } : {}),
     })),
     { name: deadLetters, condition: reason.isNotNull(), select: deadLetterColumns(), format: 'mongodb', options: { ...mongoTargetOptions(mongo), ...deadLetterWriteOptions(deadLetters) } },
   ];

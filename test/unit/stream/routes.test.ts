@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { functions as F } from '@streamline/spark-connect';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
 import { bindTopics, expectedQueries, pipelineBindings, pipelineQueryPlan, recordRoutes, type TopicBinding } from '../../../src/stream/index.js';
 import { leafPaths, MONGO_DOCUMENT_REJECTED } from '../../../src/stream/queries.js';
@@ -51,7 +52,7 @@ describe('record routes', () => {
   });
 });
 
-describe('write models (plan-23 §b.4): documents and connector options per collection', () => {
+describe('write models: documents and connector options per collection', () => {
   const ordersBindings = pipelineBindings(resolvePipeline(orders));
   const devicesBindings = pipelineBindings(resolvePipeline(devices));
   const route = (bindings: TopicBinding[], collection: string) => recordRoutes(bindings, mongo).find((r) => r.name === collection)!;
@@ -88,6 +89,17 @@ describe('write models (plan-23 §b.4): documents and connector options per coll
     expect(aliases(r)).toEqual(expect.arrayContaining(['_id', 'location.lat', 'location.lon', 'battery', 'kafka']));
     expect(aliases(r)).not.toContain('location');
     expect(columns(r)[0]).not.toContain('concat_ws');
+  });
+
+  it('replace in unordered bulks first keeps each key\'s latest row (by partition, then offset); ordered bulks and other models do not', () => {
+    const unordered = ordersBindings.map((b) => (b.collection === 'orders' ? { ...b, sink: { ...b.sink, ordered: false } } : b));
+    const r = route(unordered, 'orders');
+    expect(r.options).toMatchObject({ 'spark.mongodb.operationType': 'replace', 'spark.mongodb.ordered': 'false' });
+    expect(JSON.stringify(r.dedupeLatestBy!.key.expr)).toContain('"id"');
+    expect(r.dedupeLatestBy!.orderBy.map((c) => JSON.stringify(c.expr))).toEqual([JSON.stringify(F.col('partition').expr), JSON.stringify(F.col('offset').expr)]);
+    expect(route(ordersBindings, 'orders').dedupeLatestBy).toBeUndefined();
+    expect(route(ordersBindings, 'order_history').dedupeLatestBy).toBeUndefined();
+    expect(route(devicesBindings, 'devices').dedupeLatestBy).toBeUndefined();
   });
 
   it('dead letters go to the pipeline\'s dead-letter collection, upserted by topic/partition/offset', () => {
