@@ -13,6 +13,8 @@ export const CLI_ENTRY = resolve(repoRoot, 'bin', 'streamline.js');
 export interface SpawnCliOptions {
   /** The child's whole environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Where it runs (default: the repository root). */
+  cwd?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SpawnCliOptions {
 export function spawnCli(args: readonly string[], opts?: SpawnCliOptions): ChildProcessByStdio<null, Readable, Readable>;
 export function spawnCli(args: readonly string[], opts: SpawnCliOptions & { stdio: StdioOptions }): ChildProcess;
 export function spawnCli(args: readonly string[], opts: SpawnCliOptions & { stdio?: StdioOptions } = {}): ChildProcess {
-  return spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: repoRoot, env: opts.env ?? process.env, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: opts.cwd ?? repoRoot, env: opts.env ?? process.env, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'] });
 }
 
 export interface CliRun {
@@ -36,9 +38,9 @@ export interface CliRun {
  * Runs the CLI to its end (killed after `timeoutMs`) and collects its exit code and output; `env` is
  * added to this process's environment (NO_COLOR set), or is the whole environment with `replaceEnv`.
  */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, opts: { replaceEnv?: boolean } = {}): Promise<CliRun> {
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, opts: { replaceEnv?: boolean; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((done, fail) => {
-    const child = spawnCli(args, { env: opts.replaceEnv ? env : { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawnCli(args, { env: opts.replaceEnv ? env : { ...process.env, NO_COLOR: '1', ...env }, ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
