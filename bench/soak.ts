@@ -16,10 +16,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import * as echarts from 'echarts';
 import { parseDuration } from '../src/cli/flags.js';
 import type { StreamlineConfig } from '../src/config/index.js';
-import { Collector } from '../src/dashboard/index.js';
+import { pipelineStreaming } from '../src/app/streaming.js';
+import { builtinPipeline, Collector } from '../src/dashboard/index.js';
 import { down, readRecord, recordedNodes, up } from '../src/runtime/index.js';
 import { deriveSeed, seededRandom } from '../src/source/index.js';
-import { bindTopics } from '../src/stream/index.js';
 import { checkDelivery, missingFromStore } from '../faults/checker.js';
 import { readAckLog, readStore } from '../faults/store.js';
 import { ensureChromium } from '../harness/chromium.js';
@@ -166,7 +166,8 @@ async function main(): Promise<number> {
     spark: flags.quick ? { ...base.spark, sessionTimeout: '1m' } : base.spark,
     produce: { ...base.produce, deliveryTimeoutMs: 600_000, ...(flags.quick ? { dedupeWindowUsers: 500 } : {}) },
   };
-  const bindings = bindTopics(config.topics);
+  // The built-in pipeline: what `stream start` and `produce` run with the soak's config.
+  const { bindings } = pipelineStreaming(config, (await builtinPipeline()).resolved);
   const command = `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim();
   const startedAt = new Date().toISOString();
   const resultsDir = join(repoRoot, 'bench', 'results', 'soak');
@@ -180,7 +181,7 @@ async function main(): Promise<number> {
   const configFile = join(config.stateDir, 'streamline.config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   const ackLog = join(config.stateDir, 'acks.jsonl');
-  const collector = new Collector(config);
+  const collector = new Collector(config, { bindings });
   let producer: ReturnType<typeof cli> | undefined;
   const samples = new Map<string, ProcessSample[]>();
   const ticks: Tick[] = [];

@@ -7,12 +7,14 @@ import { mongoUri, type StreamlineConfig } from '../config/index.js';
 import { DEAD_LETTER_TIME, type DeadLetter, type DeadLetterField } from '../model/index.js';
 import { isRunning, localServices, readRecord, status } from '../runtime/index.js';
 import { DEAD_LETTERS } from '../sink/index.js';
-import { bindTopics, expectedQueries, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { expectedQueries, loadPipelineSession, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
 import { withTimeout } from '../core/clock.js';
 import { noAnswer, Poller } from './poller.js';
 import { historyPoint, perSecond, withLag, type AccountedQuery, type CollectionView, type DashboardSnapshot, type HistoryPoint, type LatestView, deadLetterView, type ServiceView, type SupervisorView, type TopicView } from './views.js';
 
 export interface CollectorOptions {
+  /** The topics, queries and collections of the pipeline the services run. */
+  bindings: TopicBinding[];
   /** The local Random User API, shown as a service when the caller runs one (demo). */
   apiUrl?: string;
   /** Whether the pipeline's source has a local API to show (randomuser; default true): otherwise apiUrl and showApi are ignored. */
@@ -41,6 +43,7 @@ type Attached = NonNullable<Awaited<ReturnType<typeof attachPipeline>>>;
  */
 export class Collector {
   private readonly bindings: TopicBinding[];
+  private readonly deadLetters: string;
   private readonly admin: KafkaAdmin;
   private readonly mongo: MongoClient;
   private attached?: Attached;
@@ -61,9 +64,10 @@ export class Collector {
 
   constructor(
     private readonly config: StreamlineConfig,
-    opts: CollectorOptions = {},
+    opts: CollectorOptions,
   ) {
-    this.bindings = bindTopics(config.topics);
+    this.bindings = opts.bindings;
+    this.deadLetters = opts.bindings[0]?.deadLetters ?? DEAD_LETTERS;
     this.localApi = opts.localApi ?? true;
     if (this.localApi) this.apiUrl = opts.apiUrl;
     this.admin = configuredKafkaAdmin(config, 'streamline-dashboard');
@@ -229,8 +233,8 @@ export class Collector {
   private async latest(): Promise<LatestView> {
     const db = this.mongo.db(this.config.mongo.database);
     const documents = await Promise.all(this.bindings.map(async (b) => ({ collection: b.collection, document: await this.newestDocument(db, b.collection) })));
-    const dead = await db.collection<Partial<DeadLetter>>(DEAD_LETTERS).find({}, { sort: { [DEAD_LETTER_TIME]: -1 }, limit: 5, maxTimeMS: this.scanLimitMs }).toArray();
-    const byTopic = await db.collection(DEAD_LETTERS).aggregate<{ _id: string; n: number }>([{ $group: { _id: `$${'topic' satisfies DeadLetterField}`, n: { $sum: 1 } } }], { maxTimeMS: this.scanLimitMs }).toArray();
+    const dead = await db.collection<Partial<DeadLetter>>(this.deadLetters).find({}, { sort: { [DEAD_LETTER_TIME]: -1 }, limit: 5, maxTimeMS: this.scanLimitMs }).toArray();
+    const byTopic = await db.collection(this.deadLetters).aggregate<{ _id: string; n: number }>([{ $group: { _id: `$${'topic' satisfies DeadLetterField}`, n: { $sum: 1 } } }], { maxTimeMS: this.scanLimitMs }).toArray();
     return {
       deadLettersByTopic: Object.fromEntries(byTopic.map((t) => [String(t._id), t.n])),
       documents,

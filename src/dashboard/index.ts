@@ -1,4 +1,4 @@
 export { dashboardToken } from './auth.js';
 export { Collector } from './collect.js';
-export { pipelineView } from './pipeline.js';
+export { builtinPipeline } from './pipeline.js';
 export { startDashboard, type Dashboard, type DashboardOptions } from './server.js';

@@ -65,8 +65,14 @@ export function pipelineView(pipeline: ResolvedPipeline, file: string, database:
   };
 }
 
-/** The view of the built-in Random User pipeline, for a dashboard started without one (the demo, the tools). */
-export async function builtinPipelineView(database: string): Promise<PipelineView> {
+/** The pipeline a dashboard watches: its definition, resolved, and the file it came from. */
+export interface WatchedPipeline {
+  readonly resolved: ResolvedPipeline;
+  readonly file: string;
+}
+
+/** The built-in Random User pipeline, for a dashboard started without one (the demo, the tools). */
+export async function builtinPipeline(): Promise<WatchedPipeline> {
   const loaded = await loadPipeline({ file: BUILTIN_PIPELINE, origin: 'builtin' });
-  return pipelineView(resolvePipeline(loaded.pipeline), loaded.file, database);
+  return { resolved: resolvePipeline(loaded.pipeline), file: loaded.file };
 }

@@ -23,11 +23,12 @@ import {
 import { Collector, type CollectorOptions } from './collect.js';
 import { redactedJson, snapshotForDisplay } from './display.js';
 import { createMetrics } from './metrics.js';
-import { builtinPipelineView, type PipelineView } from './pipeline.js';
+import { pipelineStreaming } from '../app/streaming.js';
+import { builtinPipeline, pipelineView, type PipelineView, type WatchedPipeline } from './pipeline.js';
 
-export interface DashboardOptions extends Omit<CollectorOptions, 'localApi'> {
-  /** The pipeline the services run (`/api/pipeline`, the header, streamline_pipeline_info); default: the built-in Random User one. */
-  pipeline?: PipelineView;
+export interface DashboardOptions extends Omit<CollectorOptions, 'localApi' | 'bindings'> {
+  /** The pipeline the services run: its topics, queries and collections are what the collectors watch, and it names the page (`/api/pipeline`, the header, streamline_pipeline_info); default: the built-in Random User one. */
+  pipeline?: WatchedPipeline;
   /** The host came from --host (a non-loopback address is refused otherwise). */
   explicitHost?: boolean;
   /** Required for any non-loopback address; every request must then carry it (cookie from /login, or Bearer). */
@@ -130,9 +131,12 @@ function routes(app: FastifyInstance, config: StreamlineConfig, collector: Colle
 export async function startDashboard(config: StreamlineConfig, opts: DashboardOptions = {}): Promise<Dashboard> {
   const { host, port } = config.dashboard;
   checkBinding({ host, port, explicitHost: opts.explicitHost ?? false, token: opts.token });
-  const pipeline = opts.pipeline ?? (await builtinPipelineView(config.mongo.database));
+  const watched = opts.pipeline ?? (await builtinPipeline());
+  const pipeline = pipelineView(watched.resolved, watched.file, config.mongo.database);
+  // The collectors read the pipeline's database when it names one, as its streaming queries write there.
+  const streaming = pipelineStreaming(config, watched.resolved);
   // The local Random User API is a service of the randomuser source only.
-  const collector = new Collector(config, { ...opts, localApi: pipeline.source.kind === 'randomuser' });
+  const collector = new Collector(streaming.config, { ...opts, bindings: streaming.bindings, localApi: pipeline.source.kind === 'randomuser' });
   // The request log would carry /login?token=, so fastify's logger stays off.
   const app = Fastify({ logger: false });
   guardHosts(app, config);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { dashboardToken, pipelineView, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
+import { dashboardToken, startDashboard, type Dashboard, type DashboardOptions } from '../../dashboard/index.js';
 import type { StreamlineConfig } from '../../config/index.js';
 import { durationFlag, portFlag } from '../flags.js';
 import { addGlobalOptions, resolveRuntime, say, withInterrupt, type GlobalOptions } from '../context.js';
@@ -25,11 +25,9 @@ export function dashboardCommand(program: Command): void {
   ).action(async (flags: DashboardFlags) => {
     const runtime = await resolveRuntime(flags, { dashboard: { host: flags.host, port: flags.port, refreshMs: flags.refresh } });
     if (!runtime) return;
-    // The collectors still read the Random User bindings (config.topics) in this phase of #23; the header,
-    // /api/pipeline and streamline_pipeline_info name the pipeline file's.
     const { config, pipeline } = runtime;
     const token = dashboardToken(config);
-    const dashboard = await openDashboard(config, { explicitHost: flags.host !== undefined, pipeline: pipelineView(pipeline.resolved, pipeline.file, config.mongo.database) });
+    const dashboard = await openDashboard(config, { explicitHost: flags.host !== undefined, pipeline: { resolved: pipeline.resolved, file: pipeline.file } });
     say(`dashboard on ${dashboard.url} (metrics at ${dashboard.url}metrics); Ctrl-C to stop.`);
     const { host, allowedHosts } = config.dashboard;
     if ((host === '0.0.0.0' || host === '::') && allowedHosts.length === 0) {

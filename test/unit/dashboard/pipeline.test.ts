@@ -114,7 +114,7 @@ describe('the dashboard server with a pipeline', () => {
   let http: Dashboard;
   let builtin: Dashboard;
   beforeAll(async () => {
-    http = await startDashboard(isolatedConfig(), { pipeline: ordersView, apiUrl: 'http://127.0.0.1:9/' });
+    http = await startDashboard(isolatedConfig(), { pipeline: { resolved: resolvePipeline(orders), file: resolve(PIPELINES, 'orders.ts') }, apiUrl: 'http://127.0.0.1:9/' });
     builtin = await startDashboard(isolatedConfig(), { apiUrl: 'http://127.0.0.1:9/' });
   });
   afterAll(async () => {
