@@ -104,7 +104,9 @@ describe('the example pipelines end to end (issue 23)', () => {
     expect(summary.invalid).toBe(api.feed.length - valid.length);
     log(`produced ${JSON.stringify(summary.produced)} from ${api.feed.length} feed entries (${summary.invalid} malformed, rejected at the source)`);
     await poison(run.names.orders!, ['{"schema_version":1}', 'not json at all']);
-    await poison(run.names['orders.history']!, ['{"schema_version":1,"id":"o-x","data":{"order_id":"o-x","status":"lost","seen_at":"2026-12-01T00:00:00Z"}}']);
+    // A whole envelope whose record breaks the topic's schema: the reason names the field.
+    const envelope = { schema_version: 1, source: 'test', fetched_at: '2026-12-01T00:00:00.000Z', produced_at: '2026-12-01T00:00:00.000Z', id: 'o-x' };
+    await poison(run.names['orders.history']!, [JSON.stringify({ ...envelope, data: { order_id: 'o-x', status: 'lost', seen_at: '2026-12-01T00:00:00.000Z' } })]);
 
     const documents = await landed(run);
     // The feed serves later versions of an order on later pages; replace keeps the last one.
@@ -128,6 +130,7 @@ describe('the example pipelines end to end (issue 23)', () => {
     const deadLetters = documents.dead_letters!;
     expect(deadLetters.map((d) => d.topic).sort()).toEqual([run.names.orders, run.names.orders, run.names['orders.history']].sort());
     for (const d of deadLetters) expect(String(d.reason), JSON.stringify(d.value)).not.toBe('');
+    expect(deadLetters.find((d) => d.topic === run.names['orders.history'])!.reason).toMatch(/status/);
     log(`orders ${orders.size}, lines ${lines.size}, history ${history.length}, dead letters ${deadLetters.map((d) => d.reason).join(' | ')}`);
   }, 600_000);
 
