@@ -7,7 +7,7 @@ import { connectMongo, startStreaming, stopStreaming } from '../src/app/streamin
 import { kafkaBootstrap, type StreamlineConfig } from '../src/config/index.js';
 import { produceUsers } from '../src/produce/index.js';
 import { startApiServer } from '../src/source/index.js';
-import { storedCounts } from '../src/sink/index.js';
+import { DEAD_LETTERS, storedCounts } from '../src/sink/index.js';
 import { bindTopics, type TopicBinding } from '../src/stream/index.js';
 import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect.js';
@@ -48,7 +48,7 @@ async function waitForDocuments(env: Env, database: string, signal: AbortSignal,
     signal.throwIfAborted();
     // The store's statistics (storedCounts): a `countDocuments` every half second made FerretDB decode
     // every document and took more of its CPU than the writes being timed.
-    const stats = await storedCounts(db, env.bindings.map((b) => b.collection));
+    const stats = await storedCounts(db, env.bindings.map((b) => b.collection), DEAD_LETTERS);
     counts = env.bindings.map((b) => stats[b.collection] ?? 0);
     const seenAt = Date.now();
     // Exact when the statistics say done, and every 15 s in case they undercount.

@@ -141,7 +141,7 @@ export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}):
     step(`streaming queries: ${started.queries.map((q) => q.name).join(', ')}`);
     mongo = await connectMongo(config);
     const database = mongo.db(config.mongo.database);
-    const documents = () => countDocuments(database, bindings.map((b) => b.collection), new Date(t0));
+    const documents = () => countDocuments(database, bindings.map((b) => b.collection), DEAD_LETTERS, new Date(t0));
 
     const { produced, refresh } = await produceWithProgress(config, opts, t0, started.queries, documents);
     step('waiting for the streaming queries to land every record in MongoDB...');

@@ -3,7 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { PipelineRunningError } from '../core/errors.js';
 import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { configuredKafkaAdmin, ensureTopics } from '../kafka/index.js';
-import { ensureCollections, storedCounts, pipelinePlan, type SetupReport } from '../sink/index.js';
+import { DEAD_LETTERS, ensureCollections, storedCounts, pipelinePlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import type { ResolvedPipeline } from '../pipeline/resolve.js';
 import {
@@ -187,7 +187,7 @@ export interface CollectionCount {
 
 /** Document counts of the pipeline's collections and dead letters (the store's statistics), on an open connection. */
 export async function countCollections(db: Db, bindings: TopicBinding[]): Promise<CollectionCount[]> {
-  const counts = await storedCounts(db, bindings.map((b) => b.collection));
+  const counts = await storedCounts(db, bindings.map((b) => b.collection), bindings[0]?.deadLetters ?? DEAD_LETTERS);
   return Object.entries(counts).map(([collection, documents]) => ({ collection, documents }));
 }
 

@@ -1,23 +1,22 @@
 import { MongoServerError, type Db } from 'mongodb';
 import { DEAD_LETTER_TIME } from '../model/index.js';
-import { DEAD_LETTERS } from './collections.js';
 
 /**
- * Documents per collection, plus the dead letters. With `since`, only what a run starting then wrote:
+ * Documents per collection, plus the dead letters (the pipeline's dead-letter collection). With `since`, only what a run starting then wrote:
  * documents the producer sent since (their `produced_at`, an ISO string) and dead letters written since
  * (their DEAD_LETTER_TIME, a date).
  */
-export async function countDocuments(db: Db, collections: readonly string[], since?: Date): Promise<Record<string, number>> {
+export async function countDocuments(db: Db, collections: readonly string[], deadLetters: string, since?: Date): Promise<Record<string, number>> {
   const filter = (collection: string) => {
     if (!since) return {};
-    return collection === DEAD_LETTERS ? { [DEAD_LETTER_TIME]: { $gte: since } } : { produced_at: { $gte: since.toISOString() } };
+    return collection === deadLetters ? { [DEAD_LETTER_TIME]: { $gte: since } } : { produced_at: { $gte: since.toISOString() } };
   };
-  return perCollection(collections, (c) => db.collection(c).countDocuments(filter(c)));
+  return perCollection([...collections, deadLetters], (c) => db.collection(c).countDocuments(filter(c)));
 }
 
-/** `count` of each collection and of the dead letters, asked at once. */
+/** `count` of each collection, asked at once. */
 async function perCollection(collections: readonly string[], count: (collection: string) => Promise<number>): Promise<Record<string, number>> {
-  return Object.fromEntries(await Promise.all([...collections, DEAD_LETTERS].map(async (c) => [c, await count(c)] as const)));
+  return Object.fromEntries(await Promise.all(collections.map(async (c) => [c, await count(c)] as const)));
 }
 
 /**
@@ -26,8 +25,8 @@ async function perCollection(collections: readonly string[], count: (collection:
  * `countDocuments` decodes every document (0.8 s of the store's CPU for 10,000; collStats: 40 ms),
  * on MongoDB it scans where the statistics are kept up to date. A collection not created yet counts 0.
  */
-export async function storedCounts(db: Db, collections: readonly string[]): Promise<Record<string, number>> {
-  return perCollection(collections, (c) => statisticsCount(db, c));
+export async function storedCounts(db: Db, collections: readonly string[], deadLetters: string): Promise<Record<string, number>> {
+  return perCollection([...collections, deadLetters], (c) => statisticsCount(db, c));
 }
 
 const NAMESPACE_NOT_FOUND = 26;
