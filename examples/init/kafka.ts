@@ -37,7 +37,17 @@ export default definePipeline({
     // `replace` (the default): a replayed micro-batch rewrites the same documents, so each click is stored once.
     collections: { 'web.clicks': { collection: 'clicks', indexes: [{ key: { session: 1, at: 1 } }, { key: { page: 1 } }] } },
   },
-  // `tests: [{ name, messages: { 'web.clicks': [{ key, value }] }, expect, deadLetters }]` runs raw Kafka values
-  // through the Spark checks with `streamline test`. Checking bare values there comes with the streaming side's
-  // support for them (#23 phase 2), so this template has none yet.
+  // `streamline test` runs raw Kafka values through the same checks the streaming queries apply.
+  tests: [
+    {
+      name: 'a click becomes one document, keyed by its click_id',
+      messages: { 'web.clicks': [{ value: '{"click_id":"c-1","at":"2026-12-01T10:00:00.000Z","page":"/home","session":"s-1"}' }] },
+      expect: { 'web.clicks': [{ _id: 'c-1', click_id: 'c-1', at: '2026-12-01T10:00:00.000Z', page: '/home', session: 's-1' }] },
+    },
+    {
+      name: 'a value without its click_id is a dead letter',
+      messages: { 'web.clicks': [{ value: '{"at":"2026-12-01T10:00:00.000Z","page":"/home","session":"s-1"}' }] },
+      deadLetters: [{ topic: 'web.clicks', reason: /click_id/ }],
+    },
+  ],
 });

@@ -2,7 +2,7 @@
 // cases): source records through the same functions the producer and the streaming checks derive from
 // (normalize, the privacy rules, each topic's toRecords and key, the envelope, the check plan evaluated in
 // TypeScript, the stored document per write model), touching no service. Pure: time comes in as `now`.
-import { describeZodError, ENVELOPE_HEADERS, ENVELOPE_SCHEMA_VERSION, type PiiOptions } from '../model/index.js';
+import { bareValueFields, describeZodError, ENVELOPE_HEADERS, ENVELOPE_SCHEMA_VERSION, type PiiOptions } from '../model/index.js';
 import { storedDocument } from '../pipeline/document.js';
 import { fromJsonLike, messageReason } from '../pipeline/evaluate.js';
 import type { ResolvedPipeline, ResolvedPipelineTopic } from '../pipeline/resolve.js';
@@ -56,8 +56,36 @@ function consume(topic: ResolvedPipelineTopic, message: { key: string | null; va
   const envelope = topic.schema.envelopeFields;
   const reason = messageReason(envelope, message);
   if (reason !== null) return { deadLetter: reason };
-  const parsed = fromJsonLike(JSON.parse(message.value) as object, envelope);
-  return { document: storedDocument(topic, parsed, { topic: topic.kafkaTopic, partition: 0, offset, timestamp: now }, now) };
+  return { document: stored(topic, JSON.parse(message.value) as object, offset, now) };
+}
+
+/**
+ * What the streaming query makes of a bare value (a `kafka()` topic fed by others, src/stream/queries.ts): the
+ * record checked alone, as the envelope's `data`, then wrapped into the envelope the query makes of it (the
+ * key read from the record, Kafka's timestamp, here `now`, as when it was fetched and produced).
+ */
+function consumeBare(topic: ResolvedPipelineTopic, value: string, offsets: Offsets, now: Date): Pick<DryRunMessage, 'document' | 'deadLetter'> {
+  const offset = offsets.get(topic.kafkaTopic) ?? 0;
+  offsets.set(topic.kafkaTopic, offset + 1);
+  let record: unknown;
+  try {
+    record = JSON.parse(value);
+  } catch {
+    record = undefined;
+  }
+  const data = record !== null && typeof record === 'object' && !Array.isArray(record) ? fromJsonLike(record, topic.schema.fields) : null;
+  const parts = topic.key.map((path) => path.split('.').reduce<unknown>((at, segment) => (at !== null && typeof at === 'object' ? ((at as Record<string, unknown>)[segment] ?? null) : null), data));
+  const id = parts.every((p) => p !== null) ? parts.map(String).join('/') : null;
+  const at = now.toISOString();
+  const wrapped = data === null ? value : JSON.stringify({ schema_version: ENVELOPE_SCHEMA_VERSION, source: `kafka:${topic.kafkaTopic}`, fetched_at: at, produced_at: at, id, data: record });
+  const reason = messageReason(bareValueFields(topic.schema.envelopeFields), { key: id, value: wrapped });
+  if (reason !== null) return { deadLetter: reason };
+  return { document: stored(topic, JSON.parse(wrapped) as object, offset, now) };
+}
+
+function stored(topic: ResolvedPipelineTopic, value: object, offset: number, now: Date): Record<string, unknown> {
+  const parsed = fromJsonLike(value, topic.schema.envelopeFields);
+  return storedDocument(topic, parsed, { topic: topic.kafkaTopic, partition: 0, offset, timestamp: now }, now);
 }
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -107,10 +135,10 @@ export function dryRunRecords(pipeline: ResolvedPipeline, raws: readonly unknown
   return { rejected, messages };
 }
 
-/** Raw Kafka messages of one topic (a test's `messages`) through the streaming checks alone. */
-export function dryRunMessages(topic: ResolvedPipelineTopic, raws: readonly { readonly key?: string; readonly value: string }[], now: Date, offsets: Offsets = new Map()): DryRunMessage[] {
+/** Raw Kafka messages of one topic (a test's `messages`) through the streaming checks alone; `bare`: values are records, not envelopes. */
+export function dryRunMessages(topic: ResolvedPipelineTopic, raws: readonly { readonly key?: string; readonly value: string }[], now: Date, { bare = false, offsets = new Map() }: { bare?: boolean; offsets?: Offsets } = {}): DryRunMessage[] {
   return raws.map((raw) => {
     const message = { key: raw.key ?? null, value: raw.value };
-    return { topic: topic.topic, ...message, headers: ENVELOPE_HEADERS, ...consume(topic, message, offsets, now) };
+    return { topic: topic.topic, ...message, headers: bare ? {} : ENVELOPE_HEADERS, ...(bare ? consumeBare(topic, raw.value, offsets, now) : consume(topic, message, offsets, now)) };
   });
 }

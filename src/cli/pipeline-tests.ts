@@ -4,6 +4,7 @@
 import type { PiiPolicy } from '../model/index.js';
 import type { Pipeline } from '../pipeline/define.js';
 import type { ResolvedPipeline, ResolvedPipelineTopic } from '../pipeline/resolve.js';
+import { hasBareValues } from '../pipeline/sources.js';
 import type { Normalized } from '../source/runtime.js';
 import { canonicalJson, differingPaths, diffItems, type DiffLine } from './diff.js';
 import { dryRunMessages, dryRunRecords, type DryRunMessage, type RejectedRecord } from './dry-run.js';
@@ -130,7 +131,7 @@ export function runPipelineTest(pipeline: ResolvedPipeline, test: Test, options:
   for (const [topicName, values] of Object.entries(raw)) {
     const topic = pipeline.topics.find((t) => t.topic === topicName);
     if (topic === undefined) return { name, status: 'failed', reason: `messages for topic ${topicName}, which the pipeline does not have (it has ${pipeline.topics.map((t) => t.topic).join(', ')})`, mismatches: [] };
-    messages.push(...dryRunMessages(topic, values ?? [], options.now));
+    messages.push(...dryRunMessages(topic, values ?? [], options.now, { bare: hasBareValues(pipeline.source) }));
   }
   const deadLetters = messages.filter((m) => m.deadLetter !== undefined).map((m) => ({ topic: m.topic, reason: m.deadLetter as string }));
   const mismatches = [

@@ -1,4 +1,4 @@
-import { integer, object, string, timestamp, type Fields, type StringField } from './fields.js';
+import { integer, object, string, timestamp, type Field, type Fields, type StringField } from './fields.js';
 
 /**
  * The wire format of every Kafka message value (snake_case JSON):
@@ -22,6 +22,13 @@ export const ENVELOPE_HEADERS: Readonly<Record<string, string>> = Object.freeze(
  * User's `login.uuid`, so their `id` keeps its UUID check.
  */
 const USER_KEY_FIELD = string({ format: 'uuid' });
+
+/**
+ * What a bare value (a record someone else's producer wrote to a `kafka()` topic, not an envelope) is checked
+ * by: its record, as the envelope's `data`. The streaming query makes the rest of the envelope itself, from
+ * the record's key fields and Kafka's timestamp, so nothing else of it can be wrong.
+ */
+export const bareValueFields = <E extends { data: Field }>(envelope: E): Pick<E, 'data'> => ({ data: envelope.data });
 
 /**
  * Descriptor of a whole message value whose `data` is described by `data`. The `id` is validated like the key

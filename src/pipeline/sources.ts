@@ -168,5 +168,8 @@ export function kafka(options: KafkaOptions = {}): KafkaSource {
   return { kind: 'kafka', options };
 }
 
+/** Whether the source's Kafka values are bare records (a `kafka()` source's default) rather than streamline envelopes. */
+export const hasBareValues = (source: Source): boolean => source.kind === 'kafka' && (source.options.values ?? 'bare') === 'bare';
+
 export type ProducerSource<R> = RandomUserSource | HttpJsonSource<R> | FileSource<R>;
 export type Source = RandomUserSource | HttpJsonSource<unknown> | FileSource<unknown> | KafkaSource;

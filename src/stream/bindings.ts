@@ -1,5 +1,6 @@
 import { resolveTopics, TOPIC_SCHEMAS, type TopicSchema } from '../model/index.js';
 import type { ResolvedPipeline } from '../pipeline/resolve.js';
+import { hasBareValues } from '../pipeline/sources.js';
 import type { ResolvedCollection } from '../pipeline/sink.js';
 import { collectionForTopic, DEAD_LETTERS, indexesForTopic } from '../sink/index.js';
 
@@ -17,11 +18,25 @@ export interface TopicBinding {
   pipeline: string;
   /** The collection the pipeline's invalid records land in. */
   deadLetters: string;
+  /**
+   * Set when the topic's values are bare records (a `kafka()` source fed by others), not streamline envelopes:
+   * the dotted paths of the value whose values, joined with `/`, are the record key.
+   */
+  bare?: { key: readonly string[] };
 }
 
 /** The bindings of a resolved pipeline (already narrowed to `--topics`), one per topic, in its order. */
 export function pipelineBindings(pipeline: ResolvedPipeline): TopicBinding[] {
-  return pipeline.topics.map((t) => ({ topic: t.kafkaTopic, collection: t.sink.collection, schema: t.schema, sink: t.sink, pipeline: pipeline.name, deadLetters: pipeline.deadLetters }));
+  const bare = hasBareValues(pipeline.source);
+  return pipeline.topics.map((t) => ({
+    topic: t.kafkaTopic,
+    collection: t.sink.collection,
+    schema: t.schema,
+    sink: t.sink,
+    pipeline: pipeline.name,
+    deadLetters: pipeline.deadLetters,
+    ...(bare ? { bare: { key: t.key } } : {}),
+  }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { functions as F, T, type BatchRoute, type Column, type DataFrame, type SparkSession } from '@streamline/spark-connect';
-import { DEAD_LETTER_FIELDS, type DeadLetterField, type Fields, type TopicSchema } from '../model/index.js';
+import { bareValueFields, DEAD_LETTER_FIELDS, ENVELOPE_SCHEMA_VERSION, type DeadLetterField, type Fields } from '../model/index.js';
 import { connectorWriteOptions } from '../pipeline/sink.js';
 import { DEAD_LETTERS } from '../sink/index.js';
 import type { TopicBinding } from './bindings.js';
@@ -69,11 +69,34 @@ function withColumnsOnce(frame: DataFrame, columns: Record<string, Column>): Dat
   return frame.select(F.col('*'), F.inline(F.array(F.named_struct(columns))));
 }
 
-/** A topic's message value parsed with its canonical schema (null when it is not JSON). */
-const parsedMessage = (schema: TopicSchema): Column => F.from_json(source.json, sparkSchema(schema.envelopeFields));
+/** Kafka's timestamp of the record as the ISO-8601 UTC text the envelope's timestamps carry, whatever the session time zone. */
+const kafkaTimestampIso = (): Column => F.date_format(F.to_utc_timestamp(source.timestamp, F.current_timezone()), "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
 
-/** Why a record of this schema is invalid (null when it is valid), reading the parsed struct `msg`. */
-const invalidReason = (schema: TopicSchema, msg: Column): Column => reasonColumn(messageChecks(schema.envelopeFields, { json: source.json, key: source.key, msg }));
+/**
+ * A topic's message value parsed with its canonical schema (null when it is not JSON). A bare value (a
+ * record someone else's producer wrote) is parsed as the topic's fields and wrapped into the envelope a
+ * streamline producer would have sent: its key read from the record, Kafka's timestamp as when it was
+ * fetched and produced. Everything after (checks, documents, dead letters) is then the same for both.
+ */
+function parsedMessage(binding: TopicBinding): Column {
+  if (!binding.bare) return F.from_json(source.json, sparkSchema(binding.schema.envelopeFields));
+  const data = F.from_json(source.json, sparkSchema(binding.schema.fields));
+  const parts = binding.bare.key.map((path) => path.split('.').reduce((column, segment) => column.getField(segment), data).cast(T.string));
+  // concat_ws skips nulls: a composite key with a part missing is no key at all.
+  const id = parts.length === 1 ? parts[0]! : F.when(parts.map((p) => p.isNotNull()).reduce((all, p) => all.and(p)), F.concat_ws('/', ...parts));
+  const at = kafkaTimestampIso();
+  return F.when(data.isNotNull(), F.named_struct({ schema_version: F.lit(ENVELOPE_SCHEMA_VERSION), source: F.lit(`kafka:${binding.topic}`), fetched_at: at, produced_at: at, id, data }));
+}
+
+/**
+ * Why a record of this binding is invalid (null when it is valid), reading the parsed struct `msg`. A bare
+ * value is checked by its record alone (bareValueFields), and its Kafka key is whatever its producer chose:
+ * the id read from the record stands in for it.
+ */
+const invalidReason = (binding: TopicBinding, msg: Column): Column =>
+  binding.bare
+    ? reasonColumn(messageChecks(bareValueFields(binding.schema.envelopeFields), { json: source.json, key: msg.getField('id'), msg }))
+    : reasonColumn(messageChecks(binding.schema.envelopeFields, { json: source.json, key: source.key, msg }));
 
 /** The column holding record i's parsed message in parsedRecords() (null for records of other topics). */
 const messageColumn = (i: number): Column => F.col(`msg_${i}`);
@@ -85,11 +108,11 @@ const messageColumn = (i: number): Column => F.col(`msg_${i}`);
  */
 export function parsedRecords(spark: SparkSession, bindings: TopicBinding[], options: SourceOptions): DataFrame {
   const only = bindings.length === 1;
-  const parsed = Object.fromEntries(bindings.map((b, i) => [`msg_${i}`, only ? parsedMessage(b.schema) : F.when(source.topic.eq(b.topic), parsedMessage(b.schema))]));
+  const parsed = Object.fromEntries(bindings.map((b, i) => [`msg_${i}`, only ? parsedMessage(b) : F.when(source.topic.eq(b.topic), parsedMessage(b))]));
   const reasonByTopic = only
-    ? invalidReason(bindings[0]!.schema, messageColumn(0))
+    ? invalidReason(bindings[0]!, messageColumn(0))
     : reasonColumn(
-        bindings.map((b, i) => ({ condition: source.topic.eq(b.topic), reason: invalidReason(b.schema, messageColumn(i)) })),
+        bindings.map((b, i) => ({ condition: source.topic.eq(b.topic), reason: invalidReason(b, messageColumn(i)) })),
         'no schema is bound to this topic',
       );
   return withColumnsOnce(kafkaSource(spark, bindings.map((b) => b.topic), options), parsed).withColumn('reason', reasonByTopic);

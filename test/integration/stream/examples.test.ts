@@ -1,9 +1,10 @@
-// Issue 23's acceptance for the two example pipelines of other shapes, end to end on the shared runtime:
-// pipelines/orders.ts (httpJson with cursor pages from the local fake, three topics, replace + insert) and
-// pipelines/devices.ts (NDJSON files, update: partial records merged per device). Each is produced by the
-// generic producer, streamed by its own queries into a database of its own, and read back: every source
-// record in every collection once, with the content the source sent, and poison written straight into
-// Kafka in dead_letters with its reason.
+// Issue 23's acceptance for the example pipelines of other shapes, end to end on the shared runtime:
+// pipelines/orders.ts (httpJson with cursor pages from the local fake, three topics, replace + insert),
+// pipelines/devices.ts (NDJSON files, update: partial records merged per device), and the template of
+// `init --source kafka` (bare JSON values someone else's producer writes). Each is produced (the kafka one
+// by a plain Kafka producer), streamed by its own queries into a database of its own, and read back: every
+// source record in every collection once, with the content the source sent, and poison written straight
+// into Kafka in dead_letters with its reason.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -164,5 +165,41 @@ describe('the example pipelines end to end (issue 23)', () => {
     }
     expect(documents.dead_letters!.map((d) => [d.topic, d.key])).toEqual([[run.names['devices.status'], 'poison-0']]);
     log(`devices ${devices.size} from ${accepted.length} readings; dead letter: ${documents.dead_letters![0]!.reason}`);
+  }, 600_000);
+
+  it('a kafka() source of bare values (init --source kafka): each click once by its click_id, its latest version, Kafka\'s time as produced_at, bad values in dead_letters', async () => {
+    const loaded = await loadPipeline({ file: join(repo, 'examples/init/kafka.ts'), origin: 'flag' });
+    const run = isolate(loaded, 'clicks');
+    await stream(run);
+    const topic = run.names['web.clicks']!;
+    const click = (i: number, page: string) => ({ click_id: `k-${i}`, at: `2026-12-01T10:00:${String(i % 60).padStart(2, '0')}.000Z`, page, session: `s-${i % 7}`, ...(i % 3 === 0 ? { viewport: { width: 1280, height: 720 } } : {}) });
+    const clicks = Array.from({ length: 60 }, (_, i) => click(i, `/p/${i}`));
+    // A producer of someone else's, keyed by click id (so a click's versions share a partition and keep their
+    // order), and a click sent again with a new page; the bad values carry no key at all.
+    const again = click(5, '/p/5-again');
+    const bad = ['{"at":"2026-12-01T10:00:00.000Z","page":"/x","session":"s"}', JSON.stringify({ ...click(99, 'no-slash') }), 'not json'];
+    const writer = createRecordWriter(kafkaConnection(testServices().kafkaBootstrap), uniqueName('clicks'));
+    try {
+      await writer.send({ messages: [...clicks, again].map((c) => ({ topic, key: Buffer.from(c.click_id), value: Buffer.from(JSON.stringify(c)) })) });
+      await writer.send({ messages: bad.map((value) => ({ topic, value: Buffer.from(value) })) });
+    } finally {
+      await writer.close();
+    }
+
+    const documents = await landed(run);
+    const stored = byId(documents.clicks!);
+    const latest = new Map([...clicks, again].map((c) => [c.click_id, c]));
+    expect([...stored.keys()].sort()).toEqual([...latest.keys()].sort());
+    for (const [id, c] of latest) {
+      expect(stored.get(id), id).toMatchObject({ ...c, source: `kafka:${topic}`, schema_version: 1 });
+      expect(stored.get(id)!.produced_at, 'Kafka\'s timestamp, as ISO-8601 UTC').toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(String(stored.get(id)!.produced_at)) - Date.now())).toBeLessThan(15 * 60_000);
+    }
+    const reasons = documents.dead_letters!.map((d) => String(d.reason)).sort();
+    expect(reasons).toHaveLength(3);
+    expect(reasons.join(' | ')).toMatch(/click_id/);
+    expect(reasons.join(' | ')).toMatch(/page/);
+    expect(reasons.join(' | ')).toMatch(/not a JSON object/);
+    log(`clicks ${stored.size} from ${clicks.length + 1} values; dead letters: ${reasons.join(' | ')}`);
   }, 600_000);
 });

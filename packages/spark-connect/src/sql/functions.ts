@@ -67,6 +67,13 @@ export const current_timestamp = (): Column => Column.fn('current_timestamp');
 export const wall_clock_timestamp = (): Column =>
   Column.fn('timestamp_millis', Column.fn('reflect', Column.lit('java.lang.System'), Column.lit('currentTimeMillis')).cast(T.long));
 
+/** Renders a timestamp in the session time zone with a Java DateTimeFormatter pattern, e.g. `yyyy-MM-dd`. */
+export const date_format = (x: ColumnOrName, format: string): Column => Column.fn('date_format', c(x), Column.lit(format));
+/** The session time zone (`spark.sql.session.timeZone`), e.g. `Etc/UTC`. */
+export const current_timezone = (): Column => Column.fn('current_timezone');
+/** Takes the timestamp's wall-clock time as being in `tz` and shifts it to UTC's: rendered afterwards, it reads as UTC. */
+export const to_utc_timestamp = (x: ColumnOrName, tz: ColumnOrName): Column => Column.fn('to_utc_timestamp', c(x), c(tz));
+
 // ---- execution --------------------------------------------------------------------------------
 
 /** The partition (task) a row is computed in. */
