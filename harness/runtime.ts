@@ -34,3 +34,19 @@ export function testRuntimeConfig(name: string, block: PortBlockName, opts: { cl
     },
   });
 }
+
+/**
+ * The environment that points the CLI at a test runtime's ports and at the checkout's jars and binaries, as
+ * a user's shell would (`STREAMLINE_*`), with a 1 GiB driver; the state dir is left to the caller.
+ */
+export function runtimeEnv(config: StreamlineConfig): Record<string, string> {
+  return {
+    STREAMLINE_ARTIFACTS_DIR: config.artifactsDir ?? config.stateDir,
+    STREAMLINE_KAFKA_PORT: String(config.kafka.port),
+    STREAMLINE_KAFKA_CONTROLLER_PORT: String(config.kafka.controllerPort),
+    STREAMLINE_SPARK_PORT: String(config.spark.port),
+    STREAMLINE_SPARK_UI_PORT: String(config.spark.uiPort),
+    STREAMLINE_SPARK_DRIVER_MEMORY: '1g',
+    STREAMLINE_MONGO_PORT: String(config.mongo.port),
+  };
+}

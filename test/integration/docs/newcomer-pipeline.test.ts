@@ -10,7 +10,7 @@ import { MongoClient, type Document } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../../../harness/cli.js';
 import { eventually } from '../../../harness/poll.js';
-import { testRuntimeConfig } from '../../../harness/runtime.js';
+import { runtimeEnv, testRuntimeConfig } from '../../../harness/runtime.js';
 import { mongoUri } from '../../../src/config/index.js';
 import { down } from '../../../src/runtime/index.js';
 import { applyPageEdit, applyPageTestFix, blocks } from '../../support/pipelines-page.js';
@@ -18,15 +18,7 @@ import { applyPageEdit, applyPageTestFix, blocks } from '../../support/pipelines
 const dir = mkdtempSync(join(tmpdir(), 'streamline-newcomer-'));
 // The page's state: `.streamline` in the directory it runs in; the ports of a block of our own.
 const config = { ...testRuntimeConfig('newcomer', 'cli'), stateDir: join(dir, '.streamline') };
-const env = {
-  STREAMLINE_ARTIFACTS_DIR: config.artifactsDir,
-  STREAMLINE_KAFKA_PORT: String(config.kafka.port),
-  STREAMLINE_KAFKA_CONTROLLER_PORT: String(config.kafka.controllerPort),
-  STREAMLINE_SPARK_PORT: String(config.spark.port),
-  STREAMLINE_SPARK_UI_PORT: String(config.spark.uiPort),
-  STREAMLINE_SPARK_DRIVER_MEMORY: '1g',
-  STREAMLINE_MONGO_PORT: String(config.mongo.port),
-};
+const env = runtimeEnv(config);
 const SLOW = 300_000;
 const log = (message: string) => process.stdout.write(`[newcomer] ${message}\n`);
 

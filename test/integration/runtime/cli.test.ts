@@ -1,24 +1,14 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { down, pidAlive } from '../../../src/runtime/index.js';
-import { testRuntimeConfig } from '../../../harness/runtime.js';
+import { runtimeEnv, testRuntimeConfig } from '../../../harness/runtime.js';
 import { spawnCli } from '../../../harness/cli.js';
 
 // `npx streamline up && npx streamline status && npx streamline down`, as a newcomer types it, on ports
 // of its own (not the shared test runtime's).
 describe('streamline up / status / down from a shell', () => {
   const config = testRuntimeConfig('cli', 'cli');
-  const env = {
-    ...process.env,
-    STREAMLINE_STATE_DIR: config.stateDir,
-    STREAMLINE_ARTIFACTS_DIR: config.artifactsDir,
-    STREAMLINE_KAFKA_PORT: String(config.kafka.port),
-    STREAMLINE_KAFKA_CONTROLLER_PORT: String(config.kafka.controllerPort),
-    STREAMLINE_SPARK_PORT: String(config.spark.port),
-    STREAMLINE_SPARK_UI_PORT: String(config.spark.uiPort),
-    STREAMLINE_SPARK_DRIVER_MEMORY: '1g',
-    STREAMLINE_MONGO_PORT: String(config.mongo.port),
-  };
+  const env = { ...process.env, STREAMLINE_STATE_DIR: config.stateDir, ...runtimeEnv(config) };
   const cli = (...args: string[]) =>
     new Promise<{ code: number | null; out: string }>((done) => {
       const child = spawnCli(args, { env });
