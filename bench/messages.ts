@@ -1,28 +1,33 @@
-import { TOPIC_NAMES, type NormalizedUser, type TopicName } from '../src/model/index.js';
-import { createRouter, userRoutes, type OutgoingMessage } from '../src/produce/index.js';
-import { fetchUsers, startApiServer } from '../src/source/index.js';
+import type { OutgoingMessage } from '../src/produce/index.js';
+import { runRecords } from '../src/produce/records.js';
+import { sourceRuntime } from '../src/source/source-runtime.js';
+import { startApiServer } from '../src/source/index.js';
+import { BUILTIN, builtinSelection } from '../harness/builtin-pipeline.js';
 
 /**
- * The records our producer publishes for `users` seeded users (one per topic per user), built by the
- * product's own code from our local API: what both producers in `produce` send, byte for byte.
+ * The messages our producer publishes for `count` seeded records of the built-in pipeline (one per topic
+ * each), built by the product's own code (runRecords, its Kafka side replaced by a list) from our local API:
+ * what both producers in `produce` send, byte for byte.
  */
-export async function userMessages(users: number, seed: string, topicNames: Partial<Record<TopicName, string>> = {}): Promise<OutgoingMessage[]> {
+export async function pipelineMessages(count: number, seed: string): Promise<OutgoingMessage[]> {
   const server = await startApiServer({ host: '127.0.0.1', port: 0 });
   try {
-    const fetchedAt = new WeakMap<NormalizedUser, string>();
-    const topics = TOPIC_NAMES.map((t) => topicNames[t] ?? t);
-    const toMessages = createRouter(userRoutes(TOPIC_NAMES, server.url, fetchedAt, topicNames), topics);
-    const messages: OutgoingMessage[] = [];
     const pageSize = 1000;
-    for (let page = 1, fetched = 0; fetched < users; page++) {
-      const result = await fetchUsers({ apiUrl: server.url, results: Math.min(pageSize, users - fetched), seed, page });
-      if (result.invalid.length) throw new Error(`local API served ${result.invalid.length} invalid user(s) on page ${page}`);
-      for (const user of result.users) {
-        fetchedAt.set(user, result.fetchedAt);
-        messages.push(...toMessages(user));
-      }
-      fetched += result.users.length;
-    }
+    const declared = BUILTIN.pipeline.source;
+    if (declared.kind === 'kafka') throw new Error('the built-in pipeline reads a source of its own');
+    const source = sourceRuntime(declared, { baseDir: '.', defaultUrl: server.url, seed, pageSize });
+    const messages: OutgoingMessage[] = [];
+    const summary = await runRecords(
+      { pipeline: builtinSelection(), source, seed, count, batchSize: pageSize, dedupe: true },
+      {
+        send: async (message) => {
+          messages.push(message);
+          return { ok: true, topic: message.topic, key: message.key, partition: 0, offset: BigInt(messages.length) };
+        },
+        flush: async () => undefined,
+      },
+    );
+    if (summary.invalid) throw new Error(`local API served ${summary.invalid} invalid record(s)`);
     return messages;
   } finally {
     await server.close();

@@ -2,13 +2,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
-import { topicSettings } from '../src/app/produce.js';
+import { producePipeline } from '../src/app/produce.js';
 import { connectMongo, startStreaming, stopStreaming } from '../src/app/streaming.js';
-import { kafkaBootstrap, type StreamlineConfig } from '../src/config/index.js';
-import { produceUsers } from '../src/produce/index.js';
+import type { StreamlineConfig } from '../src/config/index.js';
 import { startApiServer } from '../src/source/index.js';
 import { DEAD_LETTERS, storedCounts } from '../src/sink/index.js';
-import { bindTopics, type TopicBinding } from '../src/stream/index.js';
+import type { TopicBinding } from '../src/stream/index.js';
+import { BUILTIN, builtinBindings } from '../harness/builtin-pipeline.js';
 import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect.js';
 import { requireBenchJars } from './jvm.js';
@@ -174,12 +174,9 @@ const theirs = (options: RunOptions): Contender<Env> => ({
 async function preload(config: StreamlineConfig, bindings: TopicBinding[], users: number, log: (line: string) => void): Promise<void> {
   const api = await startApiServer({ host: '127.0.0.1', port: 0 });
   try {
-    const summary = await produceUsers({
-      bootstrapServers: kafkaBootstrap(config),
-      apiUrl: api.url,
+    const summary = await producePipeline({ ...config, api: { ...config.api, url: api.url } }, BUILTIN, {
       topics: bindings.map((b) => b.schema.topic),
       topicNames: Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])),
-      topicSettings: topicSettings(config),
       count: users,
       seed: 'bench-peer',
       batchSize: 500,
@@ -212,7 +209,7 @@ const bench: Benchmark<Env> = {
     try {
       const config = services.config;
       requireBenchJars(config);
-      const bindings = bindTopics(config.topics);
+      const bindings = builtinBindings(config.topics);
       await preload(config, bindings, users, options.log);
       const mongo = await connectMongo(config);
       // local[2] runs two tasks at a time: the sink gets as many.

@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { topicSettings } from '../src/app/produce.js';
+import { producePipeline, topicSettings } from '../src/app/produce.js';
 import { kafkaBootstrap } from '../src/config/index.js';
 import { configuredKafkaAdmin, ensureTopics } from '../src/kafka/index.js';
-import { createKafkaProducer, produceUsers, type OutgoingMessage } from '../src/produce/index.js';
+import { createKafkaProducer, type OutgoingMessage } from '../src/produce/index.js';
+import { BUILTIN, BUILTIN_TOPICS } from '../harness/builtin-pipeline.js';
 import { startApiServer, type ApiServer } from '../src/source/index.js';
 import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { requireBenchJars, startJava } from './jvm.js';
-import { meanValueBytes, userMessages } from './messages.js';
+import { meanValueBytes, pipelineMessages } from './messages.js';
 import { startBenchServices, type BenchServices } from './services.js';
 
 /**
@@ -117,14 +118,12 @@ const theirs = (options: RunOptions, name: string, extraProps: string[] = []): C
 const endToEnd: Contender<Env> = {
   name: END_TO_END,
   async run(env, rep): Promise<Sample> {
-    const topicNames = Object.fromEntries(['users.profile', 'users.location', 'users.contact', 'users.account'].map((t) => [t, `bench.produce.e2e.${++env.topicSeq}.${t}`]));
+    const topicNames = Object.fromEntries(BUILTIN_TOPICS.map((t) => [t, `bench.produce.e2e.${++env.topicSeq}.${t}`]));
     const t0 = Date.now();
-    const summary = await produceUsers({
-      bootstrapServers: kafkaBootstrap(env.services.config),
-      apiUrl: env.api.url,
-      topics: Object.keys(topicNames),
+    const config = env.services.config;
+    const summary = await producePipeline({ ...config, api: { ...config.api, url: env.api.url } }, BUILTIN, {
+      topics: BUILTIN_TOPICS,
       topicNames,
-      topicSettings: topicSettings(env.services.config),
       count: env.users,
       seed: `${env.seed}-${rep.index}`,
       batchSize: 500,
@@ -132,7 +131,7 @@ const endToEnd: Contender<Env> = {
     const records = Object.values(summary.produced).reduce((a, b) => a + b, 0);
     const failed = Object.values(summary.failed).reduce((a, b) => a + b, 0);
     if (failed || records !== env.messages.length) throw new Error(`${END_TO_END}: ${records} produced, ${failed} failed, expected ${env.messages.length}`);
-    // produceUsers' elapsed covers fetching and producing, not the topic creation before it.
+    // The summary's elapsed covers fetching and producing, not the topic creation before it.
     const seconds = summary.elapsedMs / 1000;
     return { metrics: { records_per_s: records / seconds, total_s: (Date.now() - t0) / 1000 }, notes: { records } };
   },
@@ -153,7 +152,7 @@ const bench: Benchmark<Env> = {
     try {
       requireBenchJars(services.config);
       const seed = options.settings.seed ?? 'bench-produce';
-      const messages = await userMessages(users, seed);
+      const messages = await pipelineMessages(users, seed);
       const payloadFile = join(services.config.stateDir, 'payloads.txt');
       writeFileSync(payloadFile, messages.map((m) => m.value).join('\n'));
       options.log(`produce: ${messages.length} records (${users} users x 4 topics), mean value ${Math.round(meanValueBytes(messages))} bytes, ${services.config.kafka.partitions} partition(s) per topic`);

@@ -164,7 +164,7 @@ async function main(): Promise<number> {
   const config: StreamlineConfig = {
     ...base,
     spark: flags.quick ? { ...base.spark, sessionTimeout: '1m' } : base.spark,
-    produce: { ...base.produce, deliveryTimeoutMs: 600_000, ...(flags.quick ? { dedupeWindowUsers: 500 } : {}) },
+    produce: { ...base.produce, deliveryTimeoutMs: 600_000, ...(flags.quick ? { dedupeWindowKeys: 500 } : {}) },
   };
   // The built-in pipeline: what `stream start` and `produce` run with the soak's config.
   const { bindings } = pipelineStreaming(config, (await builtinPipeline()).resolved);

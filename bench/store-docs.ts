@@ -1,12 +1,13 @@
 /**
  * Documents shaped exactly like the ones the streaming queries store (src/stream/queries.ts ingestFrame):
- * `_id` = user id, the topic's fields at the top level, `kafka {topic, partition, offset, timestamp}`,
- * `ingested_at` and the envelope fields, for the four user topics; generated locally, no Kafka or Spark.
+ * `_id` = the record key, the topic's fields at the top level, `kafka {topic, partition, offset, timestamp}`,
+ * `ingested_at` and the envelope fields, for the built-in pipeline's four topics; generated locally, no
+ * Kafka or Spark.
  */
-import { normalizeUser, projectUser, TOPIC_NAMES, type TopicName } from '../src/model/index.js';
-import { collectionForTopic, pipelinePlan, type CollectionPlan } from '../src/sink/index.js';
-import { bindTopics } from '../src/stream/index.js';
+import { normalizeUser } from '../src/source/index.js';
+import { pipelinePlan, type CollectionPlan } from '../src/sink/index.js';
 import { generateUsers } from '../src/source/index.js';
+import { builtinBindings, builtinSelection } from '../harness/builtin-pipeline.js';
 
 export interface StoredDocument {
   _id: string;
@@ -23,14 +24,14 @@ export interface CollectionLoad {
 export function userDocuments(users: number, seed = 'store-ceiling'): CollectionLoad[] {
   const now = new Date(Date.UTC(2026, 0, 1));
   const normalized = generateUsers({ seed, page: 1, results: users, now }).map((raw) => normalizeUser(raw, { pii: 'keep' }));
-  return TOPIC_NAMES.map((topic: TopicName) => ({
-    collection: collectionForTopic(topic),
+  return builtinSelection().topics.map((topic) => ({
+    collection: topic.sink.collection,
     docs: normalized.map((user, offset) => {
       const at = new Date(now.getTime() + offset);
       return {
         _id: user.login.uuid,
-        ...projectUser(user, topic),
-        kafka: { topic, partition: offset % 3, offset, timestamp: at },
+        ...topic.toRecords?.(user)[0],
+        kafka: { topic: topic.kafkaTopic, partition: offset % 3, offset, timestamp: at },
         ingested_at: at,
         fetched_at: at.toISOString(),
         produced_at: at.toISOString(),
@@ -43,7 +44,7 @@ export function userDocuments(users: number, seed = 'store-ceiling'): Collection
 
 /** The collections and indexes the pipeline creates for the four topics (plus dead letters). */
 export const userCollectionsPlan = (): CollectionPlan[] =>
-  pipelinePlan(bindTopics(TOPIC_NAMES).map((b) => ({ sink: { ...b.sink, validator: false }, validator: b.schema.mongoValidator })));
+  pipelinePlan(builtinBindings().map((b) => ({ sink: { ...b.sink, validator: false }, validator: b.schema.mongoValidator })));
 
 /**
  * The same documents under new `_id`s of the same length (the uuid's first 8 hex digits replaced by

@@ -7,7 +7,8 @@ import type { StreamlineConfig } from '../src/config/index.js';
 import { deriveSeed, seededRandom } from '../src/source/index.js';
 import { kafkaClusterView, pidAlive, readRecord, up } from '../src/runtime/index.js';
 import { startApiServer, type ApiServer } from '../src/source/index.js';
-import { bindTopics } from '../src/stream/index.js';
+import type { TopicBinding } from '../src/stream/index.js';
+import { builtinBindings } from '../harness/builtin-pipeline.js';
 import { eventually } from '../harness/poll.js';
 import { missingFromStore, type Ack } from './checker.js';
 import type { ClusterControl, ProducerProcess, ProducerRun, ScenarioContext } from './scenario.js';
@@ -42,7 +43,7 @@ export interface BuiltContext {
   stopClock(): void;
 }
 
-function clusterControl(config: StreamlineConfig, ackLog: string): ClusterControl {
+function clusterControl(config: StreamlineConfig, ackLog: string, topics: readonly string[]): ClusterControl {
   const record = (name: string) => {
     const r = readRecord(config, name);
     if (!r) throw new Error(`no process record for ${name} in ${config.stateDir}`);
@@ -60,7 +61,7 @@ function clusterControl(config: StreamlineConfig, ackLog: string): ClusterContro
       const perPartition = new Map<number, number>();
       for (const ack of readAckLog(ackLog)) if (ack.topic === topic) perPartition.set(ack.partition, (perPartition.get(ack.partition) ?? 0) + 1);
       const [busiest] = [...perPartition.entries()].sort((a, b) => b[1] - a[1])[0] ?? [0];
-      const view = await kafkaClusterView(config);
+      const view = await kafkaClusterView(config, topics);
       const leader = view.topics.find((t) => t.topic === topic)?.partitions[busiest]?.leader;
       if (leader === undefined || leader < 0) throw new Error(`no leader for ${topic} partition ${busiest}`);
       return `kafka-${leader}`;
@@ -69,7 +70,7 @@ function clusterControl(config: StreamlineConfig, ackLog: string): ClusterContro
       const t0 = Date.now();
       await eventually(
         async () => {
-          const view = await kafkaClusterView(config);
+          const view = await kafkaClusterView(config, topics);
           return view.brokers.length === config.cluster.kafkaBrokers && view.topics.every((t) => t.partitions.every((p) => p.isr.length === p.replicas.length));
         },
         { timeoutMs, intervalMs: 1_000, what: 'every partition ISR full again' },
@@ -111,7 +112,7 @@ function dropTornLine(path: string): void {
 }
 
 /** Polls the store every 2 s until every record acknowledged before the fault is in it. */
-function startRecoveryClock(config: StreamlineConfig, bindings: ReturnType<typeof bindTopics>, before: Ack[], fault: FaultClock): () => void {
+function startRecoveryClock(config: StreamlineConfig, bindings: TopicBinding[], before: Ack[], fault: FaultClock): () => void {
   let stopped = false;
   const poll = async () => {
     while (!stopped && fault.recoveredAt === undefined) {
@@ -136,7 +137,7 @@ export function buildContext(opts: ContextOptions): BuiltContext {
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   const ackLog = join(workDir, 'acks.jsonl');
   writeFileSync(ackLog, '');
-  const bindings = bindTopics(config.topics);
+  const bindings = builtinBindings(config.topics);
   const fault: FaultClock = {};
   const producers: ProducerProcess[] = [];
   const apis: ApiServer[] = [];
@@ -151,7 +152,7 @@ export function buildContext(opts: ContextOptions): BuiltContext {
     users: opts.users,
     workDir,
     ackLog,
-    cluster: clusterControl(config, ackLog),
+    cluster: clusterControl(config, ackLog, bindings.map((b) => b.topic)),
     log: (line) => opts.log(`[${opts.scenarioId}] ${line}`),
     startStreaming: async () => {
       const started = await startStreaming(config, bindings);

@@ -1,7 +1,7 @@
 // Runs one scenario on a running cluster: a clean slate (empty topics, its own database and
 // checkpoints), the scenario itself, then waits for the store to settle and checks the invariant.
 import { stopStreaming } from '../src/app/streaming.js';
-import { bindTopics } from '../src/stream/index.js';
+import { builtinBindings } from '../harness/builtin-pipeline.js';
 import type { StreamlineConfig } from '../src/config/index.js';
 import { up } from '../src/runtime/index.js';
 import { checkDelivery, missingFromStore, positionId, type CheckResult, type StoreSnapshot } from './checker.js';
@@ -70,8 +70,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const restarted = (await up(opts.base)).started.map((r) => r.name);
   if (restarted.length) opts.log(`[${scenario.id}] restarted ${restarted.join(', ')} left down before this scenario`);
   // Queries an interrupted run left running would hold the topics and the pipeline's session record.
-  await stopStreaming(opts.base, bindTopics(opts.base.topics)).catch((e: unknown) => opts.log(`[${scenario.id}] stopping leftover queries: ${message(e)}`));
-  await deleteTopics(opts.base, opts.base.topics);
+  const bindings = builtinBindings(opts.base.topics);
+  await stopStreaming(opts.base, bindings).catch((e: unknown) => opts.log(`[${scenario.id}] stopping leftover queries: ${message(e)}`));
+  await deleteTopics(opts.base, bindings.map((b) => b.topic));
   const built = buildContext({ base: opts.base, scenarioId: scenario.id, seed: opts.seed, quick: opts.quick, users: opts.users, runDir: opts.runDir, log: opts.log });
   const { ctx } = built;
   let outcome: ScenarioOutcome = {};

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { BSON, MongoClient } from 'mongodb';
 import type { KafkaSasl } from '../src/config/index.js';
 import { createRawRecordReader, kafkaConnection, type RawRecord } from '../src/kafka/index.js';
-import { parseSecretsLog } from '../src/source/secrets-log.js';
+import { parseSecretsLog } from '../src/source/randomuser/secrets-log.js';
 import { secretMatcher, type SecretMatcher } from './secret-matcher.js';
 
 export interface SecretHit {

@@ -3,10 +3,12 @@ import type { AnyBulkWriteOperation, Document, MongoClient } from 'mongodb';
 import type { StreamingQuery, StreamingQueryProgress } from '@streamline/spark-connect';
 import { connectMongo, countCollections, prepareStorage, startStreaming, stopStreaming } from '../../src/app/streaming.js';
 import type { StreamlineConfig } from '../../src/config/index.js';
-import { buildEnvelope, TOPIC_NAMES, type NormalizedUser, type TopicName } from '../../src/model/index.js';
-import { produceUsers, type ProduceSummary } from '../../src/produce/index.js';
+import { producePipeline } from '../../src/app/produce.js';
+import type { RandomUserRecord } from '../../src/source/index.js';
+import type { ProduceSummary } from '../../src/produce/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../src/source/index.js';
-import { bindTopics, pipelineQueryPlan, type TopicBinding } from '../../src/stream/index.js';
+import { pipelineQueryPlan, type TopicBinding } from '../../src/stream/index.js';
+import { BUILTIN, builtinBindings, builtinEnvelope } from '../../harness/builtin-pipeline.js';
 import { wholeSetting } from '../harness.js';
 
 /**
@@ -20,24 +22,20 @@ const suffix = () => `${Date.now().toString(36)}${Math.random().toString(36).sli
 
 export function benchBindings(label: string): TopicBinding[] {
   const run = suffix();
-  return bindTopics(TOPIC_NAMES).map((b) => ({ ...b, topic: `bench.${label}.${run}.${b.schema.topic}` }));
+  return builtinBindings().map((b) => ({ ...b, topic: `bench.${label}.${run}.${b.schema.topic}` }));
 }
 
-const topicNamesOf = (bindings: TopicBinding[]) => Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])) as Partial<Record<TopicName, string>>;
+const topicNamesOf = (bindings: TopicBinding[]): Record<string, string> => Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic]));
 
 export function startBenchApi(): Promise<ApiServer> {
   return startApiServer({ host: '127.0.0.1', port: 0, now: () => API_NOW });
 }
 
-/** Publishes `users` users (one record per topic each) with our producer, as `streamline produce` does. */
+/** Publishes `users` records of the built-in pipeline (one per topic each) with our producer, as `streamline produce` does. */
 export function produceInto(config: StreamlineConfig, api: ApiServer, bindings: TopicBinding[], opts: { users: number; seed: string; rate?: number; batchSize?: number }): Promise<ProduceSummary> {
-  const { partitions, replicationFactor, minInsyncReplicas } = config.kafka;
-  return produceUsers({
-    bootstrapServers: `${config.kafka.host}:${config.kafka.port}`,
-    apiUrl: api.url,
+  return producePipeline({ ...config, api: { ...config.api, url: api.url } }, BUILTIN, {
     topics: bindings.map((b) => b.schema.topic),
     topicNames: topicNamesOf(bindings),
-    topicSettings: { partitions, replicationFactor, minInsyncReplicas },
     count: opts.users,
     seed: opts.seed,
     batchSize: opts.batchSize ?? 500,
@@ -49,8 +47,8 @@ export function produceInto(config: StreamlineConfig, api: ApiServer, bindings: 
 }
 
 /** The users a seeded run publishes, in order (the API answers the same seed and page with the same users). */
-export async function seededUsers(api: ApiServer, seed: string, count: number, batchSize = 500): Promise<NormalizedUser[]> {
-  const users: NormalizedUser[] = [];
+export async function seededUsers(api: ApiServer, seed: string, count: number, batchSize = 500): Promise<RandomUserRecord[]> {
+  const users: RandomUserRecord[] = [];
   for (let page = 1; users.length < count; page++) {
     const result = await fetchUsers({ apiUrl: api.url, results: Math.min(batchSize, count - users.length), seed, page });
     users.push(...result.users);
@@ -59,9 +57,9 @@ export async function seededUsers(api: ApiServer, seed: string, count: number, b
 }
 
 /** The document the ingest query stores for one user of one topic (same fields, same types). */
-export function storedDocument(binding: TopicBinding, user: NormalizedUser, offset: number): Document {
+export function storedDocument(binding: TopicBinding, user: RandomUserRecord, offset: number): Document {
   const now = new Date();
-  const envelope = buildEnvelope(binding.schema.topic as TopicName, user, { source: 'randomuser:bench', fetchedAt: now, producedAt: now });
+  const envelope = builtinEnvelope(binding.schema.topic, user, { source: 'randomuser:bench', fetchedAt: now, producedAt: now }) as { id: string; data: Record<string, unknown> };
   const { data, id, ...meta } = envelope;
   return { _id: id, ...data, kafka: { topic: binding.topic, partition: 0, offset, timestamp: now }, ingested_at: now, ...meta };
 }

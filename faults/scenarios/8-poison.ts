@@ -3,8 +3,8 @@
 // Each must land in dead_letters exactly once and nowhere else.
 import { randomUUID } from 'node:crypto';
 import { configuredConnection, createRecordWriter } from '../../src/kafka/index.js';
-import { buildEnvelope } from '../../src/model/index.js';
 import { fetchUsers } from '../../src/source/index.js';
+import { builtinEnvelope } from '../../harness/builtin-pipeline.js';
 import type { KafkaPosition } from '../checker.js';
 import { poisonRecord, POISON_KINDS } from '../poison.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
@@ -20,7 +20,7 @@ async function writePoison(ctx: ScenarioContext, topic: string, count: number): 
   const kinds: Record<string, number> = {};
   try {
     for (const [i, user] of users.entries()) {
-      const envelope = buildEnvelope(topic, user, { source: 'faults:poison', fetchedAt: new Date(), producedAt: new Date() }) as unknown as Record<string, unknown>;
+      const envelope = builtinEnvelope(topic, user, { source: 'faults:poison', fetchedAt: new Date(), producedAt: new Date() });
       const poison = poisonRecord(i, { key: user.login.uuid, envelope }, randomUUID());
       const result = await producer.send({ messages: [{ topic, key: poison.key === undefined ? undefined : Buffer.from(poison.key), value: poison.value }] });
       const [landed] = result.offsets ?? [];

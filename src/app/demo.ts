@@ -5,9 +5,11 @@ import type { ProduceRunOptions, ProduceSummary, ProgressState } from '../produc
 import { down, up, type RuntimeEvent, type ServiceName } from '../runtime/index.js';
 import { countDocuments, DEAD_LETTERS } from '../sink/index.js';
 import type { StreamingQuery } from '@streamline/spark-connect';
-import { bindTopics, queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
-import { produce } from './produce.js';
-import { connectMongo, startStreaming, stopStreaming } from './streaming.js';
+import type { RuntimePipeline } from '../pipeline/runtime.js';
+import { recordNoun, type RecordNoun } from '../source/source-runtime.js';
+import { queryReport, type QueryReport, type TopicBinding } from '../stream/index.js';
+import { producePipeline } from './produce.js';
+import { connectMongo, pipelineStreaming, startStreaming, stopStreaming } from './streaming.js';
 
 /** The producer's options (count, duration, pace...) plus what the demo adds around them. */
 export interface DemoOptions extends Omit<ProduceRunOptions, 'onProgress'> {
@@ -16,11 +18,13 @@ export interface DemoOptions extends Omit<ProduceRunOptions, 'onProgress'> {
   onRuntimeEvent?: (e: RuntimeEvent) => void;
   onStep?: (message: string) => void;
   onProgress?: (view: DemoProgress) => void;
-  /** The local Random User API is serving at this URL. */
+  /** The local API started for the run (a randomUser source) is serving at this URL. */
   onApiReady?: (url: string) => void;
 }
 
 export interface DemoProgress {
+  /** What the source's records are called: its own word where it has one (src/source/source-runtime.ts recordNoun). */
+  noun: RecordNoun;
   /** Since the demo started (the producer's own clock stops when it is done). */
   elapsedMs: number;
   produced: ProgressState;
@@ -36,17 +40,18 @@ export interface DemoRow {
 }
 
 export interface DemoResult {
+  noun: RecordNoun;
   rows: DemoRow[];
   deadLetters: number;
   produce: ProduceSummary;
-  /** Every collection holds exactly the users produced in this run. */
+  /** Every collection holds exactly the records produced in this run. */
   consistent: boolean;
   interrupted: boolean;
   elapsedMs: number;
 }
 
 /** Polls queries and documents every few seconds while the producer runs, for `onProgress`. */
-function progressTicker(opts: DemoOptions, t0: number, queries: StreamingQuery[], documents: () => Promise<Record<string, number>>) {
+function progressTicker(opts: DemoOptions, noun: RecordNoun, t0: number, queries: StreamingQuery[], documents: () => Promise<Record<string, number>>) {
   let latest: ProgressState | undefined;
   let refreshing = false;
   const refresh = async () => {
@@ -54,7 +59,7 @@ function progressTicker(opts: DemoOptions, t0: number, queries: StreamingQuery[]
     refreshing = true;
     try {
       const [reports, counts] = await Promise.all([Promise.all(queries.map(queryReport)), documents()]);
-      opts.onProgress({ elapsedMs: Date.now() - t0, produced: latest, queries: reports, documents: counts });
+      opts.onProgress({ noun, elapsedMs: Date.now() - t0, produced: latest, queries: reports, documents: counts });
     } catch (e) {
       opts.onWarning?.(`progress: ${(e as Error).message}`);
     } finally {
@@ -69,7 +74,7 @@ function progressTicker(opts: DemoOptions, t0: number, queries: StreamingQuery[]
   };
 }
 
-/** Waits until every collection holds the users produced in this run, the deadline passes, or the run is aborted. */
+/** Waits until every collection holds the records produced in this run, the deadline passes, or the run is aborted. */
 async function catchUp(
   bindings: TopicBinding[],
   produced: ProduceSummary,
@@ -86,11 +91,12 @@ async function catchUp(
   return counts;
 }
 
-function demoResult(bindings: TopicBinding[], produced: ProduceSummary, counts: Record<string, number>, t0: number, signal?: AbortSignal): DemoResult {
+function demoResult(noun: RecordNoun, bindings: TopicBinding[], produced: ProduceSummary, counts: Record<string, number>, t0: number, signal?: AbortSignal): DemoResult {
   const rows = bindings.map((b) => ({ topic: b.topic, collection: b.collection, produced: produced.produced[b.topic] ?? 0, documents: counts[b.collection] ?? 0 }));
   return {
+    noun,
     rows,
-    deadLetters: counts[DEAD_LETTERS] ?? 0,
+    deadLetters: counts[bindings[0]?.deadLetters ?? DEAD_LETTERS] ?? 0,
     produce: produced,
     consistent: rows.every((r) => r.documents === r.produced),
     interrupted: signal?.aborted ?? false,
@@ -98,18 +104,21 @@ function demoResult(bindings: TopicBinding[], produced: ProduceSummary, counts: 
   };
 }
 
-/** Produces users while reporting the queries' progress and the documents of this run. */
-async function produceWithProgress(config: StreamlineConfig, opts: DemoOptions, t0: number, queries: StreamingQuery[], documents: () => Promise<Record<string, number>>) {
+/** Produces the pipeline's records while reporting the queries' progress and the documents of this run. */
+async function produceWithProgress(config: StreamlineConfig, pipeline: RuntimePipeline, opts: DemoOptions, t0: number, queries: StreamingQuery[], documents: () => Promise<Record<string, number>>) {
   const { onProgress: _progress, onStep: step, onRuntimeEvent: _events, catchUpTimeoutMs: _catchUp, onApiReady, ...run } = opts;
-  const ticker = progressTicker(opts, t0, queries, documents);
-  step?.(`producing users${opts.count ? ` (${opts.count})` : ''}${opts.durationMs ? ` for ${Math.round(opts.durationMs / 1000)} s` : ''}; Ctrl-C stops early`);
+  const noun = recordNoun(pipeline.pipeline.source);
+  const ticker = progressTicker(opts, noun, t0, queries, documents);
+  step?.(`producing ${noun.many}${opts.count ? ` (${opts.count})` : ''}${opts.durationMs ? ` for ${Math.round(opts.durationMs / 1000)} s` : ''}; Ctrl-C stops early`);
   try {
-    const produced = await produce(config, {
+    const produced = await producePipeline(config, pipeline, {
       ...run,
+      topics: pipeline.resolved.topics.map((t) => t.topic),
       batchSize: 25,
-      onStart: ({ apiUrl, localApi }) => {
-        step?.(`${localApi ? 'local Random User API' : 'Random User API'} on ${apiUrl}`);
-        onApiReady?.(apiUrl);
+      onStart: ({ source, localApi }) => {
+        // The local API is the randomUser source's: the demo has always named it so.
+        step?.(localApi === undefined ? `reading ${source}` : `local Random User API on ${localApi}`);
+        if (localApi !== undefined) onApiReady?.(localApi);
       },
       onProgress: ticker.update,
     });
@@ -121,13 +130,14 @@ async function produceWithProgress(config: StreamlineConfig, opts: DemoOptions, 
 
 /**
  * The whole pipeline on the embedded services: start what is not running, start the streaming
- * queries, serve the local API and produce users at random intervals, wait until MongoDB holds them,
- * report, and stop everything this run started (services that were already up stay up).
+ * queries, produce the source's records at random intervals (a randomUser source from the local API),
+ * wait until MongoDB holds them, report, and stop everything this run started (services that were
+ * already up stay up).
  */
-export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}): Promise<DemoResult> {
+export async function runDemo(base: StreamlineConfig, pipeline: RuntimePipeline, opts: DemoOptions = {}): Promise<DemoResult> {
   const t0 = Date.now();
   const step = opts.onStep ?? (() => undefined);
-  const bindings = bindTopics(config.topics);
+  const { config, bindings } = pipelineStreaming(base, pipeline.resolved);
   step('starting the services (Kafka, Spark Connect, FerretDB)...');
   const runtime = await up(config, { onEvent: opts.onRuntimeEvent });
   const startedServices: ServiceName[] = runtime.started.map((r) => r.name);
@@ -141,13 +151,13 @@ export async function runDemo(config: StreamlineConfig, opts: DemoOptions = {}):
     step(`streaming queries: ${started.queries.map((q) => q.name).join(', ')}`);
     mongo = await connectMongo(config);
     const database = mongo.db(config.mongo.database);
-    const documents = () => countDocuments(database, bindings.map((b) => b.collection), DEAD_LETTERS, new Date(t0));
+    const documents = () => countDocuments(database, bindings.map((b) => b.collection), pipeline.resolved.deadLetters, new Date(t0));
 
-    const { produced, refresh } = await produceWithProgress(config, opts, t0, started.queries, documents);
+    const { produced, refresh } = await produceWithProgress(config, pipeline, opts, t0, started.queries, documents);
     step('waiting for the streaming queries to land every record in MongoDB...');
     const deadline = Date.now() + (opts.catchUpTimeoutMs ?? 180_000);
     const counts = await catchUp(bindings, produced, documents, { deadline, signal: opts.signal, onPoll: refresh });
-    return demoResult(bindings, produced, counts, t0, opts.signal);
+    return demoResult(recordNoun(pipeline.pipeline.source), bindings, produced, counts, t0, opts.signal);
   } finally {
     step('stopping what this run started...');
     await mongo?.close().catch(() => undefined);

@@ -2,11 +2,11 @@ import type { StreamlineConfig } from '../config/index.js';
 import { kafkaClusterView, sparkClusterView } from '../runtime/index.js';
 import { table } from './format.js';
 
-/** The cluster part of `status`: brokers and ISR of our topics, workers and the executors on them. */
-export async function printClusterDetails(config: StreamlineConfig): Promise<string> {
+/** The cluster part of `status`: brokers and ISR of the pipeline's topics, workers and the executors on them. */
+export async function printClusterDetails(config: StreamlineConfig, topics: readonly string[]): Promise<string> {
   const out: string[] = [''];
   try {
-    const kafka = await kafkaClusterView(config);
+    const kafka = await kafkaClusterView(config, topics);
     out.push(`Kafka: brokers in cluster metadata ${kafka.brokers.join(', ') || 'none'} (active controller ${kafka.controllerId}); topics RF ${config.kafka.replicationFactor}, min ISR ${config.kafka.minInsyncReplicas}`);
     if (kafka.topics.length) {
       out.push(table(

@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
 import { describeConfig, loadConfig, type StreamlineConfig } from '../config/index.js';
-import { choosePipelineFile, loadPipeline, type LoadedPipeline, type PipelineChoice } from '../pipeline/load.js';
-import { resolvePipeline, type ResolvedPipeline } from '../pipeline/resolve.js';
-import { selectTopics } from '../pipeline/select.js';
-import { assertValidPipeline, type PipelineProblem } from '../pipeline/validate.js';
+import { choosePipelineFile, loadPipeline, type PipelineChoice } from '../pipeline/load.js';
+import { runtimePipeline, type RuntimePipeline } from '../pipeline/runtime.js';
 import { recordedNodes } from '../runtime/index.js';
 import { rememberSecrets } from './redaction.js';
 
@@ -47,13 +45,6 @@ export function choosePipeline(opts: GlobalOptions, config: StreamlineConfig, en
   return choosePipelineFile({ flag: opts.pipeline, env: env.STREAMLINE_PIPELINE, config: config.pipeline, cwd: process.cwd() });
 }
 
-/** The pipeline a command runs: the file's definition, validated, and resolved (narrowed to `--topics` when given). */
-export interface RuntimePipeline extends LoadedPipeline {
-  readonly resolved: ResolvedPipeline;
-  /** What validation warned about (errors have thrown): the command decides whether to print them. */
-  readonly warnings: readonly PipelineProblem[];
-}
-
 /** The one typed object a command works with: the configuration and the pipeline, each resolved once. */
 export interface Runtime {
   readonly config: StreamlineConfig;
@@ -65,24 +56,16 @@ export interface RuntimeOptions extends GlobalOptions {
   topics?: string[];
 }
 
-/** Validates and resolves a loaded pipeline: a PipelineInvalidError listing every error, a PipelineUnknownTopicError for a `topics` name it lacks. */
-export function runtimePipeline(loaded: LoadedPipeline, topics?: readonly string[]): RuntimePipeline {
-  const warnings = assertValidPipeline(loaded.pipeline, loaded.file);
-  const resolved = resolvePipeline(loaded.pipeline);
-  return { ...loaded, resolved: topics?.length ? selectTopics(resolved, { subset: topics }, loaded.file) : resolved, warnings };
-}
-
 /**
  * The configuration and the pipeline of a command, each resolved once. Undefined when `--print-config`
  * printed the configuration (the command stops there; a broken pipeline file does not stop it printing).
- * `--topics` narrows the pipeline, not the configuration's `topics`, which still names Random User's topics
- * for the streaming internals until they read the pipeline (phase 2 of #23).
+ * The pipeline is narrowed to `--topics`, else to the configuration's `topics` (empty by default: all of them).
  */
 export async function resolveRuntime(opts: RuntimeOptions, overrides: Overrides = {}): Promise<Runtime | undefined> {
   const config = resolveConfig(opts, overrides);
   if (maybePrintConfig(opts, config)) return undefined;
   const loaded = await loadPipeline(choosePipeline(opts, config));
-  return { config, pipeline: runtimePipeline(loaded, opts.topics) };
+  return { config, pipeline: runtimePipeline(loaded, { subset: opts.topics?.length ? opts.topics : config.topics }) };
 }
 
 /** Handles --print-config: returns true if the command should stop here. */

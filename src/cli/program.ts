@@ -68,7 +68,7 @@ function exitCodeOf(error: unknown): ExitCode {
 }
 
 /**
- * Prints an error as the user should see it (message, details and hint; a stack only for an unexpected
+ * Prints an error as whoever runs the command should see it (message, details and hint; a stack only for an unexpected
  * error and with STREAMLINE_DEBUG), or as one JSON object with `json`, and returns the exit code.
  */
 function reportError(error: unknown, writeRaw: (text: string) => void, { json = false } = {}): number {

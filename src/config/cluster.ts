@@ -57,7 +57,7 @@ function clusterTopicSettings(brokers: number): { replicationFactor: number; min
   return { replicationFactor, minInsyncReplicas: replicationFactor >= 3 ? 2 : 1 };
 }
 
-/** Which derived keys the user set explicitly (in a file, env or flag): those are left alone. */
+/** Which derived keys were set explicitly (in a file, env or flag): those are left alone. */
 export interface ExplicitKeys {
   replicationFactor: boolean;
   minInsyncReplicas: boolean;

@@ -1,4 +1,4 @@
-export { DEFAULT_TOPICS, type StreamlineConfig } from './schema.js';
+export { type StreamlineConfig } from './schema.js';
 export { defaultConfig, describeConfig, loadConfig, toEnvName } from './load.js';
 export { configurationReference } from './reference.js';
 export { apiUrl, kafkaBootstrap, mongoUri, redactUri, sparkRemote } from './endpoints.js';

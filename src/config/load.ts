@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.js';
 import { REDACTED, redactUri } from './redact.js';
 import { credentialsInFile } from './safety.js';
 import { applyClusterMode, clusterIssues } from './cluster.js';
-import { DEFAULT_TOPICS, configSchema, type StreamlineConfig } from './schema.js';
+import { configSchema, type StreamlineConfig } from './schema.js';
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 type Tree = { [k: string]: Json | undefined };
@@ -39,8 +39,8 @@ export function defaultConfig(cwd = process.cwd()): StreamlineConfig {
       workerUiPort: 8081,
       portStep: 2,
     },
-    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2, maxConsecutiveFetchFailures: 10, dedupeWindowUsers: 100_000 },
-    topics: [...DEFAULT_TOPICS],
+    produce: { deliveryTimeoutMs: 120_000, maxPendingRecords: 10_000, inFlightRequests: 2, maxConsecutiveFetchFailures: 10, dedupeWindowKeys: 100_000 },
+    topics: [],
   };
 }
 
@@ -140,6 +140,26 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/**
+ * Keys that were renamed, old dotted path -> new one: a file or environment that still sets the old name is
+ * refused naming the new one (the strict schema would only say "unrecognized key"; the env layer would ignore it).
+ */
+const RENAMED_KEYS: Readonly<Record<string, string>> = {
+  // #23: the producer's duplicate window counts record keys of any source, not only Random User's.
+  'produce.dedupeWindowUsers': 'produce.dedupeWindowKeys',
+};
+
+function refuseRenamedKeys(file: Tree, env: NodeJS.ProcessEnv): void {
+  for (const [old, now] of Object.entries(RENAMED_KEYS)) {
+    const path = old.split('.');
+    const inFile = path.reduce<Json | undefined>((node, key) => (isObject(node) ? node[key] : undefined), file as Json) !== undefined;
+    const envName = toEnvName(path);
+    if (inFile || env[envName] !== undefined) {
+      throw new ConfigError(`${inFile ? `config key ${old}` : `env ${envName}`} was renamed ${now} (env ${toEnvName(now.split('.'))}), same meaning: set that instead`);
+    }
+  }
+}
+
 /** defaults < config file < environment < CLI flags, validated once. */
 export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
   const cwd = opts.cwd ?? process.cwd();
@@ -151,6 +171,7 @@ export function loadConfig(opts: LoadOptions = {}): StreamlineConfig {
       `credentials in the config file ${opts.configFile ?? 'streamline.config.json'}: ${inFile.map((i) => `${i.key} (${i.message})`).join('; ')}`,
     );
   }
+  refuseRenamedKeys(file, opts.env ?? process.env);
   const explicit = mergeLayers(file, envLayer(opts.env ?? process.env, defaults), opts.overrides ?? {});
   const merged = mergeLayers(defaults as unknown as Tree, explicit);
   const result = configSchema.safeParse(merged);

@@ -3,7 +3,7 @@ import type { StreamlineConfig } from './schema.js';
 
 /**
  * Credentials never reach a log line, an error message or `--print-config` (issue 13). Two layers:
- * 1. patterns: any `scheme://user:password@` and any JAAS `password="..."` is masked, whatever produced it;
+ * 1. patterns: any `scheme://name:password@` and any JAAS `password="..."` is masked, whatever produced it;
  * 2. values: the actual secrets this process knows (Mongo URI password, Kafka SASL password, dashboard
  *    token, PII salt) are masked wherever they appear, also inside a driver's error that echoes them
  *    in another shape (decoded, in a connection string of its own).
@@ -24,7 +24,7 @@ const BEARER = /(\bbearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const SECRET_ENV_NAMES = ['STREAMLINE_DASHBOARD_TOKEN', 'STREAMLINE_KAFKA_SASL_PASSWORD', 'STREAMLINE_PII_SALT'] as const;
 
 /**
- * scheme://user:secret@host -> scheme://user:***@host, sc://host/;token=secret -> sc://host/;token=***:
+ * scheme://name:secret@host -> scheme://name:***@host, sc://host/;token=secret -> sc://host/;token=***:
  * a URI that can be printed and logged.
  */
 export const redactUri = (uri: string): string => uri.replace(URI_CREDENTIALS, `//$1:${REDACTED}@`).replace(URL_TOKEN, `$1${REDACTED}`);

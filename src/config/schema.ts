@@ -15,8 +15,6 @@ const allowRemote = (risk: string) =>
 // No PLAIN: without TLS it would send the password in clear text on every connection.
 const KAFKA_SASL_MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const;
 
-export const DEFAULT_TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'] as const;
-
 export const configSchema = z
   .object({
     stateDir: z.string().min(1).describe('Where services keep data, logs (`logs/<service>.log`), pid records (`run/`) and checkpoints; git-ignored.'),
@@ -35,7 +33,7 @@ export const configSchema = z
         sasl: z
           .object({
             mechanism: z.enum(KAFKA_SASL_MECHANISMS).describe('SASL mechanism the brokers offer.'),
-            username: z.string().min(1).describe('SASL user of our clients.'),
+            username: z.string().min(1).describe('SASL username of our clients.'),
             password: z.string().min(1).optional().describe('SASL password: from the environment only, never from a config file (refused, see src/config/safety.ts).'),
             passwordFile: z.string().min(1).optional().describe('File holding the SASL password (instead of the environment variable).'),
           })
@@ -57,7 +55,7 @@ export const configSchema = z
           .describe('`local[*]` or `spark://host:port`, passed through to the Connect server.'),
         driverMemory: memory.describe('Memory of the Connect server (the driver).'),
         uiPort: port.describe('Spark UI port.'),
-        allowRemote: allowRemote('Spark Connect executes whatever plan a client sends (code execution as this user) and its UI shows every query'),
+        allowRemote: allowRemote('Spark Connect executes whatever plan a client sends (code execution as the account running it) and its UI shows every query'),
         sessionTimeout: z
           .string()
           .regex(/^\d+(ms|s|m|h)$/, 'expected a duration like 30s, 10m or 24h')
@@ -86,10 +84,10 @@ export const configSchema = z
       .object({
         host: host.describe('Address our local randomuser-compatible API listens on.'),
         port: port.describe('Port of our local randomuser-compatible API.'),
-        url: z.string().url().optional().describe('Where the producer fetches users; defaults to our local randomuser-compatible server.'),
+        url: z.string().url().optional().describe('The Random User API a randomUser() source reads when its pipeline names no url; defaults to our local randomuser-compatible server, started for the run.'),
         secretsLog: z.string().min(1).optional().describe('Log the raw secrets the local API serves (JSON Lines) to this file, for the secret scan; off by default.'),
         secretsLogMaxBytes: z.number().int().min(0).describe('The secrets log stops growing at this many bytes (it says so once on stderr); 0 = no cap.'),
-        allowRemote: allowRemote('the local API serves generated users and, with api.secretsLog, their passwords'),
+        allowRemote: allowRemote('the local API serves generated people and, with api.secretsLog, their passwords'),
         maxConcurrentRequests: z.number().int().min(1).max(1_000).describe('Requests the local API serves at once; more get 503 with Retry-After (it never queues without bound).'),
         maxResponseBytes: z
           .number()
@@ -114,7 +112,7 @@ export const configSchema = z
           .min(0)
           .max(1_000)
           .describe(
-            "Write tasks per query and micro-batch: the batch's Kafka partitions are merged (no shuffle) into this many before the MongoDB sink; 0 keeps one task per Kafka partition. Each task writes its own bulks, so on a store that commits one bulk at a time per database (FerretDB) fewer tasks mean fewer commits queueing: 1 halved the p99 latency at 100 users/s (docs/decisions.md).",
+            "Write tasks per query and micro-batch: the batch's Kafka partitions are merged (no shuffle) into this many before the MongoDB sink; 0 keeps one task per Kafka partition. Each task writes its own bulks, so on a store that commits one bulk at a time per database (FerretDB) fewer tasks mean fewer commits queueing: 1 halved the p99 latency at 100 source records/s, 400 messages/s (docs/decisions.md).",
           ),
         queries: z
           .enum(['per-topic', 'one'])
@@ -195,14 +193,14 @@ export const configSchema = z
           .positive()
           .max(1_000_000)
           .optional()
-          .describe('Upper bound in users per second (each user is one record per topic); unset: as fast as the API and Kafka allow. The Compose producer sets 20 (STREAMLINE_PRODUCE_RATE), what the stack absorbs.'),
-        dedupeWindowUsers: z
+          .describe('Upper bound in source records per second (each makes its records on every topic); unset: as fast as the API and Kafka allow. The Compose producer sets 20 (STREAMLINE_PRODUCE_RATE), what the stack absorbs.'),
+        dedupeWindowKeys: z
           .number()
           .int()
           .min(1)
           .max(10_000_000)
           .describe(
-            "The duplicate check's window: the latest this many user ids are remembered (about 100 bytes each), so a run that never ends holds flat memory. A user served again within it is dropped; one served again later is sent again and the store's upsert by _id absorbs it.",
+            "The duplicate check's window, for sources that may serve a record twice (randomUser): the latest this many record keys are remembered (about 100 bytes each), so a run that never ends holds flat memory. A record served again within it is dropped; one served again later is sent again and the store's upsert by _id absorbs it.",
           ),
         dedupeWindowMs: z.number().int().min(1_000).optional().describe('Also forget remembered ids after this many ms; unset: by count only.'),
       })
@@ -213,12 +211,11 @@ export const configSchema = z
       .min(1)
       .optional()
       .describe(
-        'The pipeline file (TypeScript, `export default definePipeline({...})`), relative to the working directory. Wins over ./streamline.pipeline.ts and the built-in pipelines/randomuser.ts; `--pipeline` wins over it. Phase 1 of #23: only `streamline check` and `streamline pipeline topics` load it.',
+        'The pipeline file (TypeScript, `export default definePipeline({...})`), relative to the working directory. Wins over ./streamline.pipeline.ts and the built-in pipelines/randomuser.ts; `--pipeline` wins over it.',
       ),
     topics: z
       .array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a Kafka topic name'))
-      .min(1)
-      .describe('The Kafka topics, one collection each.'),
+      .describe("The pipeline's topics to act on (each lands in its collection); empty, the default: every topic of the pipeline."),
   })
   .strict();
 

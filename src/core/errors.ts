@@ -1,4 +1,4 @@
-// The one taxonomy of expected failures: what a user (or a script reading `--json`) can act on. Every
+// The one taxonomy of expected failures: what a person (or a script reading `--json`) can act on. Every
 // such failure is a StreamlineError with a stable code; the exit code follows from the code through
 // EXIT_CODES below and nowhere else. A plain Error still means a bug and is printed as one.
 

@@ -22,7 +22,7 @@ export const topicAlreadyExists = (error: unknown): boolean => clientErrorHas(er
  */
 export const isKafkaUnreachable = (error: unknown): boolean => clientErrorHas(error, 'code', 'PLT_KFK_NETWORK');
 
-/** The brokers refused our SASL credentials (wrong user or password, mechanism not enabled). */
+/** The brokers refused our SASL credentials (wrong username or password, mechanism not enabled). */
 export function isKafkaAuthFailure(error: unknown, depth = 0): boolean {
   // The client nests it as the `cause` of a connection error inside its aggregates, where findBy does not look.
   if (!(error instanceof Error) || depth > 8) return false;
@@ -33,7 +33,7 @@ export function isKafkaAuthFailure(error: unknown, depth = 0): boolean {
 }
 
 /**
- * Whether sending the same records again can help: not for our own bad input (the client's user
+ * Whether sending the same records again can help: not for our own bad input (the client's usage
  * errors) or a broker that refused for good (a protocol error it marks not retriable: too large,
  * not authorised...). Timeouts and unreachable leaders can.
  */

@@ -73,7 +73,7 @@ const instant = (description: string): JsonSchema => ({ bsonType: ['string', 'da
  * here (or in the topic's fields) is rejected, so a drifting writer fails loudly instead of silently.
  */
 export const STORED_DOCUMENT_EXTRA_PROPERTIES = {
-  _id: { bsonType: 'string', minLength: 1, description: 'user id (login.uuid), also the Kafka message key' },
+  _id: { bsonType: 'string', minLength: 1, description: 'record key (the pipeline key), also the Kafka message key' },
   kafka: {
     bsonType: 'object',
     required: ['topic', 'partition', 'offset', 'timestamp'],
@@ -87,7 +87,7 @@ export const STORED_DOCUMENT_EXTRA_PROPERTIES = {
     description: 'where the latest version of this document was read from',
   },
   ingested_at: { bsonType: 'date', description: 'when the Spark job wrote the document' },
-  fetched_at: instant('envelope: when the producer fetched the user from the API'),
+  fetched_at: instant('envelope: when the producer fetched the source record'),
   produced_at: instant('envelope: when the producer sent the message'),
   schema_version: { bsonType: ['int', 'long'], minimum: 1, description: 'envelope schema version (optional)' },
   source: { bsonType: 'string', description: 'envelope source, e.g. the API URL (optional)' },

@@ -3,7 +3,7 @@ import type { Fields, InferFields, StringField } from './fields.js';
 import { jsonSchemaDocument, type JsonSchema } from './to-json-schema.js';
 import { storedDocumentValidator, type MongoValidator } from './to-mongo.js';
 import { fieldsToZod } from './to-zod.js';
-import { envelopeFields } from './wire.js';
+import { ANY_KEY, envelopeFields } from './wire.js';
 
 /** A Kafka message value whose `data` is T. */
 export interface Envelope<T> {
@@ -62,4 +62,3 @@ export function deriveTopicSchema<S extends Fields>(topic: string, fields: S, { 
   };
 }
 
-const ANY_KEY: StringField = { kind: 'string', nullable: false, optional: false, minLength: 1 };

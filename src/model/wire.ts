@@ -17,11 +17,8 @@ export const ENVELOPE_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   [HEADER_CONTENT_TYPE]: CONTENT_TYPE_JSON,
 });
 
-/**
- * The key field today's callers (src/stream, until #23's phase 2 hands them the pipeline's) assume: Random
- * User's `login.uuid`, so their `id` keeps its UUID check.
- */
-const USER_KEY_FIELD = string({ format: 'uuid' });
+/** The key field when none is given (a composite key, a key of a zod-described record): any non-empty string. */
+export const ANY_KEY: StringField = { kind: 'string', nullable: false, optional: false, minLength: 1 };
 
 /**
  * What a bare value (a record someone else's producer wrote to a `kafka()` topic, not an envelope) is checked
@@ -34,7 +31,7 @@ export const bareValueFields = <E extends { data: Field }>(envelope: E): Pick<E,
  * Descriptor of a whole message value whose `data` is described by `data`. The `id` is validated like the key
  * field it is read from (its kind, format, pattern, length, enum; never null or absent).
  */
-export function envelopeFields<S extends Fields>(data: S, keyField: StringField = USER_KEY_FIELD) {
+export function envelopeFields<S extends Fields>(data: S, keyField: StringField = ANY_KEY) {
   return {
     schema_version: integer({ enum: [ENVELOPE_SCHEMA_VERSION] }),
     source: string({ minLength: 1, description: 'where the record came from, e.g. the API URL' }),

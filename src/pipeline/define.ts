@@ -10,7 +10,7 @@ import type { KafkaSource, ProducerSource, Source } from './sources.js';
  * Spark schema and checks, dead-letter reasons, MongoDB validators and indexes, JSON Schema documents, topic
  * creation, dashboard panels, /metrics labels, Airflow params) is derived from the value it returns.
  *
- * What the compiler guarantees, in the user's editor (see define.typecheck.ts):
+ * What the compiler guarantees, in the pipeline author's editor (see define.typecheck.ts):
  * - a topic's `project` returns exactly its `fields`' type, built with `make`: a missing required field, a
  *   field the schema lacks (nested ones included) or a wrong value type is an error at that property, and
  *   returning anything not built by `make` is an error;
@@ -72,7 +72,7 @@ export type TopicRecord<S extends Fields> = InferFields<S> & { readonly [topicRe
  * checks it exactly (TypeScript does not check excess properties of an arrow function's returned literal,
  * microsoft/TypeScript#7547, but it does check a call's argument): a field the schema lacks, at any depth, a
  * missing required field, a wrong value type are errors at the offending property. At run time it is the
- * strict zod parse of the topic's data (what projectUser() does today), so both halves are one function.
+ * strict zod parse of the topic's data, so both halves are one function.
  */
 export type Make<S extends Fields> = (data: InferFields<S>) => TopicRecord<S>;
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { fieldsToZod, normalizedUserFields, type Field, type Fields, type InferFields } from '../model/index.js';
+import { fieldsToZod, type Field, type Fields, type InferFields } from '../model/index.js';
+import { randomUserRecordFields } from '../source/randomuser/record.js';
 import type { Source } from './sources.js';
 
 /**
@@ -48,7 +49,7 @@ export type RecordShape = { kind: 'fields'; fields: Fields } | { kind: 'zod'; sc
 export function sourceRecordShape(source: Source): RecordShape {
   switch (source.kind) {
     case 'randomuser':
-      return { kind: 'fields', fields: normalizedUserFields };
+      return { kind: 'fields', fields: randomUserRecordFields };
     case 'http-json':
     case 'file':
       return isZodSchema(source.options.record) ? { kind: 'zod', schema: source.options.record } : { kind: 'fields', fields: source.options.record };

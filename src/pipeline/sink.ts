@@ -47,7 +47,7 @@ export interface IndexSpec<D> {
 }
 
 interface CollectionCommon<D> {
-  /** Default: the topic name with every character outside `[A-Za-z0-9_]` as `_` (users.profile -> users_profile). */
+  /** Default: the topic name with every character outside `[A-Za-z0-9_]` as `_` (orders.lines -> orders_lines). */
   readonly collection?: string;
   /** Secondary indexes; `ingested_at` (descending) is always added, as today. */
   readonly indexes?: readonly IndexSpec<D>[];

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Fields, InferFields } from '../model/fields.js';
-import type { NormalizedUser } from '../model/user.js';
+import type { RandomUserRecord } from '../source/randomuser/record.js';
 
 /**
  * Source constructors of the pipeline API. A source is plain data (printable, diffable, comparable across
@@ -58,14 +58,14 @@ export interface RandomUserOptions {
   readonly retries?: Retries;
 }
 
-export interface RandomUserSource extends SourceBase<'randomuser', NormalizedUser> {
+export interface RandomUserSource extends SourceBase<'randomuser', RandomUserRecord> {
   readonly options: RandomUserOptions;
 }
 
 /**
  * The Random User API: quirks handled (string coordinates, numeric postcodes), dates to ISO-8601 UTC,
  * `login.password`/`salt`/hashes never leave the client (allow-list normalisation in src/sources/randomuser/),
- * records that fail validation counted and skipped. The record type is the canonical NormalizedUser.
+ * records that fail validation counted and skipped. The record type is the canonical RandomUserRecord.
  */
 export function randomUser(options: RandomUserOptions = {}): RandomUserSource {
   return { kind: 'randomuser', options };

@@ -52,7 +52,7 @@ function tsconfigOptions(ts: typeof TS, tsconfig: string): TS.CompilerOptions {
 
 /**
  * Our API's own sources use Node's types (node:crypto, process): a tsconfig that does not bring them (a
- * fresh project without @types/node) would report errors in the CLI's files, not the user's. Then the
+ * fresh project without @types/node) would report errors in the CLI's files, not the pipeline file's. Then the
  * CLI's copy is added as a root file.
  */
 function nodeTypesUnlessPresent(ts: typeof TS, file: string, options: TS.CompilerOptions): string[] {

@@ -6,7 +6,7 @@ export interface Acknowledgement {
   partition: number;
   /** Kafka offsets are 64-bit: a decimal string, never a rounded number. */
   offset: string;
-  /** The message key, i.e. the user id. */
+  /** The message key, i.e. the record key. */
   key: string;
   /** contentDigest of the record's data (src/produce/digest.ts): what the stored document must equal. */
   digest?: string;

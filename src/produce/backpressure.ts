@@ -18,7 +18,7 @@ export interface KafkaGateOptions {
 
 /**
  * Fetching's gate while Kafka is away: a lane waits here before each fetch, so the run takes no more
- * users than the producer already holds (they are random and cannot be fetched again), and counts
+ * records than the producer already holds (a seeded source's may be random and not fetched again), and counts
  * the time it waited.
  */
 export class KafkaGate {

@@ -1,8 +1,8 @@
-// The producer's duplicate check over a bounded window of recent user ids, so a run without count or
-// duration holds flat memory (a Set of every id grew without bound and ended at V8's 2^24 entries).
-// What it catches: the same user served again within the last `maxIds` users (and `maxAgeMs`, when
-// set), e.g. a page fetched twice after a retry, or the API repeating a user soon after. What it does
-// not: a user repeated after it left the window; the store's upsert by `_id` absorbs that one (the
+// The producer's duplicate check over a bounded window of recent record keys, so a run without count or
+// duration holds flat memory (a Set of every key grew without bound and ended at V8's 2^24 entries).
+// What it catches: the same record served again within the last `maxIds` keys (and `maxAgeMs`, when
+// set), e.g. a page fetched twice after a retry, or the Random User API repeating a person soon after. What
+// it does not: a record repeated after it left the window; the store's upsert by `_id` absorbs that one (the
 // document is rewritten with the newer content, never duplicated). Documented in docs/always-on.md, "A
 // producer in flat memory".
 

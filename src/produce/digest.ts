@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * A digest of a record's content (the envelope's `data`: the topic's projection of the user), the same
+ * A digest of a record's content (the envelope's `data`: the topic's projection of the source record), the same
  * whether computed from the JSON the producer sent or from the document the store holds: keys sorted,
  * null and absent fields alike dropped (Spark writes a null where the JSON had none), dates as
  * ISO-8601. The ack log carries it per record, so the fault checker and the soak compare content, not

@@ -1,11 +1,10 @@
 export type { ProduceRunOptions } from './options.js';
 export { createKafkaProducer, KafkaProducer } from './kafka-producer.js';
-export { createRouter, type OutgoingMessage } from './message.js';
+export type { OutgoingMessage } from './message.js';
 export type { IntervalSpec } from './pacing.js';
 export { formatProgressLine, formatSummary, summaryHasFailures, type ProduceSummary, type ProgressState } from './progress.js';
 export { openAckLog, type Acknowledgement } from './ack-log.js';
 export { writeSummaryFile, type SummaryJson } from './summary-json.js';
 export { randomSeed } from './random.js';
 export type { PacingMode } from './scheduler.js';
-export { produceUsers, userRoutes, type ProduceUsersOptions } from './users.js';
 export { produceRecords } from './records.js';

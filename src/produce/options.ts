@@ -8,24 +8,24 @@ import type { PacingMode } from './scheduler.js';
  * produce`, the demo, the Airflow DAG through the CLI, and runProducer underneath them).
  */
 export interface ProduceRunOptions {
-  /** Users to produce (per topic). Without count or duration the run lasts until the signal aborts. */
+  /** Source records to produce (each makes its records on every topic). Without count or duration the run lasts until the signal aborts. */
   count?: number;
   durationMs?: number;
-  /** Upper bound in users per second, i.e. records per second on each topic. */
+  /** Upper bound in source records per second (for one-record-per-topic pipelines, records per second on each topic). */
   rate?: number;
-  /** Seeds both the API pages and the pacing; generated (and reported) when absent. */
+  /** Seeds both a seeded source's pages (randomUser) and the pacing; generated (and reported) when absent. */
   seed?: string;
   /** Random gaps between fetches; none: fetch as fast as the producer keeps up. */
   interval?: IntervalSpec;
   /** One schedule for all topics, or one per topic. Default together. */
   pacing?: PacingMode;
-  /** Users per fetch (the API's `results`). */
+  /** Records per fetch (randomUser: the API's `results`). */
   batchSize?: number;
-  /** Ctrl-C: stops taking users, then waits for every record in flight. */
+  /** Ctrl-C: stops taking source records, then waits for every message in flight. */
   signal?: AbortSignal;
   onProgress?: (state: ProgressState) => void;
   /** Each record Kafka acknowledged, as the acknowledgement arrives (`--ack-log`, the fault suite's checker). */
   onAcknowledged?: (ack: Acknowledgement) => void;
-  /** Fetch failures and users the router rejected. Default console.warn. */
+  /** Fetch failures and records the router rejected. Default console.warn. */
   onWarning?: (message: string) => void;
 }

@@ -3,7 +3,7 @@ import { describeKafkaError, isKafkaUnreachable } from '../kafka/index.js';
 
 /** Kafka not acknowledging anything since `forMs` ago: what the progress line and the run's backpressure see. */
 export interface KafkaOutage {
-  /** The bootstrap address, as the user configured it. */
+  /** The bootstrap address, as configured. */
   address: string;
   forMs: number;
   /** True when nothing answered (connection refused or closed); false when brokers answered with errors. */

@@ -1,4 +1,5 @@
 import type { KafkaOutage } from './outage.js';
+import type { RecordNoun } from '../source/source-runtime.js';
 
 /** Per-topic counters during a run. */
 export interface TopicProgress {
@@ -29,7 +30,7 @@ export interface ProduceSummary {
   /** The seed used (given or generated), to replay the run. */
   seed: string;
   fetched: number;
-  /** Records the API client rejected, plus users the router could not project. */
+  /** Records the source rejected, plus records the router could not project. */
   invalid: number;
   duplicates: number;
   fetchErrors: number;
@@ -38,7 +39,7 @@ export interface ProduceSummary {
   failed: Record<string, number>;
   /** The last error per topic with failures. */
   failureReasons: Record<string, string>;
-  /** The keys (user ids) of the records that failed, per topic, in the order they failed. */
+  /** The keys of the records that failed, per topic, in the order they failed. */
   failedKeys?: Record<string, string[]>;
   /** How long fetching waited for Kafka in total (ms). */
   fetchPausedMs?: number;
@@ -84,7 +85,7 @@ export function formatOutage(outage: NonNullable<ProgressState['kafkaOutage']>, 
 
 /**
  * One status line, e.g.
- * `12.3s  fetched 1,200 (invalid 3)  users.profile 1,150 @ 93.5/s  users.location 1,150 @ 93.5/s  failed 0`.
+ * `12.3s  fetched 1,200 (invalid 3)  orders 1,150 @ 93.5/s  orders.lines 3,410 @ 277.2/s  failed 0`.
  * Duplicates and fetch errors appear only when non-zero, to keep the line short; during an outage
  * the line ends with formatOutage's text.
  */
@@ -117,14 +118,14 @@ const STOP_REASONS: Record<StopReason, string> = {
 /** Ids shown in the text summary; the --summary-file JSON has them all. */
 const MAX_LISTED_KEYS = 1000;
 
-/** `gave up on 510 users (2,040 records): <ids>`, wrapped, so they can be fetched or replayed by id. */
-function failedKeysLines(failedKeys: Record<string, string[]>): string[] {
+/** `gave up on 510 records (2,040 records): <ids>` (the source's noun first), wrapped, so they can be fetched or replayed by id. */
+function failedKeysLines(failedKeys: Record<string, string[]>, noun: RecordNoun): string[] {
   const records = Object.values(failedKeys).reduce((sum, keys) => sum + keys.length, 0);
   if (records === 0) return [];
-  const users = [...new Set(Object.values(failedKeys).flat())];
-  const listed = users.slice(0, MAX_LISTED_KEYS);
-  const more = users.length - listed.length;
-  const lines = [`gave up on ${formatCount(users.length)} users (${formatCount(records)} records); their ids:`];
+  const keys = [...new Set(Object.values(failedKeys).flat())];
+  const listed = keys.slice(0, MAX_LISTED_KEYS);
+  const more = keys.length - listed.length;
+  const lines = [`gave up on ${formatCount(keys.length)} ${noun.many} (${formatCount(records)} records); their ids:`];
   for (let i = 0; i < listed.length; i += 4) lines.push(`  ${listed.slice(i, i + 4).join(' ')}`);
   if (more > 0) lines.push(`  ... and ${formatCount(more)} more (all of them in --summary-file)`);
   return lines;
@@ -134,12 +135,12 @@ function failedKeysLines(failedKeys: Record<string, string[]>): string[] {
  * The final summary: a per-topic table (produced, failed, rate) and the run totals, e.g.
  *
  *   topic           produced  failed   rate/s
- *   users.profile      5,000       0    412.3
+ *   orders             5,000       0    412.3
  *   total             20,000       0
  *
  *   fetched 5,012 · invalid 12 · duplicates 0 · fetch errors 0 · elapsed 12.1s · seed 7 · count reached
  */
-export function formatSummary(summary: ProduceSummary): string {
+export function formatSummary(summary: ProduceSummary, noun: RecordNoun = { one: 'record', many: 'records' }): string {
   const topics = Object.keys(summary.produced);
   const rows = topics.map((topic) => [
     topic,
@@ -168,7 +169,7 @@ export function formatSummary(summary: ProduceSummary): string {
   const lines = [render(header), ...rows.map(render), '', totals];
   if (summary.fetchPausedMs) lines.push(`fetching paused ${formatElapsed(summary.fetchPausedMs)} while Kafka was away; at most ${formatCount(summary.maxInFlight ?? 0)} records held`);
   for (const [topic, reason] of Object.entries(summary.failureReasons)) lines.push(`failed on ${topic}: ${reason}`);
-  lines.push(...failedKeysLines(summary.failedKeys ?? {}));
+  lines.push(...failedKeysLines(summary.failedKeys ?? {}, noun));
   if (summary.stopReason === 'fetch-failed' && summary.lastFetchError) lines.push(`last fetch error: ${summary.lastFetchError}`);
   return lines.join('\n');
 }

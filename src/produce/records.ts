@@ -1,6 +1,7 @@
 import type { KafkaSasl } from '../config/index.js';
 import { createKafkaAdmin, ensureTopics, kafkaConnection, type EnsureTopicsReport, type TopicSettings } from '../kafka/index.js';
-import { ENVELOPE_SCHEMA_VERSION, type PiiPolicy } from '../model/index.js';
+import type { PiiPolicy } from '../model/index.js';
+import { topicEnvelopes } from '../pipeline/envelope.js';
 import { getPath } from '../pipeline/paths.js';
 import type { ResolvedPipeline } from '../pipeline/resolve.js';
 import type { Position, SourcePage, SourceRuntime } from '../source/runtime.js';
@@ -35,14 +36,14 @@ export interface RecordRunOptions extends ProduceRunOptions {
   /** The run's policy for the pipeline's `pii` rules (`--pii`, config produce.pii). Default keep. */
   pii?: PiiPolicy;
   piiSalt?: string;
-  /** Drop a record whose key is in the duplicate window (randomUser: the API may repeat users). Default false. */
+  /** Drop a record whose key is in the duplicate window (for sources that may serve a record twice, like randomUser). Default false. */
   dedupe?: boolean;
   /** Where to start: the stored resume point of an earlier run. Default: the source's start. */
   resumeFrom?: ResumePoint;
   /** Called with the new resume point after every record of a page is acknowledged, and once at the end. */
   onPosition?: (point: ResumePoint) => void;
   maxPendingRecords?: number;
-  dedupeWindowUsers?: number;
+  dedupeWindowKeys?: number;
   dedupeWindowMs?: number;
 }
 
@@ -60,14 +61,8 @@ export interface RecordRunDeps {
  */
 function recordMessages(pipeline: ResolvedPipeline, label: string): (item: SourceItem) => OutgoingMessage[] {
   return (item) => {
-    const producedAt = new Date().toISOString();
-    return pipeline.topics.flatMap((topic) =>
-      (topic.toRecords?.(item.record) ?? []).map((data) => {
-        const key = topic.recordKey(item.record, data);
-        const envelope = { schema_version: ENVELOPE_SCHEMA_VERSION, source: label, fetched_at: item.fetchedAt, produced_at: producedAt, id: key, data };
-        return jsonMessage(topic.kafkaTopic, key, topic.schema.envelope.parse(envelope));
-      }),
-    );
+    const meta = { source: label, fetchedAt: item.fetchedAt, producedAt: new Date().toISOString() };
+    return pipeline.topics.flatMap((topic) => topicEnvelopes(topic, item.record, meta).map(({ key, envelope }) => jsonMessage(topic.kafkaTopic, key, envelope)));
   };
 }
 
@@ -105,38 +100,38 @@ export async function runRecords(options: RecordRunOptions, deps: RecordRunDeps)
       iterator = undefined;
       throw error;
     }
-    if (result.done) return { users: [], invalid: 0, end: true };
+    if (result.done) return { records: [], invalid: 0, end: true };
     const page = result.value;
     if (page.records.length === 0) {
       // Asked again, like a failed read: the feed counts an empty page as a failed fetch.
       iterator = undefined;
-      return { users: [], invalid: 0 };
+      return { records: [], invalid: 0 };
     }
     const skipped = Math.min(skip, page.records.length);
     skip -= skipped;
     const records = page.records.slice(skipped);
     const tracked = tracker.admit(nextFrom, page.position, records.length, skipped);
     nextFrom = page.position;
-    const users: SourceItem[] = [];
+    const items: SourceItem[] = [];
     let invalid = 0;
     records.forEach((raw, index) => {
       const normalized = source.normalize(raw);
       if (normalized.ok) {
-        users.push({ record: pipeline.protect(normalized.record, privacy), fetchedAt: page.fetchedAt, page: tracked, index, seq: seq++, acked: 0 });
+        items.push({ record: pipeline.protect(normalized.record, privacy), fetchedAt: page.fetchedAt, page: tracked, index, seq: seq++, acked: 0 });
         return;
       }
       invalid++;
       warn(`invalid record from ${source.label} (#${skipped + index} of the page): ${normalized.reason}`);
       tracker.settle(tracked, index);
     });
-    return { users, invalid };
+    return { records: items, invalid };
   };
 
   const summary = await runProducer<SourceItem>(
     { ...options, topics: pipeline.topics.map((topic) => topic.kafkaTopic), dedupe: options.dedupe ?? false },
     {
       fetchBatch,
-      userId: (item) => {
+      recordKey: (item) => {
         const key = pipeline.key === undefined ? undefined : getPath(item.record, pipeline.key);
         return typeof key === 'string' || typeof key === 'number' ? String(key) : `#${item.seq}`;
       },

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { Deliveries } from './deliveries.js';
 import { DedupeWindow, latest, pushBounded } from './dedupe-window.js';
-import { UserFeed, type FetchBatch } from './feed.js';
+import { RecordFeed, type FetchBatch } from './feed.js';
 import type { DeliveryReport, OutgoingMessage } from './message.js';
 import type { ProduceRunOptions } from './options.js';
 import { KafkaGate } from './backpressure.js';
@@ -12,9 +12,9 @@ import { randomSeed } from './random.js';
 import { planLanes, runLane, type Lane, type LaneEnd, type TickOutcome } from './scheduler.js';
 
 export interface RunProducerOptions extends ProduceRunOptions {
-  /** The configured topics, in order; every user yields exactly one record for each. */
+  /** The configured topics, in order; every source record yields its records on them (exactly one each by default). */
   topics: readonly string[];
-  /** Users per fetch. Required here: the callers know what suits their API. */
+  /** Records per fetch. Required here: the callers know what suits their source. */
   batchSize: number;
   /** Stop fetching while this many records await acknowledgement: the memory bound. Default 10000. */
   maxPendingRecords?: number;
@@ -22,11 +22,11 @@ export interface RunProducerOptions extends ProduceRunOptions {
   maxConsecutiveFetchFailures?: number;
   /** Least time between two progress events (ms). Default 500. */
   progressIntervalMs?: number;
-  /** Users remembered for the duplicate check (config produce.dedupeWindowUsers). Default 100000. */
-  dedupeWindowUsers?: number;
-  /** Forget remembered users after this long too (config produce.dedupeWindowMs). Default: by count only. */
+  /** Keys remembered for the duplicate check (config produce.dedupeWindowKeys). Default 100000. */
+  dedupeWindowKeys?: number;
+  /** Forget remembered keys after this long too (config produce.dedupeWindowMs). Default: by count only. */
   dedupeWindowMs?: number;
-  /** Drop a user whose id is in the duplicate window. Default true; false for sources whose records are versions of a key. */
+  /** Drop a record whose key is in the duplicate window. Default true; false for sources whose records are versions of a key. */
   dedupe?: boolean;
 }
 
@@ -34,15 +34,15 @@ export interface RunProducerOptions extends ProduceRunOptions {
 const MAX_RECORDED_GAPS = 10_000;
 
 /** Everything runProducer needs from the outside, injected so it runs against fakes in tests. */
-export interface RunProducerDeps<U> {
-  fetchBatch: FetchBatch<U>;
-  userId: (user: U) => string;
-  /** The user's records: one per configured topic (see createRouter), or any number for a pipeline's explode topics. */
-  toMessages: (user: U) => OutgoingMessage[];
-  /** `one` (default): a user whose records are not exactly one per topic is skipped; `any`: a pipeline's explode topics make 0..n. */
+export interface RunProducerDeps<R> {
+  fetchBatch: FetchBatch<R>;
+  recordKey: (record: R) => string;
+  /** The record's messages: one per configured topic, or any number for a pipeline's explode topics (recordsPerTopic `any`). */
+  toMessages: (record: R) => OutgoingMessage[];
+  /** `one` (default): a source record whose messages are not exactly one per topic is skipped; `any`: a pipeline's explode topics make 0..n. */
   recordsPerTopic?: 'one' | 'any';
-  /** Called with each user dropped as a duplicate (it never reaches toMessages). */
-  onDuplicate?: (user: U) => void;
+  /** Called with each record dropped as a duplicate (it never reaches toMessages). */
+  onDuplicate?: (record: R) => void;
   /** Resolves with the record's fate; a rejection is counted as a failure of that record. */
   send: (message: OutgoingMessage) => Promise<DeliveryReport>;
   /** Waits until everything sent so far is acknowledged or failed. */
@@ -70,7 +70,7 @@ function validateOptions(options: RunProducerOptions): void {
   if (options.interval) validateInterval(options.interval);
 }
 
-/** A user whose records do not match the lane's topics one to one; skipped and counted invalid. */
+/** A source record whose messages do not match the lane's topics one to one; skipped and counted invalid. */
 class RoutingError extends Error {}
 
 function messagesForLane(messages: OutgoingMessage[], lane: Lane, known: Record<string, unknown>, perTopic: 'one' | 'any'): OutgoingMessage[] {
@@ -96,9 +96,9 @@ class ProducerRun<U> {
   readonly internalStop = new AbortController();
   readonly signal: AbortSignal;
   readonly lanes: Lane[];
-  readonly feed: UserFeed<U>;
+  readonly feed: RecordFeed<U>;
   readonly deliveries: Deliveries;
-  /** Users the router could not project, remembered (a bounded window) to count and warn once even when several lanes trip over one. */
+  /** Records the router could not project, remembered (a bounded window) to count and warn once even when several lanes trip over one. */
   readonly unroutable: DedupeWindow;
   unroutableCount = 0;
   readonly gapsByLane: Record<string, number[]>;
@@ -122,15 +122,15 @@ class ProducerRun<U> {
     this.signal = options.signal ? AbortSignal.any([options.signal, this.internalStop.signal]) : this.internalStop.signal;
     this.lanes = planLanes(options.topics, options.pacing ?? 'together', options.interval, this.seed);
     this.gapsByLane = Object.fromEntries(this.lanes.map((l) => [l.name, []]));
-    this.feed = new UserFeed<U>({
+    this.feed = new RecordFeed<U>({
       fetchBatch: deps.fetchBatch,
-      userId: deps.userId,
+      recordKey: deps.recordKey,
       batchSize: options.batchSize,
       seed: this.seed,
       readers: this.lanes.map((l) => l.name),
       limit: options.count,
       signal: this.signal,
-      dedupe: options.dedupe === false ? false : { maxUsers: options.dedupeWindowUsers ?? 100_000, maxAgeMs: options.dedupeWindowMs, now: () => this.clock.now() },
+      dedupe: options.dedupe === false ? false : { maxKeys: options.dedupeWindowKeys ?? 100_000, maxAgeMs: options.dedupeWindowMs, now: () => this.clock.now() },
       ...(deps.onDuplicate === undefined ? {} : { onDuplicate: deps.onDuplicate }),
     });
     this.unroutable = new DedupeWindow({ maxIds: 10_000, now: () => this.clock.now() });
@@ -185,7 +185,7 @@ class ProducerRun<U> {
   }
 }
 
-/** Fetches the lane's next users; when the fetch failed, what the lane does next instead. */
+/** Fetches the lane's next records; when the fetch failed, what the lane does next instead. */
 async function fetchForLane<U>(run: ProducerRun<U>, lane: Lane, wanted: number): Promise<U[] | TickOutcome> {
   try {
     return await run.feed.next(lane.name, wanted);
@@ -200,44 +200,44 @@ async function fetchForLane<U>(run: ProducerRun<U>, lane: Lane, wanted: number):
   }
 }
 
-/** The user's records for this lane, or undefined (with a warning, once per user) when they do not fit. */
-function routeUser<U>(run: ProducerRun<U>, lane: Lane, user: U): OutgoingMessage[] | undefined {
+/** The record's messages for this lane, or undefined (with a warning, once per record) when they do not fit. */
+function routeRecord<U>(run: ProducerRun<U>, lane: Lane, record: U): OutgoingMessage[] | undefined {
   try {
-    return messagesForLane(run.deps.toMessages(user), lane, run.deliveries.topics, run.deps.recordsPerTopic ?? 'one');
+    return messagesForLane(run.deps.toMessages(record), lane, run.deliveries.topics, run.deps.recordsPerTopic ?? 'one');
   } catch (error) {
-    const id = run.deps.userId(user);
-    if (!run.unroutable.seenBefore(id)) {
+    const key = run.deps.recordKey(record);
+    if (!run.unroutable.seenBefore(key)) {
       run.unroutableCount++;
-      run.warn(`user ${id} skipped: ${message(error)}`);
+      run.warn(`record ${key} skipped: ${message(error)}`);
     }
     return undefined;
   }
 }
 
-/** One lane's tick: fetch a page, pace and route its users, dispatch their records, apply backpressure. */
+/** One lane's tick: fetch a page, pace and route its records, dispatch their records, apply backpressure. */
 function laneTick<U>(run: ProducerRun<U>, lane: Lane): () => Promise<TickOutcome> {
   const { count, batchSize, rate } = run.options;
   const limiter = rate === undefined ? undefined : new RateLimiter({ ratePerSec: rate }, run.clock);
-  let dispatchedUsers = 0;
+  let dispatched = 0;
   return async () => {
-    const wanted = count === undefined ? batchSize : Math.min(batchSize, count - dispatchedUsers);
+    const wanted = count === undefined ? batchSize : Math.min(batchSize, count - dispatched);
     if (wanted <= 0 || run.feed.drained(lane.name)) return 'done';
     if (!(await run.kafkaGate.pass())) return 'continue'; // the lane loop sees why and ends
-    const users = await fetchForLane(run, lane, wanted);
-    if (!Array.isArray(users)) return users;
-    if (users.length === 0 && run.feed.drained(lane.name)) return 'done';
-    for (const user of users) {
+    const fetched = await fetchForLane(run, lane, wanted);
+    if (!Array.isArray(fetched)) return fetched;
+    if (fetched.length === 0 && run.feed.drained(lane.name)) return 'done';
+    for (const record of fetched) {
       if (limiter) await limiter.take(1, run.signal);
       if (run.stopped()) return 'continue'; // the lane loop sees why and ends
-      const records = routeUser(run, lane, user);
-      if (!records) continue; // the lane fetches a replacement
-      for (const record of records) run.deliveries.dispatch(record, run.deps.send);
-      dispatchedUsers++;
+      const messages = routeRecord(run, lane, record);
+      if (!messages) continue; // the lane fetches a replacement
+      for (const outgoing of messages) run.deliveries.dispatch(outgoing, run.deps.send);
+      dispatched++;
     }
     run.noteInFlight();
     run.emitProgress();
     await run.deliveries.belowLimit(run.options.maxPendingRecords ?? 10_000);
-    return count !== undefined && dispatchedUsers >= count ? 'done' : 'continue';
+    return count !== undefined && dispatched >= count ? 'done' : 'continue';
   };
 }
 
@@ -274,10 +274,10 @@ function summarize<U>(run: ProducerRun<U>, ends: LaneEnd[]): ProduceSummary {
 }
 
 /**
- * Pulls users page by page, paces them, routes each to its topics and sends the records; stops on
+ * Pulls source records page by page, paces them, routes each to its topics and sends the messages; stops on
  * count, duration, abort or a dead API, then waits for every record in flight (without count and
- * duration: until aborted, in flat memory). Every user goes to each topic at most once within the
- * duplicate window (the latest dedupeWindowUsers ids); every record ends up counted as produced or failed.
+ * duration: until aborted, in flat memory). With dedupe, every record goes to each topic at most once within
+ * the duplicate window (the latest dedupeWindowKeys keys); every message ends up counted as produced or failed.
  */
 export async function runProducer<U>(options: RunProducerOptions, deps: RunProducerDeps<U>): Promise<ProduceSummary> {
   validateOptions(options);

@@ -3,8 +3,8 @@ import { intervalGenerator, type IntervalSpec } from './pacing.js';
 import { deriveSeed, seededRandom } from '../source/index.js';
 
 /**
- * `together`: one schedule; every tick takes a batch of users and sends it to all topics.
- * `independent`: one schedule per topic; each topic walks the same user sequence at its own pace.
+ * `together`: one schedule; every tick takes a batch of source records and sends it to all topics.
+ * `independent`: one schedule per topic; each topic walks the same record sequence at its own pace.
  */
 export type PacingMode = 'together' | 'independent';
 

@@ -13,10 +13,10 @@ const EXPOSED: Record<BindSection, { title: string; exposes: string }> = {
   kafka: { title: 'Kafka', exposes: 'the broker has no authentication here: anyone who reaches it reads, writes and deletes every topic' },
   spark: {
     title: 'Spark Connect',
-    exposes: 'Spark Connect runs whatever plan a client sends, i.e. code as this user on this machine, and its UI shows every query',
+    exposes: 'Spark Connect runs whatever plan a client sends, i.e. code as this account on this machine, and its UI shows every query',
   },
   mongo: { title: 'FerretDB', exposes: 'the store has no authentication here: anyone who reaches it reads and rewrites every collection' },
-  api: { title: 'the local Random User API', exposes: 'it serves generated users and, with api.secretsLog, writes their passwords to disk on request' },
+  api: { title: 'the local Random User API', exposes: 'it serves generated people and, with api.secretsLog, writes their passwords to disk on request' },
 };
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;

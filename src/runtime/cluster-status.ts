@@ -2,9 +2,9 @@ import { masterUiUrl, runsLocalSparkCluster, workerNodes, type StreamlineConfig 
 import { describeCluster, withKafkaAdmin, type KafkaClusterView } from '../kafka/index.js';
 import { fetchMasterState, fetchWorkerState, workerEntry } from './spark-master.js';
 
-/** Brokers and the ISR of our topics (those that exist) from one metadata request to any live broker. */
-export const kafkaClusterView = (config: StreamlineConfig, timeoutMs = 3_000): Promise<KafkaClusterView> =>
-  withKafkaAdmin(config, 'streamline-status', (admin) => describeCluster(admin, config.topics), { timeoutMs, retries: 0 });
+/** Brokers and the ISR of the pipeline's topics (those that exist) from one metadata request to any live broker. */
+export const kafkaClusterView = (config: StreamlineConfig, topics: readonly string[], timeoutMs = 3_000): Promise<KafkaClusterView> =>
+  withKafkaAdmin(config, 'streamline-status', (admin) => describeCluster(admin, topics), { timeoutMs, retries: 0 });
 
 export interface WorkerView {
   name: string;

@@ -17,7 +17,7 @@ export interface SourceContext {
   readonly maxResponseBytes?: number;
   /** Records per page of a file source, per request of a randomUser source. Default 500. */
   readonly pageSize?: number;
-  /** randomUser: the API's seed (same seed and page, same users); default a random one. */
+  /** randomUser: the API's seed (same seed and page, same records); default a random one. */
   readonly seed?: string;
   /** randomUser: the URL read when the source names none (the local API the run started, config api.url). */
   readonly defaultUrl?: string;

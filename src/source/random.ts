@@ -24,7 +24,7 @@ export function digest(...parts: readonly (string | number)[]): Buffer {
 }
 
 /**
- * A 32-bit seed derived from a user seed and labels (FNV-1a, then murmur3's finaliser to spread the
+ * A 32-bit seed derived from a given seed (`--seed`) and labels (FNV-1a, then murmur3's finaliser to spread the
  * bits), stable across runs and platforms. Labels give each consumer (a producer lane, a fault
  * scenario) its own independent but reproducible stream from one `--seed`.
  */

@@ -1,6 +1,6 @@
 import { fieldsToZod } from '../model/to-zod.js';
 import type { Fields } from '../model/fields.js';
-import { describeZodError } from '../model/raw.js';
+import { describeZodError } from '../model/zod-error.js';
 import type { RecordSchema } from '../pipeline/sources.js';
 
 /**
@@ -82,7 +82,7 @@ function pickDeclared(value: unknown, fields: Fields): unknown {
 
 /**
  * `normalize` for a record schema: a descriptor is parsed strictly after its undeclared keys are dropped;
- * a zod schema is the user's own (a `z.object` strips unknown keys by default). `origin` names where a raw
+ * a zod schema is the pipeline author's own (a `z.object` strips unknown keys by default). `origin` names where a raw
  * record came from (file:line), prefixed to its reason.
  */
 export function recordNormalizer<R>(schema: RecordSchema, origin: (raw: unknown) => string | undefined = () => undefined): (raw: unknown) => Normalized<R> {
@@ -95,7 +95,7 @@ export function recordNormalizer<R>(schema: RecordSchema, origin: (raw: unknown)
       const where = origin(raw);
       return { ok: false, reason: `${where === undefined ? '' : `${where}: `}${describeZodError(parsed.error)}` };
     } catch (error) {
-      // A user's zod refinement may throw; normalize never does.
+      // A pipeline's own zod refinement may throw; normalize never does.
       return { ok: false, reason: `the record schema threw: ${error instanceof Error ? error.message : String(error)}` };
     }
   };

@@ -1,8 +1,7 @@
-import { resolveTopics, TOPIC_SCHEMAS, type TopicSchema } from '../model/index.js';
+import type { TopicSchema } from '../model/index.js';
 import type { ResolvedPipeline } from '../pipeline/resolve.js';
 import { hasBareValues } from '../pipeline/sources.js';
 import type { ResolvedCollection } from '../pipeline/sink.js';
-import { collectionForTopic, DEAD_LETTERS, indexesForTopic } from '../sink/index.js';
 
 /** One Kafka topic of a pipeline, the schema its records follow, and the collection they land in, and how. */
 export interface TopicBinding {
@@ -37,19 +36,6 @@ export function pipelineBindings(pipeline: ResolvedPipeline): TopicBinding[] {
     deadLetters: pipeline.deadLetters,
     ...(bare ? { bare: { key: t.key } } : {}),
   }));
-}
-
-/**
- * The Random User bindings of canonical topic names, for callers that have no loaded pipeline yet (the
- * dashboard, tools and tests). Equal to `pipelineBindings` of pipelines/randomuser.ts (a unit test holds them
- * together) until those callers take the runtime's bindings and this goes away with TOPIC_SCHEMAS (#23).
- */
-export function bindTopics(topics: readonly string[]): TopicBinding[] {
-  return resolveTopics(topics).map((topic) => {
-    const collection = collectionForTopic(topic);
-    const sink: ResolvedCollection = { topic, collection, write: 'replace', upsert: true, ordered: true, indexes: indexesForTopic(topic), validator: true };
-    return { topic, collection, schema: TOPIC_SCHEMAS[topic], sink, pipeline: 'randomuser', deadLetters: DEAD_LETTERS };
-  });
 }
 
 /** Query names are part of the checkpoint contract: stable, and unique per binding. */

@@ -62,7 +62,7 @@ function kafkaSource(spark: SparkSession, topics: string[], opts: SourceOptions)
  * Adds `columns` to every record, each evaluated exactly once. As projected aliases, Spark's optimizer
  * pushes the validation filter below them and inlines the alias into every field the checks read,
  * and then prunes each copy to one field: one full JSON parse per field reference (about 30 per
- * record for users.contact, more for users.profile; the plan in docs/decisions.md). As the columns of
+ * record for Random User's contact topic, more for its profile; the plan in docs/decisions.md). As the columns of
  * a generator (`inline` over a one-element array) they are attributes the filter cannot see through.
  */
 function withColumnsOnce(frame: DataFrame, columns: Record<string, Column>): DataFrame {

@@ -11,18 +11,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkSession } from '@streamline/spark-connect';
-import { produce as produceUsers } from '../../src/app/produce.js';
+import { producePipeline } from '../../src/app/produce.js';
 import { readSupervisorStatus, type SupervisorStatus } from '../../src/app/stream-supervisor.js';
 import { collectionCounts } from '../../src/app/streaming.js';
 import { sparkRemote, type StreamlineConfig } from '../../src/config/index.js';
 import { down, readRecord, up } from '../../src/runtime/index.js';
 import type { ApiServer } from '../../src/source/index.js';
-import { bindTopics, expectedQueries, loadPipelineSession, type TopicBinding } from '../../src/stream/index.js';
+import { expectedQueries, loadPipelineSession, type TopicBinding } from '../../src/stream/index.js';
 import { processTrend, sampleProcesses } from '../../harness/process-sampler.js';
 import { runCli } from '../../harness/cli.js';
 import { eventually } from '../../harness/poll.js';
 import { apiServer, documentProblems, readCollection, seededUsers, type SeededUsers } from '../integration/stream/helpers.js';
 import { alwaysOnConfig, writeConfigFile } from './runtime.js';
+import { BUILTIN, builtinBindings } from '../../harness/builtin-pipeline.js';
 
 const log = (message: string) => process.stdout.write(`[always-on ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const BATCH = 10;
@@ -51,10 +52,10 @@ async function startProducing(count: number) {
   for (const [id, user] of users.users) expected.users.set(id, user);
   for (const [id, secrets] of users.secrets) expected.secrets.set(id, secrets);
   const t0 = Date.now();
-  const done = produceUsers(config, { count, seed, batchSize: BATCH, rate: RATE, onWarning: (m) => log(`producer: ${m}`) }).then((summary) => {
+  const done = producePipeline(config, BUILTIN, { count, seed, batchSize: BATCH, rate: RATE, onWarning: (m) => log(`producer: ${m}`) }).then((summary) => {
     log(`produced ${count} users (seed ${seed}) in ${Math.round((Date.now() - t0) / 1000)} s; fetching paused ${Math.round((summary.fetchPausedMs ?? 0) / 1000)} s`);
-    expect(summary.failed).toEqual(Object.fromEntries(config.topics.map((t) => [t, 0])));
-    expect(summary.produced).toEqual(Object.fromEntries(config.topics.map((t) => [t, count])));
+    expect(summary.failed).toEqual(Object.fromEntries(bindings.map((b) => [b.topic, 0])));
+    expect(summary.produced).toEqual(Object.fromEntries(bindings.map((b) => [b.topic, count])));
     expect(summary.duplicates).toBe(0);
     return summary;
   });
@@ -82,7 +83,7 @@ async function expectExact(what: string, since: number, withinMs = RECOVERY_MS):
 beforeAll(async () => {
   config = alwaysOnConfig();
   configFile = writeConfigFile(config);
-  bindings = bindTopics(config.topics);
+  bindings = builtinBindings(config.topics);
   server = await apiServer();
   config = { ...config, api: { ...config.api, url: server.url } };
   configFile = writeConfigFile(config);

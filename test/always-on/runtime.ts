@@ -18,7 +18,7 @@ export function alwaysOnConfig(): StreamlineConfig {
   return {
     ...base,
     spark: { ...base.spark, sessionTimeout: '1m' },
-    produce: { ...base.produce, dedupeWindowUsers: 100, deliveryTimeoutMs: 600_000 },
+    produce: { ...base.produce, dedupeWindowKeys: 100, deliveryTimeoutMs: 600_000 },
     stream: { ...base.stream, restart: { ...base.stream.restart, initialBackoffMs: 15_000, maxBackoffMs: 30_000 } },
   };
 }

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mongoUri, type StreamlineConfig } from '../../src/config/index.js';
 import { SECURITY_HEADERS } from '../../src/dashboard/auth.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/index.js';
-import { bindTopics } from '../../src/stream/index.js';
 import { eventually } from '../../harness/poll.js';
 import { uniqueName } from '../support/services.js';
 import { browserRuntimeConfig } from './runtime.js';
+import { builtinBindings } from '../../harness/builtin-pipeline.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const screenshotDir = join(repoRoot, 'test-results');
@@ -24,7 +24,7 @@ const TOKEN = `browser-token-${Date.now().toString(36)}-4f9c1e`;
 const base = browserRuntimeConfig();
 // A port and a database of its own (the other dashboard test uses dashboard.port and drops its database).
 const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database: uniqueName('dashsec') }, dashboard: { ...base.dashboard, port: 0 } };
-const bindings = bindTopics(config.topics);
+const bindings = builtinBindings(config.topics);
 /** Personal data in a stored document: the page shows it masked (dashboard.showPii is off). */
 const EMAIL = 'private.person@example.com';
 

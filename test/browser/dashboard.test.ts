@@ -7,19 +7,21 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
-import { kafkaBootstrap, mongoUri, type StreamlineConfig } from '../../src/config/index.js';
+import { mongoUri, type StreamlineConfig } from '../../src/config/index.js';
 import { configuredConnection, createRecordWriter } from '../../src/kafka/index.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/index.js';
-import { produceUsers, type ProduceSummary } from '../../src/produce/index.js';
+import { producePipeline } from '../../src/app/produce.js';
+import type { ProduceSummary } from '../../src/produce/index.js';
 import { parseInterval } from '../../src/cli/flags.js';
 import { down, up } from '../../src/runtime/index.js';
 import { DEAD_LETTERS } from '../../src/sink/index.js';
 import { startApiServer, type ApiServer } from '../../src/source/index.js';
-import { bindTopics, expectedQueries } from '../../src/stream/index.js';
+import { expectedQueries } from '../../src/stream/index.js';
 import { uniqueName } from '../support/services.js';
 import { eventually } from '../../harness/poll.js';
 import { browserRuntimeConfig } from './runtime.js';
 import { spawnCli } from '../../harness/cli.js';
+import { BUILTIN, builtinBindings } from '../../harness/builtin-pipeline.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const screenshotDir = join(repoRoot, 'test-results');
@@ -34,7 +36,7 @@ const config: StreamlineConfig = {
   mongo: { ...base.mongo, database: id },
   stream: { ...base.stream, checkpointDir: join(base.stateDir, 'checkpoints', id) },
 };
-const bindings = bindTopics(config.topics);
+const bindings = builtinBindings(config.topics);
 const collections = bindings.map((b) => b.collection);
 const refreshMs = config.dashboard.refreshMs;
 // Seconds on an idle machine; on a 2-core machine shared with other Spark servers a micro-batch can take
@@ -73,11 +75,8 @@ describe('dashboard (issue 10)', () => {
     log(`queries started: ${started.queries.map((q) => q.name).join(', ')}`);
     dashboard = await startDashboard(config, { apiUrl: api.url });
     log(`dashboard on ${dashboard.url}`);
-    production = produceUsers({
-      bootstrapServers: kafkaBootstrap(config),
-      apiUrl: api.url,
+    production = producePipeline({ ...config, api: { ...config.api, url: api.url }, kafka: { ...config.kafka, replicationFactor: 1, minInsyncReplicas: 1 } }, BUILTIN, {
       topics: bindings.map((b) => b.topic),
-      topicSettings: { partitions: config.kafka.partitions, replicationFactor: 1, minInsyncReplicas: 1 },
       durationMs: 180_000,
       interval: parseInterval('300..800ms'),
       rate: 15,

@@ -7,12 +7,12 @@ import { startStreaming, stopStreaming } from '../../src/app/streaming.js';
 import { PortInUseError } from '../../src/core/errors.js';
 import { configuredKafkaAdmin } from '../../src/kafka/index.js';
 import { kafkaClusterView, readRecord, sparkClusterView, up } from '../../src/runtime/index.js';
-import { bindTopics } from '../../src/stream/index.js';
 import { eventually } from '../../harness/poll.js';
 import { clusterTestConfig } from './config.js';
+import { builtinBindings } from '../../harness/builtin-pipeline.js';
 
 const config = clusterTestConfig();
-const bindings = bindTopics(config.topics);
+const bindings = builtinBindings(config.topics);
 afterAll(async () => {
   await stopStreaming(config, bindings).catch(() => undefined);
 });
@@ -40,13 +40,13 @@ describe('cluster mode', () => {
     expect(spark.apps).toHaveLength(1);
     for (const w of spark.workers) expect(w.executors.some((e) => e.startsWith(`${app?.id}/`))).toBe(true);
 
-    const kafka = await kafkaClusterView(config);
+    const kafka = await kafkaClusterView(config, bindings.map((b) => b.topic));
     expect(kafka.brokers).toEqual([1, 2, 3]);
-    expect(kafka.topics.map((t) => t.topic).sort()).toEqual([...config.topics].sort());
+    expect(kafka.topics.map((t) => t.topic).sort()).toEqual(bindings.map((b) => b.topic).sort());
     for (const t of kafka.topics) for (const p of t.partitions) expect(p.replicas).toHaveLength(3);
     const admin = configuredKafkaAdmin(config, 'cluster-test');
     try {
-      const described = await admin.describeConfigs({ resources: config.topics.map((name) => ({ resourceType: 2, resourceName: name, configurationKeys: ['min.insync.replicas'] })) });
+      const described = await admin.describeConfigs({ resources: bindings.map((b) => b.topic).map((name) => ({ resourceType: 2, resourceName: name, configurationKeys: ['min.insync.replicas'] })) });
       for (const d of described) expect(d.configs.find((c) => c.name === 'min.insync.replicas')?.value).toBe('2');
     } finally {
       await admin.close();

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { collectionForTopic, DEAD_LETTERS } from '../../src/sink/index.js';
+import { DEAD_LETTERS } from '../../src/sink/index.js';
 import { baseImageTag, composeBinary } from '../../scripts/docker.js';
 import { parseEnvFile } from '../support/compose-stack.js';
 import { collectionCounts, compose, docker, leftovers, run, type Stack } from '../support/docker-stack.js';
@@ -18,7 +18,7 @@ const root = resolve(import.meta.dirname, '..', '..');
 const stack: Stack = inject('composeStack');
 const full = inject('composeFull');
 const TOPICS = ['users.profile', 'users.location', 'users.contact', 'users.account'];
-const COLLECTIONS = TOPICS.map(collectionForTopic);
+const COLLECTIONS = TOPICS.map((topic) => topic.replace(/[^A-Za-z0-9_]/g, '_'));
 const USERS = 500;
 
 const scratch = mkdtempSync(join(tmpdir(), 'streamline-compose-'));

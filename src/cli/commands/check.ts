@@ -6,12 +6,13 @@ import { PII_POLICIES, type PiiPolicy } from '../../model/index.js';
 import { describeChoice, displayPath, loadPipeline, pipelineTopics, type LoadedPipeline, type PipelineChoice } from '../../pipeline/load.js';
 import type { ResolvedPipeline } from '../../pipeline/resolve.js';
 import { typeCheckPipeline, type TypeDiagnostic } from '../../pipeline/typecheck.js';
+import { runtimePipeline } from '../../pipeline/runtime.js';
 import { validatePipeline, type PipelineProblem } from '../../pipeline/validate.js';
 import { SourceError } from '../../source/errors.js';
 import type { SourceRuntime } from '../../source/runtime.js';
 import { sourceRuntime } from '../../source/source-runtime.js';
 import { dryRunRecords, type DryRun, type DryRunMessage } from '../dry-run.js';
-import { addGlobalOptions, choosePipeline, maybePrintConfig, resolveConfig, runtimePipeline, say, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, choosePipeline, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
 import { countFlag } from '../flags.js';
 import { rememberSecretValues } from '../redaction.js';
 

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { produce, producePipeline, type PipelineProduceOptions } from '../../app/produce.js';
-import { BUILTIN_PIPELINE, describeChoice, loadPipeline } from '../../pipeline/load.js';
-import { PII_POLICIES, type PiiPolicy, type TopicName } from '../../model/index.js';
+import { producePipeline, type PipelineProduceOptions } from '../../app/produce.js';
+import { describeChoice, loadPipeline } from '../../pipeline/load.js';
+import { recordNoun, type RecordNoun } from '../../source/source-runtime.js';
+import { PII_POLICIES, type PiiPolicy } from '../../model/index.js';
 import { formatProgressLine, formatSummary, openAckLog, summaryHasFailures, writeSummaryFile, type IntervalSpec, type PacingMode, type ProgressState } from '../../produce/index.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { addGlobalOptions, choosePipeline, maybePrintConfig, resolveConfig, say, withInterrupt, type GlobalOptions } from '../context.js';
@@ -10,7 +11,7 @@ import { durationFlag, flags as parse } from '../flags.js';
 interface ProduceFlags extends GlobalOptions {
   apiUrl?: string;
   topics?: string[];
-  publishAs?: Partial<Record<TopicName, string>>;
+  publishAs?: Record<string, string>;
   count?: number;
   duration?: number;
   rate?: number;
@@ -44,23 +45,26 @@ function progressPrinter(): { print: (state: ProgressState) => void; end: () => 
 }
 
 /** Prints the summary and sets the exit code the way every produce run does. */
-function finish(flags: ProduceFlags, summary: Awaited<ReturnType<typeof produce>>): void {
-  say(formatSummary(summary));
+function finish(flags: ProduceFlags, summary: Awaited<ReturnType<typeof producePipeline>>, noun: RecordNoun): void {
+  say(formatSummary(summary, noun));
   if (flags.summaryFile) writeSummaryFile(flags.summaryFile, summary);
   if (summary.aborted) process.exitCode = ExitCode.interrupted;
   else if (summaryHasFailures(summary)) process.exitCode = ExitCode.failure;
 }
 
-/** `produce --pipeline <file>` (an httpJson or file source): the pipeline's records, resumed where the last run ended. */
-async function producePipelineFile(flags: ProduceFlags, config: Parameters<typeof producePipeline>[0], loaded: Parameters<typeof producePipeline>[1], shown: string): Promise<void> {
+/** `produce`: the pipeline's records (an httpJson or file source resumed where the last run ended), with progress and a summary. */
+async function produceFromPipeline(flags: ProduceFlags, config: Parameters<typeof producePipeline>[0], loaded: Parameters<typeof producePipeline>[1], shown: string): Promise<void> {
   if (loaded.pipeline.source.kind !== 'randomuser' && (flags.seed !== undefined || flags.nat !== undefined || flags.apiUrl !== undefined)) {
     throw new UsageError(`--seed, --nat and --api-url belong to the Random User source; pipeline ${loaded.pipeline.name} (${shown}) reads ${loaded.pipeline.source.kind}`);
   }
+  const produced = flags.topics ?? config.topics;
+  const notProduced = produced.length ? Object.keys(flags.publishAs ?? {}).filter((topic) => !produced.includes(topic)) : [];
+  if (notProduced.length) throw new UsageError(`--publish-as: ${notProduced.join(', ')} not among the topics produced (${produced.join(', ')})`);
   const progress = progressPrinter();
   const ackLog = flags.ackLog ? openAckLog(flags.ackLog) : undefined;
   const options: PipelineProduceOptions = {
     ...(flags.topics === undefined ? {} : { topics: flags.topics }),
-    ...(flags.publishAs === undefined ? {} : { topicNames: flags.publishAs as Record<string, string> }),
+    ...(flags.publishAs === undefined ? {} : { topicNames: flags.publishAs }),
     count: flags.count,
     durationMs: flags.duration,
     rate: config.produce.rate,
@@ -72,7 +76,8 @@ async function producePipelineFile(flags: ProduceFlags, config: Parameters<typeo
     ...(flags.nat === undefined ? {} : { nat: flags.nat }),
     onStart: (run) => {
       const where = run.positionFile === undefined ? '' : `; ${run.resumed ? 'resuming at' : 'position kept in'} ${run.positionFile}${run.resumed ? ' (delete it to read the source from its start)' : ''}`;
-      say(`producing pipeline ${loaded.pipeline.name} (${shown}) to ${run.kafkaTopics.join(', ')} on ${run.bootstrap} from ${run.source}${where}`);
+      const from = run.localApi === undefined ? run.source : `${run.source}, the local API started for this run`;
+      say(`producing pipeline ${loaded.pipeline.name} (${shown}) to ${run.kafkaTopics.join(', ')} on ${run.bootstrap} from ${from}${where}`);
     },
     onTopics: (r) => r.created.length && say(`created topics: ${r.created.join(', ')}`),
     onWarning: (m) => process.stderr.write(`${process.stdout.isTTY ? '\n' : ''}warning: ${m}\n`),
@@ -83,27 +88,27 @@ async function producePipelineFile(flags: ProduceFlags, config: Parameters<typeo
     producePipeline(config, loaded, { ...options, signal }),
   ).finally(() => ackLog?.close());
   progress.end();
-  finish(flags, summary);
+  finish(flags, summary, recordNoun(loaded.pipeline.source));
 }
 
 export function produceCommand(program: Command): void {
   addGlobalOptions(
     program
       .command('produce')
-      .description('fetch records from the pipeline\'s source (default: users from the Random User API) and publish them to its Kafka topics at random intervals; an httpJson or file pipeline resumes where its last run ended')
+      .description('fetch records from the pipeline\'s source (the built-in pipeline: the Random User API) and publish them to its Kafka topics at random intervals; an httpJson or file pipeline resumes where its last run ended')
       .option('--api-url <url>', 'Random User API to fetch from (default: our local server, started in-process); e.g. https://randomuser.me/api/')
-      .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
-      .option('--publish-as <topic=kafka-topic,...>', 'publish these topics under other Kafka topic names, e.g. users.profile=my.profile', parse.publishAs)
-      .option('--count <n>', 'users to produce (one record per topic each)', parse.count)
+      .option('--topics <list>', 'comma-separated topics of the pipeline (default: config topics, else all of them)', parse.topics)
+      .option('--publish-as <topic=kafka-topic,...>', 'publish these topics under other Kafka topic names, e.g. orders=my.orders', parse.publishAs)
+      .option('--count <n>', 'source records to produce (each makes its records on every topic)', parse.count)
       .option('--duration <time>', 'stop after this long, e.g. 60s, 5m', parse.duration)
-      .option('--rate <n>', 'upper bound in users per second (config produce.rate, env STREAMLINE_PRODUCE_RATE; default: unbounded)', parse.rate)
-      .option('--seed <seed>', 'seed for API pages and pacing: same seed, same users in the same order')
+      .option('--rate <n>', 'upper bound in source records per second (config produce.rate, env STREAMLINE_PRODUCE_RATE; default: unbounded)', parse.rate)
+      .option('--seed <seed>', 'seed for the Random User API\'s pages and for pacing: same seed, same records in the same order')
       .option('--interval <min..max>', 'uniform random gap between fetches, e.g. 50..150ms, 1s..3s, or 0ms..0ms for none', parse.interval)
       .option('--mean-rate <n>', 'exponential gaps with this mean number of fetches per second', parse.meanRate)
       .addOption(new Option('--pacing <mode>', 'one schedule for all topics, or one per topic').choices(['together', 'independent']).default('together'))
-      .addOption(new Option('--pii <policy>', 'email and phone numbers: keep, mask or hash').choices([...PII_POLICIES]).default('keep'))
-      .option('--batch-size <n>', 'users per API request (1..5000)', parse.batchSize)
-      .option('--nat <codes>', 'nationalities to ask the API for, e.g. gb,ua,in')
+      .addOption(new Option('--pii <policy>', 'the pipeline\'s pii fields (the built-in pipeline: email and phone numbers): keep, mask or hash').choices([...PII_POLICIES]).default('keep'))
+      .option('--batch-size <n>', 'records per source request (the Random User API: 1..5000)', parse.batchSize)
+      .option('--nat <codes>', 'nationalities to ask the Random User API for, e.g. gb,ua,in')
       .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)')
       .option('--delivery-timeout <time>', 'how long Kafka may be away before the records held for it are given up on, e.g. 30s, 5m (config produce.deliveryTimeoutMs, default 2m)', durationFlag('--delivery-timeout'))
       .option('--summary-file <path>', 'also write the run summary as JSON here (per-topic produced/failed, ok), e.g. for Airflow')
@@ -118,36 +123,6 @@ export function produceCommand(program: Command): void {
     if (maybePrintConfig(flags, config)) return;
     if (flags.interval && flags.meanRate) throw new UsageError('--interval and --mean-rate are alternatives; give one of them');
     const choice = choosePipeline(flags, config);
-    if (choice.file !== BUILTIN_PIPELINE) {
-      await producePipelineFile(flags, config, await loadPipeline(choice), describeChoice(choice));
-      return;
-    }
-    const topicNames = flags.publishAs ?? {};
-    const notProduced = Object.keys(topicNames).filter((topic) => !config.topics.includes(topic));
-    if (notProduced.length) throw new UsageError(`--publish-as: ${notProduced.join(', ')} not among the topics produced (${config.topics.join(', ')})`);
-    const progress = progressPrinter();
-    const ackLog = flags.ackLog ? openAckLog(flags.ackLog) : undefined;
-    const summary = await withInterrupt('interrupted: finishing the records in flight (Ctrl-C again does not lose them either)...', (signal) =>
-      produce(config, {
-        topicNames,
-        count: flags.count,
-        durationMs: flags.duration,
-        rate: config.produce.rate,
-        seed: flags.seed,
-        interval: flags.interval ?? flags.meanRate,
-        pacing: flags.pacing,
-        pii: flags.pii,
-        batchSize: flags.batchSize,
-        nat: flags.nat,
-        signal,
-        onStart: (run) => say(`producing to ${run.kafkaTopics.join(', ')} on ${run.bootstrap} from ${run.localApi ? `the local Random User API (${run.apiUrl})` : run.apiUrl}`),
-        onTopics: (r) => r.created.length && say(`created topics: ${r.created.join(', ')}`),
-        onWarning: (m) => process.stderr.write(`${process.stdout.isTTY ? '\n' : ''}warning: ${m}\n`),
-        onProgress: progress.print,
-        onAcknowledged: ackLog?.write,
-      }),
-    ).finally(() => ackLog?.close());
-    progress.end();
-    finish(flags, summary);
+    await produceFromPipeline(flags, config, await loadPipeline(choice), describeChoice(choice));
   });
 }

@@ -80,7 +80,7 @@ export function runtimeCommands(program: Command): void {
       const { config } = runtime;
       const rows = await status(config);
       printStatusTable(rows);
-      if (config.cluster.enabled) say(await printClusterDetails(config));
+      if (config.cluster.enabled) say(await printClusterDetails(config, runtime.pipeline.resolved.topics.map((t) => t.kafkaTopic)));
       if (rows.some((r) => r.health === 'unhealthy' || (config.cluster.enabled && r.health === 'stopped'))) process.exitCode = ExitCode.failure;
     },
   );

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { checkTopics } from '../../app/topics.js';
 import { durationFlag, flags as parse } from '../flags.js';
 import { ExitCode } from '../../core/errors.js';
-import { addGlobalOptions, maybePrintConfig, resolveConfig, say, type GlobalOptions } from '../context.js';
+import { addGlobalOptions, resolveRuntime, say, type GlobalOptions } from '../context.js';
 
 interface TopicsFlags extends GlobalOptions {
   topics?: string[];
@@ -22,16 +22,15 @@ export function topicsCommands(program: Command): void {
       topics
         .command(name)
         .description(description)
-        .option('--topics <list>', 'comma-separated topics (default: config topics)', parse.topics)
+        .option('--topics <list>', 'comma-separated Kafka topics (default: the pipeline\'s, narrowed by config topics)', parse.topics)
         .option('--kafka <bootstrap>', 'Kafka bootstrap servers (default: the embedded broker)')
         .option('--timeout <time>', 'give up on an unreachable broker after this long, e.g. 10s', durationFlag('--timeout'), 15_000),
     ).action(async (flags: TopicsFlags) => {
-      const config = resolveConfig(flags, {
-        topics: flags.topics,
-        kafka: { bootstrapServers: flags.kafka },
-      });
-      if (maybePrintConfig(flags, config)) return;
-      const report = await checkTopics(config, config.topics, { create, timeoutMs: flags.timeout });
+      // --topics names Kafka topics as they are (the DAG's prefixed ones); without it, the pipeline's (narrowed by config topics).
+      const runtime = await resolveRuntime({ ...flags, topics: undefined }, { kafka: { bootstrapServers: flags.kafka } });
+      if (!runtime) return;
+      const { config, pipeline } = runtime;
+      const report = await checkTopics(config, flags.topics ?? pipeline.resolved.topics.map((t) => t.kafkaTopic), { create, timeoutMs: flags.timeout });
       say(`Kafka at ${report.bootstrap} is reachable`);
       if (report.existing.length) say(`existing topics: ${report.existing.join(', ')}`);
       if (report.created.length) say(`created topics: ${report.created.join(', ')}`);

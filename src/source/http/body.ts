@@ -1,7 +1,7 @@
 // The one bounded body reader of every HTTP source (the Random User client and httpJson): a response is
 // read as a stream and abandoned as soon as it passes the cap, so a flood costs at most the cap in memory.
 
-/** 5,000 users pretty-printed are about 9 MB; a body past this is not an answer to any page request. */
+/** 5,000 Random User records pretty-printed are about 9 MB; a body past this is not an answer to any page request. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** The body's text, or how many bytes had arrived when it passed the cap (then the rest is never read). */

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../../core/errors.js';
 import { redactUri } from '../../config/redact.js';
-import { normalizeRecord, type NormalizedUser } from '../../model/user.js';
+import { normalizeRecord, type RandomUserRecord } from './record.js';
 import type { RandomUserSource } from '../../pipeline/sources.js';
-import { fetchUsersPage } from '../client.js';
+import { fetchUsersPage } from './client.js';
 import { contextClock, resolveEnvValue, type SourceContext } from '../context.js';
 import { retryOptions } from '../retry.js';
 import type { Normalized, Position, SourcePage, SourceRuntime } from '../runtime.js';
 
 const DEFAULT_PAGE_SIZE = 500;
+
+/** What the CLI calls this source's records: the demo has always said "produced 500 users/topic". */
+export const RANDOM_USER_NOUN = { one: 'user', many: 'users' } as const;
 const MAX_PAGE_SIZE = 5000;
 
 /** `randomuser:<host>`, the envelope's `source`: local and real runs are told apart. */
@@ -22,7 +25,7 @@ function randomUserLabel(url: string): string {
  * `protect()`. Masked and hashed values are strings like the originals, so validating before or after the
  * policy accepts the same records.
  */
-function normalizeUser(raw: unknown): Normalized<NormalizedUser> {
+function normalizeUser(raw: unknown): Normalized<RandomUserRecord> {
   const outcome = normalizeRecord(raw, { pii: 'keep' });
   return outcome.ok ? { ok: true, record: outcome.user } : { ok: false, reason: outcome.reason };
 }
@@ -32,7 +35,7 @@ function normalizeUser(raw: unknown): Normalized<NormalizedUser> {
  * body cap and quirks) paged by the API's own `page` and `seed`, an endless source. Records are checked and
  * normalised by the client's allow-list (secrets never leave it); PII is the pipeline's business.
  */
-export function randomUserRuntime(source: RandomUserSource, ctx: SourceContext): SourceRuntime<NormalizedUser> {
+export function randomUserRuntime(source: RandomUserSource, ctx: SourceContext): SourceRuntime<RandomUserRecord> {
   const options = source.options;
   const env = ctx.env ?? process.env;
   const url = options.url === undefined ? ctx.defaultUrl : resolveEnvValue(options.url, 'randomUser url', env);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectionForTopic, DEAD_LETTERS } from '../../../src/sink/index.js';
+import { DEAD_LETTERS } from '../../../src/sink/index.js';
 import { testServices, uniqueName } from '../../support/services.js';
 import { runCli } from '../../../harness/cli.js';
 
@@ -45,13 +45,13 @@ describe('deploy commands', () => {
     const first = await streamline(['setup-store'], settings);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`created collections: ${[collectionForTopic('users.account'), DEAD_LETTERS].join(', ')}`);
+    expect(first.stdout).toContain(`created collections: ${['users_account', DEAD_LETTERS].join(', ')}`);
 
     const mongo = new MongoClient(testServices().mongoUri);
     try {
       const names = (await mongo.db(database).listCollections().toArray()).map((c) => c.name).sort();
-      expect(names).toEqual([collectionForTopic('users.account'), DEAD_LETTERS].sort());
-      expect((await mongo.db(database).collection(collectionForTopic('users.account')).indexes()).length).toBeGreaterThan(1);
+      expect(names).toEqual(['users_account', DEAD_LETTERS].sort());
+      expect((await mongo.db(database).collection('users_account').indexes()).length).toBeGreaterThan(1);
       const again = await streamline(['setup-store'], settings);
       expect(again.code).toBe(0);
       expect(again.stdout).toContain('collections: all present');

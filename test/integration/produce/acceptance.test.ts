@@ -1,19 +1,23 @@
 // Acceptance of issue 3 (the producer), end to end: the real local Random User API server, the real
-// shared Kafka broker, `produceUsers` (the library the CLI, the demo and the DAG call) and the CLI
-// itself for Ctrl-C. Every run publishes to its own unique Kafka topics (mapped from the canonical
-// topics with `topicNames` / `--publish-as canonical=kafka-name`), so nothing here touches users.*.
+// shared Kafka broker, `producePipeline` with the built-in pipeline (what the CLI, the demo and the DAG
+// run) and the CLI itself for Ctrl-C. Every run publishes to its own unique Kafka topics (mapped from the
+// pipeline's topics with `topicNames` / `--publish-as topic=kafka-name`), so nothing here touches users.*.
 // Over 300 lines: one file per acceptance issue, its four scenarios share the consumer and log helpers.
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTENT_TYPE_JSON, ENVELOPE_SCHEMA_VERSION, HEADER_CONTENT_TYPE, HEADER_SCHEMA_VERSION, parseEnvelope, TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
+import { producePipeline, type PipelineProduceOptions } from '../../../src/app/produce.js';
+import { CONTENT_TYPE_JSON, ENVELOPE_SCHEMA_VERSION, HEADER_CONTENT_TYPE, HEADER_SCHEMA_VERSION, parseEnvelope } from '../../../src/model/index.js';
 import { parseInterval } from '../../../src/cli/flags.js';
-import { produceUsers, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
+import type { ProduceSummary } from '../../../src/produce/index.js';
+import { BUILTIN, BUILTIN_TOPICS, builtinTopic, type BuiltinTopic } from '../../../harness/builtin-pipeline.js';
+import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { FaultInjector, startApiServer, type ApiServer, type FaultKind, type FaultOptions } from '../../../src/source/index.js';
 import { readTopicLogs, type TopicLog } from '../../support/kafka-log.js';
 import { testServices, uniqueName } from '../../support/services.js';
 import { eventually } from '../../../harness/poll.js';
 import { spawnCli } from '../../../harness/cli.js';
 
-type TopicMap = Record<TopicName, string>;
+type TopicMap = Record<BuiltinTopic, string>;
+const TOPIC_NAMES = BUILTIN_TOPICS;
 
 const SECRET_FIELDS = ['password', 'salt', 'md5', 'sha1', 'sha256'] as const;
 type Secrets = Record<(typeof SECRET_FIELDS)[number], string>;
@@ -33,21 +37,15 @@ async function apiServer(faults?: FaultOptions): Promise<ApiServer> {
 const uniqueTopics = (label: string): TopicMap =>
   Object.fromEntries(TOPIC_NAMES.map((topic) => [topic, uniqueName(`${label}_${topic.split('.')[1]}`)])) as TopicMap;
 
-async function produce(
-  server: ApiServer,
-  topicNames: TopicMap,
-  options: Partial<ProduceUsersOptions>,
-): Promise<{ summary: ProduceSummary; warnings: string[] }> {
+async function produce(server: ApiServer, topicNames: TopicMap, options: PipelineProduceOptions): Promise<{ summary: ProduceSummary; warnings: string[] }> {
   const warnings: string[] = [];
-  const summary = await produceUsers({
-    bootstrapServers: testServices().kafkaBootstrap,
-    apiUrl: server.url,
-    topics: TOPIC_NAMES,
-    topicNames,
-    topicSettings: { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
-    onWarning: (message) => warnings.push(message),
-    ...options,
-  });
+  const shared = testRuntimeConfig('shared', 'integration');
+  const config = {
+    ...shared,
+    api: { ...shared.api, url: server.url },
+    kafka: { ...shared.kafka, bootstrapServers: testServices().kafkaBootstrap, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+  };
+  const summary = await producePipeline(config, BUILTIN, { topics: TOPIC_NAMES, topicNames, onWarning: (message) => warnings.push(message), ...options });
   return { summary, warnings };
 }
 
@@ -141,7 +139,7 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
       for (const message of (logs.get(topicNames[topic]) as TopicLog).messages) {
         const where = `${topic} key ${message.key}`;
         try {
-          const envelope = parseEnvelope(topic, message.value);
+          const envelope = parseEnvelope(builtinTopic(topic).schema, message.value);
           if (envelope.id !== message.key) problems.push(`${where}: envelope id ${envelope.id}`);
         } catch (error) {
           problems.push(`${where}: ${(error as Error).message}`);
@@ -182,7 +180,7 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
     const logs = await readTopics(Object.values(topicNames));
     expectSameUsersOnEveryTopic(logs, topicNames, count);
     for (const topic of TOPIC_NAMES) {
-      for (const message of (logs.get(topicNames[topic]) as TopicLog).messages) expect(() => parseEnvelope(topic, message.value)).not.toThrow();
+      for (const message of (logs.get(topicNames[topic]) as TopicLog).messages) expect(() => parseEnvelope(builtinTopic(topic).schema, message.value)).not.toThrow();
     }
   });
 
@@ -236,7 +234,7 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
         expect(row?.[2]).toBe('0');
         return [topic, Number((row?.[1] as string).replaceAll(',', ''))];
       }),
-    ) as Record<TopicName, number>;
+    ) as Record<BuiltinTopic, number>;
     // Pacing together: every user went to every topic, so the counts agree, and some were produced.
     const produced = reported['users.profile'];
     expect(produced).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPIC_NAMES } from '../../../src/model/index.js';
+import { BUILTIN_TOPICS as TOPIC_NAMES } from '../../../harness/builtin-pipeline.js';
 import { buildApiResponse, parseApiQuery } from '../../../src/source/index.js';
 import { readTopicLogs } from '../../support/kafka-log.js';
 import { testServices, uniqueName } from '../../support/services.js';

@@ -85,8 +85,8 @@ describe('Kafka producer against a real broker', () => {
     const summary = await runProducer<{ id: string }>(
       { topics, count, batchSize: 40, seed: '7', pacing: 'together', interval: { kind: 'uniform', minMs: 5, maxMs: 15 } },
       {
-        fetchBatch: async (n, { seed, page }) => ({ users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 }),
-        userId: (user) => user.id,
+        fetchBatch: async (n, { seed, page }) => ({ records: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 }),
+        recordKey: (user) => user.id,
         toMessages: (user) => topics.map((topic) => jsonMessage(topic, user.id, { id: user.id, topic })),
         send: (message) => producer.send(message),
         flush: () => producer.flush(),
@@ -121,9 +121,9 @@ describe('Kafka producer against a real broker', () => {
       {
         fetchBatch: async (n, { seed, page }) => {
           if (page === 6) controller.abort();
-          return { users: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 };
+          return { records: Array.from({ length: n }, (_, i) => ({ id: `${seed}-${page}-${i}` })), invalid: 0 };
         },
-        userId: (user) => user.id,
+        recordKey: (user) => user.id,
         toMessages: (user) => [jsonMessage(topic, user.id, { id: user.id })],
         send: (message) => producer.send(message),
         flush: () => producer.flush(),

@@ -6,9 +6,10 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
+import { producePipeline } from '../../../src/app/produce.js';
+import { BUILTIN, BUILTIN_TOPICS as TOPIC_NAMES, type BuiltinTopic } from '../../../harness/builtin-pipeline.js';
 import { partitionForKey } from '../../../src/kafka/index.js';
-import { formatProgressLine, produceUsers, type ProgressState } from '../../../src/produce/index.js';
+import { formatProgressLine, type ProgressState } from '../../../src/produce/index.js';
 import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
 import { readTopicLogs } from '../../support/kafka-log.js';
@@ -72,17 +73,15 @@ const acknowledgedEverywhere = (state: ProgressState): number => Math.min(...Obj
 describe('the only Kafka broker SIGKILLed for 10 s mid-produce (issue 13, scenario 10)', () => {
   it('holds the records, pauses fetching, resumes in order: 0 lost, every user exactly once on every topic', async () => {
     const seed = uniqueName('outage');
-    const topicNames = Object.fromEntries(TOPIC_NAMES.map((t) => [t, uniqueName(`outage_${t.split('.')[1]}`)])) as Record<TopicName, string>;
+    const topicNames = Object.fromEntries(TOPIC_NAMES.map((t) => [t, uniqueName(`outage_${t.split('.')[1]}`)])) as Record<BuiltinTopic, string>;
     const progress: ProgressState[] = [];
     const warnings: string[] = [];
     let outage: Promise<Outage> | undefined;
     const t0 = Date.now();
-    const summary = await produceUsers({
-      bootstrapServers: bootstrap,
-      apiUrl: (server as ApiServer).url,
+    const run = { ...config, api: { ...config.api, url: (server as ApiServer).url }, kafka: { ...config.kafka, partitions: PARTITIONS, replicationFactor: 1, minInsyncReplicas: 1 } };
+    const summary = await producePipeline(run, BUILTIN, {
       topics: TOPIC_NAMES,
       topicNames,
-      topicSettings: { partitions: PARTITIONS, replicationFactor: 1, minInsyncReplicas: 1 },
       count: USERS,
       batchSize: PER_FETCH,
       seed,

@@ -8,11 +8,14 @@ import { expect } from 'vitest';
 import { streamingStatus } from '../../../src/app/status.js';
 import { collectionCounts, stopStreaming } from '../../../src/app/streaming.js';
 import { mongoUri, type StreamlineConfig } from '../../../src/config/index.js';
-import { ISO_UTC_INSTANT_PATTERN, STORED_DOCUMENT_EXTRA_PROPERTIES, TOPIC_NAMES, TOPIC_SCHEMAS, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
-import { produceUsers, type ProduceSummary, type ProduceUsersOptions } from '../../../src/produce/index.js';
+import { producePipeline, type PipelineProduceOptions } from '../../../src/app/produce.js';
+import { ISO_UTC_INSTANT_PATTERN, STORED_DOCUMENT_EXTRA_PROPERTIES } from '../../../src/model/index.js';
+import { type RandomUserRecord } from '../../../src/source/index.js';
+import type { ProduceSummary } from '../../../src/produce/index.js';
 import { DEAD_LETTERS } from '../../../src/sink/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
-import { bindTopics, type TopicBinding } from '../../../src/stream/index.js';
+import type { TopicBinding } from '../../../src/stream/index.js';
+import { BUILTIN, BUILTIN_TOPICS, builtinBindings, builtinTopic } from '../../../harness/builtin-pipeline.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { testServices, uniqueName } from '../../support/services.js';
 
@@ -25,16 +28,16 @@ export const sharedConfig = (): StreamlineConfig => testRuntimeConfig('shared', 
 export interface PipelineFixture {
   config: StreamlineConfig;
   bindings: TopicBinding[];
-  /** Kafka topic name of each canonical topic, for produceUsers' `topicNames`. */
-  topicNames: Partial<Record<TopicName, string>>;
-  binding(schema: TopicName): TopicBinding;
+  /** Kafka topic name of each topic of the built-in pipeline, for the producer's `topicNames`. */
+  topicNames: Record<string, string>;
+  binding(schema: string): TopicBinding;
 }
 
 /**
  * A config on the shared runtime with a unique database, state dir and checkpoint dir, and one unique
  * Kafka topic per schema (collections keep their usual names: the database is unique).
  */
-export function pipelineFixture(label: string, schemas: readonly TopicName[] = TOPIC_NAMES): PipelineFixture {
+export function pipelineFixture(label: string, schemas: readonly string[] = BUILTIN_TOPICS): PipelineFixture {
   const shared = sharedConfig();
   const id = uniqueName(label);
   const stateDir = join(testServices().stateDir, 'stream-tests', id);
@@ -45,9 +48,9 @@ export function pipelineFixture(label: string, schemas: readonly TopicName[] = T
     mongo: { ...shared.mongo, database: id },
     stream: { ...shared.stream, checkpointDir: join(stateDir, 'checkpoints') },
   };
-  const bindings = bindTopics(schemas).map((b) => ({ ...b, topic: uniqueName(`${label}.${b.schema.topic}`) }));
-  const topicNames = Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])) as Partial<Record<TopicName, string>>;
-  const binding = (schema: TopicName) => bindings.find((b) => b.schema.topic === schema) as TopicBinding;
+  const topicNames = Object.fromEntries(schemas.map((topic) => [topic, uniqueName(`${label}.${topic}`)]));
+  const bindings = builtinBindings(schemas, topicNames);
+  const binding = (schema: string) => bindings.find((b) => b.schema.topic === schema) as TopicBinding;
   return { config, bindings, topicNames, binding };
 }
 
@@ -147,7 +150,7 @@ export async function apiServer(): Promise<ApiServer> {
 
 export interface SeededUsers {
   /** Normalised users (what the producer publishes), by id, in page order. */
-  users: Map<string, NormalizedUser>;
+  users: Map<string, RandomUserRecord>;
   /** The raw records' secrets, by id: what must never reach MongoDB. */
   secrets: Map<string, Secrets>;
 }
@@ -158,7 +161,7 @@ export interface SeededUsers {
  * tests also check that the ids match the producer's summary counts).
  */
 export async function seededUsers(server: ApiServer, seed: string, count: number, batchSize: number): Promise<SeededUsers> {
-  const users = new Map<string, NormalizedUser>();
+  const users = new Map<string, RandomUserRecord>();
   const secrets = new Map<string, Secrets>();
   for (let page = 1; users.size < count; page++) {
     const results = Math.min(batchSize, count - users.size);
@@ -173,14 +176,12 @@ export async function seededUsers(server: ApiServer, seed: string, count: number
   return { users, secrets };
 }
 
-export function produce(server: ApiServer, fixture: PipelineFixture, options: Partial<ProduceUsersOptions> & { count: number; seed: string }): Promise<ProduceSummary> {
-  const { partitions, replicationFactor, minInsyncReplicas } = fixture.config.kafka;
-  return produceUsers({
-    bootstrapServers: testServices().kafkaBootstrap,
-    apiUrl: server.url,
-    topics: fixture.bindings.map((b) => b.schema.topic as TopicName),
+/** The built-in pipeline's records from `server` into the fixture's topics, through the producer `streamline produce` runs. */
+export function produce(server: ApiServer, fixture: PipelineFixture, options: PipelineProduceOptions & { count: number; seed: string }): Promise<ProduceSummary> {
+  const config: StreamlineConfig = { ...fixture.config, api: { ...fixture.config.api, url: server.url }, kafka: { ...fixture.config.kafka, bootstrapServers: testServices().kafkaBootstrap } };
+  return producePipeline(config, BUILTIN, {
+    topics: fixture.bindings.map((b) => b.schema.topic),
     topicNames: fixture.topicNames,
-    topicSettings: { partitions, replicationFactor, minInsyncReplicas },
     onWarning: (message) => {
       throw new Error(`producer warning: ${message}`);
     },
@@ -224,13 +225,13 @@ export function documentProblems(doc: Document, binding: TopicBinding, expected:
   if (extra.length) fail(`unexpected keys ${extra.join(', ')}`);
 
   const data = Object.fromEntries(topicFields.filter((k) => k in doc).map((k) => [k, doc[k]]));
-  const parsed = TOPIC_SCHEMAS[binding.schema.topic as TopicName].data.safeParse(data);
+  const parsed = binding.schema.data.safeParse(data);
   if (!parsed.success) fail(`data invalid: ${parsed.error.message.slice(0, 300)}`);
   const user = expected.users.get(id);
   if (!user) fail('not a produced user id');
   else {
     try {
-      expect(data).toEqual(TOPIC_SCHEMAS[binding.schema.topic as TopicName].project(user));
+      expect(data).toEqual(builtinTopic(binding.schema.topic).toRecords?.(user)[0]);
     } catch (e) {
       fail(`data differs from what was produced: ${(e as Error).message.slice(0, 400)}`);
     }

@@ -6,7 +6,9 @@ import type { Document } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStreaming, stopStreaming } from '../../../src/app/streaming.js';
 import { createRecordWriter, kafkaConnection } from '../../../src/kafka/index.js';
-import { buildEnvelope, DEAD_LETTER_FIELDS, fieldsToZod, type NormalizedUser, type TopicName } from '../../../src/model/index.js';
+import { DEAD_LETTER_FIELDS, fieldsToZod } from '../../../src/model/index.js';
+import { type RandomUserRecord } from '../../../src/source/index.js';
+import { builtinEnvelope, type BuiltinTopic } from '../../../harness/builtin-pipeline.js';
 import { fetchUsers, type ApiServer } from '../../../src/source/index.js';
 import { testServices, uniqueName } from '../../support/services.js';
 import { apiServer, deadLetters, disposeFixture, documentProblems, expectProduced, pipelineFixture, produce, readCollection, seededUsers, waitForCounts, type PipelineFixture } from './helpers.js';
@@ -31,9 +33,9 @@ const text = (value: string) => Buffer.from(value, 'utf8');
 type Envelope = Record<string, unknown> & { id: string; data: Record<string, unknown> };
 
 /** Bad variants built from a valid envelope of `topic` (each a fresh copy). */
-function badMessages(topic: TopicName, user: NormalizedUser, i: number): Bad[] {
+function badMessages(topic: BuiltinTopic, user: RandomUserRecord, i: number): Bad[] {
   const base = (): Envelope =>
-    structuredClone(buildEnvelope(topic, user, { source: 'randomuser:poison', fetchedAt: new Date(), producedAt: new Date() })) as unknown as Envelope;
+    structuredClone(builtinEnvelope(topic, user, { source: 'randomuser:poison', fetchedAt: new Date(), producedAt: new Date() })) as unknown as Envelope;
   const id = text(user.login.uuid);
   const mutate = (change: (e: Envelope) => void): Buffer => {
     const e = base();
@@ -84,8 +86,8 @@ function nonUtf8Envelope(e: Envelope): Buffer {
 }
 
 /** ~900 KB values: one not JSON, one a whole envelope padded to 900 KB that misses its id. */
-function bigMessages(user: NormalizedUser): Bad[] {
-  const e = structuredClone(buildEnvelope('users.location', user, { source: 'randomuser:poison', fetchedAt: new Date(), producedAt: new Date() })) as unknown as Envelope;
+function bigMessages(user: RandomUserRecord): Bad[] {
+  const e = structuredClone(builtinEnvelope('users.location', user, { source: 'randomuser:poison', fetchedAt: new Date(), producedAt: new Date() })) as unknown as Envelope;
   delete (e as Partial<Envelope>).id;
   (e as Record<string, unknown>).padding = 'p'.repeat(900 * 1024);
   return [
@@ -120,9 +122,9 @@ describe('poison messages (issue 4)', () => {
     const others = (await fetchUsers({ apiUrl: server.url, results: 300, seed: 'stream-poison-bad' })).users;
     const partitions = fixture.config.kafka.partitions;
     const bad: Array<Bad & { topic: string }> = [];
-    bad.push(...bigMessages(others[0] as NormalizedUser).map((b) => ({ ...b, topic: location.topic })));
+    bad.push(...bigMessages(others[0] as RandomUserRecord).map((b) => ({ ...b, topic: location.topic })));
     for (let i = 0; bad.length < 500; i++) {
-      for (const b of badMessages('users.location', others[i % others.length] as NormalizedUser, i)) if (bad.length < 500) bad.push({ ...b, topic: location.topic });
+      for (const b of badMessages('users.location', others[i % others.length] as RandomUserRecord, i)) if (bad.length < 500) bad.push({ ...b, topic: location.topic });
     }
     const profileBad = others.slice(0, 5).flatMap((user, i) => badMessages('users.profile', user, i).map((b) => ({ ...b, topic: profile.topic })));
     expect(bad).toHaveLength(500);

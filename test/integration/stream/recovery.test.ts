@@ -10,10 +10,10 @@ import type { Failure } from '../../../src/app/recovery-policy.js';
 import { startStreaming } from '../../../src/app/streaming.js';
 import { superviseStreaming, type RecoveryEvent, type SuperviseOutcome } from '../../../src/app/supervise-streaming.js';
 import type { StreamlineConfig } from '../../../src/config/index.js';
-import { TOPIC_NAMES, type TopicName } from '../../../src/model/index.js';
+import { BUILTIN_TOPICS, builtinBindings } from '../../../harness/builtin-pipeline.js';
 import { down, pidAlive, readRecord, up } from '../../../src/runtime/index.js';
 import type { ApiServer } from '../../../src/source/index.js';
-import { bindTopics, expectedQueries } from '../../../src/stream/index.js';
+import { expectedQueries } from '../../../src/stream/index.js';
 import { makeReadOnly, type ReadOnlyDir } from '../../../harness/read-only.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
 import { testServices, uniqueName } from '../../support/services.js';
@@ -74,7 +74,8 @@ beforeAll(async () => {
   await up(runtime, { startTimeoutMs: 300_000 });
   log(`own Spark Connect and FerretDB ready after ${Date.now() - t0} ms`);
   const id = uniqueName('recovery');
-  const bindings = bindTopics(TOPIC_NAMES).map((b) => ({ ...b, topic: uniqueName(`recovery.${b.schema.topic}`) }));
+  const topicNames = Object.fromEntries(BUILTIN_TOPICS.map((topic) => [topic, uniqueName(`recovery.${topic}`)]));
+  const bindings = builtinBindings(BUILTIN_TOPICS, topicNames);
   fixture = {
     config: {
       ...runtime,
@@ -87,7 +88,7 @@ beforeAll(async () => {
       },
     },
     bindings,
-    topicNames: Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])) as Partial<Record<TopicName, string>>,
+    topicNames,
     binding: (schema) => bindings.find((b) => b.schema.topic === schema) as (typeof bindings)[number],
   };
   server = await apiServer();

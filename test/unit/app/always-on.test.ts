@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { accountForQueries, activeCount } from '../../../src/app/expected-queries.js';
 import { decideRestart, describeFailure, diagnose, withoutGiveUp, type Observations, type RestartPolicy } from '../../../src/app/recovery-policy.js';
 import { applyRecoveryEvent, initialSupervisorStatus } from '../../../src/app/stream-supervisor.js';
-import { bindTopics, definitionDifferences, expectedQueries, pipelineDefinition, type PipelineSpec } from '../../../src/stream/index.js';
+import { definitionDifferences, expectedQueries, pipelineDefinition, type PipelineSpec } from '../../../src/stream/index.js';
 import { string } from '../../../src/model/index.js';
+import { builtinBindings } from '../../../harness/builtin-pipeline.js';
 
 const policy: RestartPolicy = { maxRestarts: 3, initialBackoffMs: 1_000, maxBackoffMs: 5_000, healthyAfterMs: 60_000, waitMs: 300_000, restartDriver: true };
 const base: Observations = { queryExceptions: [], storeReachable: true, kafkaReachable: true, sparkAddress: '127.0.0.1:15002', storeAddress: 'mongodb://127.0.0.1:27017', kafkaAddress: '127.0.0.1:9092' };
@@ -75,8 +76,8 @@ describe('expected vs running queries', () => {
   });
 
   it('the expected set comes from the pipeline definition: one query per topic, or one for all topics', () => {
-    expect(expectedQueries(bindTopics(['users.profile', 'users.contact']), 'per-topic')).toEqual(['ingest_users_profile', 'ingest_users_contact']);
-    expect(expectedQueries(bindTopics(['users.profile', 'users.contact']), 'one')).toEqual(['ingest_all_topics']);
+    expect(expectedQueries(builtinBindings(['users.profile', 'users.contact']), 'per-topic')).toEqual(['ingest_users_profile', 'ingest_users_contact']);
+    expect(expectedQueries(builtinBindings(['users.profile', 'users.contact']), 'one')).toEqual(['ingest_all_topics']);
   });
 });
 
@@ -100,7 +101,7 @@ describe('supervisor status file', () => {
 
 describe('pipeline definition', () => {
   const spec = (over: Partial<PipelineSpec> = {}): PipelineSpec => ({
-    bindings: bindTopics(['users.profile']),
+    bindings: builtinBindings(['users.profile']),
     source: { kafkaBootstrap: 'h:1', kafkaOptions: { 'kafka.sasl.jaas.config': 'password="secret"' }, startingOffsets: 'earliest', maxOffsetsPerTrigger: 100 },
     mongo: { uri: 'mongodb://u:secret@h/', database: 'db', maxBatchSize: 512 },
     checkpointDir: '/c',
@@ -116,7 +117,7 @@ describe('pipeline definition', () => {
   });
 
   it('names each difference, with what runs and what was asked for', () => {
-    const differences = definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: bindTopics(['users.profile', 'users.contact']), trigger: { processingTime: '5 seconds' } })));
+    const differences = definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: builtinBindings(['users.profile', 'users.contact']), trigger: { processingTime: '5 seconds' } })));
     expect(differences).toEqual([
       expect.stringMatching(/^schemas: running \[users\.profile: replace, fields [0-9a-f]{12}\], asked for \[users\.profile: .*, users\.contact: replace, fields /),
       'queries: running [ingest_users_profile], asked for [ingest_users_profile, ingest_users_contact]',
@@ -126,7 +127,7 @@ describe('pipeline definition', () => {
   });
 
   it('names the pipeline and, per topic, the write model and a digest of the fields: a changed definition is not adopted', () => {
-    const [profile] = bindTopics(['users.profile']);
+    const [profile] = builtinBindings(['users.profile']);
     expect(pipelineDefinition(spec())).toMatchObject({ pipeline: 'randomuser', schemas: [expect.stringMatching(/^users\.profile: replace, fields [0-9a-f]{12}$/)] });
     const renamed = { ...profile!, pipeline: 'people' };
     expect(definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: [renamed] })))).toEqual(['pipeline: running randomuser, asked for people']);
@@ -139,7 +140,7 @@ describe('pipeline definition', () => {
   });
 
   it('the same fields in another order are the same schema', () => {
-    const [profile] = bindTopics(['users.profile']);
+    const [profile] = builtinBindings(['users.profile']);
     const reversed = { ...profile!, schema: { ...profile!.schema, fields: Object.fromEntries(Object.entries(profile!.schema.fields).reverse()) } };
     expect(definitionDifferences(pipelineDefinition(spec()), pipelineDefinition(spec({ bindings: [reversed] })))).toEqual([]);
   });

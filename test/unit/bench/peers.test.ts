@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sinkProperties, toProperties, workerProperties } from '../../../bench/connect.js';
 import { parseProducerPerformance } from '../../../bench/produce.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
-import { bindTopics } from '../../../src/stream/index.js';
+import { builtinBindings } from '../../../harness/builtin-pipeline.js';
 
 describe('benchmark peers', () => {
   it("reads ProducerPerformance's summary line, not its progress lines", () => {
@@ -18,7 +18,7 @@ describe('benchmark peers', () => {
 
   it('configures the MongoDB sink to upsert by _id = the value id, one collection per topic', () => {
     const config = testRuntimeConfig('unit-connect', 'integration');
-    const bindings = bindTopics(['users.profile', 'users.contact']);
+    const bindings = builtinBindings(['users.profile', 'users.contact']);
     const sink = sinkProperties(config, { name: 'sink-1', database: 'peer_db', bindings, tasks: 2 });
     expect(sink).toMatchObject({
       'tasks.max': 2,

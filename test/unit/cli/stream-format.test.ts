@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatPipelineStatus } from '../../../src/cli/stream-format.js';
 import { progressLine, summaryText } from '../../../src/cli/commands/demo.js';
+import { RANDOM_USER_NOUN } from '../../../src/source/randomuser/runtime.js';
 
 describe('formatPipelineStatus', () => {
   it('shows each query with its rates and lag, then the collections', () => {
@@ -52,17 +53,19 @@ describe('demo output', () => {
   const produce = { seed: 's', fetched: 10, invalid: 1, duplicates: 0, fetchErrors: 2, produced: { 'users.profile': 10 }, failed: {}, failureReasons: {}, elapsedMs: 1000, aborted: false, stopReason: 'count' as const, fetchGapsMs: [], gapsByLane: {} };
 
   it('reports a match only when documents equal produced records', () => {
-    const ok = summaryText({ rows: [{ topic: 'users.profile', collection: 'users_profile', produced: 10, documents: 10 }], deadLetters: 0, produce, consistent: true, interrupted: false, elapsedMs: 5000 }, 'mongodb://h:1', 'db');
+    const ok = summaryText({ noun: RANDOM_USER_NOUN, rows: [{ topic: 'users.profile', collection: 'users_profile', produced: 10, documents: 10 }], deadLetters: 0, produce, consistent: true, interrupted: false, elapsedMs: 5000 }, 'mongodb://h:1', 'db');
     expect(ok).toMatch(/users_profile\s+10\s+10\s+yes/);
-    expect(ok).toContain('exactly once');
+    expect(ok).toContain('every produced user is in every collection, exactly once.');
+    expect(ok).toContain('db.users_profile.findOne()');
     expect(ok).toContain('mongosh mongodb://h:1/db');
-    const bad = summaryText({ rows: [{ topic: 'users.profile', collection: 'users_profile', produced: 10, documents: 9 }], deadLetters: 0, produce, consistent: false, interrupted: false, elapsedMs: 5000 }, 'mongodb://h:1', 'db');
+    const bad = summaryText({ noun: RANDOM_USER_NOUN, rows: [{ topic: 'users.profile', collection: 'users_profile', produced: 10, documents: 9 }], deadLetters: 0, produce, consistent: false, interrupted: false, elapsedMs: 5000 }, 'mongodb://h:1', 'db');
     expect(bad).toMatch(/NO/);
     expect(bad).toContain('MISMATCH');
   });
 
   it('summarises progress on one line', () => {
     const line = progressLine({
+      noun: RANDOM_USER_NOUN,
       elapsedMs: 15_000,
       produced: { elapsedMs: 12_000, fetched: 100, invalid: 0, duplicates: 0, fetchErrors: 0, topics: { 'users.profile': { produced: 100, failed: 0, inFlight: 0, ratePerSec: 10 } } as never },
       queries: [{ name: 'ingest_users_profile', id: 'q', active: true, processedRowsPerSecond: 42.4 }],
@@ -72,5 +75,20 @@ describe('demo output', () => {
     expect(line).toContain('[   15s]');
     expect(line).toContain('profile 42/s');
     expect(line).toContain('profile 90');
+  });
+
+  it('speaks of the source\'s records, and leaves out the prefix every collection shares (the demo\'s line as before #23)', () => {
+    const topics = { 'users.profile': { produced: 500, failed: 0, dispatched: 500 }, 'users.contact': { produced: 500, failed: 0, dispatched: 500 } };
+    const view = {
+      elapsedMs: 15_000,
+      produced: { elapsedMs: 12_000, fetched: 500, invalid: 0, duplicates: 0, fetchErrors: 0, topics },
+      queries: [{ name: 'ingest_users_profile', id: 'q', active: true, processedRowsPerSecond: 42.4 }, { name: 'ingest_users_contact', id: 'r', active: true, processedRowsPerSecond: 40 }],
+      documents: { users_profile: 90, users_contact: 80, dead_letters: 1 },
+    };
+    expect(progressLine({ ...view, noun: RANDOM_USER_NOUN })).toBe('[   15s] produced 500 users/topic | processed profile 42/s contact 40/s | documents profile 90 contact 80 dead_letters 1');
+    expect(progressLine({ ...view, noun: { one: 'record', many: 'records' } })).toContain('produced 500 records/topic');
+    const generic = summaryText({ noun: { one: 'record', many: 'records' }, rows: [{ topic: 'orders', collection: 'orders', produced: 3, documents: 3 }], deadLetters: 0, produce, consistent: true, interrupted: false, elapsedMs: 5000 }, 'mongodb://h:1', 'db');
+    expect(generic).toContain('every produced record is in every collection, exactly once.');
+    expect(generic).toContain('db.orders.findOne()');
   });
 });

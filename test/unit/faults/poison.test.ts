@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { buildEnvelope, normalizeUser, parseEnvelope, rawUserSchema } from '../../../src/model/index.js';
+import { parseEnvelope } from '../../../src/model/index.js';
+import { normalizeUser, rawUserSchema } from '../../../src/source/index.js';
+import { builtinEnvelope, builtinTopic } from '../../../harness/builtin-pipeline.js';
 import { poisonRecord, POISON_KINDS } from '../../../faults/poison.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/randomuser-1.4-sample.json', import.meta.url), 'utf8')) as { results: unknown[] };
 const user = normalizeUser(rawUserSchema.parse(fixture.results[0]), { pii: 'keep' });
-const envelope = buildEnvelope('users.profile', user, { source: 'test', fetchedAt: new Date(0), producedAt: new Date(0) }) as unknown as Record<string, unknown>;
+const envelope = builtinEnvelope('users.profile', user, { source: 'test', fetchedAt: new Date(0), producedAt: new Date(0) });
 const valid = { key: user.login.uuid, envelope };
 const other = '00000000-0000-4000-8000-000000000000';
 
@@ -16,7 +18,7 @@ describe('poison records', () => {
     for (const record of records) {
       const parsed = (() => {
         try {
-          return record.value === undefined ? undefined : parseEnvelope('users.profile', record.value.toString('utf8'));
+          return record.value === undefined ? undefined : parseEnvelope(builtinTopic('users.profile').schema, record.value.toString('utf8'));
         } catch {
           return undefined;
         }

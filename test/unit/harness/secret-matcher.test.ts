@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_SUBSTRING_LENGTH, secretMatcher } from '../../../harness/secret-matcher.js';
-import { appendSecretsLog, parseSecretsLog, servedSecrets } from '../../../src/source/secrets-log.js';
-import { generateUsers } from '../../../src/source/generate.js';
+import { appendSecretsLog, parseSecretsLog, servedSecrets } from '../../../src/source/randomuser/secrets-log.js';
+import { generateUsers } from '../../../src/source/randomuser/generate.js';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

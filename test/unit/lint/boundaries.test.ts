@@ -18,7 +18,7 @@ describe('layer boundaries (eslint.config.js, docs/layout.md)', () => {
   });
 
   it('passes an import that goes down: the stream importing the model and the sink', async () => {
-    const code = "export { TOPIC_NAMES } from '../model/index.js';\nexport { DEAD_LETTERS } from '../sink/index.js';\n";
+    const code = "export { ENVELOPE_SCHEMA_VERSION } from '../model/index.js';\nexport { DEAD_LETTERS } from '../sink/index.js';\n";
     expect(await boundaryErrors('src/stream/right.ts', code)).toEqual([]);
   });
 

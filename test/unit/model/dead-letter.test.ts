@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEAD_LETTER_FIELDS, DEAD_LETTER_INDEXES, deadLetterValidator, fieldsToZod, type DeadLetter } from '../../../src/model/index.js';
 import { pipelinePlan } from '../../../src/sink/setup.js';
-import { deadLetterColumns, recordRoutes, bindTopics } from '../../../src/stream/index.js';
+import { deadLetterColumns, recordRoutes } from '../../../src/stream/index.js';
 import { deadLetterView } from '../../../src/dashboard/views.js';
+import { builtinBindings } from '../../../harness/builtin-pipeline.js';
 
 const letter: DeadLetter = {
   _id: 'users.profile/2/41',
@@ -22,7 +23,7 @@ describe('the dead-letter model', () => {
   it('the Spark job writes exactly the model\'s fields, in its order', () => {
     const aliases = deadLetterColumns().map((c) => (c.expr.exprType.case === 'alias' ? c.expr.exprType.value.name.join('.') : undefined));
     expect(aliases).toEqual(Object.keys(DEAD_LETTER_FIELDS));
-    const routes = recordRoutes(bindTopics(['users.profile']), { uri: 'mongodb://127.0.0.1:1', database: 'db', maxBatchSize: 1 });
+    const routes = recordRoutes(builtinBindings(['users.profile']), { uri: 'mongodb://127.0.0.1:1', database: 'db', maxBatchSize: 1 });
     expect(routes.find((r) => r.name === 'dead_letters')!.select).toHaveLength(Object.keys(DEAD_LETTER_FIELDS).length);
   });
 

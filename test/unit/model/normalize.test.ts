@@ -1,21 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PII_SALT,
-  TOPIC_NAMES,
-  buildEnvelope,
-  classifyApiBody,
-  hashPii,
-  maskEmail,
-  maskKeepingShape,
-  normalizeRecord,
-  normalizeRecords,
-  normalizeUser,
-  piiSaltFromEnv,
-  projectUser,
-  rawUserSchema,
-  type NormalizedUser,
-} from '../../../src/model/index.js';
+import { DEFAULT_PII_SALT, hashPii, maskEmail, maskKeepingShape, piiSaltFromEnv } from '../../../src/model/index.js';
+import { classifyApiBody, normalizeRecord, normalizeRecords, normalizeUser, rawUserSchema, type RandomUserRecord } from '../../../src/source/index.js';
+import { BUILTIN_TOPICS as TOPIC_NAMES, builtinEnvelope, builtinTopic } from '../../../harness/builtin-pipeline.js';
 
 const FIXTURE = new URL('../../fixtures/randomuser-1.4-sample.json', import.meta.url);
 const fixtureBody = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { results: Record<string, unknown>[] };
@@ -42,7 +29,7 @@ function expectNoSecrets(value: unknown): void {
 
 describe('the real fixture', () => {
   const { users, invalid } = normalizeRecords(fixtureBody.results, { pii: 'keep' });
-  const user = users[0] as NormalizedUser;
+  const user = users[0] as RandomUserRecord;
 
   it('normalises into the expected canonical record', () => {
     expect(invalid).toEqual([]);
@@ -78,11 +65,11 @@ describe('the real fixture', () => {
 
   it('keeps no secret in the user, any projection or any envelope, under every PII policy', () => {
     for (const pii of ['keep', 'mask', 'hash'] as const) {
-      const normalized = normalizeRecords(fixtureBody.results, { pii, piiSalt: 's' }).users[0] as NormalizedUser;
+      const normalized = normalizeRecords(fixtureBody.results, { pii, piiSalt: 's' }).users[0] as RandomUserRecord;
       expectNoSecrets(normalized);
       for (const topic of TOPIC_NAMES) {
-        expectNoSecrets(projectUser(normalized, topic));
-        expectNoSecrets(buildEnvelope(topic, normalized, { source: 'test', fetchedAt: new Date(0), producedAt: new Date(1) }));
+        expectNoSecrets(builtinTopic(topic).toRecords?.(normalized));
+        expectNoSecrets(builtinEnvelope(topic, normalized, { source: 'test', fetchedAt: new Date(0), producedAt: new Date(1) }));
       }
     }
   });
@@ -90,7 +77,7 @@ describe('the real fixture', () => {
 
 describe('API quirks', () => {
   const normalize = (record: unknown) => normalizeRecord(record, { pii: 'keep' });
-  const ok = (record: unknown): NormalizedUser => {
+  const ok = (record: unknown): RandomUserRecord => {
     const outcome = normalize(record);
     if (!outcome.ok) throw new Error(`expected a valid record: ${outcome.reason}`);
     return outcome.user;
@@ -186,7 +173,7 @@ describe('PII policy', () => {
   });
 
   it('hashes deterministically with the salt, and the salt matters', () => {
-    const hashed = (salt: string) => normalizeRecords([fixtureRecord()], { pii: 'hash', piiSalt: salt }).users[0] as NormalizedUser;
+    const hashed = (salt: string) => normalizeRecords([fixtureRecord()], { pii: 'hash', piiSalt: salt }).users[0] as RandomUserRecord;
     const a = hashed('pepper');
     expect(a.email).toMatch(/^[0-9a-f]{64}$/);
     expect(a.email).toBe(hashPii('antonida.kaminska@example.com', 'pepper'));

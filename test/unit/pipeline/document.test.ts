@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope, normalizeRecord, projectUser, STORED_DOCUMENT_EXTRA_PROPERTIES, TOPIC_NAMES, type Fields, type NormalizedUser } from '../../../src/model/index.js';
+import { STORED_DOCUMENT_EXTRA_PROPERTIES, type Fields } from '../../../src/model/index.js';
+import { normalizeRecord, type RandomUserRecord } from '../../../src/source/index.js';
+import { BUILTIN_TOPICS as TOPIC_NAMES, builtinEnvelope } from '../../../harness/builtin-pipeline.js';
 import { storedDocument } from '../../../src/pipeline/document.js';
 import { fromJsonLike, messageReason } from '../../../src/pipeline/evaluate.js';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
-import { generateUsers } from '../../../src/source/generate.js';
+import { generateUsers } from '../../../src/source/randomuser/generate.js';
 import devicesPipeline from '../../../pipelines/devices.js';
 import ordersPipeline from '../../../pipelines/orders.js';
 import randomuser from '../../../pipelines/randomuser.js';
@@ -25,13 +27,13 @@ describe('storedDocument: the document a valid message becomes', () => {
   it.each(TOPIC_NAMES)('%s (replace): _id = the user id, the projection at the top level, the meta; only keys the validator allows, every key it requires', (name) => {
     const topic = pipeline.topics.find((t) => t.topic === name)!;
     const validator = topic.schema.mongoValidator.$jsonSchema as { required: string[]; properties: Record<string, unknown> };
-    users.forEach((user: NormalizedUser, offset) => {
-      const envelope = buildEnvelope(name, user, meta);
+    users.forEach((user: RandomUserRecord, offset) => {
+      const envelope = builtinEnvelope(name, user, meta);
       expect(messageReason(topic.schema.envelopeFields, { key: user.login.uuid, value: JSON.stringify(envelope) })).toBeNull();
       const document = storedDocument(topic, parsed(envelope, topic.schema.envelopeFields), kafka(name, offset), at);
       expect(document).toEqual({
         _id: user.login.uuid,
-        ...projectUser(user, name),
+        ...topic.toRecords?.(user)[0],
         kafka: kafka(name, offset),
         ingested_at: at,
         fetched_at: meta.fetchedAt,

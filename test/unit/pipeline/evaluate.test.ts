@@ -1,9 +1,11 @@
 import { functions as F } from '@streamline/spark-connect';
 import { describe, expect, it } from 'vitest';
 import { POISON_KINDS, poisonRecord } from '../../../faults/poison.js';
-import { boolean, buildEnvelope, checkPlan, envelopeFields, integer, normalizeRecord, nullable, number, object, optional, string, timestamp, TOPIC_NAMES, TOPIC_SCHEMAS, UUID_PATTERN, type Fields, type NormalizedUser } from '../../../src/model/index.js';
+import { boolean, checkPlan, envelopeFields, integer, nullable, number, object, optional, string, timestamp, UUID_PATTERN, type Fields } from '../../../src/model/index.js';
+import { normalizeRecord, type RandomUserRecord } from '../../../src/source/index.js';
+import { BUILTIN_TOPICS as TOPIC_NAMES, builtinEnvelope, builtinTopic } from '../../../harness/builtin-pipeline.js';
 import { fromJsonLike, messageReason } from '../../../src/pipeline/evaluate.js';
-import { generateUsers } from '../../../src/source/generate.js';
+import { generateUsers } from '../../../src/source/randomuser/generate.js';
 import { messageChecks, UUID_PATTERN as SPARK_UUID_PATTERN } from '../../../src/stream/validation.js';
 
 // The check plan as data (src/model/checks.ts) must be the checks Spark runs (src/stream/validation.ts): the
@@ -13,12 +15,12 @@ const cols = { json: F.col('json'), key: F.col('key'), msg: F.col('msg') };
 const [raw] = generateUsers({ seed: 'evaluate', page: 1, results: 1, now: new Date('2026-12-01T00:00:00Z') });
 const outcome = normalizeRecord(raw, { pii: 'keep' });
 if (!outcome.ok) throw new Error(outcome.reason);
-const user: NormalizedUser = outcome.user;
-const location = TOPIC_SCHEMAS['users.location'].envelopeFields;
-const profile = TOPIC_SCHEMAS['users.profile'].envelopeFields;
+const user: RandomUserRecord = outcome.user;
+const location = builtinTopic('users.location').schema.envelopeFields;
+const profile = builtinTopic('users.profile').schema.envelopeFields;
 type Envelope = Record<string, unknown> & { id: string; data: Record<string, unknown> };
 const envelopeOf = (topic: 'users.location' | 'users.profile'): Envelope =>
-  structuredClone(buildEnvelope(topic, user, { source: 'randomuser:poison', fetchedAt: new Date(0), producedAt: new Date(0) })) as unknown as Envelope;
+  structuredClone(builtinEnvelope(topic, user, { source: 'randomuser:poison', fetchedAt: new Date(0), producedAt: new Date(0) })) as unknown as Envelope;
 const mutate = (topic: 'users.location' | 'users.profile', change: (e: Envelope) => void): string => {
   const e = envelopeOf(topic);
   change(e);
@@ -28,7 +30,7 @@ const id = user.login.uuid;
 
 describe('checkPlan = the Spark checks', () => {
   it.each(TOPIC_NAMES)('%s: the same reasons in the same order', (topic) => {
-    const envelope = TOPIC_SCHEMAS[topic].envelopeFields;
+    const envelope = builtinTopic(topic).schema.envelopeFields;
     expect(checkPlan(envelope).map((c) => c.reason)).toEqual(messageChecks(envelope, cols).map((c) => c.reason));
   });
 
@@ -50,7 +52,7 @@ describe('checkPlan = the Spark checks', () => {
 describe('messageReason: the reasons the poison corpus expects', () => {
   it('a valid envelope has none', () => {
     for (const topic of ['users.location', 'users.profile'] as const) {
-      expect(messageReason(TOPIC_SCHEMAS[topic].envelopeFields, { key: id, value: Buffer.from(mutate(topic, () => undefined)) })).toBeNull();
+      expect(messageReason(builtinTopic(topic).schema.envelopeFields, { key: id, value: Buffer.from(mutate(topic, () => undefined)) })).toBeNull();
     }
   });
 

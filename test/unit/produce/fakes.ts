@@ -26,7 +26,7 @@ export function fakeApi(options: { failures?: number[]; invalidPerPage?: number;
     const users = Array.from({ length: count }, (_, i) => ({ id: `${seed}:${page}:${i}`, name: `user ${i}` }));
     // A misbehaving API repeating users from the previous page.
     const repeated = page > 1 ? Array.from({ length: options.overlapPreviousPage ?? 0 }, (_, i) => ({ id: `${seed}:${page - 1}:${i}`, name: `again ${i}` })) : [];
-    return { users: [...repeated, ...users], invalid: options.invalidPerPage ?? 0 };
+    return { records: [...repeated, ...users], invalid: options.invalidPerPage ?? 0 };
   };
   return { fetchBatch, calls };
 }

@@ -33,7 +33,7 @@ async function runThroughOutage({ count, downAt, upAt, deliveryTimeoutMs }: { co
         fetchedAt.push(clock.now());
         return api.fetchBatch(n, position);
       },
-      userId: (user) => user.id,
+      recordKey: (user) => user.id,
       toMessages,
       send: (message) => producer.send(message),
       flush: () => producer.flush(),
@@ -96,7 +96,7 @@ describe('a Kafka outage longer than the delivery timeout', () => {
     expect(summary.failureReasons[TOPICS[0]]).toMatch(/^not acknowledged within the delivery timeout of 30 s/);
     const text = formatSummary(summary);
     const users = new Set(Object.values(summary.failedKeys ?? {}).flat());
-    expect(text).toContain(`gave up on ${users.size} users (${users.size * TOPICS.length} records); their ids:`);
+    expect(text).toContain(`gave up on ${users.size} records (${users.size * TOPICS.length} records); their ids:`);
     for (const id of users) expect(text).toContain(id);
     expect(text).toContain('Kafka stayed away past the delivery timeout');
   });

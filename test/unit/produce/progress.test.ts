@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RANDOM_USER_NOUN } from '../../../src/source/randomuser/runtime.js';
 import { formatElapsed, formatOutage, formatProgressLine, formatSummary, summaryHasFailures, type ProduceSummary } from '../../../src/produce/progress.js';
 
 const summary = (overrides: Partial<ProduceSummary> = {}): ProduceSummary => ({
@@ -98,9 +99,9 @@ describe('an outage in the progress line and the summary', () => {
     expect(formatProgressLine(state)).not.toMatch(/Kafka at/);
   });
 
-  it('lists every user given up on (up to 1,000, then a count), once even when it failed on several topics', () => {
+  it('lists every source record given up on (up to 1,000, then a count), once even when it failed on several topics, in the source\'s noun', () => {
     const ids = Array.from({ length: 1003 }, (_, i) => `id-${i}`);
-    const text = formatSummary(summary({ failed: { 'users.profile': 1003, 'users.location': 2 }, failedKeys: { 'users.profile': ids, 'users.location': ['id-0', 'id-1'] }, stopReason: 'kafka-gave-up' }));
+    const text = formatSummary(summary({ failed: { 'users.profile': 1003, 'users.location': 2 }, failedKeys: { 'users.profile': ids, 'users.location': ['id-0', 'id-1'] }, stopReason: 'kafka-gave-up' }), RANDOM_USER_NOUN);
     expect(text).toContain('gave up on 1,003 users (1,005 records); their ids:');
     expect(text).toContain('id-999');
     expect(text).not.toContain('id-1000');

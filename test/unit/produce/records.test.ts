@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createRouter, userRoutes } from '../../../src/produce/index.js';
+import { ENVELOPE_HEADERS } from '../../../src/model/index.js';
+import { type RandomUserRecord } from '../../../src/source/index.js';
 import type { OutgoingMessage } from '../../../src/produce/message.js';
 import { readResumePoint, writeResumePoint, type ResumePoint } from '../../../src/produce/position.js';
 import { runRecords, type RecordRunOptions } from '../../../src/produce/records.js';
-import { randomUserPipeline } from '../../../src/produce/users.js';
+import { builtinSelection } from '../../../harness/builtin-pipeline.js';
 import { definePipeline, file, integer, randomUser, string } from '../../../src/pipeline/index.js';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';
@@ -26,12 +27,12 @@ function comparable(message: OutgoingMessage): unknown {
   return { topic: message.topic, key: message.key, headers: message.headers, value };
 }
 
-describe('runRecords: the Random User pipeline', () => {
-  it('sends the messages the user routes send, for the same pages of the same seed (pii mask, a renamed topic)', async () => {
+describe('runRecords: the built-in Random User pipeline', () => {
+  it('sends one envelope per topic per user of the API\'s pages, keyed by login.uuid, projected and protected (pii mask, a renamed topic)', async () => {
     const server = await startApiServer({ port: 0 });
     servers.push(server);
     const topicNames = { 'users.contact': 'my.contact' };
-    const pipeline = await randomUserPipeline(TOPICS, topicNames);
+    const pipeline = builtinSelection(TOPICS, topicNames);
     const source = sourceRuntime(randomUser(), { baseDir: '.', defaultUrl: server.url, seed: 'records-parity', pageSize: 25 });
     const producer = fakeProducer();
     const summary = await runRecords(
@@ -41,17 +42,20 @@ describe('runRecords: the Random User pipeline', () => {
     expect(summary.stopReason).toBe('count');
     expect(summary.produced).toEqual({ 'users.profile': 60, 'users.location': 60, 'my.contact': 60, 'users.account': 60 });
 
-    // Today's path: the client's pages (25, 25, then the 10 still wanted) through the user routes.
-    const fetchedAt = new WeakMap();
-    const kafkaTopics = TOPICS.map((topic) => topicNames[topic as keyof typeof topicNames] ?? topic);
-    const route = createRouter(userRoutes(TOPICS, server.url, fetchedAt, topicNames), kafkaTopics);
-    const expected: OutgoingMessage[] = [];
-    for (const [page, results] of [[1, 25], [2, 25], [3, 10]] as const) {
-      const { users } = await fetchUsers({ apiUrl: server.url, results, seed: 'records-parity', page, pii: 'mask' });
-      for (const user of users) expected.push(...route(user));
-    }
-    expect(producer.sent.map(comparable)).toEqual(expected.map(comparable));
+    // The client's pages (25, 25, then the 10 still wanted), masked as the pipeline's pii rules say.
+    const users: RandomUserRecord[] = [];
+    for (const [page, results] of [[1, 25], [2, 25], [3, 10]] as const) users.push(...(await fetchUsers({ apiUrl: server.url, results, seed: 'records-parity', page, pii: 'mask' })).users);
+    const expected = users.flatMap((user) =>
+      pipeline.topics.map((topic) => ({
+        topic: topic.kafkaTopic,
+        key: user.login.uuid,
+        headers: ENVELOPE_HEADERS,
+        value: { schema_version: 1, source: source.label, id: user.login.uuid, data: topic.toRecords?.(user)[0] },
+      })),
+    );
+    expect(producer.sent.map(comparable)).toEqual(expected);
     expect(producer.sent.find((m) => m.topic === 'my.contact')?.value).toMatch(/"email":".\*\*\*@/);
+    expect(JSON.parse(producer.sent.find((m) => m.topic === 'my.contact')?.value ?? '{}')).toMatchObject({ data: { email: users[0]?.email, phone: users[0]?.phone, cell: users[0]?.cell } });
   });
 });
 

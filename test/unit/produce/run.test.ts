@@ -4,7 +4,7 @@ import type { ProgressState } from '../../../src/produce/progress.js';
 import { runProducer, type RunProducerOptions } from '../../../src/produce/run.js';
 import { fakeApi, fakeProducer, keysOf, toMessages, TOPICS, type FakeUser } from './fakes.js';
 
-const userId = (user: FakeUser): string => user.id;
+const recordKey = (user: FakeUser): string => user.id;
 
 function setup(options: Partial<RunProducerOptions> = {}, api = fakeApi(), producer = fakeProducer()) {
   const clock = new VirtualClock();
@@ -21,7 +21,7 @@ function setup(options: Partial<RunProducerOptions> = {}, api = fakeApi(), produ
         onProgress: (p) => progress.push(p),
         ...options,
       },
-      { fetchBatch: api.fetchBatch, userId, toMessages, send: producer.send, flush: producer.flush, clock },
+      { fetchBatch: api.fetchBatch, recordKey, toMessages, send: producer.send, flush: producer.flush, clock },
     );
   return { run, api, producer, clock, warnings, progress };
 }
@@ -59,7 +59,7 @@ describe('runProducer: counts', () => {
       { topics: TOPICS, count: 20, batchSize: 10, pacing: 'together', seed: '7', onWarning: (m) => warnings.push(m) },
       {
         fetchBatch: api.fetchBatch,
-        userId,
+        recordKey,
         toMessages: (user) => (user.id === '7:1:3' ? toMessages(user).slice(1) : toMessages(user)),
         send: producer.send,
         flush: producer.flush,
@@ -69,7 +69,7 @@ describe('runProducer: counts', () => {
     expect(summary.produced).toEqual(perTopic(20));
     expect(summary.invalid).toBe(1);
     expect(keysOf(producer.sent, 'users.profile')).not.toContain('7:1:3');
-    expect(warnings.join('\n')).toMatch(/user 7:1:3 skipped: not exactly one record for topic\(s\) users.profile/);
+    expect(warnings.join('\n')).toMatch(/record 7:1:3 skipped: not exactly one record for topic\(s\) users.profile/);
   });
 });
 
@@ -204,7 +204,7 @@ describe('runProducer: abort and failures', () => {
       { topics: ['users.profile'], count: 3, batchSize: 3, pacing: 'together', seed: '1' },
       {
         fetchBatch: fakeApi().fetchBatch,
-        userId,
+        recordKey,
         toMessages: (u) => toMessages(u).slice(0, 1),
         send: (m) => {
           calls++;

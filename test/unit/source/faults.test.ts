@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rawUserSchema } from '../../../src/model/index.js';
+import { rawUserSchema } from '../../../src/source/index.js';
 import {
   FaultInjector,
   breakRecords,

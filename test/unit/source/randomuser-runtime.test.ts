@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import randomUserPipeline from '../../../pipelines/randomuser.js';
-import { normalizeRecords, projectUser, type NormalizedUser, type PiiPolicy } from '../../../src/model/index.js';
+import { type PiiPolicy } from '../../../src/model/index.js';
+import { normalizeRecords, type RandomUserRecord } from '../../../src/source/index.js';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
 import { randomUser } from '../../../src/pipeline/sources.js';
 import { breakRecords, deriveSeed, fetchUsers, generateUsers, seededRandom, startApiServer, type ApiServer } from '../../../src/source/index.js';
@@ -30,7 +31,7 @@ interface Outcome {
 /** Today's path: the client's normalisation with the PII policy built in, then the model's projections. */
 function todaysPath(raw: unknown[], pii: PiiPolicy): Outcome {
   const { users, invalid } = normalizeRecords(raw, { pii, piiSalt: SALT });
-  const records = users.flatMap((user: NormalizedUser) => pipeline.topics.map(({ topic }) => ({ topic, key: user.login.uuid, data: projectUser(user, topic) })));
+  const records = users.flatMap((user: RandomUserRecord) => pipeline.topics.map(({ topic }) => ({ topic, key: user.login.uuid, data: pipeline.topics.find((t) => t.topic === topic)?.toRecords?.(user)[0] })));
   return { records, rejected: invalid.map(({ index, reason }) => ({ index, reason })) };
 }
 

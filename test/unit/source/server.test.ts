@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeRecords, rawUserSchema } from '../../../src/model/index.js';
+import { normalizeRecords, rawUserSchema } from '../../../src/source/index.js';
 import {
   API_FIELDS,
   NATIONALITY_CODES,

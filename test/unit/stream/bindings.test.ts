@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TOPIC_NAMES } from '../../../src/model/index.js';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
 import { selectTopics } from '../../../src/pipeline/select.js';
 import { pipelineStreaming } from '../../../src/app/streaming.js';
 import { testRuntimeConfig } from '../../../harness/runtime.js';
-import { bindTopics, pipelineBindings, type TopicBinding } from '../../../src/stream/index.js';
+import { pipelineBindings, type TopicBinding } from '../../../src/stream/index.js';
 import randomuser from '../../../pipelines/randomuser.js';
 import orders from '../../../pipelines/orders.js';
 
@@ -21,8 +20,12 @@ const shape = (b: TopicBinding) => ({
 });
 
 describe('topic bindings from the pipeline', () => {
-  it('pipelines/randomuser.ts binds exactly what the Random User bindings of the canonical names bind (the tools still using them stream the same)', () => {
-    expect(pipelineBindings(resolvePipeline(randomuser)).map(shape)).toEqual(bindTopics(TOPIC_NAMES).map(shape));
+  it('pipelines/randomuser.ts binds its four topics as main did: one collection each, replace with upsert, ordered, validated', () => {
+    const bindings = pipelineBindings(resolvePipeline(randomuser));
+    expect(bindings.map((b) => [b.topic, b.collection, b.sink.write, b.sink.upsert, b.sink.ordered, b.sink.validator, b.pipeline, b.deadLetters])).toEqual(
+      ['profile', 'location', 'contact', 'account'].map((t) => [`users.${t}`, `users_${t}`, 'replace', true, true, true, 'randomuser', 'dead_letters']),
+    );
+    expect(bindings.map(shape).every((b) => b.sink.indexes.at(-1)?.name === 'ingested_at')).toBe(true);
   });
 
   it('a pipeline of another shape: its Kafka topics, collections, write models and dead-letter collection', () => {

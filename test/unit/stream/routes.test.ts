@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { functions as F } from '@streamline/spark-connect';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
-import { bindTopics, expectedQueries, pipelineBindings, pipelineQueryPlan, recordRoutes, type TopicBinding } from '../../../src/stream/index.js';
+import { expectedQueries, pipelineBindings, pipelineQueryPlan, recordRoutes, type TopicBinding } from '../../../src/stream/index.js';
 import { leafPaths, MONGO_DOCUMENT_REJECTED } from '../../../src/stream/queries.js';
 import devices from '../../../pipelines/devices.js';
 import orders from '../../../pipelines/orders.js';
+import { builtinBindings } from '../../../harness/builtin-pipeline.js';
 
-const bindings = bindTopics(['users.profile', 'users.contact']);
+const bindings = builtinBindings(['users.profile', 'users.contact']);
 const mongo = { uri: 'mongodb://127.0.0.1:27017', database: 'db', maxBatchSize: 512 };
 
 describe('the pipeline\'s queries', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StructType, T } from '@streamline/spark-connect';
-import { envelopeFields, integer, nullable, number, object, optional, string, timestamp, boolean, TOPIC_FIELDS } from '../../../src/model/index.js';
+import { envelopeFields, integer, nullable, number, object, optional, string, timestamp, boolean } from '../../../src/model/index.js';
+import { builtinTopic } from '../../../harness/builtin-pipeline.js';
 import { sparkSchema } from '../../../src/stream/spark-schema.js';
 
 describe('canonical schema -> Spark StructType', () => {
@@ -33,7 +34,7 @@ describe('canonical schema -> Spark StructType', () => {
   });
 
   it('covers the whole message value of a topic, envelope first', () => {
-    const schema = sparkSchema(envelopeFields(TOPIC_FIELDS['users.location']));
+    const schema = sparkSchema(envelopeFields(builtinTopic('users.location').schema.fields));
     expect(schema.fieldNames).toEqual(['schema_version', 'source', 'fetched_at', 'produced_at', 'id', 'data']);
     const data = schema.field('data')?.dataType;
     expect(data).toBeInstanceOf(StructType);

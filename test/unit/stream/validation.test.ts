@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { functions as F, type Column } from '@streamline/spark-connect';
-import { boolean, envelopeFields, ISO_UTC_INSTANT_PATTERN, integer, nullable, number, object, optional, string, timestamp, TOPIC_FIELDS, TOPIC_NAMES, type Field, type Fields } from '../../../src/model/index.js';
+import { boolean, envelopeFields, ISO_UTC_INSTANT_PATTERN, integer, nullable, number, object, optional, string, timestamp, type Field, type Fields } from '../../../src/model/index.js';
+import { BUILTIN_TOPICS as TOPIC_NAMES, builtinTopic } from '../../../harness/builtin-pipeline.js';
 import { messageChecks, reasonColumn, UUID_PATTERN, type Check } from '../../../src/stream/validation.js';
 
 // The checks are Spark plans (Columns); these tests compare them with the plan the typed API builds
@@ -62,7 +63,7 @@ describe('messageChecks', () => {
   });
 
   it.each(TOPIC_NAMES)('%s: a null check for every required field of the envelope and data, nested ones included', (topic) => {
-    const envelope = envelopeFields(TOPIC_FIELDS[topic]);
+    const envelope = envelopeFields(builtinTopic(topic).schema.fields);
     const checks = messageChecks(envelope, cols);
     const nullChecked = reasons(checks)
       .filter((r) => r.startsWith('missing or invalid field: '))

@@ -1,26 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import {
-  ENVELOPE_HEADERS,
-  ENVELOPE_SCHEMA_VERSION,
-  InvalidEnvelopeError,
-  TOPIC_NAMES,
-  TOPIC_SCHEMAS,
-  UnknownTopicError,
-  buildEnvelope,
-  normalizeRecords,
-  parseEnvelope,
-  projectUser,
-  resolveTopics,
-  topicSchema,
-  type MongoValidator,
-  type NormalizedUser,
-} from '../../../src/model/index.js';
-import { DEFAULT_TOPICS } from '../../../src/config/index.js';
+import { ENVELOPE_HEADERS, ENVELOPE_SCHEMA_VERSION, InvalidEnvelopeError, parseEnvelope, type MongoValidator } from '../../../src/model/index.js';
+import { normalizeRecords, type RandomUserRecord } from '../../../src/source/index.js';
+import { defaultConfig } from '../../../src/config/load.js';
+import { PipelineUnknownTopicError } from '../../../src/pipeline/select.js';
+import { BUILTIN_TOPICS as TOPIC_NAMES, builtinEnvelope, builtinSelection, builtinTopic } from '../../../harness/builtin-pipeline.js';
+
+// The built-in pipeline's topics (pipelines/randomuser.ts) as the product derives them: its projections,
+// envelopes and schemas through the pipeline code every pipeline goes through.
+const projectUser = (record: RandomUserRecord, topic: string) => builtinTopic(topic).toRecords?.(record)[0] as Record<string, unknown> & { name: { first: string } };
+const schemaOf = (topic: string) => builtinTopic(topic).schema;
+const buildEnvelope = (topic: string, record: RandomUserRecord, m: { source: string; fetchedAt: Date | string; producedAt: Date | string }) => builtinEnvelope(topic, record, m) as { data: Record<string, unknown>; [key: string]: unknown };
 
 const FIXTURE = new URL('../../fixtures/randomuser-1.4-sample.json', import.meta.url);
-const user = normalizeRecords((JSON.parse(readFileSync(FIXTURE, 'utf8')) as { results: unknown[] }).results, { pii: 'keep' }).users[0] as NormalizedUser;
+const user = normalizeRecords((JSON.parse(readFileSync(FIXTURE, 'utf8')) as { results: unknown[] }).results, { pii: 'keep' }).users[0] as RandomUserRecord;
 const meta = { source: 'http://127.0.0.1/api/', fetchedAt: new Date('2024-05-01T10:00:00Z'), producedAt: '2024-05-01T10:00:01.500Z' };
 
 const EXPECTED_KEYS: Record<string, string[]> = {
@@ -31,14 +25,15 @@ const EXPECTED_KEYS: Record<string, string[]> = {
 };
 
 describe('topics', () => {
-  it('cover the default topic list of the configuration', () => {
-    expect([...TOPIC_NAMES].sort()).toEqual([...DEFAULT_TOPICS].sort());
+  it('are all produced by default: the configuration names no topics (all of the pipeline\'s)', () => {
+    expect(defaultConfig().topics).toEqual([]);
+    expect(builtinSelection(defaultConfig().topics).topics.map((t) => t.topic)).toEqual([...TOPIC_NAMES]);
   });
 
   it.each(TOPIC_NAMES)('%s: the projection has exactly its fields and validates', (topic) => {
     const data = projectUser(user, topic);
     expect(Object.keys(data)).toEqual(EXPECTED_KEYS[topic]);
-    expect(TOPIC_SCHEMAS[topic].data.parse(data)).toEqual(data);
+    expect(schemaOf(topic).data.parse(data)).toEqual(data);
   });
 
   it('projects the right values', () => {
@@ -55,12 +50,10 @@ describe('topics', () => {
   });
 
   it('an unknown topic is a clear error listing the known ones', () => {
-    expect(() => projectUser(user, 'users.secrets')).toThrow(UnknownTopicError);
-    expect(() => topicSchema('users.secrets')).toThrow(
-      'unknown topic "users.secrets": each topic needs a projection; known topics are users.profile, users.location, users.contact, users.account',
-    );
-    expect(() => resolveTopics(['users.profile', 'nope', 'also.nope'])).toThrow(/"nope", "also.nope"/);
-    expect(resolveTopics(['users.contact', 'users.contact', 'users.profile'])).toEqual(['users.contact', 'users.profile']);
+    expect(() => builtinSelection(['users.secrets'])).toThrow(PipelineUnknownTopicError);
+    expect(() => builtinSelection(['users.secrets'])).toThrow(/unknown topic "users.secrets"; pipeline randomuser \(.*randomuser.ts\) has users.profile, users.location, users.contact, users.account/);
+    expect(() => builtinSelection(['users.profile', 'nope', 'also.nope'])).toThrow(/"nope", "also.nope"/);
+    expect(builtinSelection(['users.contact', 'users.contact', 'users.profile']).topics.map((t) => t.topic)).toEqual(['users.profile', 'users.contact']);
   });
 });
 
@@ -82,22 +75,23 @@ describe('envelope', () => {
   it.each(TOPIC_NAMES)('%s: a value round-trips through JSON text and bytes', (topic) => {
     const envelope = buildEnvelope(topic, user, meta);
     const text = JSON.stringify(envelope);
-    expect(parseEnvelope(topic, text)).toEqual(envelope);
-    expect(parseEnvelope(topic, new TextEncoder().encode(text))).toEqual(envelope);
+    expect(parseEnvelope(schemaOf(topic), text)).toEqual(envelope);
+    expect(parseEnvelope(schemaOf(topic), new TextEncoder().encode(text))).toEqual(envelope);
   });
 
   it('rejects values that break the contract, saying why', () => {
     const envelope = buildEnvelope('users.account', user, meta);
-    expect(() => parseEnvelope('users.account', '{"schema_version":')).toThrow(InvalidEnvelopeError);
-    expect(() => parseEnvelope('users.account', { ...envelope, schema_version: 2 })).toThrow(/schema_version/);
-    expect(() => parseEnvelope('users.account', { ...envelope, data: { ...envelope.data, password: 'kathy' } })).toThrow(/password/);
-    expect(() => parseEnvelope('users.account', { ...envelope, id: 'happyswan852' })).toThrow(/id/);
-    expect(() => parseEnvelope('users.profile', envelope)).toThrow(/invalid message value for topic users.profile/);
+    const account = schemaOf('users.account');
+    expect(() => parseEnvelope(account, '{"schema_version":')).toThrow(InvalidEnvelopeError);
+    expect(() => parseEnvelope(account, { ...envelope, schema_version: 2 })).toThrow(/schema_version/);
+    expect(() => parseEnvelope(account, { ...envelope, data: { ...envelope.data, password: 'kathy' } })).toThrow(/password/);
+    expect(() => parseEnvelope(account, { ...envelope, id: 'happyswan852' })).toThrow(/id/);
+    expect(() => parseEnvelope(schemaOf('users.profile'), envelope)).toThrow(/invalid message value for topic users.profile/);
   });
 });
 
 describe('derived schemas', () => {
-  const location = TOPIC_SCHEMAS['users.location'];
+  const location = schemaOf('users.location');
 
   it('JSON Schema of the message value agrees with zod on real and broken values', () => {
     const envelope = buildEnvelope('users.location', user, meta);
@@ -134,7 +128,7 @@ describe('derived schemas', () => {
   });
 
   it('MongoDB validator of every topic types timestamps as ISO string or date', () => {
-    const profile = TOPIC_SCHEMAS['users.profile'].mongoValidator.$jsonSchema as { properties: { dob: { properties: { date: Record<string, unknown> } } } };
+    const profile = schemaOf('users.profile').mongoValidator.$jsonSchema as { properties: { dob: { properties: { date: Record<string, unknown> } } } };
     expect(profile.properties.dob.properties.date).toMatchObject({ bsonType: ['string', 'date'], pattern: expect.any(String) });
   });
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Faker } from '@faker-js/faker';
-import type { RawUserInput } from '../model/raw.js';
+import type { RawUserInput } from './raw.js';
 import { NATIONALITIES, TIMEZONES, nationality, type Nationality } from './nationalities.js';
-import { digest, uuidFromBytes } from './random.js';
+import { digest, uuidFromBytes } from '../random.js';
 import { serbianLatinToCyrillic, toAscii } from './transliterate.js';
 
 export type Gender = 'male' | 'female';

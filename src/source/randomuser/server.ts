@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RANDOMUSER_FORMAT_VERSION } from '../model/raw.js';
+import { RANDOMUSER_FORMAT_VERSION } from './raw.js';
 import { breakRecords, FaultInjector, truncateJson, type FaultDecision, type FaultOptions } from './faults.js';
 import { generateUsers, type Gender, type GeneratedUser } from './generate.js';
 import { NATIONALITY_CODES } from './nationalities.js';

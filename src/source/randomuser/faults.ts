@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deriveSeed, seededRandom, type RandomSource } from './random.js';
+import { deriveSeed, seededRandom, type RandomSource } from '../random.js';
 
 /**
  * Opt-in misbehaviour of the local API server, for tests. Rates are per request and mutually exclusive

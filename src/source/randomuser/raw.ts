@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeZodError } from '../../model/zod-error.js';
 
 /**
  * The Random User API's own format, version 1.4, validated as it comes, quirks included:
@@ -83,13 +84,6 @@ export type ApiBody =
   | { readonly kind: 'users'; readonly results: unknown[]; readonly info: ApiInfo | undefined }
   | { readonly kind: 'api-error'; readonly message: string }
   | { readonly kind: 'invalid'; readonly reason: string };
-
-/** One line per zod issue, `path: message`, for error messages and dead-letter reasons. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
 
 /** Classifies a parsed JSON response body: users, an `{error}` answer, or something else. */
 export function classifyApiBody(body: unknown): ApiBody {

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { integer, nullable, number, object, string, timestamp, type InferFields } from './fields.js';
-import { applyPiiPolicy, type PiiOptions } from './pii.js';
-import { describeZodError, rawUserSchema, type RawUser } from './raw.js';
-import { fieldsToZod } from './to-zod.js';
+import { integer, nullable, number, object, string, timestamp, type InferFields } from '../../model/fields.js';
+import { applyPiiPolicy, type PiiOptions } from '../../model/pii.js';
+import { fieldsToZod } from '../../model/to-zod.js';
+import { describeZodError } from '../../model/zod-error.js';
+import { rawUserSchema, type RawUser } from './raw.js';
 
 /**
  * The canonical user, after normalisation at the producer. Every topic is a projection of it, and the
@@ -34,7 +35,7 @@ export const locationFields = {
   timezone: timezoneFields,
 };
 
-export const normalizedUserFields = {
+export const randomUserRecordFields = {
   gender: genderField,
   name: nameFields,
   location: object(locationFields),
@@ -50,8 +51,8 @@ export const normalizedUserFields = {
   nat: natField,
 };
 
-export type NormalizedUser = InferFields<typeof normalizedUserFields>;
-const normalizedUserSchema: z.ZodType<NormalizedUser> = fieldsToZod(normalizedUserFields);
+export type RandomUserRecord = InferFields<typeof randomUserRecordFields>;
+const normalizedUserSchema: z.ZodType<RandomUserRecord> = fieldsToZod(randomUserRecordFields);
 
 export type NormalizeOptions = PiiOptions;
 
@@ -62,7 +63,7 @@ const toNumber = (value: number | string): number => (typeof value === 'number' 
  * Raw API record -> canonical shape, without the final check. Built from an allow-list, so
  * `login.password`, `salt`, `md5`, `sha1`, `sha256` (and any field the API adds later) never make it out.
  */
-function toCanonicalShape(raw: RawUser, options: NormalizeOptions): NormalizedUser {
+function toCanonicalShape(raw: RawUser, options: NormalizeOptions): RandomUserRecord {
   const { location } = raw;
   return {
     gender: raw.gender,
@@ -99,7 +100,7 @@ function toCanonicalShape(raw: RawUser, options: NormalizeOptions): NormalizedUs
  * policy, secrets dropped. The result is validated, so e.g. an out-of-range coordinate throws (a ZodError)
  * here rather than reaching Kafka.
  */
-export function normalizeUser(raw: RawUser, options: NormalizeOptions): NormalizedUser {
+export function normalizeUser(raw: RawUser, options: NormalizeOptions): RandomUserRecord {
   return normalizedUserSchema.parse(toCanonicalShape(raw, options));
 }
 
@@ -110,11 +111,11 @@ export interface InvalidRecord {
 }
 
 export interface NormalizedRecords {
-  readonly users: NormalizedUser[];
+  readonly users: RandomUserRecord[];
   readonly invalid: InvalidRecord[];
 }
 
-export type RecordOutcome = { readonly ok: true; readonly user: NormalizedUser } | { readonly ok: false; readonly reason: string };
+export type RecordOutcome = { readonly ok: true; readonly user: RandomUserRecord } | { readonly ok: false; readonly reason: string };
 
 /** Validates and normalises one record; never throws. */
 export function normalizeRecord(record: unknown, options: NormalizeOptions): RecordOutcome {
@@ -127,7 +128,7 @@ export function normalizeRecord(record: unknown, options: NormalizeOptions): Rec
 
 /** Every record of a response's `results`, each validated on its own: bad ones are reported, not thrown. */
 export function normalizeRecords(records: readonly unknown[], options: NormalizeOptions): NormalizedRecords {
-  const users: NormalizedUser[] = [];
+  const users: RandomUserRecord[] = [];
   const invalid: InvalidRecord[] = [];
   records.forEach((record, index) => {
     const outcome = normalizeRecord(record, options);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { PiiOptions } from '../model/pii.js';
-import { classifyApiBody, type ApiInfo } from '../model/raw.js';
-import { normalizeRecords, type NormalizedRecords } from '../model/user.js';
+import type { PiiOptions } from '../../model/pii.js';
+import { classifyApiBody, type ApiInfo } from './raw.js';
+import { normalizeRecords, type NormalizedRecords } from './record.js';
 
 export interface FixtureUsers extends NormalizedRecords {
   readonly info: ApiInfo | undefined;

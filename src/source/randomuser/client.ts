@@ -1,11 +1,11 @@
-import { StreamlineError } from '../core/errors.js';
-import type { PiiPolicy } from '../model/pii.js';
-import { classifyApiBody, type ApiInfo } from '../model/raw.js';
-import { normalizeRecords, type InvalidRecord, type NormalizedUser } from '../model/user.js';
-import type { RandomSource } from './random.js';
-import { systemClock, type Sleep } from '../core/clock.js';
-import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, readBodyCapped } from './http/body.js';
+import { StreamlineError } from '../../core/errors.js';
+import type { PiiPolicy } from '../../model/pii.js';
+import { classifyApiBody, type ApiInfo } from './raw.js';
+import { normalizeRecords, type InvalidRecord, type RandomUserRecord } from './record.js';
+import type { RandomSource } from '../random.js';
+import { systemClock, type Sleep } from '../../core/clock.js';
+import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from '../retry.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, readBodyCapped } from '../http/body.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_RESULTS_PER_REQUEST = 5000;
@@ -44,7 +44,7 @@ export interface FetchUsersOptions {
 
 export interface FetchUsersResult {
   /** Valid records, normalised (secrets dropped, PII per policy). */
-  readonly users: NormalizedUser[];
+  readonly users: RandomUserRecord[];
   /** Records that failed validation, with the reason; they never fail the run. */
   readonly invalid: InvalidRecord[];
   /** The API's `info`, absent with `noinfo`. */
