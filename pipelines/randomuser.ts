@@ -1,11 +1,12 @@
 /**
- * The Random User pipeline, written only with the public pipeline API: what `npm start` runs (next session:
- * the default when no streamline.pipeline.ts or --pipeline is given). Same topics, fields, projections,
- * collections and indexes as src/model/topics.ts + src/sink/collections.ts on main 8045832.
+ * The Random User pipeline, written only with the public pipeline API: what `npm start` runs, and the
+ * default when no streamline.pipeline.ts, --pipeline, STREAMLINE_PIPELINE or config key names another. Same
+ * topics, fields, projections, collections and indexes as src/model/topics.ts + src/sink/collections.ts had on
+ * main 8045832 (test/unit/pipeline/randomuser-parity.test.ts holds them to that).
  */
 import { definePipeline, integer, number, object, randomUser, string, timestamp } from '../src/pipeline/index.js';
 
-// Shared descriptors, each written once (they were src/model/user.ts's exports).
+// Shared descriptors, each written once.
 const dated = object({ date: timestamp(), age: integer({ minimum: 0 }) });
 const name = object({ title: string(), first: string(), last: string() });
 const picture = object({ large: string({ format: 'uri' }), medium: string({ format: 'uri' }), thumbnail: string({ format: 'uri' }) });

@@ -67,7 +67,7 @@ export type RawUser = z.infer<typeof rawUserSchema>;
 /** One user record as it may appear on the wire, before validation (e.g. in fixtures and generators). */
 export type RawUserInput = z.input<typeof rawUserSchema>;
 
-export const apiInfoSchema = z.object({
+const apiInfoSchema = z.object({
   seed: z.string(),
   results: z.number().int().min(0),
   page: z.number().int().min(1),

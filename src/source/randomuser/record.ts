@@ -6,12 +6,12 @@ import { describeZodError } from '../../model/zod-error.js';
 import { rawUserSchema, type RawUser } from './raw.js';
 
 /**
- * The canonical user, after normalisation at the producer. Every topic is a projection of it, and the
- * nested descriptors below are reused by the topic schemas, so each field is described exactly once.
+ * The Random User record, after normalisation at the producer: what a randomUser() source hands to the
+ * pipeline's projections (pipelines/randomuser.ts describes its topics' fields with the same shapes).
  */
-export const nameFields = object({ title: string(), first: string(), last: string() });
-export const datedFields = object({ date: timestamp(), age: integer({ minimum: 0 }) });
-export const pictureFields = object({
+const nameFields = object({ title: string(), first: string(), last: string() });
+const datedFields = object({ date: timestamp(), age: integer({ minimum: 0 }) });
+const pictureFields = object({
   large: string({ format: 'uri' }),
   medium: string({ format: 'uri' }),
   thumbnail: string({ format: 'uri' }),
@@ -22,10 +22,10 @@ const coordinatesFields = object({
   longitude: number({ minimum: -180, maximum: 180 }),
 });
 const timezoneFields = object({ offset: string(), description: string() });
-export const genderField = string({ enum: ['male', 'female'] });
-export const natField = string({ pattern: '^[A-Z]{2}$', description: 'nationality, ISO 3166-1 alpha-2 as the API uses it' });
+const genderField = string({ enum: ['male', 'female'] });
+const natField = string({ pattern: '^[A-Z]{2}$', description: 'nationality, ISO 3166-1 alpha-2 as the API uses it' });
 
-export const locationFields = {
+const locationFields = {
   street: streetFields,
   city: string(),
   state: string(),

@@ -37,13 +37,13 @@ async function apiServer(faults?: FaultOptions): Promise<ApiServer> {
 const uniqueTopics = (label: string): TopicMap =>
   Object.fromEntries(TOPIC_NAMES.map((topic) => [topic, uniqueName(`${label}_${topic.split('.')[1]}`)])) as TopicMap;
 
-async function produce(server: ApiServer, topicNames: TopicMap, options: PipelineProduceOptions): Promise<{ summary: ProduceSummary; warnings: string[] }> {
+async function produce(server: ApiServer, topicNames: TopicMap, { partitions = 3, ...options }: PipelineProduceOptions & { partitions?: number }): Promise<{ summary: ProduceSummary; warnings: string[] }> {
   const warnings: string[] = [];
   const shared = testRuntimeConfig('shared', 'integration');
   const config = {
     ...shared,
     api: { ...shared.api, url: server.url },
-    kafka: { ...shared.kafka, bootstrapServers: testServices().kafkaBootstrap, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+    kafka: { ...shared.kafka, bootstrapServers: testServices().kafkaBootstrap, partitions, replicationFactor: 1, minInsyncReplicas: 1 },
   };
   const summary = await producePipeline(config, BUILTIN, { topics: TOPIC_NAMES, topicNames, onWarning: (message) => warnings.push(message), ...options });
   return { summary, warnings };
@@ -261,7 +261,7 @@ describe('producer acceptance (issue 3) against the local API and the shared Kaf
         batchSize,
         seed,
         interval,
-        topicSettings: { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1 },
+        partitions: 1,
       });
       const logs = await readTopics(Object.values(topicNames));
       expectSameUsersOnEveryTopic(logs, topicNames, count);

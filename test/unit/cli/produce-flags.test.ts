@@ -10,7 +10,7 @@ async function produce(args: readonly string[]) {
   return { code, stderr };
 }
 
-// What the commands print (they write to stdout themselves): none of the cases may get to "producing to ...".
+// What the commands print (they write to stdout themselves): none of the cases may get to "producing pipeline ...".
 let stdout = '';
 beforeAll(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -20,7 +20,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   vi.restoreAllMocks();
-  expect(stdout).not.toMatch(/producing to/);
+  expect(stdout).not.toMatch(/producing pipeline/);
 });
 
 describe('streamline produce: bad flags exit 2 with a message naming the flag', () => {
@@ -30,7 +30,8 @@ describe('streamline produce: bad flags exit 2 with a message naming the flag', 
     { args: ['--pii', 'nope'], message: /--pii <policy>' argument 'nope' is invalid\. Allowed choices are keep, mask, hash/ },
     { args: ['--interval', '1..2s', '--mean-rate', '3'], message: /--interval and --mean-rate are alternatives/ },
     { args: ['--publish-as', 'users.profile=bad/name'], message: /--publish-as: expected a Kafka topic name after users\.profile=/ },
-    { args: ['--publish-as', 'users.nope=x'], message: /--publish-as: expected a known topic before =, not "users\.nope"/ },
+    { args: ['--publish-as', 'users.nope=x'], message: /unknown topic "users\.nope"; pipeline randomuser \(.*\) has users\.profile, users\.location, users\.contact, users\.account/ },
+    { args: ['--publish-as', 'users profile=x'], message: /--publish-as: expected a topic of the pipeline before =, not "users profile"/ },
     { args: ['--topics', 'users.profile', '--publish-as', 'users.contact=x'], message: /--publish-as: users\.contact not among the topics produced \(users\.profile\)/ },
     { args: ['--topics', 'users.profile=x'], message: /--topics: expected Kafka topic names/ },
   ];

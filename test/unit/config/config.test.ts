@@ -26,6 +26,18 @@ describe('loadConfig', () => {
     expect(config.artifactsDir).toBe(config.stateDir);
   });
 
+  it('defaults topics to none named: every topic of the pipeline', () => {
+    expect(loadConfig({ cwd: scratch(), env: {} }).topics).toEqual([]);
+  });
+
+  it('refuses the renamed produce.dedupeWindowUsers, in a file or the environment, naming produce.dedupeWindowKeys', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'streamline.config.json'), JSON.stringify({ produce: { dedupeWindowUsers: 500 } }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrowError(/config key produce\.dedupeWindowUsers was renamed produce\.dedupeWindowKeys \(env STREAMLINE_PRODUCE_DEDUPE_WINDOW_KEYS\)/);
+    expect(() => loadConfig({ cwd: scratch(), env: { STREAMLINE_PRODUCE_DEDUPE_WINDOW_USERS: '500' } })).toThrowError(/env STREAMLINE_PRODUCE_DEDUPE_WINDOW_USERS was renamed produce\.dedupeWindowKeys/);
+    expect(loadConfig({ cwd: scratch(), env: { STREAMLINE_PRODUCE_DEDUPE_WINDOW_KEYS: '500' } }).produce.dedupeWindowKeys).toBe(500);
+  });
+
   it('reads optional external endpoints from env', () => {
     const config = loadConfig({ cwd: scratch(), env: { STREAMLINE_MONGO_URI: 'mongodb://db:27017', STREAMLINE_SPARK_REMOTE: 'sc://spark:15002' } });
     expect(config.mongo.uri).toBe('mongodb://db:27017');
