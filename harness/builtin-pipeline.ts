@@ -2,14 +2,18 @@
 // tests: they run it without a pipeline file to choose (the CLI loads the same file by path). Bindings,
 // envelopes and schemas come from it through the product's own pipeline code, as for any pipeline.
 import randomUserPipeline from '../pipelines/randomuser.js';
+import type { Pipeline } from '../src/pipeline/define.js';
 import { topicEnvelopes } from '../src/pipeline/envelope.js';
 import { BUILTIN_PIPELINE, type LoadedPipeline } from '../src/pipeline/load.js';
 import { resolvePipeline, type ResolvedPipeline, type ResolvedPipelineTopic } from '../src/pipeline/resolve.js';
 import { selectTopics } from '../src/pipeline/select.js';
 import { pipelineBindings, type TopicBinding } from '../src/stream/index.js';
 
-/** The file and its definition, as `loadPipeline` returns them: what `producePipeline` and `runDemo` take. */
-export const BUILTIN: LoadedPipeline = { file: BUILTIN_PIPELINE, origin: 'builtin', pipeline: randomUserPipeline };
+/**
+ * The file and its definition, as `loadPipeline` returns them: what `producePipeline` and `runDemo` take. The
+ * loader types a file's default export as `Pipeline` (its record type unknown), so the typed one is widened.
+ */
+export const BUILTIN: LoadedPipeline = { file: BUILTIN_PIPELINE, origin: 'builtin', pipeline: randomUserPipeline as unknown as Pipeline };
 
 const RESOLVED = resolvePipeline(randomUserPipeline);
 

@@ -64,8 +64,8 @@ export interface RandomUserSource extends SourceBase<'randomuser', RandomUserRec
 
 /**
  * The Random User API: quirks handled (string coordinates, numeric postcodes), dates to ISO-8601 UTC,
- * `login.password`/`salt`/hashes never leave the client (allow-list normalisation in src/sources/randomuser/),
- * records that fail validation counted and skipped. The record type is the canonical RandomUserRecord.
+ * `login.password`/`salt`/hashes never leave the client (allow-list normalisation in src/source/randomuser/),
+ * records that fail validation counted and skipped. The record type is RandomUserRecord (src/source/randomuser/record.ts).
  */
 export function randomUser(options: RandomUserOptions = {}): RandomUserSource {
   return { kind: 'randomuser', options };
