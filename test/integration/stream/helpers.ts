@@ -10,7 +10,7 @@ import { collectionCounts, stopStreaming } from '../../../src/app/streaming.js';
 import { mongoUri, type StreamlineConfig } from '../../../src/config/index.js';
 import { producePipeline, type PipelineProduceOptions } from '../../../src/app/produce.js';
 import { ISO_UTC_INSTANT_PATTERN, STORED_DOCUMENT_EXTRA_PROPERTIES } from '../../../src/model/index.js';
-import { type RandomUserRecord } from '../../../src/source/index.js';
+import type { RandomUserRecord } from '../../../src/source/index.js';
 import type { ProduceSummary } from '../../../src/produce/index.js';
 import { DEAD_LETTERS } from '../../../src/sink/index.js';
 import { fetchUsers, startApiServer, type ApiServer } from '../../../src/source/index.js';

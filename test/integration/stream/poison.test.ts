@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startStreaming, stopStreaming } from '../../../src/app/streaming.js';
 import { createRecordWriter, kafkaConnection } from '../../../src/kafka/index.js';
 import { DEAD_LETTER_FIELDS, fieldsToZod } from '../../../src/model/index.js';
-import { type RandomUserRecord } from '../../../src/source/index.js';
+import type { RandomUserRecord } from '../../../src/source/index.js';
 import { builtinEnvelope, type BuiltinTopic } from '../../../harness/builtin-pipeline.js';
 import { fetchUsers, type ApiServer } from '../../../src/source/index.js';
 import { testServices, uniqueName } from '../../support/services.js';

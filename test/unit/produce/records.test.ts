@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ENVELOPE_HEADERS } from '../../../src/model/index.js';
-import { type RandomUserRecord } from '../../../src/source/index.js';
+import type { RandomUserRecord } from '../../../src/source/index.js';
 import type { OutgoingMessage } from '../../../src/produce/message.js';
 import { readResumePoint, writeResumePoint, type ResumePoint } from '../../../src/produce/position.js';
 import { runRecords, type RecordRunOptions } from '../../../src/produce/records.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import randomUserPipeline from '../../../pipelines/randomuser.js';
-import { type PiiPolicy } from '../../../src/model/index.js';
+import type { PiiPolicy } from '../../../src/model/index.js';
 import { normalizeRecords, type RandomUserRecord } from '../../../src/source/index.js';
 import { resolvePipeline } from '../../../src/pipeline/resolve.js';
 import { randomUser } from '../../../src/pipeline/sources.js';
