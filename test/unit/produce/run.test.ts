@@ -71,6 +71,26 @@ describe('runProducer: counts', () => {
     expect(keysOf(producer.sent, 'users.profile')).not.toContain('7:1:3');
     expect(warnings.join('\n')).toMatch(/record 7:1:3 skipped: not exactly one record for topic\(s\) users.profile/);
   });
+
+  it('skips a record whose messages name a topic that is not produced, saying which', async () => {
+    const producer = fakeProducer();
+    const warnings: string[] = [];
+    const summary = await runProducer<FakeUser>(
+      { topics: TOPICS, count: 20, batchSize: 10, pacing: 'together', seed: '7', onWarning: (m) => warnings.push(m) },
+      {
+        fetchBatch: fakeApi().fetchBatch,
+        recordKey,
+        toMessages: (user) => (user.id === '7:1:2' ? [...toMessages(user), { ...toMessages(user)[0]!, topic: 'elsewhere' }] : toMessages(user)),
+        send: producer.send,
+        flush: producer.flush,
+        clock: new VirtualClock(),
+      },
+    );
+    expect(summary.produced).toEqual(perTopic(20));
+    expect(summary.invalid).toBe(1);
+    expect(keysOf(producer.sent, 'users.profile')).not.toContain('7:1:2');
+    expect(warnings.join('\n')).toMatch(/record 7:1:2 skipped: a record for unconfigured topic elsewhere/);
+  });
 });
 
 describe('runProducer: exactly once', () => {
@@ -233,6 +253,8 @@ describe('runProducer: abort and failures', () => {
     await expect(setup({ count: 0 }).run()).rejects.toThrow(/count must be a whole number >= 1/);
     await expect(setup({ batchSize: 2.5 }).run()).rejects.toThrow(/batchSize/);
     await expect(setup({ topics: [] }).run()).rejects.toThrow(/no topics/);
+    // What createRouter checked before #23 deleted it, now runProducer's own: a duplicate topic, a record for a topic not produced.
+    await expect(setup({ topics: ['users.profile', 'users.profile'] }).run()).rejects.toThrow('topic list has duplicates: users.profile, users.profile');
     await expect(setup({ rate: -1 }).run()).rejects.toThrow(/rate/);
   });
 });

@@ -73,8 +73,8 @@ describe('messageChecks', () => {
     expect(nullChecked).toContain('data');
   });
 
-  it('the envelope: UUID id, ISO instants, schema version 1, non-empty source', () => {
-    const checks = messageChecks(envelopeFields({}), cols);
+  it('the envelope: UUID id (a UUID key field), ISO instants, schema version 1, non-empty source', () => {
+    const checks = messageChecks(envelopeFields({}, string({ format: 'uuid' })), cols);
     const id = msg.getField('id');
     expectPlan(byReason(checks, 'not a UUID: id').condition, present(id, id.rlike(UUID_PATTERN).not()));
     const version = msg.getField('schema_version');
