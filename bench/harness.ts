@@ -60,10 +60,11 @@ export interface Benchmark<Env = unknown> {
   teardown?(env: Env): Promise<void>;
   contenders(env: Env, options: RunOptions): Contender<Env>[];
   /**
-   * Ratios to report on the headline metric, as [numerator, denominator] contender names, with the
-   * issue's target for the ratio when it has one (met when ratio >= target).
+   * Ratios to report, as [numerator, denominator] contender names, with the issue's target for the
+   * ratio when it has one (met when ratio >= target), on the headline metric unless `metric` names
+   * another. For a lower-is-better metric, put the contender expected to be lower second.
    */
-  ratios?: [numerator: string, denominator: string, target?: number][];
+  ratios?: [numerator: string, denominator: string, target?: number, metric?: string][];
 }
 
 export interface ContenderReport {
@@ -161,7 +162,7 @@ export function buildReport<Env>(
     ),
   }));
   const headline = bench.metrics[0]!.name;
-  const median = (name: string) => contenders.find((c) => c.name === name)?.metrics[headline]?.median;
+  const median = (name: string, metric: string) => contenders.find((c) => c.name === name)?.metrics[metric]?.median;
   const { log: _log, signal: _signal, ...kept } = options;
   return {
     benchmark: bench.name,
@@ -173,11 +174,11 @@ export function buildReport<Env>(
     options: kept,
     metrics: bench.metrics,
     contenders,
-    ratios: (bench.ratios ?? []).map(([numerator, denominator, target]) => ({
+    ratios: (bench.ratios ?? []).map(([numerator, denominator, target, metric = headline]) => ({
       numerator,
       denominator,
-      metric: headline,
-      value: ratio(median(numerator), median(denominator)),
+      metric,
+      value: ratio(median(numerator, metric), median(denominator, metric)),
       ...(target === undefined ? {} : { target }),
     })),
   };

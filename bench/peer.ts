@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
 import { producePipeline } from '../src/app/produce.js';
-import { connectMongo, startStreaming, stopStreaming } from '../src/app/streaming.js';
+import { connectMongo, startStreaming, stopStreaming, storagePlan } from '../src/app/streaming.js';
 import type { StreamlineConfig } from '../src/config/index.js';
 import { startApiServer } from '../src/source/index.js';
-import { DEAD_LETTERS, storedCounts } from '../src/sink/index.js';
+import { DEAD_LETTERS, ensureCollections, storedCounts, type CollectionPlan } from '../src/sink/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
 import { BUILTIN, builtinBindings } from '../harness/builtin-pipeline.js';
 import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
@@ -14,12 +14,13 @@ import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect
 import { requireBenchJars } from './jvm.js';
 import { sampleFootprint } from './support/footprint.js';
 import { readRecord } from '../src/runtime/index.js';
-import { startBenchServices, type BenchServices } from './services.js';
+import { masterSetting, startBenchServices, type BenchServices } from './services.js';
 
 /**
  * `peer`: N users preloaded into the four topics (4N records), then moved into the same store by
  * (a) our streaming queries (src/app startStreaming, whatever main's queries are) and (b) Kafka
- * Connect's MongoDB sink, each into a fresh database, timed from the start command until every
+ * Connect's MongoDB sink, each into a fresh database with the same collections and indexes (on each
+ * one's document shape; the peer's made before its clock starts, ours by its own start-up), timed from the start command until every
  * collection holds N documents. `records_per_s` includes start-up (the Connect JVM and its consumer
  * group join; our Spark session and query start, the Connect server being a running service);
  * `after_start_records_per_s` starts the clock once the sink tasks / the queries have started.
@@ -138,6 +139,21 @@ const ours = (options: RunOptions, layout: Layout, named: boolean): Contender<En
   },
 });
 
+/**
+ * Our collections and indexes, on the documents the peer writes: the message value as it is, the
+ * record's fields under `data`, no ingestion time (its nearest is `produced_at`), no validators (they
+ * describe our documents). Indexes answer the same questions for both; into bare collections the peer
+ * would skip the index maintenance that is a good part of the store's work per document.
+ */
+function peerStoragePlan(bindings: TopicBinding[]): CollectionPlan[] {
+  const onEnvelope = (field: string): string => (field === '_id' ? field : field === 'ingested_at' ? 'produced_at' : `data.${field}`);
+  const written = new Set(bindings.map((b) => b.collection));
+  return storagePlan(bindings).filter((c) => written.has(c.name)).map((c) => ({
+    name: c.name,
+    indexes: c.indexes.map((index) => ({ ...index, key: Object.fromEntries(Object.entries(index.key).map(([field, order]) => [onEnvelope(field), order])) })),
+  }));
+}
+
 const theirs = (options: RunOptions): Contender<Env> => ({
   name: THEIRS,
   async run(env, rep) {
@@ -147,6 +163,8 @@ const theirs = (options: RunOptions): Contender<Env> => ({
     const name = `peer-mongo-sink-${rep.index}-${Date.now()}`;
     const dir = join(config.stateDir, 'connect', name);
     await env.mongo.db(database).dropDatabase();
+    // Prepared before the clock starts, where ours prepares its collections inside its start-up.
+    await ensureCollections(env.mongo, database, peerStoragePlan(env.bindings));
     const t0 = Date.now();
     const worker = await startConnectWorker(config, { dir, restPort: env.restPort, sink: sinkProperties(config, { name, database, bindings: env.bindings, tasks: env.tasks }) });
     const cpu = sampleCpu(env, worker.child.pid);
@@ -202,10 +220,14 @@ const bench: Benchmark<Env> = {
     { name: 'kafka_cpu_s_per_1k', unit: 'CPU s per 1,000 records (Kafka broker)', better: 'lower' },
     { name: 'connect_cpu_s_per_1k', unit: 'CPU s per 1,000 records (Kafka Connect worker)', better: 'lower' },
   ],
-  ratios: [[OURS, THEIRS, 1.2]],
+  // Issue 20's target is on the rate once both run: Kafka Connect's JVM start-up is not what is compared.
+  ratios: [
+    [OURS, THEIRS],
+    [OURS, THEIRS, 1.5, 'after_start_records_per_s'],
+  ],
   async setup(options) {
     const users = wholeSetting(options.settings, 'users', options.quick ? 250 : 20_000);
-    const services = await startBenchServices('peer', { log: options.log });
+    const services = await startBenchServices('peer', { log: options.log, ...masterSetting(options) });
     try {
       const config = services.config;
       requireBenchJars(config);

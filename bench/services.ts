@@ -17,12 +17,14 @@ export interface BenchServices {
  * from scratch: a benchmark must not inherit a previous run's topics, checkpoints or documents.
  * `only` starts a subset of the services (e.g. just Kafka).
  */
-export async function startBenchServices(name: string, opts: { cluster?: boolean; only?: string[]; log: (line: string) => void }): Promise<BenchServices> {
+export async function startBenchServices(name: string, opts: { cluster?: boolean; only?: string[]; sparkMaster?: string; log: (line: string) => void }): Promise<BenchServices> {
   // The CI smoke shifts its block (and state dir) so it can run while a real benchmark does.
   const shift = Number(process.env.STREAMLINE_BENCH_PORT_SHIFT ?? 0);
   const { size } = PORT_BLOCKS.bench;
   if (!Number.isInteger(shift) || shift < 0 || shift >= size) throw new Error(`STREAMLINE_BENCH_PORT_SHIFT must be a whole number within 0..${size - 1} (harness/ports.ts), got ${process.env.STREAMLINE_BENCH_PORT_SHIFT}`);
-  const config = testRuntimeConfig(shift ? `bench-${name}-shift${shift}` : `bench-${name}`, 'bench', { cluster: opts.cluster ?? false, shift });
+  const runtime = testRuntimeConfig(shift ? `bench-${name}-shift${shift}` : `bench-${name}`, 'bench', { cluster: opts.cluster ?? false, shift });
+  // `--set master=local[4]`: more task slots than cores, for writers that mostly wait on the store.
+  const config = opts.sparkMaster ? { ...runtime, spark: { ...runtime.spark, master: opts.sparkMaster } } : runtime;
   await down(config);
   rmSync(config.stateDir, { recursive: true, force: true });
   const t0 = Date.now();
@@ -68,3 +70,7 @@ async function portsFree(ports: readonly PortClaim[], timeoutMs: number): Promis
     await sleep(500);
   }
 }
+
+/** `--set master=local[N]`: the single-node Spark master for this run (default: the runtime's, local[2]). */
+export const masterSetting = (options: { settings: Readonly<Record<string, string>> }): { sparkMaster?: string } =>
+  options.settings.master ? { sparkMaster: options.settings.master } : {};

@@ -3,7 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { PipelineRunningError } from '../core/errors.js';
 import { kafkaBootstrap, mongoUri, sparkKafkaOptions, sparkRemote, type StreamlineConfig } from '../config/index.js';
 import { configuredKafkaAdmin, ensureTopics } from '../kafka/index.js';
-import { DEAD_LETTERS, ensureCollections, storedCounts, pipelinePlan, type SetupReport } from '../sink/index.js';
+import { DEAD_LETTERS, ensureCollections, storedCounts, pipelinePlan, type CollectionPlan, type SetupReport } from '../sink/index.js';
 import { SparkSession, type StreamingQuery } from '@streamline/spark-connect';
 import type { ResolvedPipeline } from '../pipeline/resolve.js';
 import {
@@ -50,6 +50,10 @@ export function pipelineSpec(config: StreamlineConfig, bindings: TopicBinding[])
 }
 
 /** Topics (with the configured partitions/RF/min ISR) and collections (validators, indexes), idempotently. */
+/** The collections the bindings write, with their validators and indexes, plus dead letters. */
+export const storagePlan = (bindings: TopicBinding[]): CollectionPlan[] =>
+  pipelinePlan(bindings.map((b) => ({ sink: b.sink, validator: b.schema.mongoValidator })), bindings[0]?.deadLetters);
+
 export async function prepareStorage(config: StreamlineConfig, bindings: TopicBinding[]): Promise<{ createdTopics: string[]; storage: SetupReport }> {
   const admin = configuredKafkaAdmin(config, 'streamline-admin');
   let createdTopics: string[];
@@ -60,8 +64,7 @@ export async function prepareStorage(config: StreamlineConfig, bindings: TopicBi
   }
   const mongo = await connectMongo(config);
   try {
-    const plan = pipelinePlan(bindings.map((b) => ({ sink: b.sink, validator: b.schema.mongoValidator })), bindings[0]?.deadLetters);
-    const storage = await ensureCollections(mongo, config.mongo.database, plan);
+    const storage = await ensureCollections(mongo, config.mongo.database, storagePlan(bindings));
     return { createdTopics, storage };
   } finally {
     await mongo.close();
