@@ -167,7 +167,7 @@ async function main(): Promise<number> {
     produce: { ...base.produce, deliveryTimeoutMs: 600_000, ...(flags.quick ? { dedupeWindowKeys: 500 } : {}) },
   };
   // The built-in pipeline: what `stream start` and `produce` run with the soak's config.
-  const { bindings } = pipelineStreaming(config, (await builtinPipeline()).resolved);
+  const { bindings } = pipelineStreaming(config, (await builtinPipeline(config.topics)).resolved);
   const command = `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim();
   const startedAt = new Date().toISOString();
   const resultsDir = join(repoRoot, 'bench', 'results', 'soak');

@@ -41,13 +41,13 @@ export default definePipeline({
       },
       project: ({ location }, make) =>
         make({
-        street: { number: location.street.number, name: location.street.name },
-        city: location.city,
-        state: location.state,
-        country: location.country,
-        postcode: location.postcode,
-        coordinates: { latitude: location.coordinates.latitude, longitude: location.coordinates.longitude },
-        timezone: { offset: location.timezone.offset, description: location.timezone.description },
+          street: { number: location.street.number, name: location.street.name },
+          city: location.city,
+          state: location.state,
+          country: location.country,
+          postcode: location.postcode,
+          coordinates: { latitude: location.coordinates.latitude, longitude: location.coordinates.longitude },
+          timezone: { offset: location.timezone.offset, description: location.timezone.description },
         }),
     },
     'users.contact': {

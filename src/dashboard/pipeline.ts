@@ -1,5 +1,6 @@
 import { BUILTIN_PIPELINE, displayPath, loadPipeline } from '../pipeline/load.js';
-import { resolvePipeline, type ResolvedPipeline } from '../pipeline/resolve.js';
+import type { ResolvedPipeline } from '../pipeline/resolve.js';
+import { runtimePipeline } from '../pipeline/runtime.js';
 import type { EnvRef, Source } from '../pipeline/sources.js';
 
 /** What `/api/pipeline` serves and the page's header shows: which pipeline this dashboard watches. */
@@ -71,8 +72,11 @@ export interface WatchedPipeline {
   readonly file: string;
 }
 
-/** The built-in Random User pipeline, for a dashboard started without one (the demo, the tools). */
-export async function builtinPipeline(): Promise<WatchedPipeline> {
+/**
+ * The built-in Random User pipeline, for a dashboard started without one (the demo, the tools), narrowed to
+ * `topics` (config `topics`) as `stream start` narrows it: the page watches the queries that run. Empty: all.
+ */
+export async function builtinPipeline(topics: readonly string[] = []): Promise<WatchedPipeline> {
   const loaded = await loadPipeline({ file: BUILTIN_PIPELINE, origin: 'builtin' });
-  return { resolved: resolvePipeline(loaded.pipeline), file: loaded.file };
+  return { resolved: runtimePipeline(loaded, { subset: topics }).resolved, file: loaded.file };
 }

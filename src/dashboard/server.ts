@@ -131,7 +131,7 @@ function routes(app: FastifyInstance, config: StreamlineConfig, collector: Colle
 export async function startDashboard(config: StreamlineConfig, opts: DashboardOptions = {}): Promise<Dashboard> {
   const { host, port } = config.dashboard;
   checkBinding({ host, port, explicitHost: opts.explicitHost ?? false, token: opts.token });
-  const watched = opts.pipeline ?? (await builtinPipeline());
+  const watched = opts.pipeline ?? (await builtinPipeline(config.topics));
   const pipeline = pipelineView(watched.resolved, watched.file, config.mongo.database);
   // The collectors read the pipeline's database when it names one, as its streaming queries write there.
   const streaming = pipelineStreaming(config, watched.resolved);
