@@ -38,7 +38,7 @@ function serviceUnavailable(config: StreamlineConfig, service: ServiceKey): Serv
 
 function kafkaAuthRefused(config: StreamlineConfig): AuthRefusedError {
   const sasl = config.kafka.sasl;
-  const who = sasl ? `${sasl.username} (${sasl.mechanism})` : 'an unauthenticated client';
+  const who = sasl ? `principal ${sasl.username} (${sasl.mechanism})` : 'an unauthenticated client';
   return new AuthRefusedError(`Kafka at ${kafkaBootstrap(config)} refused the SASL login of ${who}`, {
     hint: 'check kafka.sasl.username (env STREAMLINE_KAFKA_SASL_USERNAME) and the password (env STREAMLINE_KAFKA_SASL_PASSWORD or kafka.sasl.passwordFile) against the SCRAM credentials on the brokers',
   });

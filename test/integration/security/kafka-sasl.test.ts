@@ -82,7 +82,7 @@ describe('Kafka SASL/SCRAM-SHA-512 end to end (issue 13)', () => {
 
     const wrong = await produce({ STREAMLINE_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', STREAMLINE_KAFKA_SASL_USERNAME: 'app', STREAMLINE_KAFKA_SASL_PASSWORD: `${password}x` });
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain('refused the SASL login of user app (SCRAM-SHA-512)');
+    expect(wrong.stderr).toContain('refused the SASL login of principal app (SCRAM-SHA-512)');
 
     const without = await produce({});
     expect(without.code).toBe(1);
