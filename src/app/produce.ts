@@ -5,9 +5,7 @@ import { UsageError } from '../core/errors.js';
 import type { PiiPolicy } from '../model/index.js';
 import type { EnsureTopicsReport, TopicSettings } from '../kafka/index.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
-import { resolvePipeline } from '../pipeline/resolve.js';
-import { selectTopics } from '../pipeline/select.js';
-import { PipelineInvalidError, validatePipeline } from '../pipeline/validate.js';
+import { runtimePipeline } from '../pipeline/runtime.js';
 import { produceRecords, randomSeed, type ProduceRunOptions, type ProduceSummary } from '../produce/index.js';
 import { sourceRuntime } from '../source/source-runtime.js';
 import { startRunApi } from './api.js';
@@ -47,10 +45,8 @@ export async function producePipeline(config: StreamlineConfig, loaded: LoadedPi
   const { pipeline, file } = loaded;
   const { source } = pipeline;
   if (source.kind === 'kafka') throw new UsageError(`pipeline ${pipeline.name} (${file}) reads topics fed by others: nothing to produce`);
-  const problems = validatePipeline(pipeline);
-  if (problems.some((p) => p.severity === 'error')) throw new PipelineInvalidError(file, problems);
-  for (const warning of problems) options.onWarning?.(`${warning.path}: ${warning.message}`);
-  const resolved = selectTopics(resolvePipeline(pipeline), { subset: options.topics ?? config.topics, kafkaTopics: options.topicNames ?? {} }, file);
+  const { resolved, warnings } = runtimePipeline(loaded, { subset: options.topics ?? config.topics, kafkaTopics: options.topicNames ?? {} });
+  for (const warning of warnings) options.onWarning?.(`${warning.path}: ${warning.message}`);
   const randomUser = source.kind === 'randomuser';
   const localApi = randomUser && source.options.url === undefined && config.api.url === undefined ? await startRunApi(config) : undefined;
   try {
