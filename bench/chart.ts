@@ -22,7 +22,7 @@ const UNTARGETED = '#757575';
 
 /** The chart as an SVG string (pure: ECharts' server-side renderer). */
 export function ratioChartSvg(ratios: readonly ChartRatio[], opts: { title: string; width?: number }): string {
-  const width = opts.width ?? 900;
+  const width = opts.width ?? 1000;
   const height = 110 + 56 * ratios.length;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const colour = (r: ChartRatio) => (r.target === undefined ? UNTARGETED : r.value >= r.target ? MET : MISSED);
@@ -33,16 +33,17 @@ export function ratioChartSvg(ratios: readonly ChartRatio[], opts: { title: stri
     title: { text: opts.title, left: 'center', textStyle: { fontSize: 15 } },
     legend: { bottom: 0, data: ['ratio (median / median)', 'target'] },
     // The dashed line at 1x is parity; the black marks are the issue's targets.
-    grid: { left: 330, right: 70, top: 45, bottom: 55 },
+    grid: { left: 420, right: 70, top: 45, bottom: 55 },
     xAxis: { type: 'value', min: 0, max: Number(max.toFixed(1)), axisLabel: { formatter: '{value}x' } },
-    yAxis: { type: 'category', inverse: true, data: ratios.map((r) => r.label), axisLabel: { width: 310, overflow: 'break', lineHeight: 15 } },
+    yAxis: { type: 'category', inverse: true, data: ratios.map((r) => r.label), axisLabel: { width: 330, overflow: 'break', lineHeight: 15 } },
     series: [
       {
         name: 'ratio (median / median)',
         type: 'bar',
         color: UNTARGETED,
         barWidth: 22,
-        data: ratios.map((r) => ({ value: Number(r.value.toFixed(3)), itemStyle: { color: colour(r) } })),
+        // The exact value: rounding here and again in the label could print 0.97x for the report's 0.98x.
+        data: ratios.map((r) => ({ value: r.value, itemStyle: { color: colour(r) } })),
         label: { show: true, position: 'right', formatter: (p: { value: number }) => `${p.value.toFixed(2)}x` },
         markLine: { silent: true, symbol: 'none', lineStyle: { color: '#000', type: 'dashed' }, label: { show: false }, data: [{ xAxis: 1 }] },
       },

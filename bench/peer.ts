@@ -3,12 +3,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
 import { producePipeline } from '../src/app/produce.js';
-import { connectMongo, startStreaming, stopStreaming, storagePlan } from '../src/app/streaming.js';
+import { connectMongo, prepareStorage, startStreaming, stopStreaming, storagePlan } from '../src/app/streaming.js';
 import type { StreamlineConfig } from '../src/config/index.js';
 import { startApiServer } from '../src/source/index.js';
-import { DEAD_LETTERS, ensureCollections, storedCounts, type CollectionPlan } from '../src/sink/index.js';
+import { ensureCollections, type CollectionPlan } from '../src/sink/index.js';
+import { endOffsets, partitionForKey, withKafkaAdmin } from '../src/kafka/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
-import { BUILTIN, builtinBindings } from '../harness/builtin-pipeline.js';
+import { BUILTIN, builtinBindings, builtinEnvelope } from '../harness/builtin-pipeline.js';
+import { seededUsers, storedDocument, streamSettings } from './support/workload.js';
+import type { CollectionLoad, StoredDocument } from './store-docs.js';
+import { upsertAll } from './store-load.js';
 import { wholeSetting, type Benchmark, type Contender, type RunOptions, type Sample } from './harness.js';
 import { SINK_TASK_STARTED, sinkProperties, startConnectWorker } from './connect.js';
 import { requireBenchJars } from './jvm.js';
@@ -24,6 +28,8 @@ import { masterSetting, startBenchServices, type BenchServices } from './service
  * collection holds N documents. `records_per_s` includes start-up (the Connect JVM and its consumer
  * group join; our Spark session and query start, the Connect server being a running service);
  * `after_start_records_per_s` starts the clock once the sink tasks / the queries have started.
+ * (c) the store ceiling: our documents for the same records written straight into the store, the bound
+ * of both.
  */
 
 interface Env {
@@ -34,43 +40,57 @@ interface Env {
   tasks: number;
   restPort: number;
   deadlineMs: number;
+  /** Per Kafka topic: the key of the last record in each of its partitions (what completion looks up). */
+  lastKeys: Map<string, string[]>;
+  /** Our documents for the same records (what the store ceiling writes), per collection. */
+  documents: CollectionLoad[];
 }
 
 const OURS = 'streamline streaming queries';
 const THEIRS = 'Kafka Connect MongoDB sink';
+const CEILING = 'store ceiling (node driver)';
+/** Any instant: a record's key does not depend on when it was fetched. */
+const API_EPOCH = new Date(0);
 
-/** Polls until every collection holds `target` documents; the time it first saw them all, or throws at the deadline. */
+/**
+ * Polls until every collection holds `users` documents; the time it first saw them all, or throws at the
+ * deadline. Done is detected by looking up, by `_id`, the last record of each of the topic's partitions:
+ * both contenders write a partition's records in offset order (ordered bulks, one writer per partition)
+ * and FerretDB makes a bulk visible at once, so the partition's last key means the partition is written.
+ * A dozen index lookups per poll cost the store nothing; the store's statistics ($collStats, what this
+ * benchmark polled before) cost FerretDB 0.27 CPU s per poll at 80,000 documents and a count 10.8 s
+ * (BENCHMARKS.md, 2026-12-05): polling them loaded the store being measured, both contenders
+ * alike, ours more (its Spark needs the same 2 cores). `checkStored` counts exactly once the clock and the
+ * CPU sampler have stopped.
+ */
 async function waitForDocuments(env: Env, database: string, signal: AbortSignal, failed?: () => string | undefined): Promise<number> {
   const db = env.mongo.db(database);
   const deadline = Date.now() + env.deadlineMs;
-  let counts: number[] = [];
-  let exactAt = Date.now();
+  let pending = env.bindings.flatMap((b) => (env.lastKeys.get(b.topic) ?? []).map((key) => ({ collection: b.collection, key })));
+  let seenAt = Date.now();
   for (;;) {
     signal.throwIfAborted();
-    // The store's statistics (storedCounts): a `countDocuments` every half second made FerretDB decode
-    // every document and took more of its CPU than the writes being timed.
-    const stats = await storedCounts(db, env.bindings.map((b) => b.collection), DEAD_LETTERS);
-    counts = env.bindings.map((b) => stats[b.collection] ?? 0);
-    const seenAt = Date.now();
-    // Exact when the statistics say done, and every 15 s in case they undercount.
-    if (counts.every((c) => c >= env.users) || seenAt - exactAt > 15_000) {
-      exactAt = seenAt;
-      counts = await Promise.all(env.bindings.map((b) => db.collection(b.collection).countDocuments()));
-      if (counts.every((c) => c >= env.users)) return seenAt;
-    }
+    const found = await Promise.all(pending.map((p) => db.collection<{ _id: string }>(p.collection).findOne({ _id: p.key }, { projection: { _id: 1 } })));
+    seenAt = Date.now();
+    pending = pending.filter((_, i) => found[i] === null);
+    if (pending.length === 0) break;
     const failure = failed?.();
     if (failure) throw new Error(failure);
-    if (Date.now() > deadline) {
-      throw new Error(`${database}: not every document within ${env.deadlineMs} ms: ${env.bindings.map((b, i) => `${b.collection} ${counts[i]}/${env.users}`).join(', ')}`);
-    }
-    await sleep(500);
+    if (Date.now() > deadline) throw new Error(`${database}: not every document within ${env.deadlineMs} ms: still missing the last record of ${pending.map((p) => `${p.collection} (${p.key})`).join(', ')}`);
+    await sleep(100);
   }
+  return seenAt;
 }
 
-/** Every collection's documents are keyed by the user id (a string), as an upsert by `_id` must leave them. */
-async function checkIds(env: Env, database: string): Promise<void> {
+/** Every collection holds exactly the users, keyed by the user id (a string), as an upsert by `_id` must leave them. */
+async function checkStored(env: Env, database: string): Promise<void> {
+  const db = env.mongo.db(database);
+  const counts = await Promise.all(env.bindings.map((b) => db.collection(b.collection).countDocuments()));
+  if (counts.some((c) => c !== env.users)) {
+    throw new Error(`${database}: the last record of every partition is stored but the collections hold ${env.bindings.map((b, i) => `${b.collection} ${counts[i]}/${env.users}`).join(', ')}`);
+  }
   for (const b of env.bindings) {
-    const doc = await env.mongo.db(database).collection(b.collection).findOne({});
+    const doc = await db.collection(b.collection).findOne({});
     if (typeof doc?._id !== 'string' || !/^[0-9a-f-]{36}$/.test(doc._id)) throw new Error(`${database}.${b.collection}: _id ${JSON.stringify(doc?._id)} is not a user id`);
   }
 }
@@ -119,7 +139,7 @@ const ours = (options: RunOptions, layout: Layout, named: boolean): Contender<En
     const database = `peer_streamline_${layout.replace('-', '_')}_${rep.index}`;
     const checkpointDir = join(base.stateDir, 'checkpoints', `peer-${layout}-${rep.index}`);
     rmSync(checkpointDir, { recursive: true, force: true });
-    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database }, stream: { ...base.stream, checkpointDir, startingOffsets: 'earliest', queries: layout } };
+    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database }, stream: { ...base.stream, ...streamSettings(options.settings), checkpointDir, startingOffsets: 'earliest', queries: layout } };
     await env.mongo.db(database).dropDatabase();
     const cpu = sampleCpu(env);
     const t0 = Date.now();
@@ -128,7 +148,7 @@ const ours = (options: RunOptions, layout: Layout, named: boolean): Contender<En
     try {
       const done = await waitForDocuments(env, database, options.signal);
       const cpuSeconds = cpu.stop();
-      await checkIds(env, database);
+      await checkStored(env, database);
       return sample(env, t0, queriesStarted, done, cpuSeconds, { database, layout, queries: started.queries.length });
     } finally {
       cpu.stop();
@@ -178,7 +198,7 @@ const theirs = (options: RunOptions): Contender<Env> => ({
       );
       const done = await waitForDocuments(env, database, options.signal, () => exited);
       const cpuSeconds = cpu.stop();
-      await checkIds(env, database);
+      await checkStored(env, database);
       const errors = worker.lines.filter((l) => / ERROR /.test(l));
       return sample(env, t0, started || t0, done, cpuSeconds, { database, tasks: env.tasks, errorLines: errors.length, log: join(dir, 'connect.log') });
     } finally {
@@ -189,19 +209,66 @@ const theirs = (options: RunOptions): Contender<Env> => ({
   },
 });
 
-async function preload(config: StreamlineConfig, bindings: TopicBinding[], users: number, log: (line: string) => void): Promise<void> {
+/**
+ * The same store with nothing in front of it: our documents for the same records upserted by `_id`
+ * with the node driver (bulks of 512, two in flight, as the two sink tasks / the two Spark task slots)
+ * into a fresh database prepared as ours is. No contender can move these records into this store faster,
+ * so `store ceiling / Kafka Connect` bounds what any ratio against the peer can reach on this machine.
+ */
+const ceiling = (): Contender<Env> => ({
+  name: CEILING,
+  async run(env, rep) {
+    const base = env.services.config;
+    const database = `peer_ceiling_${rep.index}`;
+    const config: StreamlineConfig = { ...base, mongo: { ...base.mongo, database } };
+    await env.mongo.db(database).dropDatabase();
+    await prepareStorage(config, env.bindings);
+    const cpu = sampleCpu(env);
+    try {
+      const t0 = Date.now();
+      await upsertAll(env.mongo.db(database), env.documents, { batchSize: 512, parallelism: 2 });
+      const done = Date.now();
+      const cpuSeconds = cpu.stop();
+      await checkStored(env, database);
+      return sample(env, t0, t0, done, cpuSeconds, { database, batchSize: 512, parallelism: 2 });
+    } finally {
+      cpu.stop();
+      await env.mongo.db(database).dropDatabase().catch(() => undefined);
+    }
+  },
+});
+
+/** Preloads the topics; per Kafka topic, the key of the last record of each partition (where the producer put it), and our documents for them. */
+async function preload(config: StreamlineConfig, bindings: TopicBinding[], users: number, log: (line: string) => void): Promise<Pick<Env, 'lastKeys' | 'documents'>> {
+  const seed = 'bench-peer';
   const api = await startApiServer({ host: '127.0.0.1', port: 0 });
   try {
     const summary = await producePipeline({ ...config, api: { ...config.api, url: api.url } }, BUILTIN, {
       topics: bindings.map((b) => b.schema.topic),
       topicNames: Object.fromEntries(bindings.map((b) => [b.schema.topic, b.topic])),
       count: users,
-      seed: 'bench-peer',
+      seed,
       batchSize: 500,
     });
     const produced = Object.values(summary.produced).reduce((a, b) => a + b, 0);
     if (produced !== users * bindings.length) throw new Error(`preload: produced ${produced} records, expected ${users * bindings.length}`);
     log(`peer: preloaded ${users} users = ${produced} records into ${bindings.map((b) => b.topic).join(', ')} in ${Math.round(summary.elapsedMs)} ms`);
+    const records = await seededUsers(api, seed, users);
+    const { partitions } = await withKafkaAdmin(config, 'streamline-bench-peer', (admin) => endOffsets(admin, bindings.map((b) => b.topic)));
+    const lastKeys = new Map(
+      bindings.map((b) => {
+        const count = partitions[b.topic] ?? 0;
+        if (count < 1) throw new Error(`preload: topic ${b.topic} has no partitions after the preload`);
+        const last = new Map<number, string>();
+        for (const record of records) {
+          const key = String(builtinEnvelope(b.schema.topic, record, { source: seed, fetchedAt: API_EPOCH, producedAt: API_EPOCH }).id);
+          last.set(partitionForKey(key, count), key);
+        }
+        return [b.topic, [...last.values()]];
+      }),
+    );
+    const documents = bindings.map((b) => ({ collection: b.collection, docs: records.map((r, offset) => storedDocument(b, r, offset) as StoredDocument) }));
+    return { lastKeys, documents };
   } finally {
     await api.close();
   }
@@ -224,6 +291,9 @@ const bench: Benchmark<Env> = {
   ratios: [
     [OURS, THEIRS],
     [OURS, THEIRS, 1.5, 'after_start_records_per_s'],
+    // What bounds the target: the store alone against the peer, and how much of the store ours uses.
+    [CEILING, THEIRS, undefined, 'after_start_records_per_s'],
+    [OURS, CEILING, undefined, 'after_start_records_per_s'],
   ],
   async setup(options) {
     const users = wholeSetting(options.settings, 'users', options.quick ? 250 : 20_000);
@@ -232,13 +302,13 @@ const bench: Benchmark<Env> = {
       const config = services.config;
       requireBenchJars(config);
       const bindings = builtinBindings(config.topics);
-      await preload(config, bindings, users, options.log);
+      const loaded = await preload(config, bindings, users, options.log);
       const mongo = await connectMongo(config);
       // local[2] runs two tasks at a time: the sink gets as many.
       const tasks = wholeSetting(options.settings, 'tasks', 2);
       const restPort = wholeSetting(options.settings, 'connect-port', config.kafka.port + 10);
       const deadlineMs = wholeSetting(options.settings, 'deadline-s', options.quick ? 180 : 900) * 1000;
-      return { services, users, bindings, mongo, tasks, restPort, deadlineMs };
+      return { services, users, bindings, mongo, tasks, restPort, deadlineMs, ...loaded };
     } catch (e) {
       await services.stop();
       throw e;
@@ -250,7 +320,7 @@ const bench: Benchmark<Env> = {
   },
   contenders: (env, options) => {
     const layouts = layoutsOf(options, env.services.config.stream.queries);
-    return [theirs(options), ...layouts.map((l) => ours(options, l, layouts.length > 1))];
+    return [theirs(options), ...layouts.map((l) => ours(options, l, layouts.length > 1)), ceiling()];
   },
 };
 

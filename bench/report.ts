@@ -100,9 +100,16 @@ export function replaceResultsSection(markdown: string, section: string): string
   return `${markdown.slice(0, begin + RESULTS_BEGIN.length)}\n${section}\n${markdown.slice(end)}`;
 }
 
-/** The ratios worth charting: every ratio with a value, labelled by benchmark. */
+/** The ratios worth charting: every ratio with a value, labelled by benchmark (and by metric where one pair has several). */
 export function chartRatios(reports: readonly BenchReport[]): { label: string; value: number; target?: number }[] {
-  return reports.flatMap((r) =>
-    r.ratios.filter((x) => x.value !== undefined).map((x) => ({ label: `${r.benchmark}${r.options.quick ? ' (--quick run)' : ''}: ${ratioLabel(x)}`, value: x.value!, ...(x.target === undefined ? {} : { target: x.target }) })),
-  );
+  return reports.flatMap((r) => {
+    const pairs = r.ratios.map(ratioLabel);
+    return r.ratios
+      .filter((x) => x.value !== undefined)
+      .map((x) => {
+        const pair = ratioLabel(x);
+        const metric = pairs.filter((p) => p === pair).length > 1 ? ` (${x.metric})` : '';
+        return { label: `${r.benchmark}${r.options.quick ? ' (--quick run)' : ''}: ${pair}${metric}`, value: x.value!, ...(x.target === undefined ? {} : { target: x.target }) };
+      });
+  });
 }

@@ -7,7 +7,7 @@
  * the stock build and a `synchronous=NORMAL` variant (what giving up durability on power loss buys).
  *
  * Settings (`--set key=value`): users (per grid cell, default 1000; quick 100), batches (16,100,500,1000),
- * parallelism (1,2,4), contenders (patched,id-fix,patched-sync-normal; stock is O(n) per upsert and
+ * parallelism (1,2,4), ordered (false; `false,true` adds ordered bulks as the Spark connector sends), contenders (patched,id-fix,patched-sync-normal; stock is O(n) per upsert and
  * only fits small runs).
  */
 import { execFileSync } from 'node:child_process';
@@ -90,7 +90,7 @@ function cpuSeconds(pid: number): number {
 /** One repetition: every grid cell on fresh `_id`s (each an insert, as first deliveries are); the best cell is the headline. */
 async function runGrid(env: Env, store: Store, round: number): Promise<Sample> {
   const db = store.client.db('store_ceiling');
-  const grid: { batchSize: number; parallelism: number; perSecond: number; storeCpuMicrosPerDoc: number }[] = [];
+  const grid: { batchSize: number; parallelism: number; ordered?: boolean; perSecond: number; storeCpuMicrosPerDoc: number }[] = [];
   for (const [i, shape] of env.shapes.entries()) {
     const loads = withFreshIds(env.base, round * env.cells + i);
     const cpuBefore = cpuSeconds(store.record.pid);
@@ -121,7 +121,9 @@ const benchmark: Benchmark<Env> = {
     const s = options.settings;
     const users = Number(s.users ?? (options.quick ? 100 : 1000));
     const shapes = numbers(s.batches, options.quick ? '100' : '16,100,500,1000').flatMap((batchSize) =>
-      numbers(s.parallelism, options.quick ? '1,2' : '1,2,4').map((parallelism) => ({ batchSize, parallelism })),
+      numbers(s.parallelism, options.quick ? '1,2' : '1,2,4').flatMap((parallelism) =>
+        list(s.ordered, 'false').map((ordered) => ({ batchSize, parallelism, ordered: ordered === 'true' })),
+      ),
     );
     const names = list(s.contenders, options.quick ? 'patched' : 'patched,id-fix,patched-sync-normal');
     const unknown = names.filter((n) => !(n in VARIANTS));

@@ -1,7 +1,7 @@
 /**
  * The store-ceiling load: every document upserted by `_id` (replaceOne + upsert, as the MongoDB Spark
- * connector writes with operationType=replace) in unordered bulk writes of `batchSize`, `parallelism`
- * bulks in flight, with the official node driver.
+ * connector writes with operationType=replace) in bulk writes of `batchSize` (unordered unless `ordered`),
+ * `parallelism` bulks in flight, with the official node driver.
  */
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { CollectionLoad, StoredDocument } from './store-docs.js';
@@ -9,6 +9,8 @@ import type { CollectionLoad, StoredDocument } from './store-docs.js';
 export interface LoadShape {
   batchSize: number;
   parallelism: number;
+  /** Ordered bulks, as the MongoDB Spark connector sends by default (`spark.mongodb.ordered`). */
+  ordered?: boolean;
 }
 
 export interface LoadResult {
@@ -48,7 +50,7 @@ export async function upsertAll(db: Db, loads: CollectionLoad[], shape: LoadShap
   const worker = async (): Promise<void> => {
     while (next < bulks.length) {
       const bulk = bulks[next++]!;
-      const result = await db.collection<StoredDocument>(bulk.collection).bulkWrite(bulk.ops, { ordered: false });
+      const result = await db.collection<StoredDocument>(bulk.collection).bulkWrite(bulk.ops, { ordered: shape.ordered ?? false });
       upserted += result.upsertedCount;
       matched += result.matchedCount;
     }

@@ -64,6 +64,19 @@ describe('bench report', () => {
     expect(chartRatios([report('peer', '2026-01-01T00:00:00Z', { value: 0.5, target: 1.2 }), none])).toEqual([{ label: 'peer: ours / theirs', value: 0.5, target: 1.2 }]);
   });
 
+  it('names the metric in a chart label only where one pair of contenders has several ratios', () => {
+    const base = report('peer', '2026-01-01T00:00:00Z');
+    const twoMetrics = {
+      ...base,
+      ratios: [
+        { numerator: 'ours', denominator: 'theirs', metric: 'records_per_s', value: 0.9 },
+        { numerator: 'ours', denominator: 'theirs', metric: 'after_start', value: 0.7, target: 1.5 },
+        { numerator: 'ceiling', denominator: 'theirs', metric: 'after_start', value: 1.0 },
+      ],
+    };
+    expect(chartRatios([twoMetrics]).map((r) => r.label)).toEqual(['peer: ours / theirs (records_per_s)', 'peer: ours / theirs (after_start)', 'peer: ceiling / theirs']);
+  });
+
   it('reads result files and skips what is not a report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
     dirs.push(dir);
