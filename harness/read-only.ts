@@ -14,6 +14,19 @@ export interface ReadOnlyDir {
 
 const run = (command: string, args: string[]) => execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
+/**
+ * Removes the bind mount even while a process holds a file open under it (Spark writing a checkpoint):
+ * a plain `umount` then fails with EBUSY, and a mount left behind makes the dir unremovable (CI saw
+ * `rmdir` fail with EBUSY after a remount failed and its `umount` did too). `umount -l` detaches it at once.
+ */
+function unmount(dir: string): void {
+  try {
+    run('umount', [dir]);
+  } catch {
+    run('umount', ['-l', dir]);
+  }
+}
+
 export function makeReadOnly(dir: string): ReadOnlyDir {
   let restored = false;
   try {
@@ -21,14 +34,14 @@ export function makeReadOnly(dir: string): ReadOnlyDir {
     try {
       run('mount', ['-o', 'remount,ro,bind', dir]);
     } catch (e) {
-      run('umount', [dir]);
+      unmount(dir);
       throw e;
     }
     return {
       dir,
       how: 'read-only bind mount',
       restore: () => {
-        if (!restored) run('umount', [dir]);
+        if (!restored) unmount(dir);
         restored = true;
       },
     };
