@@ -7,8 +7,8 @@
  * the stock build and a `synchronous=NORMAL` variant (what giving up durability on power loss buys).
  *
  * Settings (`--set key=value`): users (per grid cell, default 1000; quick 100), batches (16,100,500,1000),
- * parallelism (1,2,4), ordered (false; `false,true` adds ordered bulks as the Spark connector sends), contenders (patched,id-fix,patched-sync-normal; stock is O(n) per upsert and
- * only fits small runs).
+ * parallelism (1,2,4), ordered (false; `false,true` adds ordered bulks, as the Spark connector sends),
+ * contenders (patched,id-fix,patched-sync-normal; stock is O(n) per upsert and only fits small runs).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
