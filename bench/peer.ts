@@ -9,7 +9,7 @@ import { startApiServer } from '../src/source/index.js';
 import { ensureCollections, type CollectionPlan } from '../src/sink/index.js';
 import { endOffsets, partitionForKey, withKafkaAdmin } from '../src/kafka/index.js';
 import type { TopicBinding } from '../src/stream/index.js';
-import { BUILTIN, builtinBindings, builtinEnvelope } from '../harness/builtin-pipeline.js';
+import { BUILTIN, builtinBindings } from '../harness/builtin-pipeline.js';
 import { seededUsers, storedDocument, streamSettings } from './support/workload.js';
 import type { CollectionLoad, StoredDocument } from './store-docs.js';
 import { upsertAll } from './store-load.js';
@@ -49,8 +49,6 @@ interface Env {
 const OURS = 'streamline streaming queries';
 const THEIRS = 'Kafka Connect MongoDB sink';
 const CEILING = 'store ceiling (node driver)';
-/** Any instant: a record's key does not depend on when it was fetched. */
-const API_EPOCH = new Date(0);
 
 /**
  * Polls until every collection holds `users` documents; the time it first saw them all, or throws at the
@@ -254,20 +252,18 @@ async function preload(config: StreamlineConfig, bindings: TopicBinding[], users
     if (produced !== users * bindings.length) throw new Error(`preload: produced ${produced} records, expected ${users * bindings.length}`);
     log(`peer: preloaded ${users} users = ${produced} records into ${bindings.map((b) => b.topic).join(', ')} in ${Math.round(summary.elapsedMs)} ms`);
     const records = await seededUsers(api, seed, users);
+    const documents = bindings.map((b) => ({ collection: b.collection, docs: records.map((r, offset) => storedDocument(b, r, offset) as StoredDocument) }));
     const { partitions } = await withKafkaAdmin(config, 'streamline-bench-peer', (admin) => endOffsets(admin, bindings.map((b) => b.topic)));
+    // A record's key is its document's `_id`; the last key seen per partition is that partition's last record.
     const lastKeys = new Map(
-      bindings.map((b) => {
+      bindings.map((b, i) => {
         const count = partitions[b.topic] ?? 0;
         if (count < 1) throw new Error(`preload: topic ${b.topic} has no partitions after the preload`);
         const last = new Map<number, string>();
-        for (const record of records) {
-          const key = String(builtinEnvelope(b.schema.topic, record, { source: seed, fetchedAt: API_EPOCH, producedAt: API_EPOCH }).id);
-          last.set(partitionForKey(key, count), key);
-        }
+        for (const doc of documents[i]!.docs) last.set(partitionForKey(doc._id, count), doc._id);
         return [b.topic, [...last.values()]];
       }),
     );
-    const documents = bindings.map((b) => ({ collection: b.collection, docs: records.map((r, offset) => storedDocument(b, r, offset) as StoredDocument) }));
     return { lastKeys, documents };
   } finally {
     await api.close();
