@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { applyPiiPolicy, deriveTopicSchema, type Fields, type PiiOptions, type StringField, type TopicSchema } from '../model/index.js';
 import type { PiiRule, Pipeline, ResolvedTopic } from './define.js';
+import { definitionDigest } from './digest.js';
 import { getPath } from './paths.js';
 import { fieldAt, sourceRecordShape, type RecordShape } from './records.js';
 import { connectorWriteOptions, type ResolvedCollection } from './sink.js';
@@ -142,15 +142,7 @@ function deletePath(value: unknown, path: string): void {
   if (at !== undefined) delete at.parent[at.last];
 }
 
-/** JSON with object keys sorted, so the digest does not depend on the order a definition lists them in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const entries = Object.entries(value).filter(([, inner]) => inner !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-}
-
 export function pipelineDigest(topics: readonly ResolvedPipelineTopic[]): string {
   const parts = topics.map((t) => ({ topic: t.kafkaTopic, fields: t.schema.fields, key: t.key, keyFrom: t.keyFrom, write: t.sink.write, upsert: t.sink.upsert, ordered: t.sink.ordered }));
-  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
+  return definitionDigest(parts);
 }

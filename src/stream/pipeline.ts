@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { SparkSession, StreamingQuery, Trigger } from '@streamline/spark-connect';
+import { definitionDigest } from '../pipeline/digest.js';
 import { expectedQueries, pipelineQueryPlan, type QueryLayout, type TopicBinding } from './bindings.js';
 import { reportFromProgress, type QueryReport } from './progress.js';
 import { parsedRecords, recordRoutes, type MongoTarget, type SourceOptions } from './queries.js';
@@ -46,17 +46,9 @@ export interface PipelineDefinition {
   writeTasks: number;
 }
 
-/** JSON with object keys sorted: the digest of a definition does not depend on the order its file lists fields in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const entries = Object.entries(value).filter(([, inner]) => inner !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-}
-
 /** A binding's schema and write model as one short line (12 hex digits of sha256 over the fields; a change is what matters, not the value). */
 const schemaDigest = (b: TopicBinding): string =>
-  `${b.topic}: ${b.sink.write}, fields ${createHash('sha256').update(canonicalJson(b.schema.fields)).digest('hex').slice(0, 12)}`;
+  `${b.topic}: ${b.sink.write}, fields ${definitionDigest(b.schema.fields).slice(0, 12)}`;
 
 export const pipelineDefinition = (spec: PipelineSpec): PipelineDefinition => ({
   ...(spec.bindings[0] === undefined ? {} : { pipeline: spec.bindings[0].pipeline }),
