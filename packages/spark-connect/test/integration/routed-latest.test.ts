@@ -180,4 +180,54 @@ describe('routed foreachBatch: the latest row per key', () => {
       expect(await collection('versions')).toEqual(every.sort(byId));
     },
   );
+
+  it.skipIf(mongoUri === undefined)(
+    'without a latest-per-key route, every route is written in one pass: a failure after the write finds all routes written, and the replay writes each row once',
+    async () => {
+      const name = uniqueName('routed_one_pass');
+      const [input, marker] = [scratch(`${name}_in`), scratch(`${name}_failed_once`)];
+      const batches = [0, 1].map((b) => versions(20, 2, `b${b}`, b * 1000));
+      writeBatches(input, batches);
+      const upsert = (collection: string) => ({
+        'spark.mongodb.connection.uri': mongoUri!,
+        'spark.mongodb.database': name,
+        'spark.mongodb.collection': collection,
+        'spark.mongodb.operationType': 'replace',
+        'spark.mongodb.idFieldList': '_id',
+        'spark.mongodb.upsertDocument': 'true',
+      });
+      const position = F.concat_ws('/', F.col('partition').cast(T.string), F.col('offset').cast(T.string)).alias('_id');
+      const even = Column.fn('pmod', F.col('offset'), F.lit(2)).eq(0);
+      const routes: BatchRoute[] = [
+        { name: 'even', condition: even, select: [position, F.col('version')], format: 'mongodb', options: upsert('even'), testOnlyFailAfterWriteOnce: { marker } },
+        { name: 'odd', condition: even.not(), select: [position, F.col('version')], format: 'mongodb', options: upsert('odd') },
+      ];
+      const run = () => versionStream(spark, input).writeStream.queryName(name).trigger({ availableNow: true }).checkpointLocation(scratch(name)).foreachBatchRoutes(routes).start();
+      const collection = async (c: string) => {
+        const view = `${name}_${c}`;
+        await spark.sql(
+          `CREATE OR REPLACE TEMPORARY VIEW ${view} (_id STRING, version STRING) USING mongodb OPTIONS (` +
+            `'connection.uri' '${mongoUri}', 'database' '${name}', 'collection' '${c}', ` +
+            `'partitioner' 'com.mongodb.spark.sql.connector.read.partitioner.SinglePartitionPartitioner')`,
+        ).collect();
+        return (await spark.sql(`SELECT _id, version FROM ${view}`).collect<{ _id: string; version: string }>()).map((d) => ({ ...d })).sort(byId);
+      };
+      const stored = (rows: Version[], wanted: (r: Version) => boolean) =>
+        rows.filter(wanted).map((r) => ({ _id: `${r.partition}/${r.offset}`, version: r.version })).sort(byId);
+      const isEven = (r: Version) => r.offset % 2 === 0;
+
+      const first = await run();
+      await first.awaitTermination(120_000).catch(() => undefined);
+      expect((await first.exception())?.message).toMatch(/test-only failure after route 'even' wrote batch 0/);
+      // Route by route, 'odd' would not have been written before the failure; in one pass it was.
+      expect(await collection('even')).toEqual(stored(batches[0]!, isEven));
+      expect(await collection('odd')).toEqual(stored(batches[0]!, (r) => !isEven(r)));
+
+      const second = await run();
+      await second.awaitTermination(120_000);
+      expect(await second.exception()).toBeNull();
+      expect(await collection('even')).toEqual(stored(batches.flat(), isEven));
+      expect(await collection('odd')).toEqual(stored(batches.flat(), (r) => !isEven(r)));
+    },
+  );
 });

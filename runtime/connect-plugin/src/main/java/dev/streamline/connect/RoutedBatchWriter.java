@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The foreachBatch function: each micro-batch is computed once (persisted when more than one route
- * reads it) and each route writes its rows with the batch writer, in order. A failing route fails the
+ * The foreachBatch function: each micro-batch is computed once and every route writes its rows. In one
+ * pass (SinglePassWrite) where the routes allow it; otherwise the batch is persisted when more than one
+ * route reads it and each route writes its rows with the batch writer, in order. A failing route fails the
  * batch, which Spark then replays from the same offsets: sinks that upsert by a key derived from the
  * record rewrite the same documents, so a replay is exactly once in effect. A route with a reject
  * pattern isolates the rows its sink rejects instead (see routed_foreach_batch.proto).
@@ -102,6 +103,36 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
+    SinglePassWrite pass = SinglePassWrite.plan(batch, routes);
+    if (pass != null) {
+      long[] written;
+      try {
+        written = pass.run();
+      } catch (RuntimeException e) {
+        if (routes.stream().noneMatch((r) -> r.rejects() != null && reason(r.rejects().pattern(), e) != null)) {
+          LOG.warn("routes {} failed in batch {}; the batch will be replayed", routes.stream().map(CompiledRoute::name).toList(), batchId);
+          throw e;
+        }
+        // The single pass cannot tell which rows a sink rejected: the route-by-route write isolates them
+        // (rows written before the rejection are upserts of the same keys when written again).
+        LOG.warn("a sink rejected rows of batch {} ({}); writing it again route by route to isolate them", batchId, reasonOf(e));
+        writeRouteByRoute(batch, batchId);
+        return;
+      }
+      for (int i = 0; i < routes.size(); i++) {
+        if (routes.get(i).failAfterWriteOnce() != null) failOnceAfterWrite(routes.get(i), written[i] > 0, batchId);
+      }
+      return;
+    }
+    writeRouteByRoute(batch, batchId);
+  }
+
+  private String reasonOf(RuntimeException e) {
+    return routes.stream().filter((r) -> r.rejects() != null).map((r) -> reason(r.rejects().pattern(), e)).filter((m) -> m != null).findFirst().orElse("");
+  }
+
+  /** Each route in turn over the persisted batch: for routes the single pass cannot write, and to isolate rejected rows. */
+  private void writeRouteByRoute(Dataset<Row> batch, long batchId) {
     boolean shared = routes.size() > 1;
     if (shared) {
       CACHE_WITHOUT_SESSION_CLONE.forEach((key, value) -> batch.sparkSession().conf().set(key, value));
@@ -119,7 +150,7 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
           }
           isolateRejected(route, rows, batchId);
         }
-        if (route.failAfterWriteOnce() != null) failOnceAfterWrite(route, rows, batchId);
+        if (route.failAfterWriteOnce() != null) failOnceAfterWrite(route, !rows.isEmpty(), batchId);
       }
     } finally {
       if (shared) batch.unpersist(false);
@@ -130,9 +161,9 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
    * Test only: fails the batch after the route wrote it, the first time the marker file is absent and the
    * route had rows, so that a test sees the batch written and then replayed (route option fail_after_write_once).
    */
-  private static void failOnceAfterWrite(CompiledRoute route, Dataset<Row> rows, long batchId) {
+  private static void failOnceAfterWrite(CompiledRoute route, boolean hadRows, long batchId) {
     Path marker = Path.of(route.failAfterWriteOnce());
-    if (Files.exists(marker) || rows.isEmpty()) return;
+    if (Files.exists(marker) || !hadRows) return;
     try {
       if (marker.getParent() != null) Files.createDirectories(marker.getParent());
       Files.createFile(marker);
