@@ -109,13 +109,14 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
       try {
         written = pass.run();
       } catch (RuntimeException e) {
-        if (routes.stream().noneMatch((r) -> r.rejects() != null && reason(r.rejects().pattern(), e) != null)) {
+        String rejected = rejectReason(e);
+        if (rejected == null) {
           LOG.warn("routes {} failed in batch {}; the batch will be replayed", routes.stream().map(CompiledRoute::name).toList(), batchId);
           throw e;
         }
-        // The single pass cannot tell which rows a sink rejected: the route-by-route write isolates them
+        // The one pass cannot tell which rows a sink rejected: the route-by-route write isolates them
         // (rows written before the rejection are upserts of the same keys when written again).
-        LOG.warn("a sink rejected rows of batch {} ({}); writing it again route by route to isolate them", batchId, reasonOf(e));
+        LOG.warn("a sink rejected rows of batch {} ({}); writing it again route by route to isolate them", batchId, rejected);
         writeRouteByRoute(batch, batchId);
         return;
       }
@@ -127,11 +128,12 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     writeRouteByRoute(batch, batchId);
   }
 
-  private String reasonOf(RuntimeException e) {
-    return routes.stream().filter((r) -> r.rejects() != null).map((r) -> reason(r.rejects().pattern(), e)).filter((m) -> m != null).findFirst().orElse("");
+  /** The reject reason of the first route whose reject pattern the error matches; null when none does. */
+  private String rejectReason(RuntimeException e) {
+    return routes.stream().filter((r) -> r.rejects() != null).map((r) -> reason(r.rejects().pattern(), e)).filter((m) -> m != null).findFirst().orElse(null);
   }
 
-  /** Each route in turn over the persisted batch: for routes the single pass cannot write, and to isolate rejected rows. */
+  /** Each route in turn over the persisted batch: for routes the one pass cannot write, and to isolate rejected rows. */
   private void writeRouteByRoute(Dataset<Row> batch, long batchId) {
     boolean shared = routes.size() > 1;
     if (shared) {
