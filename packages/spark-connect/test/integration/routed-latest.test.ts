@@ -85,6 +85,27 @@ function versionStream(session: SparkSession, dir: string): DataFrame {
     .select(Column.fn('nullif', part(1), F.lit('')).alias('id'), part(2).cast(T.int).alias('partition'), part(3).cast(T.long).alias('offset'), part(4).alias('version'));
 }
 
+/** MongoDB connector options that upsert each row by its `_id` into `database`.`collection`. */
+const upsertOptions = (database: string, collection: string): Record<string, string> => ({
+  'spark.mongodb.connection.uri': mongoUri!,
+  'spark.mongodb.database': database,
+  'spark.mongodb.collection': collection,
+  'spark.mongodb.operationType': 'replace',
+  'spark.mongodb.idFieldList': '_id',
+  'spark.mongodb.upsertDocument': 'true',
+});
+
+/** The `_id` and `version` of every document of `database`.`collection`, read back through the connector, by `_id`. */
+async function storedVersions(database: string, collection: string): Promise<Array<{ _id: string; version: string }>> {
+  const view = `${database}_${collection}`;
+  await spark.sql(
+    `CREATE OR REPLACE TEMPORARY VIEW ${view} (_id STRING, version STRING) USING mongodb OPTIONS (` +
+      `'connection.uri' '${mongoUri}', 'database' '${database}', 'collection' '${collection}', ` +
+      `'partitioner' 'com.mongodb.spark.sql.connector.read.partitioner.SinglePartitionPartitioner')`,
+  ).collect();
+  return (await spark.sql(`SELECT _id, version FROM ${view}`).collect<{ _id: string; version: string }>()).map((d) => ({ ...d })).sort(byId);
+}
+
 const columns = [F.col('id'), F.col('partition'), F.col('offset'), F.col('version')];
 const latestById: BatchRoute['dedupeLatestBy'] = { key: F.col('id'), orderBy: [F.col('partition'), F.col('offset')] };
 
@@ -125,15 +146,7 @@ describe('routed foreachBatch: the latest row per key', () => {
       // Three batches; a key's versions continue across them (later batches, higher offsets).
       const batches = [0, 1, 2].map((b) => versions(20, 3, `b${b}`, b * 1000));
       writeBatches(input, batches);
-      const mongo = (collection: string) => ({
-        'spark.mongodb.connection.uri': mongoUri!,
-        'spark.mongodb.database': name,
-        'spark.mongodb.collection': collection,
-        'spark.mongodb.operationType': 'replace',
-        'spark.mongodb.idFieldList': '_id',
-        'spark.mongodb.upsertDocument': 'true',
-        'spark.mongodb.ordered': 'false',
-      });
+      const mongo = (collection: string) => ({ ...upsertOptions(name, collection), 'spark.mongodb.ordered': 'false' });
       const routes: BatchRoute[] = [
         {
           name: 'latest',
@@ -151,15 +164,7 @@ describe('routed foreachBatch: the latest row per key', () => {
         },
       ];
       const run = () => versionStream(spark, input).writeStream.queryName(name).trigger({ availableNow: true }).checkpointLocation(scratch(name)).foreachBatchRoutes(routes).start();
-      const collection = async (c: string) => {
-        const view = `${name}_${c}`;
-        await spark.sql(
-          `CREATE OR REPLACE TEMPORARY VIEW ${view} (_id STRING, offset BIGINT, version STRING) USING mongodb OPTIONS (` +
-            `'connection.uri' '${mongoUri}', 'database' '${name}', 'collection' '${c}', ` +
-            `'partitioner' 'com.mongodb.spark.sql.connector.read.partitioner.SinglePartitionPartitioner')`,
-        ).collect();
-        return (await spark.sql(`SELECT _id, version FROM ${view}`).collect<{ _id: string; version: string }>()).map((d) => ({ ...d })).sort(byId);
-      };
+      const collection = (c: string) => storedVersions(name, c);
 
       // First run: batch 0 is written by the first route, then fails (the second route has not written).
       const first = await run();
@@ -188,14 +193,7 @@ describe('routed foreachBatch: the latest row per key', () => {
       const [input, marker] = [scratch(`${name}_in`), scratch(`${name}_failed_once`)];
       const batches = [0, 1].map((b) => versions(20, 2, `b${b}`, b * 1000));
       writeBatches(input, batches);
-      const upsert = (collection: string) => ({
-        'spark.mongodb.connection.uri': mongoUri!,
-        'spark.mongodb.database': name,
-        'spark.mongodb.collection': collection,
-        'spark.mongodb.operationType': 'replace',
-        'spark.mongodb.idFieldList': '_id',
-        'spark.mongodb.upsertDocument': 'true',
-      });
+      const upsert = (collection: string) => upsertOptions(name, collection);
       const position = F.concat_ws('/', F.col('partition').cast(T.string), F.col('offset').cast(T.string)).alias('_id');
       const even = Column.fn('pmod', F.col('offset'), F.lit(2)).eq(0);
       const routes: BatchRoute[] = [
@@ -203,15 +201,7 @@ describe('routed foreachBatch: the latest row per key', () => {
         { name: 'odd', condition: even.not(), select: [position, F.col('version')], format: 'mongodb', options: upsert('odd') },
       ];
       const run = () => versionStream(spark, input).writeStream.queryName(name).trigger({ availableNow: true }).checkpointLocation(scratch(name)).foreachBatchRoutes(routes).start();
-      const collection = async (c: string) => {
-        const view = `${name}_${c}`;
-        await spark.sql(
-          `CREATE OR REPLACE TEMPORARY VIEW ${view} (_id STRING, version STRING) USING mongodb OPTIONS (` +
-            `'connection.uri' '${mongoUri}', 'database' '${name}', 'collection' '${c}', ` +
-            `'partitioner' 'com.mongodb.spark.sql.connector.read.partitioner.SinglePartitionPartitioner')`,
-        ).collect();
-        return (await spark.sql(`SELECT _id, version FROM ${view}`).collect<{ _id: string; version: string }>()).map((d) => ({ ...d })).sort(byId);
-      };
+      const collection = (c: string) => storedVersions(name, c);
       const stored = (rows: Version[], wanted: (r: Version) => boolean) =>
         rows.filter(wanted).map((r) => ({ _id: `${r.partition}/${r.offset}`, version: r.version })).sort(byId);
       const isEven = (r: Version) => r.offset % 2 === 0;
