@@ -1,5 +1,6 @@
 package dev.streamline.connect;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,6 +32,8 @@ import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Utils;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -43,6 +46,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * job, each through its own BatchWrite, as Spark's own V2 write does.
  */
 final class SinglePassWrite {
+  private static final Logger LOG = LoggerFactory.getLogger(SinglePassWrite.class);
   /** Rows a task may have computed ahead of its writers: a few bulks of a store's batch size. */
   static final int HANDOFF_ROWS = 4096;
 
@@ -58,7 +62,7 @@ final class SinglePassWrite {
   }
 
   /**
-   * The single pass for this batch, or null when a route needs more than one pass (keeping the latest row
+   * The one pass for this batch, or null when a route needs more than one pass (keeping the latest row
    * per key shuffles its rows) or its format has no DataSource V2 batch writer that takes the rows' schema
    * (a file source, for example); the caller then writes route by route.
    */
@@ -73,33 +77,37 @@ final class SinglePassWrite {
     }
     Dataset<Row> routed = batch.select(perRoute);
     SparkSession spark = (SparkSession) batch.sparkSession();
-    int partitions = ((org.apache.spark.sql.classic.Dataset<Row>) routed).queryExecution().toRdd().getNumPartitions();
-    Sink[] sinks = new Sink[routes.size()];
-    for (int i = 0; i < sinks.length; i++) {
-      StructType schema = (StructType) routed.schema().fields()[i].dataType();
-      sinks[i] = sink(spark, routes.get(i), schema, partitions);
-      if (sinks[i] == null) return null;
+    BatchWrite[] writes = new BatchWrite[routes.size()];
+    for (int i = 0; i < writes.length; i++) {
+      writes[i] = batchWrite(spark, routes.get(i), routeSchema(routed, i));
+      if (writes[i] == null) return null;
     }
+    PhysicalWriteInfoImpl tasks = PhysicalWriteInfoImpl.apply(((org.apache.spark.sql.classic.Dataset<Row>) routed).queryExecution().toRdd().getNumPartitions());
+    Sink[] sinks = new Sink[writes.length];
+    for (int i = 0; i < sinks.length; i++) sinks[i] = new Sink(writes[i], writes[i].createBatchWriterFactory(tasks), routeSchema(routed, i).size());
     return new SinglePassWrite(routed, List.of(sinks));
   }
 
-  /** The route's batch writer, as DataFrameWriter.save() resolves it (session options of the source included); null when it has none. */
-  private static Sink sink(SparkSession spark, RoutedBatchWriter.CompiledRoute route, StructType schema, int partitions) {
+  private static StructType routeSchema(Dataset<Row> routed, int route) {
+    return (StructType) routed.schema().fields()[route].dataType();
+  }
+
+  /** The route's batch write, as DataFrameWriter.save() resolves it (the source's session options included); null when it has none. */
+  private static BatchWrite batchWrite(SparkSession spark, RoutedBatchWriter.CompiledRoute route, StructType schema) {
     scala.Option<TableProvider> found = DataSource.lookupDataSourceV2(route.format(), spark.sessionState().conf());
     if (found.isEmpty()) return null;
     TableProvider provider = found.get();
+    // A source with its own schema (not the rows') is left to df.write, which reconciles the two.
+    if (!provider.supportsExternalMetadata()) return null;
     Map<String, String> options = new HashMap<>(CollectionConverters.asJava(DataSourceV2Utils.extractSessionConfigs(provider, spark.sessionState().conf())));
     options.putAll(route.options());
     CaseInsensitiveStringMap dsOptions = new CaseInsensitiveStringMap(options);
-    // A source with its own schema (not the rows') is left to df.write, which reconciles the two.
-    if (!provider.supportsExternalMetadata()) return null;
     Table table = provider.getTable(schema, new Transform[0], dsOptions.asCaseSensitiveMap());
     if (!(table instanceof SupportsWrite writable) || !table.capabilities().contains(TableCapability.BATCH_WRITE)) return null;
-    BatchWrite batchWrite = writable
+    return writable
         .newWriteBuilder(LogicalWriteInfoImpl.apply(UUID.randomUUID().toString(), schema, dsOptions, java.util.Optional.empty(), java.util.Optional.empty()))
         .build()
         .toBatch();
-    return new Sink(batchWrite, batchWrite.createBatchWriterFactory(PhysicalWriteInfoImpl.apply(partitions)), schema.size());
   }
 
   /** Writes the batch; the number of rows each route wrote, in the routes' order. A failed write is aborted in every route and rethrown. */
@@ -179,7 +187,13 @@ final class SinglePassWrite {
         throw t;
       } finally {
         for (DataWriter<InternalRow> w : writers) {
-          if (w != null) w.close();
+          if (w == null) continue;
+          try {
+            w.close();
+          } catch (IOException | RuntimeException e) {
+            // After commit or abort: the outcome stands, a writer that cannot release its resources is only logged.
+            LOG.warn("routed write task {}: a writer did not close: {}", task.taskAttemptId(), e.toString());
+          }
         }
       }
     }
