@@ -19,7 +19,10 @@ export const ROUTED_FOREACH_BATCH_TYPE_URL = 'type.googleapis.com/streamline.con
 export const ROUTED_FOREACH_BATCH_PLUGIN_CLASS = 'dev.streamline.connect.RoutedForeachBatchPlugin';
 export const ROUTED_FOREACH_BATCH_PLUGIN_JAR = 'streamline-connect-plugin.jar';
 
-/** One destination of a routed micro-batch. Routes write in order; a failing route fails (and replays) the batch. */
+/**
+ * One destination of a routed micro-batch. Routes are written in one pass where their formats allow it (else
+ * in order, see routed_foreach_batch.proto); a failing route fails (and replays) the batch.
+ */
 export interface BatchRoute {
   /** Named in the server's errors and logs. */
   name: string;

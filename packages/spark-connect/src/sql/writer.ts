@@ -116,8 +116,8 @@ export class DataStreamWriter {
     return this.option('checkpointLocation', dir);
   }
   /**
-   * Instead of one format sink: every micro-batch is computed once and written by each route in order
-   * (its rows, projected, through a batch format sink). Needs the Connect server plugin
+   * Instead of one format sink: every micro-batch is computed once and written by every route (its rows,
+   * projected, through a batch format sink; in one pass where the formats allow it). Needs the Connect server plugin
    * dev.streamline.connect.RoutedForeachBatchPlugin; see routed.ts. Output mode is append.
    */
   foreachBatchRoutes(routes: BatchRoute[]): DataStreamWriter {
