@@ -127,16 +127,18 @@ export async function waitForCounts(
 }
 
 /**
- * The physical plan Spark ran for a streaming query's latest micro-batches (from the driver UI's REST
- * API), so tests can check the plan shape, e.g. how often a record is parsed.
+ * The physical plans Spark ran for a streaming query's micro-batches (from the driver UI's REST API), so
+ * tests can check the plan shape, e.g. how often a record is parsed. `batch` is the execution's description,
+ * which Spark sets per micro-batch (query name, id, runId, batch number) and which executions started inside
+ * the batch inherit; queries of other tests with the same name have other ids.
  */
-export async function physicalPlans(config: StreamlineConfig, queryName: string): Promise<string[]> {
+export async function physicalPlans(config: StreamlineConfig, queryName: string): Promise<Array<{ batch: string; plan: string }>> {
   const base = `http://${config.spark.host}:${config.spark.uiPort}/api/v1/applications`;
   const apps = (await (await fetch(base)).json()) as Array<{ id: string }>;
-  const plans: string[] = [];
+  const plans: Array<{ batch: string; plan: string }> = [];
   for (const app of apps) {
     const executions = (await (await fetch(`${base}/${app.id}/sql?details=true&planDescription=true&length=100000`)).json()) as Array<{ description: string; planDescription?: string }>;
-    for (const e of executions) if (e.description.split('\n')[0] === queryName && e.planDescription) plans.push(e.planDescription);
+    for (const e of executions) if (e.description.split('\n')[0] === queryName && e.planDescription) plans.push({ batch: e.description, plan: e.planDescription });
   }
   return plans;
 }
