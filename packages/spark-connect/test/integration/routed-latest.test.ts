@@ -220,4 +220,40 @@ describe('routed foreachBatch: the latest row per key', () => {
       expect(await collection('odd')).toEqual(stored(batches.flat(), (r) => !isEven(r)));
     },
   );
+
+  it.skipIf(mongoUri === undefined)(
+    'a row a route cannot write fails the one pass; the batch is written again route by route, which isolates that row into the reject route',
+    async () => {
+      const name = uniqueName('routed_one_pass_rejects');
+      const input = scratch(`${name}_in`);
+      const rows = versions(20, 1, 'only');
+      writeBatches(input, [rows]);
+      const refused = Column.fn('pmod', F.col('offset'), F.lit(5)).eq(3);
+      const position = F.concat_ws('/', F.col('partition').cast(T.string), F.col('offset').cast(T.string)).alias('_id');
+      const q = await versionStream(spark, input)
+        .withColumn('why', F.lit(null).cast(T.string))
+        .writeStream.queryName(name)
+        .trigger({ availableNow: true })
+        .checkpointLocation(scratch(name))
+        .foreachBatchRoutes([
+          {
+            name: 'docs',
+            select: [position, F.when(refused, Column.fn('raise_error', F.concat_ws(' ', F.lit('refused row'), F.col('offset').cast(T.string)))).otherwise(F.col('version')).alias('version')],
+            format: 'mongodb',
+            options: upsertOptions(name, 'docs'),
+            rejects: { pattern: 'refused row \\d+', route: 'rejected', reasonColumn: 'why' },
+          },
+          { name: 'rejected', condition: F.lit(false), select: [position, F.col('why').alias('version')], format: 'mongodb', options: upsertOptions(name, 'rejected') },
+        ])
+        .start();
+      await q.awaitTermination(120_000);
+      expect(await q.exception()).toBeNull();
+      const isRefused = (r: Version) => r.offset % 5 === 3;
+      const kept = rows.filter((r) => !isRefused(r)).map((r) => ({ _id: `${r.partition}/${r.offset}`, version: r.version }));
+      expect(await storedVersions(name, 'docs')).toEqual(kept.sort(byId));
+      const rejected = rows.filter(isRefused).map((r) => ({ _id: `${r.partition}/${r.offset}`, version: expect.stringContaining(`refused row ${r.offset}`) as unknown as string }));
+      expect(rejected.length).toBeGreaterThan(0);
+      expect(await storedVersions(name, 'rejected')).toEqual(rejected.sort(byId));
+    },
+  );
 });

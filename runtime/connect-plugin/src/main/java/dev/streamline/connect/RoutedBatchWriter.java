@@ -108,7 +108,8 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
       long[] written;
       try {
         written = pass.run();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
+        // Exception, not RuntimeException: Spark throws its checked SparkException from Scala undeclared.
         String rejected = rejectReason(e);
         if (rejected == null) {
           LOG.warn("routes {} failed in batch {}; the batch will be replayed", routes.stream().map(CompiledRoute::name).toList(), batchId);
@@ -129,7 +130,7 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
   }
 
   /** The reject reason of the first route whose reject pattern the error matches; null when none does. */
-  private String rejectReason(RuntimeException e) {
+  private String rejectReason(Exception e) {
     return routes.stream().filter((r) -> r.rejects() != null).map((r) -> reason(r.rejects().pattern(), e)).filter((m) -> m != null).findFirst().orElse(null);
   }
 
@@ -145,7 +146,8 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
         Dataset<Row> rows = route.kept(batch);
         try {
           route.write(rows);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+          // A V2 write whose abort fails too (the MongoDB connector's always does) throws a checked SparkException.
           if (route.rejects() == null || reason(route.rejects().pattern(), e) == null) {
             LOG.warn("route '{}' ({}) failed in batch {}; the batch will be replayed", route.name(), route.format(), batchId);
             throw e;
@@ -204,7 +206,7 @@ final class RoutedBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     if (rows.isEmpty()) return;
     try {
       route.write(spark.createDataFrame(rows, schema));
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       String reason = reason(route.rejects().pattern(), e);
       if (reason == null) throw e;
       if (rows.size() == 1) {
